@@ -1,0 +1,136 @@
+"""`preflight check`: files in, sorted and filtered findings out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.config import Config
+from preflight.context import Context
+from preflight.engine import run_rules
+from preflight.findings import Finding
+from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
+from preflight.request import PackRequest
+from preflight.rule import Rule
+from preflight.suppression import suppressed_lines
+
+TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
+STDIN = "-"
+
+
+class UsageError(Exception):
+    """Bad command-line input; the CLI prints it as one line and exits 2."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    display: str
+    path: Path | None  # None: standard input
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    files: int
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subject]:
+    """Files as given; directories recursively (sorted, hidden folders skipped) over template suffixes."""
+    subjects: list[Subject] = []
+    for given in paths:
+        if given == STDIN:
+            subjects.append(Subject(stdin_name, None))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found = []
+            for directory, folders, files in os.walk(path):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                for name in files:
+                    candidate = Path(directory) / name
+                    if candidate.suffix.lower() in TEMPLATE_SUFFIXES:
+                        found.append(candidate)
+            subjects.extend(Subject(candidate.as_posix(), candidate) for candidate in sorted(found))
+        elif path.exists():
+            subjects.append(Subject(given, path))
+        else:
+            raise UsageError(f"{given}: no such file or directory")
+    return subjects
+
+
+def _load(subject: Subject, stdin_bytes: bytes | None) -> Loaded:
+    if subject.path is None:
+        return load_template_bytes(stdin_bytes or b"", subject.display)
+    return load_template_file(subject.path, subject.display)
+
+
+def check(
+    subjects: Sequence[Subject],
+    request: PackRequest,
+    config: Config,
+    rules: Sequence[Rule],
+    *,
+    stdin_bytes: bytes | None = None,
+    raise_errors: bool = False,
+) -> Report:
+    enabled = [rule for rule in rules if config.is_enabled(rule.id)]
+    if request.template_body is not None and subjects:
+        raise UsageError(
+            f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
+            "(or drop TemplateBody from the request)"
+        )
+    loads: list[Loaded | None]
+    if request.template_body is not None:
+        body = request.template_body
+        loads = [load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)]
+    elif subjects:
+        loads = [_load(subject, stdin_bytes) for subject in subjects]
+    else:
+        loads = [None]
+
+    sources: dict[str, str] = {}
+    findings: set[Finding] = set()
+    for loaded in loads:
+        if loaded is not None and loaded.text is not None and loaded.file not in sources:
+            body = request.template_body
+            if body is None or body.line_offset == 0:
+                sources[loaded.file] = loaded.text
+        context = Context(loaded, request, config.quotas)
+        findings.update(run_rules(enabled, context, raise_errors=raise_errors))
+
+    kept = [finding for finding in findings if not config.ignored_in_file(finding.rule, finding.file)]
+    kept = _drop_suppressed(kept, sources)
+    kept.sort(key=Finding.sort_key)
+    files = sum(1 for loaded in loads if loaded is not None) or 1
+    return Report(tuple(kept), files, sources)
+
+
+def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
+    by_file: dict[str, object] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.file not in sources:
+            text = _read_text(finding.file)
+            if text is not None:
+                sources[finding.file] = text
+        if finding.file not in by_file:
+            by_file[finding.file] = suppressed_lines(sources.get(finding.file, ""))
+        lines = by_file[finding.file]
+        assert isinstance(lines, dict)
+        if finding.rule in lines.get(finding.span.line, ()):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _read_text(file: str) -> str | None:
+    path = Path(file)
+    try:
+        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
+            return None
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None

@@ -1,0 +1,169 @@
+"""`[tool.preflight]` in pyproject.toml, or the same keys at the top of `.preflight.toml`."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from preflight.findings import Severity
+from preflight.limits import DEFAULT_QUOTAS, Quotas, quota_keys, quotas_with
+
+CONFIG_FILE = ".preflight.toml"
+_KEYS = frozenset({"select", "ignore", "fail-level", "per-file-ignores", "quotas"})
+_SELECTOR = re.compile(r"CP\d{0,3}")
+
+
+class ConfigError(Exception):
+    """A configuration problem; the CLI prints it as one line and exits 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ("CP",)
+    ignore: tuple[str, ...] = ()
+    fail_level: Severity = Severity.ERROR
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    quotas: Quotas = DEFAULT_QUOTAS
+    root: Path = field(default_factory=Path.cwd)
+    source: str | None = None
+
+    def is_enabled(self, rule_id: str) -> bool:
+        return _matches(rule_id, self.select) and not _matches(rule_id, self.ignore)
+
+    def ignored_in_file(self, rule_id: str, file: str) -> bool:
+        if not self.per_file_ignores:
+            return False
+        relative = _relative(file, self.root)
+        for pattern, selectors in self.per_file_ignores:
+            if _matches(rule_id, selectors) and _glob_match(relative, pattern):
+                return True
+        return False
+
+
+def _matches(rule_id: str, selectors: Iterable[str]) -> bool:
+    return any(rule_id.startswith(selector) for selector in selectors)
+
+
+def _relative(file: str, root: Path) -> str:
+    path = Path(file)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _glob_match(relative: str, pattern: str) -> bool:
+    if PurePosixPath(relative).match(pattern) or fnmatch.fnmatch(relative, pattern):
+        return True
+    return "/" not in pattern and fnmatch.fnmatch(PurePosixPath(relative).name, pattern)
+
+
+def validate_selectors(selectors: Sequence[str], known_ids: Iterable[str], where: str) -> tuple[str, ...]:
+    ids = list(known_ids)
+    checked: list[str] = []
+    for selector in selectors:
+        selector = selector.strip().upper()
+        if not selector:
+            continue
+        if not _SELECTOR.fullmatch(selector):
+            raise ConfigError(f"{where}: {selector!r} is not a rule id or prefix (such as CP305 or CP3)")
+        if not any(rule_id.startswith(selector) for rule_id in ids):
+            raise ConfigError(f"{where}: no rule matches {selector!r} (see `preflight rules`)")
+        checked.append(selector)
+    return tuple(checked)
+
+
+def find_config_file(start: Path) -> tuple[Path, bool] | None:
+    """The nearest `.preflight.toml`, or `pyproject.toml` with a [tool.preflight] table, from `start`
+    upwards. The flag says whether it is a pyproject.toml."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            return candidate, False
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "[tool.preflight" in text:
+                return pyproject, True
+    return None
+
+
+def load_config(path: Path | None, known_ids: Iterable[str], start: Path | None = None) -> Config:
+    """`path` is an explicit --config; otherwise search from `start` (the working directory)."""
+    if path is None:
+        found = find_config_file((start or Path.cwd()).resolve())
+        if found is None:
+            return Config(root=(start or Path.cwd()).resolve())
+        path, is_pyproject = found
+    else:
+        is_pyproject = path.name == "pyproject.toml"
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: configuration is not UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if is_pyproject:
+        table = document.get("tool", {}).get("preflight", {})
+        where = f"{path} [tool.preflight]"
+    else:
+        table = document
+        where = str(path)
+    return config_from_table(table, known_ids, where, path.parent.resolve(), str(path))
+
+
+def config_from_table(
+    table: Mapping[str, object], known_ids: Iterable[str], where: str, root: Path, source: str | None = None
+) -> Config:
+    ids = tuple(known_ids)
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: expected a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (valid: {', '.join(sorted(_KEYS))})")
+    select = validate_selectors(_string_list(table.get("select", ["CP"]), f"{where} select"), ids, f"{where} select")
+    ignore = validate_selectors(_string_list(table.get("ignore", []), f"{where} ignore"), ids, f"{where} ignore")
+    fail_level = Severity.ERROR
+    if "fail-level" in table:
+        level = table["fail-level"]
+        if not isinstance(level, str):
+            raise ConfigError(f"{where} fail-level: expected \"error\", \"warning\" or \"info\"")
+        try:
+            fail_level = Severity.parse(level)
+        except ValueError as error:
+            raise ConfigError(f"{where} fail-level: {error}") from None
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    raw_per_file = table.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, Mapping):
+        raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [rule ids]")
+    for pattern, selectors in raw_per_file.items():
+        label = f"{where} per-file-ignores {pattern!r}"
+        per_file.append((pattern, validate_selectors(_string_list(selectors, label), ids, label)))
+    raw_quotas = table.get("quotas", {})
+    if not isinstance(raw_quotas, Mapping):
+        raise ConfigError(f"{where} quotas: expected a table such as rules-per-pack = 130")
+    for key, value in raw_quotas.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where} quotas.{key}: expected a non-negative integer")
+    try:
+        quotas = quotas_with(raw_quotas)
+    except KeyError as error:
+        raise ConfigError(f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})") from None
+    return Config(select, ignore, fail_level, tuple(per_file), quotas, root, source)
+
+
+def _string_list(value: object, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ConfigError(f"{where}: expected a list of rule ids")

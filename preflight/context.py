@@ -1,0 +1,70 @@
+"""Everything a rule may read: the loaded template, the request, limits and quotas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from preflight.document import Document
+from preflight.findings import Issue
+from preflight.limits import API_LIMITS, ApiLimits, Quotas
+from preflight.loader import Loaded
+from preflight.request import PackRequest
+from preflight.template import Template
+
+
+@dataclass(frozen=True)
+class Context:
+    """`loaded` is None when only a request is checked (its template is in S3)."""
+
+    loaded: Loaded | None
+    request: PackRequest
+    quotas: Quotas
+    limits: ApiLimits = API_LIMITS
+
+    @property
+    def document(self) -> Document | None:
+        return self.loaded.document if self.loaded is not None else None
+
+    @property
+    def is_template(self) -> bool:
+        return self.loaded is not None and self.loaded.is_template
+
+    @property
+    def template_sent_inline(self) -> bool:
+        """No S3 URI: the body travels as TemplateBody (the default when nothing says otherwise)."""
+        return self.request.template_s3_uri is None and not self.request.ssm_document
+
+    def load_problems(self, rule_id: str) -> Iterator[Issue]:
+        if self.loaded is None:
+            return
+        for problem in self.loaded.problems:
+            if problem.rule == rule_id:
+                yield Issue(problem.message, fix=problem.fix, span=problem.span)
+
+    @cached_property
+    def parameter_values(self) -> dict[str, str]:
+        """What each template parameter will be: the request's value, else its Default."""
+        values: dict[str, str] = {}
+        if self.document is None or not isinstance(self.document.data, dict):
+            return values
+        template = Template(self.document.data, {}, {})
+        for name, declaration in template.parameters.items():
+            default = declaration.get("Default")
+            if default is not None and not isinstance(default, (dict, list)):
+                values[name] = _text(default)
+        values.update(self.request.values())
+        return values
+
+    @cached_property
+    def template(self) -> Template:
+        assert self.document is not None and isinstance(self.document.data, dict)
+        pseudo = {"AWS::Region": self.request.region} if self.request.region else {}
+        return Template(self.document.data, self.parameter_values, pseudo)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,59 @@
+"""A loaded file: plain Python values plus the position of every node."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from preflight.findings import START_OF_FILE, DocPath, Span
+
+
+@dataclass(frozen=True)
+class Document:
+    """`data` holds dicts, lists, str, int, float, bool and None; intrinsic-function tags are already
+    expanded to their long form (`!Ref x` is `{"Ref": "x"}`).
+
+    `spans` maps a path to its node, `key_spans` a mapping entry's path to its key. When the document
+    is embedded in another file (a `TemplateBody` literal block), `line_offset`/`column_offset` map
+    positions back to that file.
+    """
+
+    file: str
+    text: str
+    data: object
+    spans: Mapping[DocPath, Span] = field(repr=False)
+    key_spans: Mapping[DocPath, Span] = field(repr=False)
+    line_offset: int = 0
+    column_offset: int = 0
+
+    def locate(self, path: DocPath) -> Span:
+        """The key of a mapping entry, else the node, else the nearest ancestor that has a position."""
+        probe = tuple(path)
+        while True:
+            span = self.key_spans.get(probe) or self.spans.get(probe)
+            if span is not None:
+                return self.shift(span)
+            if not probe:
+                return self.shift(START_OF_FILE) if self.line_offset else START_OF_FILE
+            probe = probe[:-1]
+
+    def shift(self, span: Span) -> Span:
+        if not (self.line_offset or self.column_offset):
+            return span
+        return Span(
+            span.line + self.line_offset,
+            span.column + self.column_offset,
+            span.end_line + self.line_offset,
+            span.end_column + self.column_offset,
+        )
+
+    def value_at(self, path: DocPath) -> object:
+        node: object = self.data
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node

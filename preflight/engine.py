@@ -1,0 +1,93 @@
+"""Collects the rules, runs them on a context, and turns their issues into located findings."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+
+from preflight.context import Context
+from preflight.findings import START_OF_FILE, Finding, Issue, Severity
+from preflight.rule import Rule, rule
+
+RULES_PACKAGE = "preflight.rules"
+
+
+@rule("CP999", "internal-error", Severity.ERROR, tags=("internal",), needs_template=False)
+def internal_error(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a rule that crashed on this input. The other rules' findings are still reported.
+
+    ## Why is this bad?
+    The input was not fully checked. This is a defect in preflight: please report it with the file
+    that caused it.
+
+    ## Example
+    A template shape that no rule author anticipated.
+
+    ## Use instead
+    Nothing to change in the template; upgrade preflight or report the defect.
+    """
+    return iter(())
+
+
+def discover_rules() -> tuple[Rule, ...]:
+    """Every `Rule` object defined in the modules of `preflight.rules`, plus CP999, sorted by id."""
+    package = importlib.import_module(RULES_PACKAGE)
+    found: dict[str, Rule] = {internal_error.id: internal_error}
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{RULES_PACKAGE}.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, Rule) and value.check.__module__ == module.__name__:
+                if value.id in found and found[value.id] is not value:
+                    raise RuntimeError(f"rule id {value.id} is defined twice")
+                found[value.id] = value
+    return tuple(sorted(found.values(), key=lambda r: r.id))
+
+
+def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+    for current in rules:
+        if current.id == internal_error.id:
+            continue
+        if current.needs_template and not ctx.is_template:
+            continue
+        try:
+            for issue in current.check(ctx):
+                findings.append(_locate(current, issue, ctx))
+        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+            if raise_errors:
+                raise
+            findings.append(
+                Finding(
+                    internal_error.id,
+                    internal_error.name,
+                    internal_error.severity,
+                    _subject_file(ctx),
+                    START_OF_FILE,
+                    (),
+                    f"rule {current.id} crashed: {type(error).__name__}: {error}; please report this",
+                )
+            )
+    return findings
+
+
+def _subject_file(ctx: Context) -> str:
+    if ctx.loaded is not None:
+        return ctx.loaded.file
+    return ctx.request.from_request_file or "<request>"
+
+
+def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
+    severity = issue.severity or current.severity
+    file = _subject_file(ctx)
+    span = issue.span or START_OF_FILE
+    if issue.where == "request":
+        origin = ctx.request.origin(issue.path)
+        if origin is not None:
+            file, span = origin.file, origin.span
+        elif ctx.loaded is None and ctx.request.from_request_file is not None:
+            file = ctx.request.from_request_file
+    elif issue.span is None and ctx.document is not None:
+        span = ctx.document.locate(issue.path)
+    return Finding(current.id, current.name, severity, file, span, issue.path, issue.message, issue.fix)

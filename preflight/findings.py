@@ -1,0 +1,71 @@
+"""What a rule reports, and where."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+PathPart = str | int
+DocPath = tuple[PathPart, ...]
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based start and end of a node in its file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+START_OF_FILE = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What a rule function yields: the engine adds the rule's id, name, severity and the location.
+
+    `where` says which document `path` points into: the template, or the request (flags, params
+    file, request file).
+    """
+
+    message: str
+    path: DocPath = ()
+    fix: str | None = None
+    severity: Severity | None = None
+    where: Literal["template", "request"] = "template"
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    file: str
+    span: Span
+    path: DocPath
+    message: str
+    fix: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.span.line, self.span.column, self.rule, self.message)

@@ -1,0 +1,146 @@
+"""Effective values: Conditions, Fn::If, Ref and AWS::NoValue evaluated with the parameter values
+the pack will get. Anything that cannot be known offline is UNKNOWN, and rules stay silent on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+class _NoValue:
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+UNKNOWN = _Unknown()
+NO_VALUE = _NoValue()
+_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def intrinsic_name(value: object) -> str | None:
+    """`Ref`, `Condition` or `Fn::X` when `value` is a one-key intrinsic mapping."""
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::")):
+            return key
+    return None
+
+
+class Evaluator:
+    """Evaluates against `values` (parameter name -> string). Pseudo parameters are known only when
+    given (`AWS::Region` from --region)."""
+
+    def __init__(self, conditions: Mapping[str, object], values: Mapping[str, str], pseudo: Mapping[str, str]):
+        self._conditions = conditions
+        self._values = values
+        self._pseudo = pseudo
+        self._memo: dict[str, bool | None] = {}
+        self._evaluating: set[str] = set()
+
+    def condition(self, name: str) -> bool | None:
+        if name in self._memo:
+            return self._memo[name]
+        if name in self._evaluating or name not in self._conditions:
+            return None
+        self._evaluating.add(name)
+        try:
+            result = self.test(self._conditions[name])
+        finally:
+            self._evaluating.discard(name)
+        self._memo[name] = result
+        return result
+
+    def test(self, expression: object) -> bool | None:
+        kind = intrinsic_name(expression)
+        if kind is None:
+            return None
+        assert isinstance(expression, dict)
+        argument = expression[kind]
+        if kind == "Condition":
+            return self.condition(argument) if isinstance(argument, str) else None
+        if kind == "Fn::Equals":
+            if not (isinstance(argument, list) and len(argument) == 2):
+                return None
+            left, right = (self.resolve(item) for item in argument)
+            if left is UNKNOWN or right is UNKNOWN:
+                return None
+            return _as_text(left) == _as_text(right)
+        if kind == "Fn::Not":
+            if not (isinstance(argument, list) and len(argument) == 1):
+                return None
+            inner = self.test(argument[0])
+            return None if inner is None else not inner
+        if kind in ("Fn::And", "Fn::Or"):
+            if not isinstance(argument, list):
+                return None
+            results = [self.test(item) for item in argument]
+            if kind == "Fn::And":
+                return False if False in results else None if None in results else True
+            return True if True in results else None if None in results else False
+        return None
+
+    def resolve(self, value: object) -> object:
+        """The value CloudFormation would produce, with NO_VALUE for a dropped entry and UNKNOWN
+        where it cannot be known offline."""
+        kind = intrinsic_name(value)
+        if kind is not None:
+            assert isinstance(value, dict)
+            return self._resolve_intrinsic(kind, value[kind])
+        if isinstance(value, dict):
+            resolved: dict[str, object] = {}
+            for key, item in value.items():
+                result = self.resolve(item)
+                if result is not NO_VALUE:
+                    resolved[key] = result
+            return resolved
+        if isinstance(value, list):
+            return [result for result in (self.resolve(item) for item in value) if result is not NO_VALUE]
+        return value
+
+    def _resolve_intrinsic(self, kind: str, argument: object) -> object:
+        if kind == "Ref":
+            if argument == "AWS::NoValue":
+                return NO_VALUE
+            if isinstance(argument, str):
+                if argument in self._values:
+                    return self._values[argument]
+                if argument in self._pseudo:
+                    return self._pseudo[argument]
+            return UNKNOWN
+        if kind == "Fn::If":
+            if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
+                return UNKNOWN
+            chosen = self.condition(argument[0])
+            if chosen is None:
+                return UNKNOWN
+            return self.resolve(argument[1] if chosen else argument[2])
+        if kind == "Fn::Sub" and isinstance(argument, str):
+            return self._substitute(argument)
+        return UNKNOWN
+
+    def _substitute(self, template: str) -> object:
+        unknown = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal unknown
+            name = match.group(1).strip()
+            if name in self._values:
+                return self._values[name]
+            if name in self._pseudo:
+                return self._pseudo[name]
+            unknown = True
+            return match.group(0)
+
+        result = _SUB_VARIABLE.sub(replace, template)
+        return UNKNOWN if unknown else result.replace("${!", "${")
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

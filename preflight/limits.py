@@ -1,0 +1,66 @@
+"""Every number AWS enforces, in two tables: the API's request limits (which must agree with the
+installed botocore model; a test compares them) and the service quotas (which change, so
+configuration can override them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """PutOrganizationConformancePack / PutConformancePack (botocore `config` model)."""
+
+    org_pack_name_max: int = 128
+    account_pack_name_max: int = 256
+    pack_name_pattern: str = r"[a-zA-Z][-a-zA-Z0-9]*"
+    template_body_max_bytes: int = 51_200
+    template_s3_uri_max: int = 1024
+    template_s3_uri_pattern: str = r"s3://.*"
+    delivery_bucket_max: int = 63
+    delivery_prefix_max: int = 1024
+    input_parameters_max: int = 330
+    parameter_name_max: int = 255
+    parameter_value_max: int = 4096
+    excluded_accounts_max: int = 1000
+    account_id_pattern: str = r"\d{12}"
+    # AWS never says whether "300 KB" is 300,000 or 307,200 bytes: warn above the first, fail above the second.
+    s3_template_warn_bytes: int = 300_000
+    s3_template_max_bytes: int = 307_200
+    config_rule_name_max: int = 128
+
+
+API_LIMITS = ApiLimits()
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """AWS Config service quotas (developer guide, "Service Limits"). Override with
+    `[tool.preflight.quotas]`, for example `rules-per-pack = 130`."""
+
+    rules_per_pack: int = 130
+    packs_per_organization: int = 50
+    packs_per_account: int = 50
+    rules_per_account_across_org_packs: int = 350
+    rules_per_account_across_account_packs: int = 150
+    rules_per_account: int = 1000
+
+
+DEFAULT_QUOTAS = Quotas()
+
+
+def quota_keys() -> tuple[str, ...]:
+    return tuple(f.name.replace("_", "-") for f in fields(Quotas))
+
+
+def quotas_with(overrides: Mapping[str, int]) -> Quotas:
+    """`overrides` uses the configuration's dashed names; unknown names raise KeyError."""
+    known = {f.name for f in fields(Quotas)}
+    changes: dict[str, int] = {}
+    for key, value in overrides.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise KeyError(key)
+        changes[name] = value
+    return replace(DEFAULT_QUOTAS, **changes)

@@ -1,0 +1,216 @@
+"""Bytes -> Document. Every problem becomes a positioned Problem; nothing here raises."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from preflight.document import Document
+from preflight.findings import START_OF_FILE, Span
+from preflight.yamlparse import Problem, SafetyLimits, parse
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+_UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """`document` is None when the file could not be read or parsed at all; `is_template` says whether
+    template rules can run on it."""
+
+    file: str
+    document: Document | None
+    problems: tuple[Problem, ...] = ()
+    is_template: bool = False
+    raw_size: int = 0
+    body_bytes: int = 0
+    text: str | None = None
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[bytes | None, Problem | None]:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        return None, Problem("CP001", "is a directory, not a file", START_OF_FILE)
+    except OSError as error:
+        return None, Problem("CP001", f"cannot read file: {error.strerror or error}", START_OF_FILE)
+    return data, None
+
+
+def _byte_position(data: bytes, index: int) -> Span:
+    line = data.count(b"\n", 0, index) + 1
+    line_start = data.rfind(b"\n", 0, index) + 1
+    column = len(data[line_start:index].decode("utf-8", errors="replace")) + 1
+    return Span(line, column, line, column + 1)
+
+
+def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, Problem | None]:
+    """UTF-8 with or without a BOM. Anything else is CP001, over the size limit CP006."""
+    if len(data) > max_bytes:
+        return None, Problem(
+            "CP006",
+            f"file is larger than the safety limit of {max_bytes:,} bytes; a conformance pack cannot exceed "
+            "300 KB",
+            START_OF_FILE,
+        )
+    for bom in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            encoding = "UTF-32" if len(bom) == 4 else "UTF-16"
+            return None, Problem(
+                "CP001",
+                f"file is {encoding} (byte order mark); AWS Config reads templates as UTF-8",
+                START_OF_FILE,
+                fix="save the file as UTF-8",
+            )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return None, Problem(
+            "CP001", "file contains NUL bytes: binary, not a YAML or JSON template", _byte_position(data, nul)
+        )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return None, Problem(
+            "CP001",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); AWS Config reads templates as UTF-8",
+            _byte_position(data, error.start),
+            fix="save the file as UTF-8",
+        )
+
+
+def looks_like_json(text: str, file: str) -> bool:
+    if file.endswith(".json"):
+        return True
+    stripped = text.lstrip()
+    return stripped.startswith("{")
+
+
+def _json_problem(text: str) -> Problem | None:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(
+            "CP002",
+            f"JSON syntax error: {error.msg}",
+            Span(error.lineno, error.colno, error.lineno, error.colno + 1),
+        )
+    except RecursionError:
+        return Problem("CP006", "JSON nested too deeply to read", START_OF_FILE)
+    return None
+
+
+def parse_text(
+    text: str,
+    file: str,
+    *,
+    limits: SafetyLimits = SafetyLimits(),
+    scalars_as_text: bool = False,
+    line_offset: int = 0,
+    column_offset: int = 0,
+) -> tuple[Document | None, list[Problem]]:
+    problems: list[Problem] = []
+    if looks_like_json(text, file):
+        problem = _json_problem(text)
+        if problem is not None:
+            return None, [problem]
+        # Tabs are JSON whitespace (never raw inside a string), but YAML is picky about them.
+        text_for_yaml = text.replace("\t", " ")
+    else:
+        text_for_yaml = text
+    parsed = parse(text_for_yaml, limits=limits, scalars_as_text=scalars_as_text)
+    problems.extend(parsed.problems)
+    if not parsed.complete:
+        return None, problems
+    document = Document(
+        file=file,
+        text=text,
+        data=parsed.data,
+        spans=parsed.spans,
+        key_spans=parsed.key_spans,
+        line_offset=line_offset,
+        column_offset=column_offset,
+    )
+    return document, problems
+
+
+def template_shape_problem(document: Document) -> Problem | None:
+    data = document.data
+    if data is None:
+        return Problem("CP004", "file is empty: a conformance pack template needs a Resources section", START_OF_FILE)
+    if not isinstance(data, dict):
+        return Problem(
+            "CP004",
+            f"top level is a {_kind(data)}, not a mapping: this is not a CloudFormation template",
+            document.locate(()),
+        )
+    if "Resources" not in data:
+        return Problem(
+            "CP004",
+            "no Resources section: this is not a conformance pack template",
+            START_OF_FILE,
+            fix="add a Resources section with at least one AWS::Config::ConfigRule",
+        )
+    if not isinstance(data["Resources"], dict):
+        return Problem("CP004", f"Resources is a {_kind(data['Resources'])}, not a mapping", document.locate(("Resources",)))
+    return None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def load_template_text(
+    text: str, file: str, *, limits: SafetyLimits = SafetyLimits(), line_offset: int = 0, column_offset: int = 0
+) -> Loaded:
+    document, problems = parse_text(text, file, limits=limits, line_offset=line_offset, column_offset=column_offset)
+    if document is None:
+        if line_offset or column_offset:
+            problems = [_shift_problem(p, line_offset, column_offset) for p in problems]
+        return Loaded(file, None, tuple(problems), body_bytes=len(text.encode("utf-8")), text=text)
+    shape = template_shape_problem(document)
+    if shape is not None:
+        problems.append(shape)
+    if line_offset or column_offset:
+        problems = [_shift_problem(p, line_offset, column_offset) for p in problems]
+    return Loaded(
+        file,
+        document,
+        tuple(problems),
+        is_template=shape is None,
+        body_bytes=len(text.encode("utf-8")),
+        text=text,
+    )
+
+
+def _shift_problem(problem: Problem, line_offset: int, column_offset: int) -> Problem:
+    s = problem.span
+    span = Span(s.line + line_offset, s.column + column_offset, s.end_line + line_offset, s.end_column + column_offset)
+    return Problem(problem.rule, problem.message, span, problem.fix)
+
+
+def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SafetyLimits(), max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+    text, problem = decode(data, max_bytes)
+    if text is None:
+        assert problem is not None
+        return Loaded(file, None, (problem,), raw_size=len(data))
+    loaded = load_template_text(text, file, limits=limits)
+    return replace(loaded, raw_size=len(data))
+
+
+def load_template_file(path: Path, file: str, *, limits: SafetyLimits = SafetyLimits(), max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+    data, problem = read_bytes(path, max_bytes)
+    if data is None:
+        assert problem is not None
+        return Loaded(file, None, (problem,))
+    return load_template_bytes(data, file, limits=limits, max_bytes=max_bytes)

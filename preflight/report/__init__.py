@@ -1,0 +1,1 @@
+"""Pure render functions: a Report in, text out."""

@@ -1,0 +1,62 @@
+"""Human output: `file:line:col: severity CPnnn name: message`, the source line with a caret, a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from preflight.check import Report
+from preflight.findings import Finding
+from preflight.report.summary import severity_counts
+
+Style = Callable[[str, str], str]
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;34m", "dim": "\033[2m", "bold": "\033[1m"}
+_RESET = "\033[0m"
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def _ansi(text: str, style: str) -> str:
+    return f"{_COLOURS[style]}{text}{_RESET}"
+
+
+def _source_excerpt(finding: Finding, lines: list[str] | None, style: Style) -> list[str]:
+    if not lines or not 1 <= finding.span.line <= len(lines):
+        return []
+    source = lines[finding.span.line - 1].rstrip("\r\n")
+    if len(source) > 200:
+        return []
+    column = max(finding.span.column, 1)
+    width = 1
+    if finding.span.end_line == finding.span.line and finding.span.end_column > column:
+        width = min(finding.span.end_column - column, max(len(source) - column + 1, 1))
+    gutter = f"{finding.span.line:>5} | "
+    pointer = " " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" + "~" * (width - 1)
+    return [style(gutter, "dim") + source, style(pointer, finding.severity.label)]
+
+
+def render_text(report: Report, *, colour: bool = False) -> str:
+    style: Style = _ansi if colour else _plain
+    out: list[str] = []
+    split: dict[str, list[str]] = {}
+    for finding in report.findings:
+        if finding.file not in split and finding.file in report.sources:
+            split[finding.file] = report.sources[finding.file].splitlines()
+        where = style(f"{finding.file}:{finding.span.line}:{finding.span.column}:", "bold")
+        label = style(finding.severity.label, finding.severity.label)
+        out.append(f"{where} {label} {finding.rule} {finding.name}: {finding.message}")
+        out.extend(_source_excerpt(finding, split.get(finding.file), style))
+        if finding.fix:
+            out.append(f"      = fix: {finding.fix}")
+    counts = severity_counts(report.findings)
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    if report.findings:
+        parts = [f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count]
+        out.append(f"Found {', '.join(parts)} in {files}.")
+    else:
+        out.append(f"No problems found in {files}.")
+    return "\n".join(out) + "\n"
+
+

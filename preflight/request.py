@@ -1,0 +1,382 @@
+"""The API request a template will travel in: built from flags, a params file and a request file.
+
+Values keep where they came from (`origins`, keyed by the API member path) so request-level
+findings point at the line of the params or request file that set them. A value given as a flag
+has no origin; its findings point at the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from preflight.document import Document
+from preflight.findings import DocPath, Span
+from preflight.loader import decode, parse_text, read_bytes
+
+Scope = Literal["organization", "account"]
+ORG_NAME_KEY = "OrganizationConformancePackName"
+ACCOUNT_NAME_KEY = "ConformancePackName"
+PARAMETERS_KEY = "ConformancePackInputParameters"
+
+_COMMON_KEYS = frozenset(
+    {"TemplateS3Uri", "TemplateBody", "DeliveryS3Bucket", "DeliveryS3KeyPrefix", PARAMETERS_KEY, "Tags"}
+)
+REQUEST_KEYS: Mapping[Scope, frozenset[str]] = {
+    "organization": _COMMON_KEYS | {ORG_NAME_KEY, "ExcludedAccounts"},
+    "account": _COMMON_KEYS | {ACCOUNT_NAME_KEY, "TemplateSSMDocumentDetails"},
+}
+
+
+class RequestError(Exception):
+    """A request input that cannot be used at all; the CLI prints it as one line and exits 2."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class InputParameter:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EmbeddedBody:
+    """A TemplateBody carried inside a request file."""
+
+    text: str
+    file: str
+    line_offset: int
+    column_offset: int
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    known: bool = False
+    scope: Scope = "organization"
+    name: str | None = None
+    name_given: bool = False
+    template_body: EmbeddedBody | None = None
+    template_s3_uri: str | None = None
+    ssm_document: bool = False
+    parameters: tuple[InputParameter, ...] = ()
+    excluded_accounts: tuple[str, ...] = ()
+    delivery_bucket: str | None = None
+    delivery_prefix: str | None = None
+    region: str | None = None
+    origins: Mapping[DocPath, Origin] = field(default_factory=dict)
+    from_request_file: str | None = None
+
+    @property
+    def name_key(self) -> str:
+        return ORG_NAME_KEY if self.scope == "organization" else ACCOUNT_NAME_KEY
+
+    def origin(self, path: DocPath) -> Origin | None:
+        probe = tuple(path)
+        while probe:
+            found = self.origins.get(probe)
+            if found is not None:
+                return found
+            probe = probe[:-1]
+        return None
+
+    def values(self) -> dict[str, str]:
+        """Input parameters by name; with duplicates, the last one (as AWS would see it is undefined)."""
+        return {p.name: p.value for p in self.parameters}
+
+
+@dataclass(frozen=True)
+class RequestInputs:
+    """What the command line said."""
+
+    name: str | None = None
+    scope: Scope | None = None
+    params: Sequence[str] = ()
+    params_file: Path | None = None
+    exclude_accounts: Sequence[str] = ()
+    delivery_bucket: str | None = None
+    delivery_prefix: str | None = None
+    template_s3_uri: str | None = None
+    region: str | None = None
+    request_file: Path | None = None
+
+    @property
+    def any_given(self) -> bool:
+        return bool(
+            self.name is not None
+            or self.params
+            or self.params_file
+            or self.exclude_accounts
+            or self.delivery_bucket is not None
+            or self.delivery_prefix is not None
+            or self.template_s3_uri is not None
+            or self.request_file
+        )
+
+
+def _load_mapping_file(path: Path) -> Document:
+    data, problem = read_bytes(path)
+    if data is None:
+        assert problem is not None
+        raise RequestError(f"{path}: {problem.message}")
+    text, problem = decode(data)
+    if text is None:
+        assert problem is not None
+        raise RequestError(f"{path}: {problem.message}")
+    document, problems = parse_text(text, str(path), scalars_as_text=True)
+    fatal = [p for p in problems if p.rule != "CP005"]
+    if document is None or fatal:
+        first = (fatal or problems)[0]
+        raise RequestError(f"{path}:{first.span.line}:{first.span.column}: {first.message}")
+    return document
+
+
+def _where(document: Document, path: DocPath) -> str:
+    span = document.locate(path)
+    return f"{document.file}:{span.line}:{span.column}"
+
+
+def _origin(document: Document, path: DocPath) -> Origin:
+    return Origin(document.file, document.locate(path))
+
+
+def _expect_str(document: Document, path: DocPath, value: object, what: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise RequestError(f"{_where(document, path)}: {what} must be a string")
+
+
+@dataclass(frozen=True)
+class _Sourced:
+    """An input parameter and where its entry, name and value were written ("", "ParameterName",
+    "ParameterValue")."""
+
+    parameter: InputParameter
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+
+
+def read_params_file(path: Path) -> list[_Sourced]:
+    """Three shapes: Config's `[{ParameterName, ParameterValue}]`, CloudFormation's
+    `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML."""
+    document = _load_mapping_file(path)
+    return _parameters_from(document, (), document.data, allow_flat=True)
+
+
+def _parameters_from(document: Document, base: DocPath, data: object, *, allow_flat: bool) -> list[_Sourced]:
+    found: list[_Sourced] = []
+    if isinstance(data, dict) and allow_flat:
+        for name, value in data.items():
+            path = base + (name,)
+            if isinstance(value, (dict, list)):
+                raise RequestError(f"{_where(document, path)}: the value of parameter {name!r} must be a string")
+            key_origin = _origin(document, path)
+            value_origin = Origin(document.file, document.shift(document.spans[path]))
+            found.append(
+                _Sourced(
+                    InputParameter(name, "" if value is None else str(value)),
+                    {"": key_origin, "ParameterName": key_origin, "ParameterValue": value_origin},
+                )
+            )
+        return found
+    if not isinstance(data, list):
+        shapes = "a list of {ParameterName, ParameterValue}"
+        if allow_flat:
+            shapes += ", a list of {ParameterKey, ParameterValue} or a mapping of name to value"
+        raise RequestError(f"{_where(document, base)}: expected {shapes}")
+    for index, item in enumerate(data):
+        item_path = base + (index,)
+        if not isinstance(item, dict):
+            raise RequestError(
+                f"{_where(document, item_path)}: each parameter must be a mapping with ParameterName and ParameterValue"
+            )
+        if "ParameterName" in item:
+            name_key = "ParameterName"
+        elif allow_flat and "ParameterKey" in item:
+            name_key = "ParameterKey"
+        else:
+            raise RequestError(f"{_where(document, item_path)}: parameter has no ParameterName")
+        if "ParameterValue" not in item:
+            raise RequestError(f"{_where(document, item_path)}: parameter has no ParameterValue")
+        unknown = sorted(set(item) - {name_key, "ParameterValue"})
+        if unknown:
+            raise RequestError(
+                f"{_where(document, item_path + (unknown[0],))}: unknown field {unknown[0]!r} in a parameter "
+                "(AWS Config takes only a name and a value)"
+            )
+        name = _expect_str(document, item_path + (name_key,), item[name_key], "ParameterName")
+        value = item["ParameterValue"]
+        if isinstance(value, (dict, list)):
+            raise RequestError(f"{_where(document, item_path + ('ParameterValue',))}: ParameterValue must be a string")
+        found.append(
+            _Sourced(
+                InputParameter(name, "" if value is None else str(value)),
+                {
+                    "": _origin(document, item_path),
+                    "ParameterName": _origin(document, item_path + (name_key,)),
+                    "ParameterValue": _origin(document, item_path + ("ParameterValue",)),
+                },
+            )
+        )
+    return found
+
+
+def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody:
+    """Map the body's positions back to the request file when it is a literal block (`|`) whose lines
+    appear verbatim; otherwise positions are reported relative to the body itself."""
+    span = document.spans.get(path)
+    lines = document.text.splitlines()
+    if span is not None and 0 < span.line <= len(lines):
+        indicator = lines[span.line - 1][span.column - 1 : span.column]
+        body_lines = body.splitlines()
+        first = next((line for line in lines[span.line :] if line.strip()), "")
+        indent = len(first) - len(first.lstrip(" "))
+        candidate = lines[span.line : span.line + len(body_lines)]
+        if indicator == "|" and len(candidate) == len(body_lines) and all(
+            (line[indent:] if line.strip() else "") == (text if text.strip() else "")
+            for line, text in zip(candidate, body_lines)
+        ):
+            return EmbeddedBody(body, document.file, span.line, indent)
+    return EmbeddedBody(body, f"{document.file}#TemplateBody", 0, 0)
+
+
+def build_request(inputs: RequestInputs) -> PackRequest:
+    origins: dict[DocPath, Origin] = {}
+    scope: Scope | None = None
+    name: str | None = None
+    name_given = False
+    body: EmbeddedBody | None = None
+    s3_uri: str | None = None
+    ssm = False
+    request_params: list[_Sourced] = []
+    excluded: list[str] = []
+    bucket: str | None = None
+    prefix: str | None = None
+
+    if inputs.request_file is not None:
+        document = _load_mapping_file(inputs.request_file)
+        data = document.data
+        if not isinstance(data, dict):
+            raise RequestError(f"{_where(document, ())}: a request file is a mapping of API parameters")
+        has_org, has_account = ORG_NAME_KEY in data, ACCOUNT_NAME_KEY in data
+        if has_org and has_account:
+            raise RequestError(
+                f"{_where(document, (ACCOUNT_NAME_KEY,))}: a request names either {ORG_NAME_KEY} "
+                f"(put-organization-conformance-pack) or {ACCOUNT_NAME_KEY} (put-conformance-pack), not both"
+            )
+        scope = "organization" if has_org else "account" if has_account else None
+        if scope is not None and inputs.scope is not None and inputs.scope != scope:
+            raise RequestError(f"{inputs.request_file}: the request is for an {scope} pack but --scope says {inputs.scope}")
+        scope = scope or inputs.scope or "organization"
+        allowed = REQUEST_KEYS[scope]
+        for key in data:
+            if key not in allowed:
+                operation = "put-organization-conformance-pack" if scope == "organization" else "put-conformance-pack"
+                raise RequestError(
+                    f"{_where(document, (key,))}: {operation} has no parameter {key!r} "
+                    f"(valid: {', '.join(sorted(allowed))})"
+                )
+        name_key = ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY
+        if name_key in data:
+            name = _expect_str(document, (name_key,), data[name_key], name_key)
+            name_given = True
+            origins[(name_key,)] = _origin(document, (name_key,))
+        if "TemplateBody" in data:
+            text = _expect_str(document, ("TemplateBody",), data["TemplateBody"], "TemplateBody")
+            body = _embedded_body(document, ("TemplateBody",), text)
+            origins[("TemplateBody",)] = _origin(document, ("TemplateBody",))
+        if "TemplateS3Uri" in data:
+            s3_uri = _expect_str(document, ("TemplateS3Uri",), data["TemplateS3Uri"], "TemplateS3Uri")
+            origins[("TemplateS3Uri",)] = _origin(document, ("TemplateS3Uri",))
+        if "TemplateSSMDocumentDetails" in data:
+            ssm = True
+        if "DeliveryS3Bucket" in data:
+            bucket = _expect_str(document, ("DeliveryS3Bucket",), data["DeliveryS3Bucket"], "DeliveryS3Bucket")
+            origins[("DeliveryS3Bucket",)] = _origin(document, ("DeliveryS3Bucket",))
+        if "DeliveryS3KeyPrefix" in data:
+            prefix = _expect_str(document, ("DeliveryS3KeyPrefix",), data["DeliveryS3KeyPrefix"], "DeliveryS3KeyPrefix")
+            origins[("DeliveryS3KeyPrefix",)] = _origin(document, ("DeliveryS3KeyPrefix",))
+        if PARAMETERS_KEY in data:
+            request_params = _parameters_from(document, (PARAMETERS_KEY,), data[PARAMETERS_KEY], allow_flat=False)
+            origins[(PARAMETERS_KEY,)] = _origin(document, (PARAMETERS_KEY,))
+        if "ExcludedAccounts" in data:
+            accounts = data["ExcludedAccounts"]
+            if not isinstance(accounts, list):
+                raise RequestError(f"{_where(document, ('ExcludedAccounts',))}: ExcludedAccounts must be a list of account ids")
+            origins[("ExcludedAccounts",)] = _origin(document, ("ExcludedAccounts",))
+            for index, account in enumerate(accounts):
+                excluded.append(_expect_str(document, ("ExcludedAccounts", index), account, "an account id"))
+                origins[("ExcludedAccounts", index)] = _origin(document, ("ExcludedAccounts", index))
+    else:
+        scope = inputs.scope or "organization"
+
+    parameters: list[InputParameter] = []
+    for index, entry in enumerate(_merge_parameters(request_params, inputs)):
+        parameters.append(entry.parameter)
+        for part, origin in entry.origins.items():
+            origins[(PARAMETERS_KEY, index, part) if part else (PARAMETERS_KEY, index)] = origin
+
+    if inputs.name is not None:
+        name, name_given = inputs.name, True
+        origins.pop((ORG_NAME_KEY,), None)
+        origins.pop((ACCOUNT_NAME_KEY,), None)
+    if inputs.template_s3_uri is not None:
+        s3_uri = inputs.template_s3_uri
+        origins.pop(("TemplateS3Uri",), None)
+    if inputs.exclude_accounts:
+        if scope == "account":
+            raise RequestError("--exclude-account applies to organization packs only (--scope organization)")
+        base = len(excluded)
+        excluded.extend(inputs.exclude_accounts)
+        for index in range(base, len(excluded)):
+            origins.pop(("ExcludedAccounts", index), None)
+    if inputs.delivery_bucket is not None:
+        bucket = inputs.delivery_bucket
+        origins.pop(("DeliveryS3Bucket",), None)
+    if inputs.delivery_prefix is not None:
+        prefix = inputs.delivery_prefix
+        origins.pop(("DeliveryS3KeyPrefix",), None)
+
+    return PackRequest(
+        known=inputs.any_given,
+        scope=scope,
+        name=name,
+        name_given=name_given,
+        template_body=body,
+        template_s3_uri=s3_uri,
+        ssm_document=ssm,
+        parameters=tuple(parameters),
+        excluded_accounts=tuple(excluded),
+        delivery_bucket=bucket,
+        delivery_prefix=prefix,
+        region=inputs.region,
+        origins=origins,
+        from_request_file=str(inputs.request_file) if inputs.request_file is not None else None,
+    )
+
+
+def _merge_parameters(request_params: list[_Sourced], inputs: RequestInputs) -> list[_Sourced]:
+    """Later sources (request file, then params file, then --param) replace earlier ones by name, as
+    the AWS CLI lets an explicit option override --cli-input-json. Repeats within one source stay, so
+    CP133 can report them."""
+    sources = [request_params]
+    if inputs.params_file is not None:
+        sources.append(read_params_file(inputs.params_file))
+    if inputs.params:
+        flag_params: list[_Sourced] = []
+        for item in inputs.params:
+            if "=" not in item:
+                raise RequestError(f"--param {item!r}: expected NAME=VALUE")
+            key, value = item.split("=", 1)
+            flag_params.append(_Sourced(InputParameter(key, value)))
+        sources.append(flag_params)
+    merged: list[_Sourced] = []
+    for source in sources:
+        names = {entry.parameter.name for entry in source}
+        merged = [entry for entry in merged if entry.parameter.name not in names] + source
+    return merged

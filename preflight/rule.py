@@ -1,0 +1,63 @@
+"""A rule is a function plus frozen metadata. Nothing registers itself: the engine collects the
+`Rule` objects it finds in the modules of `preflight.rules`."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from preflight.findings import Issue, Severity
+
+if TYPE_CHECKING:
+    from preflight.context import Context
+
+CheckFunction = Callable[["Context"], Iterable[Issue]]
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    check: CheckFunction
+    tags: tuple[str, ...] = ()
+    needs_template: bool = True
+
+    @property
+    def documentation(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+    @property
+    def summary(self) -> str:
+        """The first sentence under "What it does"."""
+        lines = self.documentation.splitlines()
+        try:
+            start = lines.index("## What it does") + 1
+        except ValueError:
+            return ""
+        paragraph: list[str] = []
+        for line in lines[start:]:
+            if line.startswith("## ") or (not line.strip() and paragraph):
+                break
+            if line.strip():
+                paragraph.append(line.strip())
+        text = " ".join(paragraph)
+        end = text.find(". ")
+        return text if end < 0 else text[: end + 1]
+
+
+def rule(
+    rule_id: str,
+    name: str,
+    severity: Severity,
+    *,
+    tags: tuple[str, ...] = (),
+    needs_template: bool = True,
+) -> Callable[[CheckFunction], Rule]:
+    def wrap(check: CheckFunction) -> Rule:
+        return Rule(rule_id, name, severity, check, tags, needs_template)
+
+    return wrap

@@ -1,0 +1,133 @@
+"""Read-only views of a conformance pack template that several rules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from preflight.findings import DocPath
+from preflight.intrinsics import Evaluator
+
+CONFIG_RULE = "AWS::Config::ConfigRule"
+REMEDIATION = "AWS::Config::RemediationConfiguration"
+PSEUDO_PARAMETERS = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::NotificationARNs",
+        "AWS::NoValue",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::StackId",
+        "AWS::StackName",
+        "AWS::URLSuffix",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    logical_id: str
+    type: str | None
+    body: Mapping[str, object]
+    is_mapping: bool = True
+
+    @property
+    def path(self) -> DocPath:
+        return ("Resources", self.logical_id)
+
+    @property
+    def properties(self) -> Mapping[str, object]:
+        properties = self.body.get("Properties")
+        return properties if isinstance(properties, dict) else {}
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Template:
+    data: Mapping[str, object]
+    parameter_values: Mapping[str, str]
+    pseudo_values: Mapping[str, str]
+
+    @cached_property
+    def parameters(self) -> Mapping[str, Mapping[str, object]]:
+        return {name: _mapping(body) for name, body in _mapping(self.data.get("Parameters")).items()}
+
+    @cached_property
+    def conditions(self) -> Mapping[str, object]:
+        return _mapping(self.data.get("Conditions"))
+
+    @cached_property
+    def resources(self) -> tuple[Resource, ...]:
+        found = []
+        for logical_id, body in _mapping(self.data.get("Resources")).items():
+            body_map = _mapping(body)
+            kind = body_map.get("Type")
+            found.append(Resource(logical_id, kind if isinstance(kind, str) else None, body_map, isinstance(body, dict)))
+        return tuple(found)
+
+    def of_type(self, kind: str) -> tuple[Resource, ...]:
+        return tuple(resource for resource in self.resources if resource.type == kind)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.conditions, self.parameter_values, self.pseudo_values)
+
+    def is_deployed(self, resource: Resource) -> bool:
+        """False only when the resource's Condition is known to be false."""
+        condition = resource.body.get("Condition")
+        if not isinstance(condition, str):
+            return True
+        return self.evaluator.condition(condition) is not False
+
+    def walk(self, root: DocPath = ()) -> Iterator[tuple[DocPath, object]]:
+        """Every node under `root`, depth first, with its path; iterative so depth is no concern."""
+        start: object = self.data
+        for part in root:
+            if isinstance(start, dict) and part in start:
+                start = start[part]
+            else:
+                return
+        stack: list[tuple[DocPath, object]] = [(root, start)]
+        while stack:
+            path, node = stack.pop()
+            yield path, node
+            if isinstance(node, dict):
+                stack.extend((path + (key,), value) for key, value in reversed(list(node.items())))
+            elif isinstance(node, list):
+                stack.extend((path + (index,), value) for index, value in reversed(list(enumerate(node))))
+
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def sub_variables(text: str) -> list[str]:
+    """The names an Fn::Sub string refers to: `${Name}` and the resource of `${Name.Attribute}`."""
+    return [match.strip().split(".", 1)[0] for match in _SUB_VARIABLE.findall(text)]
+
+
+def references(template: Template) -> Iterator[tuple[str, DocPath]]:
+    """Every name a `Ref` or an `Fn::Sub` refers to, with the path of the reference."""
+    for path, node in template.walk():
+        if not isinstance(node, dict) or len(node) != 1:
+            continue
+        if "Ref" in node and isinstance(node["Ref"], str):
+            yield node["Ref"], path + ("Ref",)
+        elif "Fn::Sub" in node:
+            argument = node["Fn::Sub"]
+            local: set[str] = set()
+            if isinstance(argument, list) and argument:
+                if len(argument) > 1 and isinstance(argument[1], dict):
+                    local = set(argument[1])
+                argument = argument[0]
+                sub_path = path + ("Fn::Sub", 0)
+            else:
+                sub_path = path + ("Fn::Sub",)
+            if isinstance(argument, str):
+                for name in sub_variables(argument):
+                    if name not in local:
+                        yield name, sub_path

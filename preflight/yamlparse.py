@@ -1,0 +1,386 @@
+"""YAML (and JSON) text -> plain values with positions, from the parser's event stream.
+
+Building the tree from events instead of composing nodes keeps the C parser's speed and gives this
+module full control: nesting depth, alias expansion and duplicate keys are checked as the events
+arrive, with no recursion, so hostile input ends in a finding instead of a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from preflight.findings import DocPath, Span
+
+try:
+    from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]
+
+    C_PARSER = True
+except ImportError:  # pragma: no cover - only without the C extension
+    from ruamel.yaml.parser import Parser as _PyParser  # type: ignore[import-untyped]
+
+    C_PARSER = False
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError  # type: ignore[import-untyped]
+from ruamel.yaml.events import (  # type: ignore[import-untyped]
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.reader import ReaderError  # type: ignore[import-untyped]
+
+# Short-form CloudFormation tags and the long form each one stands for.
+INTRINSIC_TAGS: dict[str, str] = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{
+        f"!{name}": f"Fn::{name}"
+        for name in (
+            "Sub If Equals Not And Or FindInMap GetAtt Join Select Split ImportValue Base64 GetAZs "
+            "Cidr Length ToJsonString Transform"
+        ).split()
+    },
+}
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+$")
+_INT_BASED = re.compile(r"0o[0-7]+$|0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
+_NAN = re.compile(r"\.(nan|NaN|NAN)$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def resolve_plain(text: str) -> object:
+    """YAML 1.2 core schema for an untagged plain scalar. Numbers with leading zeros stay strings,
+    so an account id such as 012345678901 keeps its digits."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if not (first.isdigit() or first in "+-."):
+        return text
+    if _LEADING_ZERO.match(text):
+        return text
+    try:
+        if _INT.match(text):
+            return int(text)
+        if _INT_BASED.match(text):
+            return int(text, 0)
+        if _FLOAT.match(text) and any(c.isdigit() for c in text):
+            return float(text)
+    except ValueError:  # a number too long for int(): keep the text
+        return text
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    rule: str
+    message: str
+    span: Span
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyLimits:
+    max_depth: int = 100
+    max_alias_nodes: int = 10_000
+
+
+@dataclass
+class Parsed:
+    data: object = None
+    spans: dict[DocPath, Span] = field(default_factory=dict)
+    key_spans: dict[DocPath, Span] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    documents: int = 0
+    complete: bool = False
+
+
+class _Abort(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Frame:
+    value: dict[str, object] | list[object]
+    path: DocPath
+    span_start: tuple[int, int]
+    anchor: str | None
+    wrapper: str | None
+    size: int = 1
+    pending_key: str | None = None
+    pending_key_span: Span | None = None
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+def _span(event: object) -> Span:
+    start, end = event.start_mark, event.end_mark  # type: ignore[attr-defined]
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _position(text: str, index: int) -> Span:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Span(line, column, line, column + 1)
+
+
+def parse(text: str, *, limits: SafetyLimits = SafetyLimits(), scalars_as_text: bool = False) -> Parsed:
+    """Parse `text`; every problem is recorded in `Parsed.problems`, nothing is raised."""
+    out = Parsed()
+    parser = _Parser(text) if C_PARSER else _make_py_parser(text)
+    try:
+        _build(parser, out, limits, scalars_as_text)
+    except _Abort:
+        out.complete = False
+    except ReaderError as error:
+        index = getattr(error, "position", 0) or 0
+        char = getattr(error, "character", "")
+        code = f"#x{ord(char):04x}" if isinstance(char, str) and char else str(char)
+        out.problems.append(
+            Problem("CP001", f"unreadable character {code} at this position: {error.reason}", _position(text, index))
+        )
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        detail = error.problem or "invalid YAML"
+        if error.context:
+            detail = f"{detail} ({error.context})"
+        out.problems.append(Problem("CP002", f"YAML syntax error: {detail}", Span(line, column, line, column + 1)))
+    except YAMLError as error:
+        out.problems.append(Problem("CP002", f"YAML syntax error: {error}", Span(1, 1, 1, 1)))
+    except RecursionError:
+        out.problems.append(Problem("CP006", "input is nested too deeply to read", Span(1, 1, 1, 1)))
+    return out
+
+
+def _make_py_parser(text: str) -> object:  # pragma: no cover - only without the C extension
+    from ruamel.yaml.main import YAML  # type: ignore[import-untyped]
+
+    loader = YAML(typ="safe", pure=True)
+    loader.reader.stream = text
+    return loader.parser
+
+
+def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> None:
+    get_event = parser.get_event  # type: ignore[attr-defined]
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[object, int]] = {}
+    alias_nodes = 0
+    root_set = False
+
+    def attach(value: object, span: Span, size: int) -> None:
+        nonlocal root_set
+        if not stack:
+            if not root_set:
+                out.data = value
+                out.spans[()] = span
+                root_set = True
+            return
+        frame = stack[-1]
+        frame.size += size
+        container = frame.value
+        if isinstance(container, list):
+            path = frame.path + (len(container),)
+            container.append(value)
+            out.spans.setdefault(path, span)
+            return
+        if frame.pending_key is None:
+            if isinstance(value, (dict, list)):
+                out.problems.append(Problem("CP002", "a mapping key must be a scalar, not a collection", span))
+                key = f"<{type(value).__name__} key at line {span.line}>"
+            else:
+                key = value if isinstance(value, str) else _key_text(value)
+            frame.pending_key, frame.pending_key_span = key, span
+            return
+        key, key_span = frame.pending_key, frame.pending_key_span
+        assert key_span is not None
+        frame.pending_key = frame.pending_key_span = None
+        path = frame.path + (key,)
+        first_line = frame.key_lines.get(key)
+        if first_line is not None:
+            out.problems.append(
+                Problem(
+                    "CP003",
+                    f"duplicate key {key!r} (first defined on line {first_line}); "
+                    "CloudFormation rejects templates with duplicate keys",
+                    key_span,
+                    fix="remove or rename one of the two entries",
+                )
+            )
+        else:
+            frame.key_lines[key] = key_span.line
+        container[key] = value
+        out.spans[path] = span
+        out.key_spans[path] = key_span
+
+    def child_path() -> DocPath:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.value, list):
+            return frame.path + (len(frame.value),)
+        if frame.pending_key is None:
+            return frame.path + ("<key>",)
+        return frame.path + (frame.pending_key,)
+
+    def tag_wrapper(tag: str | None, span: Span) -> str | None:
+        if tag is None or tag in _PLAIN_TAGS or tag == "!":
+            return None
+        long_form = INTRINSIC_TAGS.get(tag)
+        if long_form is not None:
+            return long_form
+        if tag.startswith(_CORE):
+            out.problems.append(
+                Problem(
+                    "CP005",
+                    f"YAML tag !!{tag[len(_CORE):]} is not supported by CloudFormation",
+                    span,
+                    fix="write the value as a plain string, number, list or mapping",
+                )
+            )
+        else:
+            out.problems.append(
+                Problem(
+                    "CP005",
+                    f"unknown YAML tag {tag}",
+                    span,
+                    fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form "
+                    "(Fn::...)",
+                )
+            )
+        return None
+
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            span = _span(event)
+            tag = event.tag
+            wrapper = tag_wrapper(tag, span)
+            raw = event.value
+            value: object
+            if as_text or event.style or tag in (f"{_CORE}str", "!"):
+                value = raw
+            elif tag is not None and tag.startswith(_CORE):
+                value = _resolve_tagged(raw, tag, span, out)
+            else:
+                value = resolve_plain(raw)
+            if wrapper is not None:
+                value = _wrap(wrapper, value)
+                out.spans[child_path() + (wrapper,)] = span
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            attach(value, span, 1)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(stack) >= limits.max_depth:
+                out.problems.append(
+                    Problem(
+                        "CP006",
+                        f"nesting deeper than {limits.max_depth} levels; no template needs this",
+                        _span(event),
+                    )
+                )
+                raise _Abort
+            span = _span(event)
+            wrapper = tag_wrapper(event.tag, span)
+            path = child_path()
+            if wrapper is not None:
+                path = path + (wrapper,)
+            container: dict[str, object] | list[object] = {} if kind is MappingStartEvent else []
+            stack.append(_Frame(container, path, (span.line, span.column), event.anchor, wrapper))
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            frame = stack.pop()
+            end = event.end_mark
+            span = Span(frame.span_start[0], frame.span_start[1], end.line + 1, end.column + 1)
+            value = frame.value
+            if frame.wrapper is not None:
+                value = {frame.wrapper: value}
+                out.spans[frame.path] = span
+            if frame.anchor:
+                anchors[frame.anchor] = (value, frame.size)
+            attach(value, span, frame.size)
+        elif kind is AliasEvent:
+            span = _span(event)
+            target = anchors.get(event.anchor)
+            if target is None:
+                out.problems.append(Problem("CP002", f"YAML alias *{event.anchor} has no anchor before it", span))
+                raise _Abort
+            value, size = target
+            alias_nodes += size
+            if alias_nodes > limits.max_alias_nodes:
+                out.problems.append(
+                    Problem(
+                        "CP006",
+                        f"YAML aliases expand to more than {limits.max_alias_nodes} nodes "
+                        "(an alias bomb, or a template CloudFormation would not accept)",
+                        span,
+                    )
+                )
+                raise _Abort
+            attach(value, span, size)
+        elif kind is DocumentStartEvent:
+            out.documents += 1
+            if out.documents > 1:
+                out.problems.append(
+                    Problem(
+                        "CP004",
+                        "a second YAML document starts here; a template is exactly one document",
+                        _span(event),
+                        fix="split the documents into separate files",
+                    )
+                )
+                raise _Abort
+        elif kind is StreamEndEvent:
+            out.complete = True
+            return
+
+
+def _key_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _wrap(long_form: str, value: object) -> dict[str, object]:
+    if long_form == "Fn::GetAtt" and isinstance(value, str) and "." in value:
+        resource, attribute = value.split(".", 1)
+        return {long_form: [resource, attribute]}
+    return {long_form: value}
+
+
+def _resolve_tagged(raw: str, tag: str, span: Span, out: Parsed) -> object:
+    name = tag[len(_CORE):]
+    resolved = resolve_plain(raw)
+    expected: dict[str, tuple[type, ...]] = {
+        "int": (int,),
+        "float": (float, int),
+        "bool": (bool,),
+        "null": (type(None),),
+    }
+    kinds = expected.get(name)
+    if kinds is None:
+        return raw
+    if isinstance(resolved, kinds) and not (name in ("int", "float") and isinstance(resolved, bool)):
+        return float(resolved) if name == "float" else resolved  # type: ignore[arg-type]
+    out.problems.append(Problem("CP002", f"{raw!r} is not a valid !!{name}", span))
+    return raw

@@ -1,0 +1,217 @@
+"""CP204-CP207, CP210: the config rules in a pack, counted and named as AWS will deploy them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.context import Context
+from preflight.findings import Issue, Severity
+from preflight.intrinsics import NO_VALUE, UNKNOWN, intrinsic_name
+from preflight.rule import rule
+from preflight.template import CONFIG_RULE, REMEDIATION, Resource, Template
+
+# Deployed rule names get "-conformance-pack-" and a 9-character id appended.
+PACK_SUFFIX_LENGTH = len("-conformance-pack-") + 9
+
+
+def deployed_rules(template: Template) -> list[Resource]:
+    return [resource for resource in template.of_type(CONFIG_RULE) if template.is_deployed(resource)]
+
+
+def effective_rule_name(template: Template, resource: Resource) -> object:
+    """The rule's ConfigRuleName as AWS will see it; None when CloudFormation generates it."""
+    if "ConfigRuleName" not in resource.properties:
+        return None
+    value = template.evaluator.resolve(resource.properties["ConfigRuleName"])
+    if value is NO_VALUE:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+@rule("CP204", "too-many-config-rules", Severity.ERROR, tags=("template", "quota"))
+def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Counts the config rules the pack will deploy (resources whose `Condition` is false with the
+    given parameter values do not count) and reports the first one over the quota of 130 rules per
+    conformance pack (`[tool.preflight.quotas] rules-per-pack`).
+
+    ## Why is this bad?
+    AWS rejects the template: "Number of resources provided in the template exceeds the allowed
+    limit". AWS's own HIPAA sample once shipped 131 rules and failed this way.
+
+    ## Example
+    A pack that merges two frameworks into 150 rules.
+
+    ## Use instead
+    Split the rules into two packs, or remove rules that both frameworks share.
+    """
+    rules = deployed_rules(ctx.template)
+    limit = ctx.quotas.rules_per_pack
+    if len(rules) > limit:
+        yield Issue(
+            f"the pack deploys {len(rules)} config rules; a conformance pack holds at most {limit} "
+            f"(this is rule {limit + 1})",
+            rules[limit].path,
+            fix="split the pack into two conformance packs",
+        )
+
+
+@rule("CP205", "duplicate-config-rule-name", Severity.ERROR, tags=("template",))
+def duplicate_config_rule_name(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports two deployed config rules with the same `ConfigRuleName` (after parameters and
+    conditions are applied).
+
+    ## Why is this bad?
+    Rule names are unique per account and Region; the deployment fails, and remediations, which
+    refer to rules by name, would be ambiguous.
+
+    ## Example
+    Two resources both named `s3-bucket-versioning-enabled`, copied from two sample packs.
+
+    ## Use instead
+    Keep one of them, or give each a distinct name.
+    """
+    seen: dict[str, str] = {}
+    for resource in deployed_rules(ctx.template):
+        name = effective_rule_name(ctx.template, resource)
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            yield Issue(
+                f"ConfigRuleName {name!r} is also used by resource {seen[name]!r}",
+                resource.path + ("Properties", "ConfigRuleName"),
+                fix="give every config rule a unique name",
+            )
+        else:
+            seen[name] = resource.logical_id
+
+
+@rule("CP206", "invalid-config-rule-name", Severity.ERROR, tags=("template",))
+def invalid_config_rule_name(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks each `ConfigRuleName`: a string of 1 to 128 characters that is not only whitespace. A name
+    longer than 101 characters is a warning, since AWS appends `-conformance-pack-` and a
+    9-character id to the deployed rule's name.
+
+    ## Why is this bad?
+    AWS rejects names outside these limits when it creates the rule in each account, long after the
+    put succeeded.
+
+    ## Example
+    ```yaml
+    ConfigRuleName: "  "
+    ```
+
+    ## Use instead
+    ```yaml
+    ConfigRuleName: s3-bucket-versioning-enabled
+    ```
+    """
+    limit = ctx.limits.config_rule_name_max
+    for resource in ctx.template.of_type(CONFIG_RULE):
+        if "ConfigRuleName" not in resource.properties:
+            continue
+        path = resource.path + ("Properties", "ConfigRuleName")
+        name = effective_rule_name(ctx.template, resource)
+        if name is UNKNOWN or (name is None and resource.properties["ConfigRuleName"] is not None):
+            continue
+        if name is None:
+            yield Issue("ConfigRuleName is empty", path)
+        elif not isinstance(name, str):
+            yield Issue(f"ConfigRuleName must be a string, not {type(name).__name__}", path)
+        elif not name.strip():
+            yield Issue("ConfigRuleName is empty or only whitespace", path)
+        elif len(name) > limit:
+            yield Issue(f"ConfigRuleName is {len(name)} characters; at most {limit}", path)
+        elif len(name) > limit - PACK_SUFFIX_LENGTH:
+            yield Issue(
+                f"ConfigRuleName is {len(name)} characters; with the {PACK_SUFFIX_LENGTH}-character suffix AWS "
+                f"appends in each account it would exceed {limit}",
+                path,
+                fix=f"keep rule names at or under {limit - PACK_SUFFIX_LENGTH} characters",
+                severity=Severity.WARNING,
+            )
+
+
+@rule("CP207", "remediation-without-rule", Severity.ERROR, tags=("template", "remediation"))
+def remediation_without_rule(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a `RemediationConfiguration` whose `ConfigRuleName` is not the name of a config rule
+    deployed by the same pack (a `Ref` to the rule's logical id counts as its name).
+
+    ## Why is this bad?
+    AWS Config renames pack rules in each account, so a remediation can only attach to a rule of its
+    own pack; otherwise the deployment fails.
+
+    ## Example
+    ```yaml
+    ConfigRuleName: s3-bucket-versioning   # the rule is named s3-bucket-versioning-enabled
+    ```
+
+    ## Use instead
+    Use the exact `ConfigRuleName` of the rule in the pack, and add `DependsOn` on that rule.
+    """
+    template = ctx.template
+    rules = deployed_rules(template)
+    names: set[str] = set()
+    for resource in rules:
+        name = effective_rule_name(template, resource)
+        if not isinstance(name, str):
+            return  # a name that cannot be known offline might match anything
+        names.add(name)
+    rule_ids = {resource.logical_id for resource in rules}
+    for remediation in template.of_type(REMEDIATION):
+        if not template.is_deployed(remediation) or "ConfigRuleName" not in remediation.properties:
+            continue
+        raw = remediation.properties["ConfigRuleName"]
+        if intrinsic_name(raw) == "Ref" and raw["Ref"] in rule_ids:  # type: ignore[index]
+            continue
+        value = template.evaluator.resolve(raw)
+        if isinstance(value, str) and value not in names:
+            yield Issue(
+                f"remediation refers to config rule {value!r}, which this pack does not deploy",
+                remediation.path + ("Properties", "ConfigRuleName"),
+                fix="use the ConfigRuleName of a rule in this pack",
+            )
+
+
+@rule("CP210", "no-config-rules", Severity.ERROR, tags=("template",))
+def no_config_rules(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a pack that deploys no config rule, either because it has none or because every rule's
+    `Condition` is false with the given parameter values. When no request context is given and the
+    defaults switch every rule off, it is a warning (the pack is meant to be configured).
+
+    ## Why is this bad?
+    An empty pack fails to deploy, or deploys and checks nothing.
+
+    ## Example
+    ```yaml
+    Resources: {}
+    ```
+
+    ## Use instead
+    At least one `AWS::Config::ConfigRule`.
+    """
+    template = ctx.template
+    if deployed_rules(template):
+        return
+    if template.of_type(CONFIG_RULE):
+        if ctx.request.known:
+            yield Issue(
+                "every config rule's Condition is false with the request's parameter values: the pack deploys no rule",
+                ("Resources",),
+            )
+        else:
+            yield Issue(
+                "every config rule's Condition is false with the parameters' defaults: deployed without "
+                "parameter values, the pack has no rule",
+                ("Resources",),
+                fix="pass the parameters that enable rules (--param NAME=true)",
+                severity=Severity.WARNING,
+            )
+    else:
+        yield Issue("the pack has no AWS::Config::ConfigRule resource", ("Resources",))

@@ -1,0 +1,252 @@
+"""CP301-CP306: template parameters and the values the request gives them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from preflight.context import Context
+from preflight.findings import DocPath, Issue, Severity
+from preflight.request import PARAMETERS_KEY
+from preflight.rule import rule
+from preflight.template import PSEUDO_PARAMETERS, references
+
+
+@rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"))
+def undefined_reference(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a `Ref` or `${Name}` in `Fn::Sub` that names neither a template parameter, a resource,
+    nor a pseudo parameter (`AWS::Region`, `AWS::Partition`, `AWS::AccountId`, ...).
+
+    ## Why is this bad?
+    CloudFormation rejects the template ("Unresolved resource dependencies").
+
+    ## Example
+    ```yaml
+    maxAccessKeyAge: !Ref MaxAccesKeyAge
+    ```
+
+    ## Use instead
+    ```yaml
+    maxAccessKeyAge: !Ref MaxAccessKeyAge
+    ```
+    """
+    template = ctx.template
+    known = set(template.parameters) | {resource.logical_id for resource in template.resources} | PSEUDO_PARAMETERS
+    for name, path in references(template):
+        if name not in known:
+            yield Issue(f"{name!r} is not a parameter, resource or pseudo parameter of this template", path)
+
+
+@rule("CP302", "undeclared-input-parameter", Severity.ERROR, tags=("request", "parameters"))
+def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an input parameter in the request (`--param`, `--params-file`, `--request`) that the
+    template does not declare.
+
+    ## Why is this bad?
+    CloudFormation fails the pack in every account: "Parameters: [X] do not exist in the template".
+    It is usually a typo, so the parameter you meant keeps its default.
+
+    ## Example
+    ```
+    preflight check pack.yaml --param MaxAccesKeyAge=45
+    ```
+
+    ## Use instead
+    ```
+    preflight check pack.yaml --param MaxAccessKeyAge=45
+    ```
+    """
+    declared = ctx.template.parameters
+    for index, parameter in enumerate(ctx.request.parameters):
+        if parameter.name not in declared:
+            yield Issue(
+                f"input parameter {parameter.name!r} is not declared in the template's Parameters",
+                (PARAMETERS_KEY, index, "ParameterName"),
+                fix=_nearest_hint(parameter.name, declared),
+                where="request",
+            )
+
+
+def _nearest_hint(name: str, candidates: object) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(name, [str(c) for c in candidates], n=1)  # type: ignore[attr-defined]
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+@rule("CP303", "parameter-without-value", Severity.ERROR, tags=("template", "parameters"))
+def parameter_without_value(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a template parameter that has no `Default` and gets no value. Without request context it
+    is a warning (the value may come at deploy time); once a request says which parameters it sends
+    (`--param`, `--params-file`, `--request`, ...), it is an error.
+
+    ## Why is this bad?
+    The deployment fails in every account: "Parameters: [X] must have values".
+
+    ## Example
+    ```yaml
+    Parameters:
+      S3TargetBucketNameForEnableLogging:
+        Type: String
+    ```
+
+    ## Use instead
+    Give the value with `--param S3TargetBucketNameForEnableLogging=...`, or add a `Default`.
+    """
+    given = ctx.request.values()
+    severity = Severity.ERROR if ctx.request.known else Severity.WARNING
+    for name, declaration in ctx.template.parameters.items():
+        if "Default" in declaration or name in given:
+            continue
+        context = "the request gives none" if ctx.request.known else "no request context was given"
+        yield Issue(
+            f"parameter {name!r} has no Default and {context}",
+            ("Parameters", name),
+            fix=f"pass --param {name}=VALUE (or add a Default)",
+            severity=severity,
+        )
+
+
+@rule("CP304", "parameter-value-not-allowed", Severity.ERROR, tags=("template", "parameters"))
+def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks each parameter's value (from the request, else its `Default`) against the parameter's
+    `AllowedValues`, `AllowedPattern`, `MinLength`/`MaxLength` and `MinValue`/`MaxValue`.
+
+    ## Why is this bad?
+    CloudFormation rejects the value in every member account, after the put has succeeded.
+
+    ## Example
+    ```yaml
+    Parameters:
+      Frequency:
+        Type: String
+        Default: Daily
+        AllowedValues: [One_Hour, Six_Hours, TwentyFour_Hours]
+    ```
+
+    ## Use instead
+    A value from the allowed list (`TwentyFour_Hours`).
+    """
+    given = ctx.request.values()
+    index_of = {parameter.name: index for index, parameter in enumerate(ctx.request.parameters)}
+    for name, declaration in ctx.template.parameters.items():
+        value = ctx.parameter_values.get(name)
+        if value is None:
+            continue
+        if name in given:
+            path: DocPath = (PARAMETERS_KEY, index_of[name], "ParameterValue")
+            where = "request"
+        else:
+            path, where = ("Parameters", name, "Default"), "template"
+        for problem in _constraint_problems(value, declaration):
+            yield Issue(f"value {value!r} of parameter {name!r} {problem}", path, where=where)  # type: ignore[arg-type]
+
+
+def _constraint_problems(value: str, declaration: object) -> Iterator[str]:
+    assert isinstance(declaration, dict)
+    allowed = declaration.get("AllowedValues")
+    if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
+        yield "is not one of AllowedValues " + ", ".join(repr(_text(item)) for item in allowed)
+    pattern = declaration.get("AllowedPattern")
+    if isinstance(pattern, str):
+        try:
+            if re.fullmatch(pattern, value) is None:
+                yield f"does not match AllowedPattern {pattern!r}"
+        except re.error:
+            yield f"cannot be checked: AllowedPattern {pattern!r} is not a valid regular expression"
+    for key, test, words in (
+        ("MinLength", lambda limit: len(value) < limit, "is shorter than MinLength"),
+        ("MaxLength", lambda limit: len(value) > limit, "is longer than MaxLength"),
+    ):
+        limit = _number(declaration.get(key))
+        if limit is not None and test(limit):
+            yield f"{words} {limit:g}"
+    number = _number(value)
+    for key, test, words in (
+        ("MinValue", lambda limit: number is not None and number < limit, "is below MinValue"),
+        ("MaxValue", lambda limit: number is not None and number > limit, "is above MaxValue"),
+    ):
+        limit = _number(declaration.get(key))
+        if limit is not None and test(limit):
+            yield f"{words} {limit:g}"
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@rule("CP305", "unused-parameter", Severity.WARNING, tags=("template", "parameters"))
+def unused_parameter(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a template parameter that no `Ref` or `Fn::Sub` uses.
+
+    ## Why is this bad?
+    The value someone sets for it changes nothing, which is rarely what they expect; it also costs
+    template bytes.
+
+    ## Example
+    A `MaxAccessKeyAge` parameter whose rule was deleted.
+
+    ## Use instead
+    Remove the parameter, or refer to it where it was meant to be used.
+    """
+    used = {name for name, _ in references(ctx.template)}
+    for name in ctx.template.parameters:
+        if name not in used:
+            yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix="remove it")
+
+
+@rule("CP306", "parameter-type-not-string", Severity.WARNING, tags=("template", "parameters"))
+def parameter_type_not_string(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a template parameter whose `Type` is missing (an error) or is not `String` (a warning).
+
+    ## Why is this bad?
+    CloudFormation requires a `Type`. AWS's sample packs declare every parameter as `String` and
+    pass managed-rule values as strings; other types (`Number`, `CommaDelimitedList`, or the rule
+    types `int`, `boolean`, `CSV` from the documentation) have no evidence of working in packs.
+
+    ## Example
+    ```yaml
+    MaxAccessKeyAge:
+      Type: Number
+      Default: 90
+    ```
+
+    ## Use instead
+    ```yaml
+    MaxAccessKeyAge:
+      Type: String
+      Default: "90"
+    ```
+    """
+    for name, declaration in ctx.template.parameters.items():
+        kind = declaration.get("Type")
+        if kind is None:
+            yield Issue(
+                f"parameter {name!r} has no Type; CloudFormation requires one",
+                ("Parameters", name),
+                fix="Type: String",
+                severity=Severity.ERROR,
+            )
+        elif kind != "String":
+            yield Issue(
+                f"parameter {name!r} has Type {kind!r}; conformance packs pass parameters as String",
+                ("Parameters", name, "Type"),
+                fix="Type: String",
+            )

@@ -1,0 +1,75 @@
+"""CP211: remediation settings AWS Config takes only literally."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from preflight.context import Context
+from preflight.findings import Issue, Severity
+from preflight.intrinsics import intrinsic_name
+from preflight.rule import rule
+from preflight.template import REMEDIATION
+
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]*:role/\S+")
+
+
+@rule("CP211", "automation-role-not-literal", Severity.ERROR, tags=("template", "remediation"))
+def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks a remediation's `AutomationAssumeRole` parameter: its `StaticValue` must be a literal IAM
+    role ARN, and an automatic remediation (`Automatic: true`) must have one.
+
+    ## Why is this bad?
+    AWS Config does not resolve intrinsic functions (`!Sub`, `!Ref`) for the automation execution
+    role of a conformance pack, and automatic remediation fails without a role.
+
+    ## Example
+    ```yaml
+    AutomationAssumeRole:
+      StaticValue:
+        Values: [!Sub "arn:aws:iam::${AWS::AccountId}:role/Remediation"]
+    ```
+
+    ## Use instead
+    ```yaml
+    AutomationAssumeRole:
+      StaticValue:
+        Values: ["arn:aws:iam::123456789012:role/Remediation"]
+    ```
+    """
+    for remediation in ctx.template.of_type(REMEDIATION):
+        properties = remediation.properties
+        parameters = properties.get("Parameters")
+        base = remediation.path + ("Properties", "Parameters", "AutomationAssumeRole")
+        role = parameters.get("AutomationAssumeRole") if isinstance(parameters, dict) else None
+        if role is None:
+            automatic = ctx.template.evaluator.resolve(properties.get("Automatic"))
+            if automatic is True or automatic == "true":
+                yield Issue(
+                    "automatic remediation without an AutomationAssumeRole parameter",
+                    remediation.path + ("Properties", "Automatic"),
+                    fix="add Parameters.AutomationAssumeRole.StaticValue.Values with the role's ARN",
+                )
+            continue
+        static = role.get("StaticValue") if isinstance(role, dict) else None
+        values = static.get("Values") if isinstance(static, dict) else None
+        if intrinsic_name(role) or intrinsic_name(static) or intrinsic_name(values):
+            yield Issue(
+                "AutomationAssumeRole must be a literal role ARN; AWS Config does not resolve intrinsic functions here",
+                base,
+            )
+            continue
+        if not isinstance(values, list):
+            continue
+        for index, value in enumerate(values):
+            path = base + ("StaticValue", "Values", index)
+            if intrinsic_name(value):
+                yield Issue(
+                    f"AutomationAssumeRole must be a literal role ARN, not {intrinsic_name(value)}; AWS Config does "
+                    "not resolve intrinsic functions here",
+                    path,
+                    fix="write the ARN out: arn:aws:iam::123456789012:role/NAME",
+                )
+            elif not isinstance(value, str) or not _ROLE_ARN.fullmatch(value):
+                yield Issue(f"AutomationAssumeRole {value!r} is not an IAM role ARN", path)
