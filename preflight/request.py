@@ -295,6 +295,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             origins[("TemplateS3Uri",)] = _origin(document, ("TemplateS3Uri",))
         if "TemplateSSMDocumentDetails" in data:
             ssm = True
+            origins[("TemplateSSMDocumentDetails",)] = _origin(document, ("TemplateSSMDocumentDetails",))
         if "DeliveryS3Bucket" in data:
             bucket = _expect_str(document, ("DeliveryS3Bucket",), data["DeliveryS3Bucket"], "DeliveryS3Bucket")
             origins[("DeliveryS3Bucket",)] = _origin(document, ("DeliveryS3Bucket",))

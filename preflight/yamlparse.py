@@ -17,8 +17,6 @@ try:
 
     C_PARSER = True
 except ImportError:  # pragma: no cover - only without the C extension
-    from ruamel.yaml.parser import Parser as _PyParser  # type: ignore[import-untyped]
-
     C_PARSER = False
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError  # type: ignore[import-untyped]
@@ -142,10 +140,31 @@ def _position(text: str, index: int) -> Span:
     return Span(line, column, line, column + 1)
 
 
+# libyaml rejects some valid YAML 1.2 that CloudFormation accepts, notably `!Ref AWS::NoValue` inside a
+# flow sequence ("found unexpected ':'"). On a syntax error the pure-Python parser gets a second
+# opinion; it is about ten times slower, so only for input small enough to be a deployable template.
+PURE_PARSER_RETRY_MAX_CHARS = 512 * 1024
+
+
 def parse(text: str, *, limits: SafetyLimits = SafetyLimits(), scalars_as_text: bool = False) -> Parsed:
     """Parse `text`; every problem is recorded in `Parsed.problems`, nothing is raised."""
+    if not C_PARSER:  # pragma: no cover - only without the C extension
+        return _parse_with(_pure_parser(text), text, limits, scalars_as_text)[0]
+    parsed, syntax_failed = _parse_with(_Parser(text), text, limits, scalars_as_text)
+    if syntax_failed and len(text) <= PURE_PARSER_RETRY_MAX_CHARS:
+        return _parse_with(_pure_parser(text), text, limits, scalars_as_text)[0]
+    return parsed
+
+
+def _pure_parser(text: str) -> object:
+    from ruamel.yaml.loader import BaseLoader  # type: ignore[import-untyped]
+
+    return BaseLoader(text)
+
+
+def _parse_with(parser: object, text: str, limits: SafetyLimits, scalars_as_text: bool) -> tuple[Parsed, bool]:
+    """The result, and whether the YAML parser itself (not this module) found a syntax error."""
     out = Parsed()
-    parser = _Parser(text) if C_PARSER else _make_py_parser(text)
     try:
         _build(parser, out, limits, scalars_as_text)
     except _Abort:
@@ -164,19 +183,13 @@ def parse(text: str, *, limits: SafetyLimits = SafetyLimits(), scalars_as_text: 
         if error.context:
             detail = f"{detail} ({error.context})"
         out.problems.append(Problem("CP002", f"YAML syntax error: {detail}", Span(line, column, line, column + 1)))
+        return out, True
     except YAMLError as error:
         out.problems.append(Problem("CP002", f"YAML syntax error: {error}", Span(1, 1, 1, 1)))
+        return out, True
     except RecursionError:
         out.problems.append(Problem("CP006", "input is nested too deeply to read", Span(1, 1, 1, 1)))
-    return out
-
-
-def _make_py_parser(text: str) -> object:  # pragma: no cover - only without the C extension
-    from ruamel.yaml.main import YAML  # type: ignore[import-untyped]
-
-    loader = YAML(typ="safe", pure=True)
-    loader.reader.stream = text
-    return loader.parser
+    return out, False
 
 
 def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> None:
@@ -273,7 +286,7 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
         kind = type(event)
         if kind is ScalarEvent:
             span = _span(event)
-            tag = event.tag
+            tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
             wrapper = tag_wrapper(tag, span)
             raw = event.value
             value: object
@@ -300,7 +313,8 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
                 )
                 raise _Abort
             span = _span(event)
-            wrapper = tag_wrapper(event.tag, span)
+            tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
+            wrapper = tag_wrapper(tag, span)
             path = child_path()
             if wrapper is not None:
                 path = path + (wrapper,)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from preflight.context import Context
-from preflight.findings import Issue, Severity
+from preflight.findings import START_OF_FILE, Issue, Severity
 from preflight.rule import rule
 from preflight.s3names import bucket_name_problem
 
@@ -41,7 +41,7 @@ def template_body_too_large(ctx: Context) -> Iterator[Issue]:
         if ctx.request.template_body is not None:
             yield Issue(message, ("TemplateBody",), fix=fix, where="request")
         else:
-            yield Issue(message, fix=fix)
+            yield Issue(message, fix=fix, span=START_OF_FILE)
 
 
 @rule("CP102", "s3-template-too-large", Severity.ERROR, tags=("request", "size"), needs_template=False)
@@ -68,6 +68,7 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
             f"template is {size:,} bytes; a template in S3 may be at most 300 KB "
             f"({ctx.limits.s3_template_max_bytes:,} bytes)",
             fix="split the pack into two conformance packs",
+            span=START_OF_FILE,
         )
     elif size > ctx.limits.s3_template_warn_bytes:
         yield Issue(
@@ -75,6 +76,7 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
             f"300,000 or {ctx.limits.s3_template_max_bytes:,} bytes",
             fix="keep the template at or under 300,000 bytes to be safe",
             severity=Severity.WARNING,
+            span=START_OF_FILE,
         )
 
 
