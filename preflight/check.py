@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from preflight.config import Config
 from preflight.context import Context
 from preflight.engine import run_rules
 from preflight.findings import Finding
+from preflight.limits import SAFETY_LIMITS
 from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
 from preflight.request import PackRequest
 from preflight.rule import Rule
@@ -85,7 +86,9 @@ def check(
     loads: list[Loaded | None]
     if request.template_body is not None:
         body = request.template_body
-        loads = [load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)]
+        loads = [
+            load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
+        ]
     elif subjects:
         loads = [_load(subject, stdin_bytes) for subject in subjects]
     else:
@@ -94,10 +97,9 @@ def check(
     sources: dict[str, str] = {}
     findings: set[Finding] = set()
     for loaded in loads:
-        if loaded is not None and loaded.text is not None and loaded.file not in sources:
-            body = request.template_body
-            if body is None or body.line_offset == 0:
-                sources[loaded.file] = loaded.text
+        embedded = request.template_body
+        if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
+            sources.setdefault(loaded.file, loaded.text)
         context = Context(loaded, request, config.quotas)
         findings.update(run_rules(enabled, context, raise_errors=raise_errors))
 
@@ -109,7 +111,7 @@ def check(
 
 
 def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
-    by_file: dict[str, object] = {}
+    by_file: dict[str, Mapping[int, frozenset[str]]] = {}
     kept: list[Finding] = []
     for finding in findings:
         if finding.file not in sources:
@@ -118,9 +120,7 @@ def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[F
                 sources[finding.file] = text
         if finding.file not in by_file:
             by_file[finding.file] = suppressed_lines(sources.get(finding.file, ""))
-        lines = by_file[finding.file]
-        assert isinstance(lines, dict)
-        if finding.rule in lines.get(finding.span.line, ()):
+        if finding.rule in by_file[finding.file].get(finding.span.line, ()):
             continue
         kept.append(finding)
     return kept
@@ -129,7 +129,7 @@ def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[F
 def _read_text(file: str) -> str | None:
     path = Path(file)
     try:
-        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
+        if not path.is_file() or path.stat().st_size > SAFETY_LIMITS.max_file_bytes:
             return None
         return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:

@@ -46,10 +46,18 @@ def request_options(function: F) -> F:
             type=click.Path(path_type=Path, dir_okay=False),
             help="Input parameters: [{ParameterName, ParameterValue}], [{ParameterKey, ParameterValue}] or a mapping.",
         ),
-        click.option("--exclude-account", "exclude_accounts", multiple=True, metavar="ID", help="An excluded account (repeatable)."),
+        click.option(
+            "--exclude-account",
+            "exclude_accounts",
+            multiple=True,
+            metavar="ID",
+            help="An excluded account (repeatable).",
+        ),
         click.option("--delivery-bucket", help="DeliveryS3Bucket."),
         click.option("--delivery-prefix", help="DeliveryS3KeyPrefix."),
-        click.option("--template-s3-uri", help="The template will be uploaded here (the local file is what is uploaded)."),
+        click.option(
+            "--template-s3-uri", help="The template will be uploaded here (the local file is what is uploaded)."
+        ),
         click.option("--region", help="The Region the pack is deployed to."),
         click.option(
             "--request",
@@ -122,7 +130,9 @@ def check_command(
             raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
         subjects = expand_paths(paths, stdin_filename)
         if paths and not subjects:
-            raise UsageError(f"no templates ({', '.join(sorted({'.yaml', '.yml', '.json', '.template'}))}) under {', '.join(paths)}")
+            raise UsageError(
+                f"no templates ({', '.join(sorted({'.yaml', '.yml', '.json', '.template'}))}) under {', '.join(paths)}"
+            )
         stdin_bytes = sys.stdin.buffer.read() if any(subject.path is None for subject in subjects) else None
         report = check(
             subjects,
@@ -197,5 +207,3 @@ def explain_command(rule_id: str) -> None:
         _fail(f"unknown rule {rule_id!r} (see `preflight rules`)")
     click.echo(f"{found.id} {found.name} ({found.severity.label})\n")
     click.echo(found.documentation)
-
-

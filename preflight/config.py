@@ -136,7 +136,7 @@ def config_from_table(
     if "fail-level" in table:
         level = table["fail-level"]
         if not isinstance(level, str):
-            raise ConfigError(f"{where} fail-level: expected \"error\", \"warning\" or \"info\"")
+            raise ConfigError(f'{where} fail-level: expected "error", "warning" or "info"')
         try:
             fail_level = Severity.parse(level)
         except ValueError as error:
@@ -157,7 +157,9 @@ def config_from_table(
     try:
         quotas = quotas_with(raw_quotas)
     except KeyError as error:
-        raise ConfigError(f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})") from None
+        raise ConfigError(
+            f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})"
+        ) from None
     return Config(select, ignore, fail_level, tuple(per_file), quotas, root, source)
 
 

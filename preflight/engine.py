@@ -55,7 +55,7 @@ def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False
         try:
             for issue in current.check(ctx):
                 findings.append(_locate(current, issue, ctx))
-        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+        except Exception as error:
             if raise_errors:
                 raise
             findings.append(

@@ -26,7 +26,7 @@ def intrinsic_name(value: object) -> str | None:
     """`Ref`, `Condition` or `Fn::X` when `value` is a one-key intrinsic mapping."""
     if isinstance(value, dict) and len(value) == 1:
         key = next(iter(value))
-        if key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::")):
+        if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
             return key
     return None
 

@@ -50,6 +50,18 @@ class Quotas:
 DEFAULT_QUOTAS = Quotas()
 
 
+@dataclass(frozen=True)
+class SafetyLimits:
+    """What preflight itself refuses to read (CP006). No deployable pack comes near these."""
+
+    max_file_bytes: int = 4 * 1024 * 1024
+    max_depth: int = 100
+    max_alias_nodes: int = 10_000
+
+
+SAFETY_LIMITS = SafetyLimits()
+
+
 def quota_keys() -> tuple[str, ...]:
     return tuple(f.name.replace("_", "-") for f in fields(Quotas))
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from preflight.document import Document
 from preflight.findings import START_OF_FILE, Span
-from preflight.yamlparse import Problem, SafetyLimits, parse
+from preflight.limits import SAFETY_LIMITS, SafetyLimits
+from preflight.yamlparse import Problem, parse
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -29,10 +29,10 @@ class Loaded:
     text: str | None = None
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[bytes | None, Problem | None]:
+def read_bytes(path: Path, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[bytes | None, Problem | None]:
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = handle.read(limits.max_file_bytes + 1)
     except IsADirectoryError:
         return None, Problem("CP001", "is a directory, not a file", START_OF_FILE)
     except OSError as error:
@@ -47,13 +47,13 @@ def _byte_position(data: bytes, index: int) -> Span:
     return Span(line, column, line, column + 1)
 
 
-def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, Problem | None]:
+def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | None, Problem | None]:
     """UTF-8 with or without a BOM. Anything else is CP001, over the size limit CP006."""
-    if len(data) > max_bytes:
+    if len(data) > limits.max_file_bytes:
         return None, Problem(
             "CP006",
-            f"file is larger than the safety limit of {max_bytes:,} bytes; a conformance pack cannot exceed "
-            "300 KB",
+            f"file is larger than the safety limit of {limits.max_file_bytes:,} bytes; "
+            "a conformance pack cannot exceed 300 KB",
             START_OF_FILE,
         )
     for bom in _UTF16_32_BOMS:
@@ -71,7 +71,7 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, Pr
             "CP001", "file contains NUL bytes: binary, not a YAML or JSON template", _byte_position(data, nul)
         )
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
@@ -108,7 +108,7 @@ def parse_text(
     text: str,
     file: str,
     *,
-    limits: SafetyLimits = SafetyLimits(),
+    limits: SafetyLimits = SAFETY_LIMITS,
     scalars_as_text: bool = False,
     line_offset: int = 0,
     column_offset: int = 0,
@@ -156,7 +156,9 @@ def template_shape_problem(document: Document) -> Problem | None:
             fix="add a Resources section with at least one AWS::Config::ConfigRule",
         )
     if not isinstance(data["Resources"], dict):
-        return Problem("CP004", f"Resources is a {_kind(data['Resources'])}, not a mapping", document.locate(("Resources",)))
+        return Problem(
+            "CP004", f"Resources is a {_kind(data['Resources'])}, not a mapping", document.locate(("Resources",))
+        )
     return None
 
 
@@ -171,7 +173,7 @@ def _kind(value: object) -> str:
 
 
 def load_template_text(
-    text: str, file: str, *, limits: SafetyLimits = SafetyLimits(), line_offset: int = 0, column_offset: int = 0
+    text: str, file: str, *, limits: SafetyLimits = SAFETY_LIMITS, line_offset: int = 0, column_offset: int = 0
 ) -> Loaded:
     document, problems = parse_text(text, file, limits=limits, line_offset=line_offset, column_offset=column_offset)
     if document is None:
@@ -199,8 +201,8 @@ def _shift_problem(problem: Problem, line_offset: int, column_offset: int) -> Pr
     return Problem(problem.rule, problem.message, span, problem.fix)
 
 
-def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SafetyLimits(), max_bytes: int = MAX_FILE_BYTES) -> Loaded:
-    text, problem = decode(data, max_bytes)
+def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SAFETY_LIMITS) -> Loaded:
+    text, problem = decode(data, limits)
     if text is None:
         assert problem is not None
         return Loaded(file, None, (problem,), raw_size=len(data))
@@ -208,9 +210,9 @@ def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = Safety
     return replace(loaded, raw_size=len(data))
 
 
-def load_template_file(path: Path, file: str, *, limits: SafetyLimits = SafetyLimits(), max_bytes: int = MAX_FILE_BYTES) -> Loaded:
-    data, problem = read_bytes(path, max_bytes)
+def load_template_file(path: Path, file: str, *, limits: SafetyLimits = SAFETY_LIMITS) -> Loaded:
+    data, problem = read_bytes(path, limits)
     if data is None:
         assert problem is not None
         return Loaded(file, None, (problem,))
-    return load_template_bytes(data, file, limits=limits, max_bytes=max_bytes)
+    return load_template_bytes(data, file, limits=limits)

@@ -237,9 +237,13 @@ def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody
         first = next((line for line in lines[span.line :] if line.strip()), "")
         indent = len(first) - len(first.lstrip(" "))
         candidate = lines[span.line : span.line + len(body_lines)]
-        if indicator == "|" and len(candidate) == len(body_lines) and all(
-            (line[indent:] if line.strip() else "") == (text if text.strip() else "")
-            for line, text in zip(candidate, body_lines)
+        if (
+            indicator == "|"
+            and len(candidate) == len(body_lines)
+            and all(
+                (line[indent:] if line.strip() else "") == (text if text.strip() else "")
+                for line, text in zip(candidate, body_lines, strict=True)
+            )
         ):
             return EmbeddedBody(body, document.file, span.line, indent)
     return EmbeddedBody(body, f"{document.file}#TemplateBody", 0, 0)
@@ -271,7 +275,9 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             )
         scope = "organization" if has_org else "account" if has_account else None
         if scope is not None and inputs.scope is not None and inputs.scope != scope:
-            raise RequestError(f"{inputs.request_file}: the request is for an {scope} pack but --scope says {inputs.scope}")
+            raise RequestError(
+                f"{inputs.request_file}: the request is for an {scope} pack but --scope says {inputs.scope}"
+            )
         scope = scope or inputs.scope or "organization"
         allowed = REQUEST_KEYS[scope]
         for key in data:
@@ -308,7 +314,9 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         if "ExcludedAccounts" in data:
             accounts = data["ExcludedAccounts"]
             if not isinstance(accounts, list):
-                raise RequestError(f"{_where(document, ('ExcludedAccounts',))}: ExcludedAccounts must be a list of account ids")
+                raise RequestError(
+                    f"{_where(document, ('ExcludedAccounts',))}: ExcludedAccounts must be a list of account ids"
+                )
             origins[("ExcludedAccounts",)] = _origin(document, ("ExcludedAccounts",))
             for index, account in enumerate(accounts):
                 excluded.append(_expect_str(document, ("ExcludedAccounts", index), account, "an account id"))

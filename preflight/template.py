@@ -67,7 +67,9 @@ class Template:
         for logical_id, body in _mapping(self.data.get("Resources")).items():
             body_map = _mapping(body)
             kind = body_map.get("Type")
-            found.append(Resource(logical_id, kind if isinstance(kind, str) else None, body_map, isinstance(body, dict)))
+            found.append(
+                Resource(logical_id, kind if isinstance(kind, str) else None, body_map, isinstance(body, dict))
+            )
         return tuple(found)
 
     def of_type(self, kind: str) -> tuple[Resource, ...]:

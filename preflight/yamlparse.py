@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from preflight.findings import DocPath, Span
+from preflight.limits import SAFETY_LIMITS, SafetyLimits
 
 try:
     from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]
@@ -96,12 +97,6 @@ class Problem:
     fix: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SafetyLimits:
-    max_depth: int = 100
-    max_alias_nodes: int = 10_000
-
-
 @dataclass
 class Parsed:
     data: object = None
@@ -146,7 +141,7 @@ def _position(text: str, index: int) -> Span:
 PURE_PARSER_RETRY_MAX_CHARS = 512 * 1024
 
 
-def parse(text: str, *, limits: SafetyLimits = SafetyLimits(), scalars_as_text: bool = False) -> Parsed:
+def parse(text: str, *, limits: SafetyLimits = SAFETY_LIMITS, scalars_as_text: bool = False) -> Parsed:
     """Parse `text`; every problem is recorded in `Parsed.problems`, nothing is raised."""
     if not C_PARSER:  # pragma: no cover - only without the C extension
         return _parse_with(_pure_parser(text), text, limits, scalars_as_text)[0]
@@ -264,7 +259,7 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
             out.problems.append(
                 Problem(
                     "CP005",
-                    f"YAML tag !!{tag[len(_CORE):]} is not supported by CloudFormation",
+                    f"YAML tag !!{tag[len(_CORE) :]} is not supported by CloudFormation",
                     span,
                     fix="write the value as a plain string, number, list or mapping",
                 )
@@ -275,8 +270,7 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
                     "CP005",
                     f"unknown YAML tag {tag}",
                     span,
-                    fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form "
-                    "(Fn::...)",
+                    fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form (Fn::...)",
                 )
             )
         return None
@@ -383,7 +377,7 @@ def _wrap(long_form: str, value: object) -> dict[str, object]:
 
 
 def _resolve_tagged(raw: str, tag: str, span: Span, out: Parsed) -> object:
-    name = tag[len(_CORE):]
+    name = tag[len(_CORE) :]
     resolved = resolve_plain(raw)
     expected: dict[str, tuple[type, ...]] = {
         "int": (int,),

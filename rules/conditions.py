@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from preflight.context import Context
 from preflight.findings import DocPath, Issue, Severity
 from preflight.rule import rule
+from preflight.suggest import did_you_mean
 from preflight.template import Template
 
 
@@ -52,7 +53,7 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
     defined = ctx.template.conditions
     for name, path in condition_references(ctx.template):
         if name not in defined:
-            yield Issue(f"condition {name!r} is not defined in Conditions", path)
+            yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=did_you_mean(name, defined))
 
 
 @rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"))

@@ -9,6 +9,7 @@ from preflight.context import Context
 from preflight.findings import DocPath, Issue, Severity
 from preflight.request import PARAMETERS_KEY
 from preflight.rule import rule
+from preflight.suggest import did_you_mean
 from preflight.template import PSEUDO_PARAMETERS, references
 
 
@@ -35,7 +36,11 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
     known = set(template.parameters) | {resource.logical_id for resource in template.resources} | PSEUDO_PARAMETERS
     for name, path in references(template):
         if name not in known:
-            yield Issue(f"{name!r} is not a parameter, resource or pseudo parameter of this template", path)
+            yield Issue(
+                f"{name!r} is not a parameter, resource or pseudo parameter of this template",
+                path,
+                fix=did_you_mean(name, known),
+            )
 
 
 @rule("CP302", "undeclared-input-parameter", Severity.ERROR, tags=("request", "parameters"))
@@ -64,16 +69,9 @@ def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 f"input parameter {parameter.name!r} is not declared in the template's Parameters",
                 (PARAMETERS_KEY, index, "ParameterName"),
-                fix=_nearest_hint(parameter.name, declared),
+                fix=did_you_mean(parameter.name, declared),
                 where="request",
             )
-
-
-def _nearest_hint(name: str, candidates: object) -> str | None:
-    import difflib
-
-    matches = difflib.get_close_matches(name, [str(c) for c in candidates], n=1)  # type: ignore[attr-defined]
-    return f"did you mean {matches[0]!r}?" if matches else None
 
 
 @rule("CP303", "parameter-without-value", Severity.ERROR, tags=("template", "parameters"))
@@ -158,21 +156,19 @@ def _constraint_problems(value: str, declaration: object) -> Iterator[str]:
                 yield f"does not match AllowedPattern {pattern!r}"
         except re.error:
             yield f"cannot be checked: AllowedPattern {pattern!r} is not a valid regular expression"
-    for key, test, words in (
-        ("MinLength", lambda limit: len(value) < limit, "is shorter than MinLength"),
-        ("MaxLength", lambda limit: len(value) > limit, "is longer than MaxLength"),
-    ):
-        limit = _number(declaration.get(key))
-        if limit is not None and test(limit):
-            yield f"{words} {limit:g}"
+    min_length, max_length = _number(declaration.get("MinLength")), _number(declaration.get("MaxLength"))
+    if min_length is not None and len(value) < min_length:
+        yield f"is shorter than MinLength {min_length:g}"
+    if max_length is not None and len(value) > max_length:
+        yield f"is longer than MaxLength {max_length:g}"
     number = _number(value)
-    for key, test, words in (
-        ("MinValue", lambda limit: number is not None and number < limit, "is below MinValue"),
-        ("MaxValue", lambda limit: number is not None and number > limit, "is above MaxValue"),
-    ):
-        limit = _number(declaration.get(key))
-        if limit is not None and test(limit):
-            yield f"{words} {limit:g}"
+    if number is None:
+        return
+    min_value, max_value = _number(declaration.get("MinValue")), _number(declaration.get("MaxValue"))
+    if min_value is not None and number < min_value:
+        yield f"is below MinValue {min_value:g}"
+    if max_value is not None and number > max_value:
+        yield f"is above MaxValue {max_value:g}"
 
 
 def _number(value: object) -> float | None:

@@ -14,12 +14,34 @@ SUPPORTED_SECTIONS = frozenset(
 )
 UNSUPPORTED_CLOUDFORMATION_SECTIONS = frozenset({"Outputs", "Metadata", "Transform", "Rules", "Hooks"})
 SUPPORTED_FUNCTIONS = frozenset(
-    {"Ref", "Condition", "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::Sub", "Fn::FindInMap",
-     "Fn::ImportValue"}
+    {
+        "Ref",
+        "Condition",
+        "Fn::If",
+        "Fn::Equals",
+        "Fn::Not",
+        "Fn::And",
+        "Fn::Or",
+        "Fn::Sub",
+        "Fn::FindInMap",
+        "Fn::ImportValue",
+    }
 )
 UNSUPPORTED_CLOUDFORMATION_FUNCTIONS = frozenset(
-    {"Fn::GetAtt", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::Base64", "Fn::GetAZs", "Fn::Cidr", "Fn::Length",
-     "Fn::ToJsonString", "Fn::Transform", "Fn::ForEach", "Fn::FindInMap::DefaultValue"}
+    {
+        "Fn::GetAtt",
+        "Fn::Join",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Base64",
+        "Fn::GetAZs",
+        "Fn::Cidr",
+        "Fn::Length",
+        "Fn::ToJsonString",
+        "Fn::Transform",
+        "Fn::ForEach",
+        "Fn::FindInMap::DefaultValue",
+    }
 )
 STACK_PSEUDO_PARAMETERS = frozenset({"AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"})
 

@@ -53,10 +53,12 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     counts = severity_counts(report.findings)
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
     if report.findings:
-        parts = [f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count]
+        parts = [
+            f"{count} {label}{'s' if count != 1 and label != 'info' else ''}"
+            for label, count in counts.items()
+            if count
+        ]
         out.append(f"Found {', '.join(parts)} in {files}.")
     else:
         out.append(f"No problems found in {files}.")
     return "\n".join(out) + "\n"
-
-

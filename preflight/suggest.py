@@ -1,0 +1,11 @@
+"""'Did you mean ...?' for names that are almost right."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, candidates: Iterable[object]) -> str | None:
+    matches = difflib.get_close_matches(name, [str(candidate) for candidate in candidates], n=1, cutoff=0.75)
+    return f"did you mean {matches[0]!r}?" if matches else None
