@@ -71,7 +71,22 @@ def request_options(function: F) -> F:
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Usage errors as one line on standard error and exit 2, like every other error of preflight."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            _fail("interrupted")
+        except click.ClickException as error:
+            context = getattr(error, "ctx", None)
+            hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+            _fail(f"{error.format_message()}{hint}")
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="preflight")
 def main() -> None:
     """Lint AWS Config conformance packs before AWS sees them."""
@@ -151,7 +166,8 @@ def check_command(
     else:
         from preflight.report.text import render_text
 
-        click.echo(render_text(report, colour=_use_colour(color)), nl=False)
+        colour = _use_colour(color)
+        click.echo(render_text(report, colour=colour), nl=False, color=colour)
     failing = any(finding.severity >= config.fail_level for finding in report.findings)
     sys.exit(1 if failing else 0)
 

@@ -167,7 +167,7 @@ def remediation_without_rule(ctx: Context) -> Iterator[Issue]:
         if not template.is_deployed(remediation) or "ConfigRuleName" not in remediation.properties:
             continue
         raw = remediation.properties["ConfigRuleName"]
-        if intrinsic_name(raw) == "Ref" and raw["Ref"] in rule_ids:  # type: ignore[index]
+        if intrinsic_name(raw) == "Ref" and isinstance(raw["Ref"], str) and raw["Ref"] in rule_ids:  # type: ignore[index]
             continue
         value = template.evaluator.resolve(raw)
         if isinstance(value, str) and value not in names:

@@ -159,7 +159,7 @@ def unsupported_intrinsic_function(ctx: Context) -> Iterator[Issue]:
             continue
         if key == "Ref":
             target = node[key]
-            if target in STACK_PSEUDO_PARAMETERS:
+            if isinstance(target, str) and target in STACK_PSEUDO_PARAMETERS:
                 yield Issue(
                     f"Ref {target} differs in every member account's stack; conformance packs do not document it",
                     path + (key,),

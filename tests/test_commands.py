@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from preflight.docs import with_rule_table
+from preflight.engine import discover_rules
+from preflight.rule import DOC_SECTIONS
+from tests.conftest import REPO, run_cli
+
+RULES = discover_rules()
+
+
+def test_rule_ids_are_unique_sorted_and_named() -> None:
+    ids = [rule.id for rule in RULES]
+    assert ids == sorted(set(ids))
+    assert all(rule.name and rule.name == rule.name.lower() for rule in RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_every_rule_documents_itself(rule: object) -> None:
+    documentation = rule.documentation  # type: ignore[attr-defined]
+    for section in DOC_SECTIONS:
+        assert f"## {section}\n" in documentation, f"{rule.id} lacks '## {section}'"  # type: ignore[attr-defined]
+    assert rule.summary  # type: ignore[attr-defined]
+
+
+def test_rules_command_lists_every_rule() -> None:
+    text = run_cli(["rules"])
+    assert text.exit_code == 0
+    assert [line.split()[0] for line in text.stdout.splitlines()] == [rule.id for rule in RULES]
+    as_json = json.loads(run_cli(["rules", "--format", "json"]).stdout)
+    assert [row["id"] for row in as_json] == [rule.id for rule in RULES]
+    assert as_json[0] == {
+        "id": "CP001",
+        "name": "unreadable-file",
+        "severity": "error",
+        "tags": ["input"],
+        "summary": RULES[0].summary,
+    }
+
+
+def test_explain_prints_the_docstring() -> None:
+    result = run_cli(["explain", "cp101"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("CP101 template-body-too-large (error)\n\n## What it does\n")
+    assert "## Use instead" in result.stdout
+    assert run_cli(["explain", "template-body-too-large"]).stdout == result.stdout
+    missing = run_cli(["explain", "CP777"])
+    assert missing.exit_code == 2 and "unknown rule 'CP777'" in missing.stderr
+
+
+def test_readme_rule_table_is_current() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme == with_rule_table(readme, RULES), "run: python -m preflight.docs README.md"
+
+
+def test_readme_starts_with_purpose_and_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    head = readme.split("## ", 1)[0]
+    blocks = head.split("```sh\n")[1:]
+    assert len(blocks) == 2
+    example, tests = (block.split("\n```", 1)[0] for block in blocks)
+    assert "preflight check fixtures/packs/" in example and "pip install ." in example
+    assert 'pip install -e ".[dev]"' in tests and "pytest" in tests
+
+
+def test_version_option() -> None:
+    result = run_cli(["--version"])
+    assert result.exit_code == 0 and result.stdout == "preflight, version 0.1.0\n"

@@ -1,0 +1,41 @@
+"""The API limits table must agree with the installed botocore model (loaded here, never by the lint path)."""
+
+from __future__ import annotations
+
+import botocore.session
+
+from preflight.limits import API_LIMITS
+
+
+def _member(shape: object, name: str) -> object:
+    return shape.members[name]  # type: ignore[attr-defined]
+
+
+def test_api_limits_match_the_botocore_model() -> None:
+    model = botocore.session.get_session().get_service_model("config")
+    org = model.operation_model("PutOrganizationConformancePack").input_shape
+    account = model.operation_model("PutConformancePack").input_shape
+
+    def meta(shape: object) -> dict[str, object]:
+        return shape.metadata  # type: ignore[attr-defined, no-any-return]
+
+    assert meta(_member(org, "OrganizationConformancePackName"))["max"] == API_LIMITS.org_pack_name_max
+    assert meta(_member(account, "ConformancePackName"))["max"] == API_LIMITS.account_pack_name_max
+    assert meta(_member(org, "OrganizationConformancePackName"))["pattern"] == API_LIMITS.pack_name_pattern
+    assert meta(_member(account, "ConformancePackName"))["pattern"] == API_LIMITS.pack_name_pattern
+    for shape in (org, account):
+        assert meta(_member(shape, "TemplateBody"))["max"] == API_LIMITS.template_body_max_bytes
+        assert meta(_member(shape, "TemplateS3Uri"))["max"] == API_LIMITS.template_s3_uri_max
+        assert meta(_member(shape, "TemplateS3Uri"))["pattern"] == API_LIMITS.template_s3_uri_pattern
+        assert meta(_member(shape, "DeliveryS3Bucket"))["max"] == API_LIMITS.delivery_bucket_max
+        assert meta(_member(shape, "DeliveryS3KeyPrefix"))["max"] == API_LIMITS.delivery_prefix_max
+        parameters = _member(shape, "ConformancePackInputParameters")
+        assert meta(parameters)["max"] == API_LIMITS.input_parameters_max
+        item = parameters.member  # type: ignore[attr-defined]
+        assert meta(_member(item, "ParameterName"))["max"] == API_LIMITS.parameter_name_max
+        assert meta(_member(item, "ParameterValue"))["max"] == API_LIMITS.parameter_value_max
+    excluded = _member(org, "ExcludedAccounts")
+    assert meta(excluded)["max"] == API_LIMITS.excluded_accounts_max
+    assert meta(excluded.member)["pattern"] == API_LIMITS.account_id_pattern  # type: ignore[attr-defined]
+    rule_name = model.shape_for("ConfigRule").members["ConfigRuleName"]
+    assert meta(rule_name)["max"] == API_LIMITS.config_rule_name_max
