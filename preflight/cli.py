@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -84,6 +83,10 @@ class _OneLineErrors(click.Group):
             context = getattr(error, "ctx", None)
             hint = f" (see `{context.command_path} --help`)" if context is not None else ""
             _fail(f"{error.format_message()}{hint}")
+        except Exception as error:
+            if os.environ.get("PREFLIGHT_DEBUG") == "1":
+                raise
+            _fail(f"internal error: {type(error).__name__}: {error} (PREFLIGHT_DEBUG=1 shows the traceback)")
 
 
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -200,6 +203,8 @@ def rules_command(output_format: str) -> None:
     """List every rule."""
     rules = discover_rules()
     if output_format == "json":
+        import json
+
         rows = [
             {"id": r.id, "name": r.name, "severity": r.severity.label, "tags": list(r.tags), "summary": r.summary}
             for r in rules

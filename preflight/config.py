@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -104,6 +103,8 @@ def load_config(path: Path | None, known_ids: Iterable[str], start: Path | None 
         path, is_pyproject = found
     else:
         is_pyproject = path.name == "pyproject.toml"
+    import tomllib  # only when there is a configuration file
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from preflight.context import Context
 from preflight.findings import START_OF_FILE, Finding, Issue, Severity
@@ -33,7 +34,14 @@ def internal_error(ctx: Context) -> Iterator[Issue]:
 
 def discover_rules() -> tuple[Rule, ...]:
     """Every `Rule` object defined in the modules of `preflight.rules`, plus CP999, sorted by id."""
-    package = importlib.import_module(RULES_PACKAGE)
+    try:
+        package = importlib.import_module(RULES_PACKAGE)
+    except ModuleNotFoundError:
+        here = Path(__file__).resolve().parent
+        raise RuntimeError(
+            f"{RULES_PACKAGE} is not importable: `preflight` was imported from {here}, a source tree without the "
+            "install's package mapping; run the installed `preflight` command, or `pip install -e .`"
+        ) from None
     found: dict[str, Rule] = {internal_error.id: internal_error}
     for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{RULES_PACKAGE}.{module_info.name}")

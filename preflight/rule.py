@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ class Rule:
 
     @property
     def documentation(self) -> str:
-        return inspect.getdoc(self.check) or ""
+        return _clean_docstring(self.check.__doc__ or "")
 
     @property
     def summary(self) -> str:
@@ -61,3 +60,12 @@ def rule(
         return Rule(rule_id, name, severity, check, tags, needs_template)
 
     return wrap
+
+
+def _clean_docstring(text: str) -> str:
+    """What inspect.cleandoc does, without importing inspect on the lint path."""
+    lines = text.expandtabs().splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    cleaned = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
+    return "\n".join(cleaned).strip("\n")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def did_you_mean(name: str, candidates: Iterable[object]) -> str | None:
+    import difflib  # only when there is something to suggest
+
     matches = difflib.get_close_matches(name, [str(candidate) for candidate in candidates], n=1, cutoff=0.75)
     return f"did you mean {matches[0]!r}?" if matches else None

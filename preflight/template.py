@@ -86,6 +86,63 @@ class Template:
             return True
         return self.evaluator.condition(condition) is not False
 
+    @cached_property
+    def _index(self) -> tuple[tuple[tuple[DocPath, str, object], ...], tuple[tuple[DocPath, str], ...]]:
+        calls: list[tuple[DocPath, str, object]] = []
+        strings: list[tuple[DocPath, str]] = []
+        for path, node in self.walk():
+            if isinstance(node, str):
+                strings.append((path, node))
+            elif isinstance(node, dict) and len(node) == 1:
+                (key,) = node
+                if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
+                    calls.append((path, key, node[key]))
+        return tuple(calls), tuple(strings)
+
+    @property
+    def intrinsic_calls(self) -> tuple[tuple[DocPath, str, object], ...]:
+        """Every one-key `Ref`, `Condition` or `Fn::*` mapping: its path, function name and argument."""
+        return self._index[0]
+
+    @property
+    def strings(self) -> tuple[tuple[DocPath, str], ...]:
+        """Every string value with its path."""
+        return self._index[1]
+
+    @cached_property
+    def references(self) -> tuple[tuple[str, DocPath], ...]:
+        """Every name a `Ref` or an `Fn::Sub` refers to, with the path of the reference."""
+        found: list[tuple[str, DocPath]] = []
+        for path, function, argument in self.intrinsic_calls:
+            if function == "Ref" and isinstance(argument, str):
+                found.append((argument, path + ("Ref",)))
+            elif function == "Fn::Sub":
+                local: set[str] = set()
+                sub_path = path + ("Fn::Sub",)
+                if isinstance(argument, list) and argument:
+                    if len(argument) > 1 and isinstance(argument[1], dict):
+                        local = set(argument[1])
+                    argument, sub_path = argument[0], sub_path + (0,)
+                if isinstance(argument, str):
+                    found.extend((name, sub_path) for name in sub_variables(argument) if name not in local)
+        return tuple(found)
+
+    @cached_property
+    def condition_references(self) -> tuple[tuple[str, DocPath], ...]:
+        """Every use of a condition name: a resource's `Condition`, the first argument of `Fn::If`, and
+        `Condition` inside another condition."""
+        found: list[tuple[str, DocPath]] = []
+        for resource in self.resources:
+            name = resource.body.get("Condition")
+            if isinstance(name, str):
+                found.append((name, resource.path + ("Condition",)))
+        for path, function, argument in self.intrinsic_calls:
+            if function == "Fn::If" and isinstance(argument, list) and argument and isinstance(argument[0], str):
+                found.append((argument[0], path + ("Fn::If", 0)))
+            elif function == "Condition" and path[:1] == ("Conditions",) and isinstance(argument, str):
+                found.append((argument, path + ("Condition",)))
+        return tuple(found)
+
     def walk(self, root: DocPath = ()) -> Iterator[tuple[DocPath, object]]:
         """Every node under `root`, depth first, with its path; iterative so depth is no concern."""
         start: object = self.data
@@ -110,26 +167,3 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 def sub_variables(text: str) -> list[str]:
     """The names an Fn::Sub string refers to: `${Name}` and the resource of `${Name.Attribute}`."""
     return [match.strip().split(".", 1)[0] for match in _SUB_VARIABLE.findall(text)]
-
-
-def references(template: Template) -> Iterator[tuple[str, DocPath]]:
-    """Every name a `Ref` or an `Fn::Sub` refers to, with the path of the reference."""
-    for path, node in template.walk():
-        if not isinstance(node, dict) or len(node) != 1:
-            continue
-        if "Ref" in node and isinstance(node["Ref"], str):
-            yield node["Ref"], path + ("Ref",)
-        elif "Fn::Sub" in node:
-            argument = node["Fn::Sub"]
-            local: set[str] = set()
-            if isinstance(argument, list) and argument:
-                if len(argument) > 1 and isinstance(argument[1], dict):
-                    local = set(argument[1])
-                argument = argument[0]
-                sub_path = path + ("Fn::Sub", 0)
-            else:
-                sub_path = path + ("Fn::Sub",)
-            if isinstance(argument, str):
-                for name in sub_variables(argument):
-                    if name not in local:
-                        yield name, sub_path

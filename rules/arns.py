@@ -48,15 +48,14 @@ def invalid_account_id_in_arn(ctx: Context) -> Iterator[Issue]:
     Values: ["arn:aws:iam::123456789012:role/S3OperationsAutomationsExecutionRole"]
     ```
     """
-    template = ctx.template
-    roots = [("Resources",)] + [("Parameters", name, "Default") for name in template.parameters]
-    for root in roots:
-        for path, node in template.walk(root):
-            if not isinstance(node, str) or "arn:" not in node or "Description" in path:
-                continue
-            for account in bad_account_ids(node):
-                yield Issue(
-                    f"account id {account!r} in ARN is not a 12-digit account id",
-                    path,
-                    fix="replace the placeholder with the real account id",
-                )
+    for path, text in ctx.template.strings:
+        if "arn:" not in text or "Description" in path:
+            continue
+        if path[:1] != ("Resources",) and not (path[:1] == ("Parameters",) and path[2:3] == ("Default",)):
+            continue
+        for account in bad_account_ids(text):
+            yield Issue(
+                f"account id {account!r} in ARN is not a 12-digit account id",
+                path,
+                fix="replace the placeholder with the real account id",
+            )

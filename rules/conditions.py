@@ -5,28 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from preflight.context import Context
-from preflight.findings import DocPath, Issue, Severity
+from preflight.findings import Issue, Severity
 from preflight.rule import rule
 from preflight.suggest import did_you_mean
-from preflight.template import Template
-
-
-def condition_references(template: Template) -> Iterator[tuple[str, DocPath]]:
-    """Every use of a condition name: a resource's `Condition`, the first argument of `Fn::If`, and
-    `Condition` inside another condition."""
-    for resource in template.resources:
-        name = resource.body.get("Condition")
-        if isinstance(name, str):
-            yield name, resource.path + ("Condition",)
-    for path, node in template.walk():
-        if not isinstance(node, dict) or len(node) != 1:
-            continue
-        if "Fn::If" in node:
-            arguments = node["Fn::If"]
-            if isinstance(arguments, list) and arguments and isinstance(arguments[0], str):
-                yield arguments[0], path + ("Fn::If", 0)
-        elif "Condition" in node and path[:1] == ("Conditions",) and isinstance(node["Condition"], str):
-            yield node["Condition"], path + ("Condition",)
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"))
@@ -51,7 +32,7 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
     Use the name the `Conditions` section defines (`HasMaxAge`).
     """
     defined = ctx.template.conditions
-    for name, path in condition_references(ctx.template):
+    for name, path in ctx.template.condition_references:
         if name not in defined:
             yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=did_you_mean(name, defined))
 
@@ -71,7 +52,7 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Delete the condition.
     """
-    used = {name for name, _ in condition_references(ctx.template)}
+    used = {name for name, _ in ctx.template.condition_references}
     for name in ctx.template.conditions:
         if name not in used:
             yield Issue(f"condition {name!r} is never used", ("Conditions", name), fix="remove it")

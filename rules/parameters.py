@@ -10,7 +10,7 @@ from preflight.findings import DocPath, Issue, Severity
 from preflight.request import PARAMETERS_KEY
 from preflight.rule import rule
 from preflight.suggest import did_you_mean
-from preflight.template import PSEUDO_PARAMETERS, references
+from preflight.template import PSEUDO_PARAMETERS
 
 
 @rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"))
@@ -34,7 +34,7 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
     """
     template = ctx.template
     known = set(template.parameters) | {resource.logical_id for resource in template.resources} | PSEUDO_PARAMETERS
-    for name, path in references(template):
+    for name, path in template.references:
         if name not in known:
             yield Issue(
                 f"{name!r} is not a parameter, resource or pseudo parameter of this template",
@@ -201,7 +201,7 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Remove the parameter, or refer to it where it was meant to be used.
     """
-    used = {name for name, _ in references(ctx.template)}
+    used = {name for name, _ in ctx.template.references}
     for name in ctx.template.parameters:
         if name not in used:
             yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix="remove it")

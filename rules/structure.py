@@ -151,17 +151,11 @@ def unsupported_intrinsic_function(ctx: Context) -> Iterator[Issue]:
     ConfigRuleName: !Sub "${Prefix}-s3-versioning"
     ```
     """
-    for path, node in ctx.template.walk():
-        if not isinstance(node, dict) or len(node) != 1:
-            continue
-        (key,) = node
-        if not isinstance(key, str):
-            continue
+    for path, key, argument in ctx.template.intrinsic_calls:
         if key == "Ref":
-            target = node[key]
-            if isinstance(target, str) and target in STACK_PSEUDO_PARAMETERS:
+            if isinstance(argument, str) and argument in STACK_PSEUDO_PARAMETERS:
                 yield Issue(
-                    f"Ref {target} differs in every member account's stack; conformance packs do not document it",
+                    f"Ref {argument} differs in every member account's stack; conformance packs do not document it",
                     path + (key,),
                     severity=Severity.WARNING,
                 )

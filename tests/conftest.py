@@ -20,6 +20,7 @@ CORPUS = REPO.parent / "shared" / "corpus" / "aws-samples"
 def _raise_rule_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests see a crashing rule as an exception, not as a CP999 finding."""
     monkeypatch.setenv("PREFLIGHT_RAISE_RULE_ERRORS", "1")
+    monkeypatch.setenv("PREFLIGHT_DEBUG", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield
 

@@ -1,0 +1,89 @@
+"""Whole-process timings of `preflight check`, with cfn-lint on the same files in the same session.
+
+    python bench/lint_speed.py [--runs 7] [--cfn-lint-runs 3] [--corpus DIR] [--file FILE] [--no-cfn-lint]
+
+Prints medians (and min/max) in milliseconds. Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "aws-samples"
+
+
+def _time(command: list[str], runs: int) -> list[float]:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        timings.append((time.perf_counter() - start) * 1000)
+        if result.returncode not in (0, 1):
+            raise SystemExit(
+                f"{' '.join(command[:3])} ... failed ({result.returncode}): {result.stderr.decode()[-500:]}"
+            )
+    return timings
+
+
+def _row(label: str, timings: list[float]) -> str:
+    return (
+        f"| {label} | {statistics.median(timings):,.0f} | {min(timings):,.0f} | {max(timings):,.0f} | {len(timings)} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cfn-lint-runs", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--file", type=Path, help="single file (default: the largest file of the corpus)")
+    parser.add_argument("--no-cfn-lint", action="store_true")
+    args = parser.parse_args()
+
+    files = sorted(p for p in args.corpus.glob("*") if p.suffix in (".yaml", ".yml"))
+    if not files and args.file is None:
+        print(f"no corpus at {args.corpus}; pass --corpus or --file", file=sys.stderr)
+        return 2
+    single = args.file or max(files, key=lambda p: p.stat().st_size)
+    # The console script, as users run it (`python -m preflight` in the repository root would shadow the install).
+    preflight = [str(Path(sys.executable).parent / "preflight"), "check"]
+    cfn_lint = shutil.which("cfn-lint", path=str(Path(sys.executable).parent)) or shutil.which("cfn-lint")
+
+    print(
+        f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cores; "
+        f"single file: {single.name} ({single.stat().st_size:,} bytes)"
+    )
+    print(f"corpus: {len(files)} files in {args.corpus}\n")
+    print("| command | median ms | min ms | max ms | runs |")
+    print("|---|---|---|---|---|")
+    baseline = _time([sys.executable, "-c", "pass"], args.runs)
+    print(_row("python -c pass (interpreter start)", baseline))
+    one = _time([*preflight, str(single)], args.runs)
+    print(_row("preflight check <one file>", one))
+    corpus = _time([*preflight, *map(str, files)], args.runs) if files else []
+    if corpus:
+        print(_row(f"preflight check <{len(files)} files, one process>", corpus))
+    if cfn_lint and not args.no_cfn_lint:
+        cfn_one = _time([cfn_lint, str(single)], args.cfn_lint_runs)
+        print(_row("cfn-lint <one file>", cfn_one))
+        cfn_corpus = _time([cfn_lint, *map(str, files)], max(1, args.cfn_lint_runs - 2)) if files else []
+        if cfn_corpus:
+            print(_row(f"cfn-lint <{len(files)} files, one process>", cfn_corpus))
+        print()
+        print(f"one file: preflight is {statistics.median(cfn_one) / statistics.median(one):.1f}x faster than cfn-lint")
+        if corpus and cfn_corpus:
+            ratio = statistics.median(cfn_corpus) / statistics.median(corpus)
+            print(f"corpus:   preflight is {ratio:.1f}x faster than cfn-lint")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
