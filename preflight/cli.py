@@ -15,6 +15,7 @@ from preflight.check import UsageError, check, expand_paths
 from preflight.config import Config, ConfigError, load_config, validate_selectors
 from preflight.engine import discover_rules
 from preflight.findings import Severity
+from preflight.limits import SAFETY_LIMITS
 from preflight.request import RequestError, RequestInputs, build_request
 from preflight.rule import Rule
 
@@ -151,7 +152,9 @@ def check_command(
             raise UsageError(
                 f"no templates ({', '.join(sorted({'.yaml', '.yml', '.json', '.template'}))}) under {', '.join(paths)}"
             )
-        stdin_bytes = sys.stdin.buffer.read() if any(subject.path is None for subject in subjects) else None
+        stdin_bytes = None
+        if any(subject.path is None for subject in subjects):
+            stdin_bytes = sys.stdin.buffer.read(SAFETY_LIMITS.max_file_bytes + 1)
         report = check(
             subjects,
             request,
@@ -163,11 +166,11 @@ def check_command(
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))
     if output_format == "json":
-        from preflight.report.json_report import render_json
+        from preflight.reporters.json_report import render_json
 
         click.echo(render_json(report), nl=False)
     else:
-        from preflight.report.text import render_text
+        from preflight.reporters.text import render_text
 
         colour = _use_colour(color)
         click.echo(render_text(report, colour=colour), nl=False, color=colour)

@@ -60,7 +60,7 @@ class Context:
     @cached_property
     def template(self) -> Template:
         assert self.document is not None and isinstance(self.document.data, dict)
-        pseudo = {"AWS::Region": self.request.region} if self.request.region else {}
+        pseudo = _region_pseudo_parameters(self.request.region) if self.request.region else {}
         return Template(self.document.data, self.parameter_values, pseudo)
 
 
@@ -68,3 +68,13 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _region_pseudo_parameters(region: str) -> dict[str, str]:
+    if region.startswith("cn-"):
+        partition, suffix = "aws-cn", "amazonaws.com.cn"
+    elif region.startswith("us-gov-"):
+        partition, suffix = "aws-us-gov", "amazonaws.com"
+    else:
+        partition, suffix = "aws", "amazonaws.com"
+    return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}

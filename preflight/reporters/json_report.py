@@ -7,7 +7,7 @@ import json
 from preflight import __version__
 from preflight.check import Report
 from preflight.findings import Finding
-from preflight.report.summary import severity_counts
+from preflight.reporters.summary import severity_counts
 
 FORMAT_VERSION = 1
 

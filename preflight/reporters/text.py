@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from preflight.check import Report
 from preflight.findings import Finding
-from preflight.report.summary import severity_counts
+from preflight.reporters.summary import severity_counts
 
 Style = Callable[[str, str], str]
 

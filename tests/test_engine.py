@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from preflight.context import Context
+from preflight.engine import discover_rules, run_rules
+from preflight.findings import Issue, Severity
+from preflight.limits import DEFAULT_QUOTAS
+from preflight.loader import load_template_text
+from preflight.request import PackRequest
+from preflight.rule import rule
+
+
+@rule("CP998", "always-crashes", Severity.WARNING)
+def always_crashes(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Nothing: it raises."""
+    yield Issue("before the crash", ("Resources",))
+    raise KeyError("boom")
+
+
+def _context() -> Context:
+    loaded = load_template_text("Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n", "t.yaml")
+    return Context(loaded, PackRequest(), DEFAULT_QUOTAS)
+
+
+def test_a_crashing_rule_becomes_cp999_and_the_others_still_run() -> None:
+    rules = [always_crashes, *(r for r in discover_rules() if r.id == "CP210")]
+    findings = run_rules(rules, _context())
+    assert [(f.rule, f.severity, f.span.line) for f in findings] == [
+        ("CP998", Severity.WARNING, 1),
+        ("CP999", Severity.ERROR, 1),
+    ]
+    assert findings[1].message == "rule CP998 crashed: KeyError: 'boom'; please report this"
+
+
+def test_tests_see_the_exception() -> None:
+    with pytest.raises(KeyError):
+        run_rules([always_crashes], _context(), raise_errors=True)
+
+
+def test_rules_are_collected_not_registered() -> None:
+    first, second = discover_rules(), discover_rules()
+    assert first == second
+    assert "CP998" not in {r.id for r in first}
