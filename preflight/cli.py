@@ -90,8 +90,19 @@ class _OneLineErrors(click.Group):
             _fail(f"internal error: {type(error).__name__}: {error} (PREFLIGHT_DEBUG=1 shows the traceback)")
 
 
+def _print_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
+    if not value or context.resilient_parsing:
+        return
+    from preflight.catalog import catalog_summary
+
+    click.echo(f"preflight, version {__version__} ({catalog_summary()})")
+    context.exit()
+
+
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="preflight")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version."
+)
 def main() -> None:
     """Lint AWS Config conformance packs before AWS sees them."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from preflight.document import Document
 from preflight.findings import Issue
@@ -12,6 +13,10 @@ from preflight.limits import API_LIMITS, ApiLimits, Quotas
 from preflight.loader import Loaded
 from preflight.request import PackRequest
 from preflight.template import Template
+
+if TYPE_CHECKING:
+    from preflight.catalog import Catalog
+    from preflight.config_rule import ConfigRuleView
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,19 @@ class Context:
                 values[name] = _text(default)
         values.update(self.request.values())
         return values
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from preflight.catalog import load_catalog
+
+        return load_catalog()
+
+    @cached_property
+    def config_rules(self) -> tuple[ConfigRuleView, ...]:
+        """Deployed config rules, resolved, with their catalog entries."""
+        from preflight.config_rule import config_rule_views
+
+        return config_rule_views(self.template, self.catalog)
 
     @cached_property
     def template(self) -> Template:

@@ -27,11 +27,13 @@ def _rules(project: Path, *args: str) -> tuple[int, list[tuple[str, str]]]:
 def test_without_configuration_every_rule_runs(project: Path) -> None:
     code, found = _rules(project)
     assert code == 1
-    assert {rule for _, rule in found} == {"CP208", "CP209", "CP305", "CP410"}
+    assert {rule for _, rule in found} == {"CP208", "CP209", "CP305", "CP403", "CP410"}
 
 
 def test_pyproject_table_is_found_from_a_subdirectory(project: Path) -> None:
-    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.preflight]\nignore = ["CP305", "CP2"]\n')
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.preflight]\nignore = ["CP305", "CP2", "CP403"]\n'
+    )
     (project / "packs" / "sub").mkdir()
     result = run_cli(["check", "--format", "json", "iam.yaml"], cwd=project / "packs")
     assert {f["rule"] for f in result.findings} == {"CP410"}
@@ -111,4 +113,4 @@ def test_inline_suppression_on_the_reported_line(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     pack.write_text("\n".join(lines) + "\n")
     result = run_cli(["check", "--format", "json", str(pack)])
-    assert [(f["rule"], f["line"]) for f in result.findings] == [("CP209", 21), ("CP208", 29)]
+    assert [(f["rule"], f["line"]) for f in result.findings] == [("CP209", 21), ("CP208", 29), ("CP403", 59)]

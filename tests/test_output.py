@@ -43,7 +43,7 @@ def test_json_contract() -> None:
     assert list(document) == ["version", "tool", "summary", "findings"]
     assert document["version"] == 1
     assert document["tool"] == {"name": "preflight", "version": "0.1.0"}
-    assert document["summary"] == {"files": 2, "error": 2, "warning": 2, "info": 0}
+    assert document["summary"] == {"files": 2, "error": 3, "warning": 2, "info": 0}
     first = result.findings[0]
     assert list(first) == [
         "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "path", "message", "fix",

@@ -18,10 +18,13 @@ Resources:
   AccessKeysRotated:
     Type: AWS::Config::ConfigRule
     Properties:
-      InputParameters:
-        maxAccessKeyAge: !Ref MaxAccessKeyAge
-        targetBucket: !Ref TargetBucket
+      InputParameters: {maxAccessKeyAge: !Ref MaxAccessKeyAge}
       Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+  S3BucketLoggingEnabled:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters: {targetBucket: !Ref TargetBucket}
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_LOGGING_ENABLED}
 """
 
 
@@ -59,8 +62,9 @@ def test_params_file_in_configs_shape(tmp_path: Path) -> None:
         )
     )
     result = run_cli(["check", "--format", "json", "--params-file", str(params), str(_pack(tmp_path))])
-    assert _pairs(result.findings) == [("params.json", 8, "CP304", "error")]
-    assert result.findings[0]["column"] == 5
+    # The value breaks the template's AllowedPattern (CP304, at the value) and the rule's int type (CP404).
+    assert _pairs(result.findings) == [("pack.yaml", 12, "CP404", "error"), ("params.json", 8, "CP304", "error")]
+    assert result.findings[1]["column"] == 5
 
 
 def test_params_file_in_cloudformations_shape(tmp_path: Path) -> None:
@@ -76,7 +80,7 @@ def test_params_file_as_a_flat_mapping_and_flags_override_it(tmp_path: Path) -> 
     params = tmp_path / "params.yaml"
     params.write_text("TargetBucket: logs\nMaxAccessKeyAge: 9x\n")
     bad = run_cli(["check", "--format", "json", "--params-file", str(params), str(_pack(tmp_path))])
-    assert _pairs(bad.findings) == [("params.yaml", 2, "CP304", "error")]
+    assert _pairs(bad.findings) == [("pack.yaml", 12, "CP404", "error"), ("params.yaml", 2, "CP304", "error")]
     fixed = run_cli(
         [
             "check",

@@ -1,0 +1,219 @@
+"""The AWS Config managed-rule catalog: identifiers, triggers, parameters and Region availability.
+
+The package ships its own compact format (`preflight/data/managed_rules.json`), built from a facts
+file with
+
+    python -m preflight.catalog build FACTS.json [--date YYYY-MM-DD] [--output PATH]
+
+and checked by `python -m preflight.catalog verify FACTS.json` (the build round-trips the facts).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATALOG_FILE = Path(__file__).resolve().parent / "data" / "managed_rules.json"
+FORMAT = 1
+PROCESS_CHECK = "AWS_CONFIG_PROCESS_CHECK"
+
+
+@dataclass(frozen=True)
+class ManagedParameter:
+    name: str
+    type: str  # int, double, boolean, CSV, String, StringMap
+    optional: bool
+    default: str | None
+
+
+@dataclass(frozen=True)
+class ManagedRule:
+    identifier: str
+    rule_name: str | None
+    trigger_types: tuple[str, ...]
+    parameters: Mapping[str, ManagedParameter]
+    resource_types: tuple[str, ...] | None
+    regions_only: frozenset[str] | None
+    regions_except: frozenset[str] | None
+    sources: tuple[str, ...]
+
+    @property
+    def change_triggered(self) -> bool:
+        return any(trigger.startswith("Configuration changes") for trigger in self.trigger_types)
+
+    @property
+    def periodic(self) -> bool:
+        return any(trigger.startswith("Periodic") for trigger in self.trigger_types)
+
+    def available_in(self, region: str) -> bool | None:
+        """False when the catalog says the rule is not offered in `region`; None when it does not say."""
+        if self.regions_only is not None:
+            return region in self.regions_only
+        if self.regions_except is not None:
+            return region not in self.regions_except
+        return None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Entries are decoded when asked for: a pack uses a few dozen of the 800-odd rules."""
+
+    date: str
+    compact: Mapping[str, list[object]] = field(repr=False)
+    region_sets: Sequence[frozenset[str]] = field(repr=False)
+    sources: Sequence[str] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.compact)
+
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self.compact
+
+    def get(self, identifier: str) -> ManagedRule | None:
+        entry = self.compact.get(identifier)
+        if entry is None:
+            return None
+        rule_name, triggers, parameters, resource_types, regions, source_ids = entry
+        mode, index = (regions[0], regions[1]) if regions else (None, None)  # type: ignore[index]
+        return ManagedRule(
+            identifier=identifier,
+            rule_name=rule_name,  # type: ignore[arg-type]
+            trigger_types=tuple(triggers),  # type: ignore[arg-type]
+            parameters={
+                name: ManagedParameter(name, spec[0], bool(spec[1]), spec[2] if len(spec) > 2 else None)
+                for name, spec in parameters.items()  # type: ignore[attr-defined]
+            },
+            resource_types=tuple(resource_types) if resource_types is not None else None,  # type: ignore[arg-type]
+            regions_only=self.region_sets[index] if mode == "only" else None,  # type: ignore[index]
+            regions_except=self.region_sets[index] if mode == "except" else None,  # type: ignore[index]
+            sources=tuple(self.sources[i] for i in source_ids),  # type: ignore[attr-defined]
+        )
+
+    def nearest(self, identifier: str, count: int = 3) -> list[str]:
+        import difflib
+
+        return difflib.get_close_matches(identifier.upper(), list(self.compact), n=count, cutoff=0.6)
+
+
+def encode(facts: Mapping[str, object], date: str) -> dict[str, object]:
+    """The facts file's `rules` in the package's compact format (region lists and source names interned)."""
+    rules = facts["rules"]
+    assert isinstance(rules, dict)
+    region_sets: list[list[str]] = []
+    region_index: dict[tuple[str, ...], int] = {}
+    sources: list[str] = []
+    encoded: dict[str, list[object]] = {}
+    for identifier in sorted(rules):
+        rule = rules[identifier]
+        regions: list[object] | None = None
+        if "regions" in rule:
+            regions = []
+            for mode in ("only", "except"):
+                if mode in rule["regions"]:
+                    key = tuple(rule["regions"][mode])
+                    if key not in region_index:
+                        region_index[key] = len(region_sets)
+                        region_sets.append(list(key))
+                    regions = [mode, region_index[key]]
+        for source in rule["sources"]:
+            if source not in sources:
+                sources.append(source)
+        parameters = {
+            name: [spec["type"], 1 if spec["optional"] else 0, *([spec["default"]] if "default" in spec else [])]
+            for name, spec in rule["parameters"].items()
+        }
+        encoded[identifier] = [
+            rule["rule_name"],
+            rule["trigger_types"],
+            parameters,
+            rule.get("resource_types"),
+            regions,
+            [sources.index(source) for source in rule["sources"]],
+        ]
+    return {"format": FORMAT, "date": date, "region_sets": region_sets, "sources": sources, "rules": encoded}
+
+
+def decode_facts(compact: Mapping[str, object]) -> dict[str, object]:
+    """The inverse of `encode`: the facts file's `rules` mapping again."""
+    region_sets, sources = compact["region_sets"], compact["sources"]
+    assert isinstance(region_sets, list) and isinstance(sources, list)
+    rules: dict[str, object] = {}
+    for identifier, (rule_name, triggers, parameters, resource_types, regions, source_ids) in compact["rules"].items():  # type: ignore[attr-defined]
+        rule: dict[str, object] = {
+            "rule_name": rule_name,
+            "trigger_types": triggers,
+            "parameters": {
+                name: {
+                    "type": spec[0],
+                    "optional": bool(spec[1]),
+                    **({"default": spec[2]} if len(spec) > 2 else {}),
+                }
+                for name, spec in parameters.items()
+            },
+        }
+        if resource_types is not None:
+            rule["resource_types"] = resource_types
+        if regions is not None:
+            rule["regions"] = {regions[0]: region_sets[regions[1]]} if regions else {}
+        rule["sources"] = [sources[index] for index in source_ids]
+        rules[identifier] = rule
+    return rules
+
+
+def _from_compact(compact: Mapping[str, object]) -> Catalog:
+    if compact.get("format") != FORMAT:
+        raise ValueError(f"managed-rule catalog format {compact.get('format')!r} is not {FORMAT}")
+    region_sets = [frozenset(regions) for regions in compact["region_sets"]]  # type: ignore[attr-defined]
+    return Catalog(str(compact["date"]), compact["rules"], region_sets, compact["sources"])  # type: ignore[arg-type]
+
+
+@functools.cache
+def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
+    """Read once per process; the file is immutable package data."""
+    return _from_compact(json.loads(path.read_text(encoding="utf-8")))
+
+
+def catalog_summary(path: Path = CATALOG_FILE) -> str:
+    try:
+        catalog = load_catalog(path)
+    except (OSError, ValueError) as error:
+        return f"managed-rule catalog unavailable: {error}"
+    return f"managed-rule catalog of {catalog.date}, {len(catalog)} rules"
+
+
+def _build(argv: Sequence[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m preflight.catalog")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="convert a facts file into the package's catalog")
+    build.add_argument("facts", type=Path)
+    build.add_argument("--date", help="the facts' date, YYYY-MM-DD (default: the facts file's modification date)")
+    build.add_argument("--output", type=Path, default=CATALOG_FILE)
+    verify = commands.add_parser("verify", help="check that the shipped catalog holds exactly the facts")
+    verify.add_argument("facts", type=Path)
+    verify.add_argument("--catalog", type=Path, default=CATALOG_FILE)
+    args = parser.parse_args(argv)
+    facts = json.loads(args.facts.read_text(encoding="utf-8"))
+    if args.command == "build":
+        from datetime import UTC, datetime
+
+        date = args.date or datetime.fromtimestamp(args.facts.stat().st_mtime, tz=UTC).date().isoformat()
+        compact = encode(facts, date)
+        args.output.write_text(json.dumps(compact, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}: {len(compact['rules'])} rules of {date}")  # type: ignore[arg-type]
+        return 0
+    shipped = json.loads(args.catalog.read_text(encoding="utf-8"))
+    if decode_facts(shipped) != facts["rules"]:
+        print(f"{args.catalog} differs from {args.facts}: rebuild it", file=sys.stderr)
+        return 1
+    print(f"{args.catalog} holds exactly the facts of {args.facts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_build(sys.argv[1:]))

@@ -1,0 +1,85 @@
+"""What each AWS::Config::ConfigRule resource will be once parameters and conditions are applied,
+and its managed-rule catalog entry. Shared by the rule-content rules (CP4xx)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from preflight.catalog import Catalog, ManagedRule
+from preflight.findings import DocPath
+from preflight.intrinsics import NO_VALUE, UNKNOWN
+from preflight.template import CONFIG_RULE, Resource, Template
+
+FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")
+
+
+@dataclass(frozen=True)
+class ConfigRuleView:
+    resource: Resource
+    source: object  # the resolved Source mapping, UNKNOWN, or None when absent
+    owner: object
+    identifier: object
+    input_parameters: object  # resolved mapping, UNKNOWN, None when absent, or a str that is not JSON
+    input_parameters_raw: object
+    managed: ManagedRule | None
+
+    @property
+    def path(self) -> DocPath:
+        return self.resource.path + ("Properties",)
+
+    def parameters_path(self, name: str | None = None) -> DocPath:
+        base = self.path + ("InputParameters",)
+        if name is not None and isinstance(self.input_parameters_raw, dict) and name in self.input_parameters_raw:
+            return base + (name,)
+        return base
+
+    def resolved(self, template: Template, key: str) -> object:
+        if key not in self.resource.properties:
+            return None
+        value = template.evaluator.resolve(self.resource.properties[key])
+        return None if value is NO_VALUE else value
+
+
+def _resolve_parameters(template: Template, raw: object) -> object:
+    value = template.evaluator.resolve(raw)
+    if value is NO_VALUE:
+        return None
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        return decoded if isinstance(decoded, dict) else value
+    return value
+
+
+def config_rule_views(template: Template, catalog: Catalog) -> tuple[ConfigRuleView, ...]:
+    views = []
+    for resource in template.of_type(CONFIG_RULE):
+        if not template.is_deployed(resource):
+            continue
+        properties = resource.properties
+        source = template.evaluator.resolve(properties["Source"]) if "Source" in properties else None
+        if source is NO_VALUE:
+            source = None
+        owner = source.get("Owner") if isinstance(source, dict) else UNKNOWN if source is UNKNOWN else None
+        identifier = source.get("SourceIdentifier") if isinstance(source, dict) else UNKNOWN
+        managed = catalog.get(identifier) if owner == "AWS" and isinstance(identifier, str) else None
+        raw = properties.get("InputParameters")
+        parameters = _resolve_parameters(template, raw) if "InputParameters" in properties else None
+        views.append(ConfigRuleView(resource, source, owner, identifier, parameters, raw, managed))
+    return tuple(views)
+
+
+def as_text(value: object) -> str:
+    """How a YAML scalar reaches AWS Config inside the InputParameters JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parameter_items(view: ConfigRuleView) -> Mapping[str, object]:
+    return view.input_parameters if isinstance(view.input_parameters, dict) else {}

@@ -1,0 +1,256 @@
+"""CP401-CP406: managed-rule identifiers and InputParameters, checked against the catalog."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from preflight.catalog import PROCESS_CHECK
+from preflight.config_rule import as_text, parameter_items
+from preflight.context import Context
+from preflight.findings import Issue, Severity
+from preflight.intrinsics import UNKNOWN
+from preflight.rule import rule
+
+_INT = re.compile(r"-?\d+")
+_DOUBLE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+@rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"))
+def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an `Owner: AWS` rule whose `SourceIdentifier` is not in the managed-rule catalog, and
+    suggests the nearest known identifiers. A warning, because AWS adds managed rules faster than
+    any catalog; `AWS_CONFIG_PROCESS_CHECK` (process checks) is always valid.
+
+    ## Why is this bad?
+    AWS fails the pack in each member account: "The sourceIdentifier X is invalid".
+
+    ## Example
+    ```yaml
+    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLE}
+    ```
+
+    ## Use instead
+    ```yaml
+    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
+    ```
+    """
+    for view in ctx.config_rules:
+        if view.owner != "AWS" or not isinstance(view.identifier, str) or view.managed is not None:
+            continue
+        if view.identifier == PROCESS_CHECK:
+            continue
+        nearest = ctx.catalog.nearest(view.identifier)
+        yield Issue(
+            f"{view.identifier!r} is not a managed rule identifier in the catalog of {ctx.catalog.date}",
+            view.path + ("Source", "SourceIdentifier"),
+            fix=f"did you mean {', '.join(nearest)}?" if nearest else "see the AWS Config managed rules list",
+        )
+
+
+@rule("CP402", "unknown-managed-rule-parameter", Severity.ERROR, tags=("template", "catalog"))
+def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an `InputParameters` key that the managed rule does not take, and suggests the
+    nearest (parameter names are case-sensitive: `maxAccessKeyAge`, not `MaxAccessKeyAge`).
+
+    ## Why is this bad?
+    The value you meant to set is never used; the rule runs with its default or fails.
+
+    ## Example
+    ```yaml
+    InputParameters: {MaxAccessKeyAge: "90"}
+    ```
+
+    ## Use instead
+    ```yaml
+    InputParameters: {maxAccessKeyAge: "90"}
+    ```
+    """
+    for view in ctx.config_rules:
+        if view.managed is None:
+            continue
+        known = view.managed.parameters
+        for name in parameter_items(view):
+            if name in known:
+                continue
+            same_case = [candidate for candidate in known if candidate.lower() == name.lower()]
+            if same_case:
+                hint: str | None = f"parameter names are case-sensitive: use {same_case[0]!r}"
+            else:
+                from preflight.suggest import did_you_mean
+
+                hint = did_you_mean(name, known) or (
+                    f"{view.managed.identifier} takes: {', '.join(known)}"
+                    if known
+                    else f"{view.managed.identifier} takes no parameters"
+                )
+            yield Issue(
+                f"{view.managed.identifier} has no parameter {name!r}",
+                view.parameters_path(name),
+                fix=hint,
+            )
+
+
+@rule("CP403", "missing-managed-rule-parameter", Severity.ERROR, tags=("template", "catalog"))
+def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a managed rule that lacks a required parameter, with `Fn::If` and `AWS::NoValue`
+    applied using the given parameter values and defaults.
+
+    ## Why is this bad?
+    AWS fails the rule in each account: "The required parameter X is not present in the
+    inputParameters". The console's defaults are not applied through the API.
+
+    ## Example
+    ```yaml
+    Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+    ```
+
+    ## Use instead
+    ```yaml
+    InputParameters: {maxAccessKeyAge: "90"}
+    Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+    ```
+    """
+    for view in ctx.config_rules:
+        if view.managed is None or view.input_parameters is UNKNOWN or isinstance(view.input_parameters, str):
+            continue
+        present = parameter_items(view)
+        for parameter in view.managed.parameters.values():
+            if parameter.optional or parameter.name in present:
+                continue
+            default = f" (AWS documents {parameter.default!r} as the console's default)" if parameter.default else ""
+            where = view.parameters_path() if view.input_parameters is not None else view.path + ("Source",)
+            yield Issue(
+                f"{view.managed.identifier} requires parameter {parameter.name!r}, which is not present{default}",
+                where,
+                fix=f"add InputParameters: {{{parameter.name}: ...}}",
+            )
+
+
+def _type_problem(kind: str, value: str) -> tuple[str, Severity] | None:
+    if kind == "int" and not _INT.fullmatch(value):
+        return f"{value!r} is not an integer", Severity.ERROR
+    if kind == "double" and not _DOUBLE.fullmatch(value):
+        return f"{value!r} is not a number", Severity.ERROR
+    if kind == "boolean" and value not in ("true", "false"):
+        if value.lower() in ("true", "false"):
+            return f"{value!r} must be lower-case: AWS Config reads anything but 'true' as false", Severity.WARNING
+        return f"{value!r} is not 'true' or 'false': AWS Config reads it as false", Severity.WARNING
+    if kind == "CSV" and value and any(not item.strip() for item in value.split(",")):
+        return f"{value!r} has an empty item in its comma-separated list", Severity.WARNING
+    return None
+
+
+@rule("CP404", "managed-rule-parameter-type", Severity.ERROR, tags=("template", "catalog"))
+def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks each managed-rule parameter's effective value (parameters, `Fn::If` and conditions
+    applied) against the parameter's type: `int` and `double` must parse (error); `boolean` must be
+    exactly `true` or `false` (warning: AWS reads `TRUE` as false, silently); a `CSV` list must not
+    have empty items (warning). Values that cannot be known offline are not checked. An
+    `InputParameters` string that is not a JSON object is an error.
+
+    ## Why is this bad?
+    The rule fails to evaluate, or evaluates something other than what you wrote: AWS's own
+    FedRAMP sample once shipped `TRUE` and reported every account non-compliant.
+
+    ## Example
+    ```yaml
+    InputParameters: {RequireSymbols: "TRUE", MaxPasswordAge: "ninety"}
+    ```
+
+    ## Use instead
+    ```yaml
+    InputParameters: {RequireSymbols: "true", MaxPasswordAge: "90"}
+    ```
+    """
+    for view in ctx.config_rules:
+        if isinstance(view.input_parameters, str):
+            yield Issue(
+                "InputParameters is a string but not a JSON object",
+                view.parameters_path(),
+                fix='write InputParameters as a mapping, or as a JSON object such as {"name": "value"}',
+            )
+            continue
+        if view.managed is None:
+            continue
+        for name, value in parameter_items(view).items():
+            parameter = view.managed.parameters.get(name)
+            if parameter is None or value is UNKNOWN or isinstance(value, (dict, list)) or value is None:
+                continue
+            problem = _type_problem(parameter.type, as_text(value))
+            if problem is not None:
+                message, severity = problem
+                yield Issue(
+                    f"{name} ({parameter.type}): {message}",
+                    view.parameters_path(name),
+                    severity=severity,
+                )
+
+
+@rule("CP405", "input-parameters-too-long", Severity.ERROR, tags=("template",))
+def input_parameters_too_long(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a rule whose `InputParameters`, as the JSON string AWS Config receives once parameters
+    and conditions are applied, is longer than 1,024 characters. Values that cannot be known offline
+    count as empty, so a finding is certain.
+
+    ## Why is this bad?
+    The rule fails to create in every account. The template's text can look longer than the
+    limit and still fit, because `Fn::If` drops unused entries first.
+
+    ## Example
+    An `ec2-instance-managed-by-systems-manager`-style rule given a long list of application names.
+
+    ## Use instead
+    Shorter values, or split the rule into two rules with different scopes.
+    """
+    limit = 1024
+    for view in ctx.config_rules:
+        if not isinstance(view.input_parameters, dict):
+            continue
+        known = {name: "" if value is UNKNOWN else value for name, value in view.input_parameters.items()}
+        try:
+            text = json.dumps(known, separators=(",", ":"), ensure_ascii=False, default=str)
+        except ValueError:
+            continue
+        if len(text) > limit:
+            yield Issue(
+                f"InputParameters is {len(text):,} characters as JSON; AWS Config takes at most {limit:,}",
+                view.parameters_path(),
+            )
+
+
+@rule("CP406", "non-string-input-parameter", Severity.WARNING, tags=("template",))
+def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an `InputParameters` value written as a bare number, boolean or null (`90`, `true`)
+    instead of a string.
+
+    ## Why is this bad?
+    AWS Config expects every value as a string; non-string JSON values have failed deployments
+    ("Value of property {/InputParameters} does not match type {String}") and are handled
+    inconsistently between tools.
+
+    ## Example
+    ```yaml
+    InputParameters: {maxAccessKeyAge: 90}
+    ```
+
+    ## Use instead
+    ```yaml
+    InputParameters: {maxAccessKeyAge: "90"}
+    ```
+    """
+    for view in ctx.config_rules:
+        for name, value in parameter_items(view).items():
+            if value is None or isinstance(value, (bool, int, float)):
+                yield Issue(
+                    f"InputParameters value {name}: {as_text(value) if value is not None else 'null'} is not a string",
+                    view.parameters_path(name),
+                    fix=f'quote it: {name}: "{as_text(value) if value is not None else ""}"',
+                )

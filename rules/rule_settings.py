@@ -1,0 +1,263 @@
+"""CP407-CP409, CP411, CP412: how a config rule is triggered, scoped and sourced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from preflight.config_rule import FREQUENCIES, OWNERS, ConfigRuleView
+from preflight.context import Context
+from preflight.findings import Issue, Severity
+from preflight.intrinsics import UNKNOWN
+from preflight.rule import rule
+
+_LAMBDA_ARN = re.compile(r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
+_GUARD_RUNTIME = re.compile(r"guard\-2\.x\.x")
+_POLICY_MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
+POLICY_TEXT_MAX = 10_000
+
+
+@rule("CP407", "frequency-on-change-triggered-rule", Severity.ERROR, tags=("template", "catalog"))
+def frequency_on_change_triggered_rule(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports `MaximumExecutionFrequency` on a managed rule that only configuration changes trigger
+    (per the catalog).
+
+    ## Why is this bad?
+    AWS fails the rule: "A maximum execution frequency for this rule is not allowed because only a
+    change in resources triggers this managed rule."
+
+    ## Example
+    ```yaml
+    Source: {Owner: AWS, SourceIdentifier: ELB_LOGGING_ENABLED}
+    MaximumExecutionFrequency: TwentyFour_Hours
+    ```
+
+    ## Use instead
+    Remove `MaximumExecutionFrequency`.
+    """
+    for view in ctx.config_rules:
+        managed = view.managed
+        if managed is None or not managed.change_triggered or managed.periodic:
+            continue
+        if view.resolved(ctx.template, "MaximumExecutionFrequency") is not None:
+            yield Issue(
+                f"{managed.identifier} is triggered only by configuration changes; AWS rejects a "
+                "MaximumExecutionFrequency for it",
+                view.path + ("MaximumExecutionFrequency",),
+                fix="remove MaximumExecutionFrequency",
+            )
+
+
+@rule("CP408", "invalid-execution-frequency", Severity.ERROR, tags=("template",))
+def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks `MaximumExecutionFrequency` (of the rule and of each `SourceDetails` entry) against
+    `One_Hour`, `Three_Hours`, `Six_Hours`, `Twelve_Hours` and `TwentyFour_Hours`, after parameters
+    are applied.
+
+    ## Why is this bad?
+    AWS rejects any other value.
+
+    ## Example
+    ```yaml
+    MaximumExecutionFrequency: Daily
+    ```
+
+    ## Use instead
+    ```yaml
+    MaximumExecutionFrequency: TwentyFour_Hours
+    ```
+    """
+    for view in ctx.config_rules:
+        candidates = [
+            (view.resolved(ctx.template, "MaximumExecutionFrequency"), view.path + ("MaximumExecutionFrequency",))
+        ]
+        source = view.source if isinstance(view.source, dict) else {}
+        details = source.get("SourceDetails")
+        if isinstance(details, list):
+            for index, detail in enumerate(details):
+                if isinstance(detail, dict) and "MaximumExecutionFrequency" in detail:
+                    path = view.path + ("Source", "SourceDetails", index, "MaximumExecutionFrequency")
+                    candidates.append((detail["MaximumExecutionFrequency"], path))
+        for value, path in candidates:
+            if value is None or value is UNKNOWN or value in FREQUENCIES:
+                continue
+            yield Issue(
+                f"MaximumExecutionFrequency {value!r} is not one of {', '.join(FREQUENCIES)}",
+                path,
+                fix=_nearest_frequency(value),
+            )
+
+
+def _nearest_frequency(value: object) -> str | None:
+    from preflight.suggest import did_you_mean
+
+    return did_you_mean(str(value), FREQUENCIES) if isinstance(value, str) else None
+
+
+def _source_issues(view: ConfigRuleView) -> Iterator[Issue]:
+    path = view.path + ("Source",)
+    source = view.source
+    if source is None:
+        yield Issue("the config rule has no Source", view.resource.path)
+        return
+    if not isinstance(source, dict):
+        if source is not UNKNOWN:
+            yield Issue("Source must be a mapping with Owner and SourceIdentifier", path)
+        return
+    owner = view.owner
+    if owner is UNKNOWN:
+        return
+    if owner not in OWNERS:
+        yield Issue(f"Source Owner {owner!r} is not one of {', '.join(OWNERS)}", path + ("Owner",))
+        return
+    identifier = view.identifier
+    if owner == "AWS" and identifier is None:
+        yield Issue("an AWS managed rule needs a SourceIdentifier", path)
+    if owner == "CUSTOM_LAMBDA":
+        if identifier is None:
+            yield Issue("a CUSTOM_LAMBDA rule needs the Lambda function's ARN as SourceIdentifier", path)
+        elif isinstance(identifier, str) and not _LAMBDA_ARN.fullmatch(identifier):
+            yield Issue(
+                f"SourceIdentifier {identifier!r} is not a Lambda function ARN",
+                path + ("SourceIdentifier",),
+                fix="arn:aws:lambda:REGION:ACCOUNT:function:NAME",
+            )
+        if not source.get("SourceDetails"):
+            yield Issue("a CUSTOM_LAMBDA rule needs SourceDetails (the events or the schedule that trigger it)", path)
+    if owner == "CUSTOM_POLICY":
+        yield from _policy_issues(source, path)
+
+
+def _policy_issues(source: dict[str, object], path: tuple[str | int, ...]) -> Iterator[Issue]:
+    details = source.get("CustomPolicyDetails")
+    if not isinstance(details, dict):
+        if details is not UNKNOWN:
+            yield Issue("a CUSTOM_POLICY rule needs CustomPolicyDetails (PolicyRuntime and PolicyText)", path)
+        return
+    runtime = details.get("PolicyRuntime")
+    if runtime is not UNKNOWN and not (isinstance(runtime, str) and _GUARD_RUNTIME.fullmatch(runtime)):
+        yield Issue(
+            f"PolicyRuntime {runtime!r} must be 'guard-2.x.x'",
+            path + ("CustomPolicyDetails", "PolicyRuntime") if runtime is not None else path + ("CustomPolicyDetails",),
+        )
+    text = details.get("PolicyText")
+    if text is None:
+        yield Issue("CustomPolicyDetails needs PolicyText (the Guard rules)", path + ("CustomPolicyDetails",))
+    elif isinstance(text, str) and len(text) > POLICY_TEXT_MAX:
+        yield Issue(
+            f"PolicyText is {len(text):,} characters; AWS Config takes at most {POLICY_TEXT_MAX:,}",
+            path + ("CustomPolicyDetails", "PolicyText"),
+        )
+    source_details = source.get("SourceDetails")
+    for index, detail in enumerate(source_details if isinstance(source_details, list) else []):
+        message_type = detail.get("MessageType") if isinstance(detail, dict) else None
+        if isinstance(message_type, str) and message_type not in _POLICY_MESSAGE_TYPES:
+            yield Issue(
+                f"a CUSTOM_POLICY rule is triggered only by {' or '.join(_POLICY_MESSAGE_TYPES)}, not {message_type}",
+                path + ("SourceDetails", index, "MessageType"),
+            )
+
+
+@rule("CP409", "invalid-source", Severity.ERROR, tags=("template",))
+def invalid_source(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks each config rule's `Source`: `Owner` is `AWS`, `CUSTOM_LAMBDA` or `CUSTOM_POLICY`; a
+    managed rule names its `SourceIdentifier`; a `CUSTOM_LAMBDA` rule names a Lambda function ARN and
+    has `SourceDetails`; a `CUSTOM_POLICY` rule has `CustomPolicyDetails` with `PolicyRuntime:
+    guard-2.x.x` and a `PolicyText` of at most 10,000 characters, and is triggered only by
+    configuration item changes.
+
+    ## Why is this bad?
+    AWS rejects the rule when it creates it in each account, an hour after the put succeeded.
+
+    ## Example
+    ```yaml
+    Source:
+      Owner: CUSTOM_POLICY
+      CustomPolicyDetails: {PolicyRuntime: guard-2.0}
+    ```
+
+    ## Use instead
+    ```yaml
+    Source:
+      Owner: CUSTOM_POLICY
+      SourceDetails: [{EventSource: aws.config, MessageType: ConfigurationItemChangeNotification}]
+      CustomPolicyDetails:
+        PolicyRuntime: guard-2.x.x
+        PolicyText: "rule check { ... }"
+    ```
+    """
+    for view in ctx.config_rules:
+        yield from _source_issues(view)
+
+
+def _periodic_only(view: ConfigRuleView) -> bool:
+    if view.managed is not None:
+        return view.managed.periodic and not view.managed.change_triggered
+    source = view.source if isinstance(view.source, dict) else {}
+    details = source.get("SourceDetails")
+    if view.owner != "CUSTOM_LAMBDA" or not isinstance(details, list) or not details:
+        return False
+    return all(isinstance(d, dict) and d.get("MessageType") == "ScheduledNotification" for d in details)
+
+
+@rule("CP411", "scope-on-periodic-rule", Severity.ERROR, tags=("template", "catalog"))
+def scope_on_periodic_rule(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a `Scope` on a rule that only runs periodically: a managed rule whose catalog trigger
+    is periodic only, or a custom Lambda rule whose every `SourceDetails` entry is a
+    `ScheduledNotification`.
+
+    ## Why is this bad?
+    Since 2025 AWS rejects a Scope on periodic rules with InvalidParameterValueException, Region by
+    Region; packs that deployed before now fail on update.
+
+    ## Example
+    ```yaml
+    Scope: {ComplianceResourceTypes: ["AWS::IAM::User"]}
+    Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+    ```
+
+    ## Use instead
+    Remove the `Scope`.
+    """
+    for view in ctx.config_rules:
+        scope = view.resolved(ctx.template, "Scope")
+        if scope is None or scope is UNKNOWN or scope == {} or not _periodic_only(view):
+            continue
+        name = view.managed.identifier if view.managed is not None else "this custom rule"
+        yield Issue(
+            f"{name} runs only periodically; AWS rejects a Scope on periodic rules",
+            view.path + ("Scope",),
+            fix="remove the Scope",
+        )
+
+
+@rule("CP412", "managed-rule-not-in-region", Severity.ERROR, tags=("template", "catalog"))
+def managed_rule_not_in_region(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    With `--region`, reports a managed rule that the catalog says is not offered in that Region.
+
+    ## Why is this bad?
+    The pack fails in every account of that Region: "The sourceIdentifier X is invalid". GovCloud
+    and China Regions lack many rules.
+
+    ## Example
+    `preflight check pack.yaml --region us-gov-west-1` on a pack that uses a rule offered only in
+    commercial Regions.
+
+    ## Use instead
+    Put the rule under a `Condition` on `AWS::Region`, or keep a separate pack for that Region.
+    """
+    region = ctx.request.region
+    if not region:
+        return
+    for view in ctx.config_rules:
+        if view.managed is not None and view.managed.available_in(region) is False:
+            yield Issue(
+                f"{view.managed.identifier} is not available in {region}",
+                view.path + ("Source", "SourceIdentifier"),
+                fix=f"according to the managed-rule catalog of {ctx.catalog.date}; availability grows over time",
+            )

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from preflight.catalog import CATALOG_FILE, decode_facts, load_catalog
+from preflight.context import Context
+from preflight.intrinsics import intrinsic_name
+from preflight.limits import DEFAULT_QUOTAS
+from preflight.loader import load_template_file
+from preflight.request import PackRequest
+from preflight.template import CONFIG_RULE
+from tests.conftest import CORPUS, REPO, run_cli
+
+FACTS = REPO.parent / "shared" / "data" / "managed-rules.json"
+needs_facts = pytest.mark.skipif(not FACTS.is_file(), reason=f"managed-rule facts not present at {FACTS}")
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"AWS sample corpus not present at {CORPUS}")
+
+
+@needs_facts
+def test_build_round_trips_the_facts(tmp_path: Path) -> None:
+    output = tmp_path / "catalog.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "preflight.catalog",
+            "build",
+            str(FACTS),
+            "--date",
+            "2030-01-02",
+            "--output",
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    compact = json.loads(output.read_text())
+    assert compact["date"] == "2030-01-02"
+    assert decode_facts(compact) == json.loads(FACTS.read_text())["rules"]
+    assert "about" not in output.read_text()  # facts only, no prose
+
+
+@needs_facts
+def test_the_shipped_catalog_holds_exactly_the_facts() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight.catalog", "verify", str(FACTS)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_catalog_entries() -> None:
+    catalog = load_catalog()
+    assert len(catalog) == 834
+    rotated = catalog.get("ACCESS_KEYS_ROTATED")
+    assert rotated is not None
+    assert rotated.periodic and not rotated.change_triggered
+    assert rotated.parameters["maxAccessKeyAge"].type == "int"
+    assert rotated.parameters["maxAccessKeyAge"].optional is False
+    assert rotated.available_in("us-east-1") is True and rotated.available_in("ap-east-2") is False
+    assert catalog.get("NOT_A_RULE") is None
+    assert CATALOG_FILE.stat().st_size < 200_000
+
+
+def test_suggestions_are_sensible() -> None:
+    catalog = load_catalog()
+    assert catalog.nearest("S3_BUCKET_VERSIONING_ENABLE")[0] == "S3_BUCKET_VERSIONING_ENABLED"
+    assert catalog.nearest("access_keys_rotated")[0] == "ACCESS_KEYS_ROTATED"
+    assert catalog.nearest("IAM_PASSWORD_POLICIES")[0] == "IAM_PASSWORD_POLICY"
+    assert catalog.nearest("ZZZZZZZZ") == []
+
+
+def test_parameter_suggestion_respects_case(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {MaxAccessKeyAge: '90', maxAccesKeyAge: '9'}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}\n"
+    )
+    result = run_cli(["check", "--format", "json", "--select", "CP401,CP402", str(pack)])
+    assert [f["fix"] for f in result.findings] == [
+        "parameter names are case-sensitive: use 'maxAccessKeyAge'",
+        "did you mean 'maxAccessKeyAge'?",
+    ]
+
+
+@needs_corpus
+def test_every_identifier_and_parameter_in_the_samples_is_known() -> None:
+    """Both branches of every Fn::If count: the views are taken once with each condition's defaults
+    and the raw InputParameters keys are checked too."""
+    catalog = load_catalog()
+    identifiers: set[str] = set()
+    unknown: list[str] = []
+    for path in sorted(CORPUS.glob("*.y*ml")):
+        loaded = load_template_file(path, path.name)
+        context = Context(loaded, PackRequest(), DEFAULT_QUOTAS)
+        for resource in context.template.of_type(CONFIG_RULE):
+            source = resource.properties.get("Source")
+            if not isinstance(source, dict) or source.get("Owner") != "AWS":
+                continue
+            identifier = source.get("SourceIdentifier")
+            assert isinstance(identifier, str)
+            identifiers.add(identifier)
+            managed = catalog.get(identifier)
+            if managed is None:
+                unknown.append(f"{path.name}: {identifier}")
+                continue
+            raw = resource.properties.get("InputParameters") or {}
+            names = set(json.loads(raw)) if isinstance(raw, str) else set(raw) - {"Fn::If"}
+            if isinstance(raw, dict) and "Fn::If" in raw:
+                branches = [b for b in raw["Fn::If"][1:] if isinstance(b, dict) and intrinsic_name(b) is None]
+                names |= {name for branch in branches for name in branch}
+            unknown.extend(f"{path.name}: {identifier}.{name}" for name in names if name not in managed.parameters)
+    assert unknown == []
+    assert len(identifiers) > 300
+
+
+@needs_corpus
+def test_catalog_rules_find_nothing_wrong_with_sample_identifiers() -> None:
+    result = run_cli(["check", "--format", "json", "--select", "CP401,CP402,CP403,CP407,CP409", str(CORPUS)])
+    assert result.findings == []
