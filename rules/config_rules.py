@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from preflight.context import Context
 from preflight.findings import Issue, Severity
-from preflight.intrinsics import NO_VALUE, UNKNOWN, intrinsic_name
+from preflight.intrinsics import NO_VALUE, intrinsic_name
 from preflight.rule import rule
 from preflight.template import CONFIG_RULE, REMEDIATION, Resource, Template
 
@@ -92,7 +92,7 @@ def duplicate_config_rule_name(ctx: Context) -> Iterator[Issue]:
 @rule("CP206", "invalid-config-rule-name", Severity.ERROR, tags=("template",))
 def invalid_config_rule_name(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    Checks each `ConfigRuleName`: a string of 1 to 128 characters that is not only whitespace. A name
+    Checks each `ConfigRuleName`: 1 to 128 characters, not only whitespace. A name
     longer than 101 characters is a warning, since AWS appends `-conformance-pack-` and a
     9-character id to the deployed rule's name.
 
@@ -116,13 +116,9 @@ def invalid_config_rule_name(ctx: Context) -> Iterator[Issue]:
             continue
         path = resource.path + ("Properties", "ConfigRuleName")
         name = effective_rule_name(ctx.template, resource)
-        if name is UNKNOWN or (name is None and resource.properties["ConfigRuleName"] is not None):
-            continue
-        if name is None:
-            yield Issue("ConfigRuleName is empty", path)
-        elif not isinstance(name, str):
-            yield Issue(f"ConfigRuleName must be a string, not {type(name).__name__}", path)
-        elif not name.strip():
+        if not isinstance(name, str):
+            continue  # unknown offline, dropped by AWS::NoValue, or not a string (CP420 reports that)
+        if not name.strip():
             yield Issue("ConfigRuleName is empty or only whitespace", path)
         elif len(name) > limit:
             yield Issue(f"ConfigRuleName is {len(name)} characters; at most {limit}", path)

@@ -99,13 +99,8 @@ def _nearest_frequency(value: object) -> str | None:
 def _source_issues(view: ConfigRuleView) -> Iterator[Issue]:
     path = view.path + ("Source",)
     source = view.source
-    if source is None:
-        yield Issue("the config rule has no Source", view.resource.path)
-        return
     if not isinstance(source, dict):
-        if source is not UNKNOWN:
-            yield Issue("Source must be a mapping with Owner and SourceIdentifier", path)
-        return
+        return  # absent or not a mapping: the resource schema (CP420) reports it
     owner = view.owner
     if owner is UNKNOWN:
         return
