@@ -59,7 +59,11 @@ def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subj
             subjects.append(Subject(given, path))
         else:
             raise UsageError(f"{given}: no such file or directory")
-    return subjects
+    unique: dict[str, Subject] = {}
+    for subject in subjects:  # a file named twice (or `-` twice) is checked once
+        key = "-" if subject.path is None else str(subject.path.resolve())
+        unique.setdefault(key, subject)
+    return list(unique.values())
 
 
 def _load(subject: Subject, stdin_bytes: bytes | None) -> Loaded:

@@ -89,9 +89,19 @@ def find_config_file(start: Path) -> tuple[Path, bool] | None:
                 text = pyproject.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if "[tool.preflight" in text:
+            if "preflight" in text and _has_preflight_table(text):
                 return pyproject, True
     return None
+
+
+def _has_preflight_table(pyproject_text: str) -> bool:
+    import tomllib
+
+    try:
+        tool = tomllib.loads(pyproject_text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "[tool.preflight" in pyproject_text  # let load_config report the syntax error
+    return isinstance(tool, dict) and "preflight" in tool
 
 
 def load_config(path: Path | None, known_ids: Iterable[str], start: Path | None = None) -> Config:
@@ -114,7 +124,8 @@ def load_config(path: Path | None, known_ids: Iterable[str], start: Path | None 
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     if is_pyproject:
-        table = document.get("tool", {}).get("preflight", {})
+        tool = document.get("tool", {})
+        table = tool.get("preflight", {}) if isinstance(tool, dict) else {}
         where = f"{path} [tool.preflight]"
     else:
         table = document

@@ -67,5 +67,11 @@ class Finding:
     message: str
     fix: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.file, self.span.line, self.span.column, self.rule, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str]:
+        """File, line, column, rule (the JSON contract), then everything else, so equal-looking
+        findings still come out in one order."""
+        span = self.span
+        return (
+            self.file, span.line, span.column, self.rule,
+            span.end_line, span.end_column, self.message, repr(self.path), self.severity, self.fix or "",
+        )  # fmt: skip

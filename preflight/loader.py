@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from preflight.document import Document
 from preflight.findings import START_OF_FILE, Span
+from preflight.jsonparse import parse_json
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.yamlparse import Problem, parse
 
@@ -83,47 +83,27 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
         )
 
 
-def looks_like_json(text: str, file: str) -> bool:
-    if file.endswith(".json"):
-        return True
-    stripped = text.lstrip()
-    return stripped.startswith("{")
-
-
-def _json_problem(text: str) -> Problem | None:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as error:
-        return Problem(
-            "CP002",
-            f"JSON syntax error: {error.msg}",
-            Span(error.lineno, error.colno, error.lineno, error.colno + 1),
-        )
-    except RecursionError:
-        return Problem("CP006", "JSON nested too deeply to read", START_OF_FILE)
-    return None
-
-
 def parse_text(
     text: str,
     file: str,
     *,
     limits: SafetyLimits = SAFETY_LIMITS,
     scalars_as_text: bool = False,
+    cli_numbers: bool = False,
     line_offset: int = 0,
     column_offset: int = 0,
 ) -> tuple[Document | None, list[Problem]]:
-    problems: list[Problem] = []
-    if looks_like_json(text, file):
-        problem = _json_problem(text)
-        if problem is not None:
-            return None, [problem]
-        # Tabs are JSON whitespace (never raw inside a string), but YAML is picky about them.
-        text_for_yaml = text.replace("\t", " ")
-    else:
-        text_for_yaml = text
-    parsed = parse(text_for_yaml, limits=limits, scalars_as_text=scalars_as_text)
-    problems.extend(parsed.problems)
+    """JSON when the file is named .json, or starts with `{` and parses as JSON; YAML otherwise."""
+    parsed = None
+    if file.endswith(".json") or text.lstrip().startswith("{"):
+        parsed = parse_json(text, limits=limits, line_offset=line_offset)
+        if not parsed.complete and not file.endswith(".json"):
+            parsed = None  # YAML flow style, not JSON
+    if parsed is None:
+        parsed = parse(
+            text, limits=limits, scalars_as_text=scalars_as_text, cli_numbers=cli_numbers, line_offset=line_offset
+        )
+    problems = list(parsed.problems)
     if not parsed.complete:
         return None, problems
     document = Document(

@@ -7,6 +7,7 @@ has no origin; its findings point at the template.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,11 +79,15 @@ class PackRequest:
         return ORG_NAME_KEY if self.scope == "organization" else ACCOUNT_NAME_KEY
 
     def origin(self, path: DocPath) -> Origin | None:
+        """Where the value at `path` was written. An entry of a list given on the command line
+        (`--param`) has no origin, even when other entries of that list came from a file."""
         probe = tuple(path)
         while probe:
             found = self.origins.get(probe)
             if found is not None:
                 return found
+            if isinstance(probe[-1], int):
+                return None
             probe = probe[:-1]
         return None
 
@@ -120,7 +125,9 @@ class RequestInputs:
         )
 
 
-def _load_mapping_file(path: Path) -> Document:
+def _load_mapping_file(path: Path, *, strict_types: bool) -> Document:
+    """A params or request file. `strict_types` reads scalars as the AWS CLI's loader does (so an
+    unquoted 90 is a number); otherwise every scalar is kept as its text."""
     data, problem = read_bytes(path)
     if data is None:
         assert problem is not None
@@ -129,7 +136,7 @@ def _load_mapping_file(path: Path) -> Document:
     if text is None:
         assert problem is not None
         raise RequestError(f"{path}: {problem.message}")
-    document, problems = parse_text(text, str(path), scalars_as_text=True)
+    document, problems = parse_text(text, str(path), scalars_as_text=not strict_types, cli_numbers=strict_types)
     fatal = [p for p in problems if p.rule != "CP005"]
     if document is None or fatal:
         first = (fatal or problems)[0]
@@ -149,6 +156,11 @@ def _origin(document: Document, path: DocPath) -> Origin:
 def _expect_str(document: Document, path: DocPath, value: object, what: str) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, (int, float, bool)):
+        raise RequestError(
+            f"{_where(document, path)}: {what} must be a string, not the {type(value).__name__} {value!r}: "
+            "the AWS CLI rejects it; quote the value"
+        )
     raise RequestError(f"{_where(document, path)}: {what} must be a string")
 
 
@@ -164,7 +176,7 @@ class _Sourced:
 def read_params_file(path: Path) -> list[_Sourced]:
     """Three shapes: Config's `[{ParameterName, ParameterValue}]`, CloudFormation's
     `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML."""
-    document = _load_mapping_file(path)
+    document = _load_mapping_file(path, strict_types=False)
     return _parameters_from(document, (), document.data, allow_flat=True)
 
 
@@ -211,7 +223,9 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
             )
         name = _expect_str(document, item_path + (name_key,), item[name_key], "ParameterName")
         value = item["ParameterValue"]
-        if isinstance(value, (dict, list)):
+        if not allow_flat:  # a request file: the AWS CLI's types apply
+            value = _expect_str(document, item_path + ("ParameterValue",), value, "ParameterValue")
+        elif isinstance(value, (dict, list)):
             raise RequestError(f"{_where(document, item_path + ('ParameterValue',))}: ParameterValue must be a string")
         found.append(
             _Sourced(
@@ -226,26 +240,30 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
     return found
 
 
+_BLOCK_HEADER = re.compile(r"(?:!\S*\s+)?\|(?P<a>[1-9])?[+-]?(?P<b>[1-9])?\s*(?:#.*)?$")
+
+
 def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody:
-    """Map the body's positions back to the request file when it is a literal block (`|`) whose lines
-    appear verbatim; otherwise positions are reported relative to the body itself."""
-    span = document.spans.get(path)
+    """Map the body's positions back to the request file when it is a literal block (`|`, `|2-`,
+    `!!str |`) whose lines appear verbatim; otherwise positions are relative to the body itself."""
+    span, key_span = document.spans.get(path), document.key_spans.get(path)
     lines = document.text.splitlines()
-    if span is not None and 0 < span.line <= len(lines):
-        indicator = lines[span.line - 1][span.column - 1 : span.column]
-        body_lines = body.splitlines()
-        first = next((line for line in lines[span.line :] if line.strip()), "")
-        indent = len(first) - len(first.lstrip(" "))
-        candidate = lines[span.line : span.line + len(body_lines)]
-        if (
-            indicator == "|"
-            and len(candidate) == len(body_lines)
-            and all(
+    if span is not None and key_span is not None and 0 < span.line <= len(lines):
+        header = _BLOCK_HEADER.match(lines[span.line - 1][span.column - 1 :])
+        if header is not None:
+            body_lines = body.splitlines()
+            digit = header["a"] or header["b"]
+            if digit:
+                indent = key_span.column - 1 + int(digit)
+            else:
+                first = next((line for line in lines[span.line :] if line.strip()), "")
+                indent = len(first) - len(first.lstrip(" "))
+            candidate = lines[span.line : span.line + len(body_lines)]
+            if len(candidate) == len(body_lines) and all(
                 (line[indent:] if line.strip() else "") == (text if text.strip() else "")
                 for line, text in zip(candidate, body_lines, strict=True)
-            )
-        ):
-            return EmbeddedBody(body, document.file, span.line, indent)
+            ):
+                return EmbeddedBody(body, document.file, span.line, indent)
     return EmbeddedBody(body, f"{document.file}#TemplateBody", 0, 0)
 
 
@@ -263,7 +281,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
     prefix: str | None = None
 
     if inputs.request_file is not None:
-        document = _load_mapping_file(inputs.request_file)
+        document = _load_mapping_file(inputs.request_file, strict_types=True)
         data = document.data
         if not isinstance(data, dict):
             raise RequestError(f"{_where(document, ())}: a request file is a mapping of API parameters")

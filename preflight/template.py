@@ -79,12 +79,16 @@ class Template:
     def evaluator(self) -> Evaluator:
         return Evaluator(self.conditions, self.parameter_values, self.pseudo_values)
 
-    def is_deployed(self, resource: Resource) -> bool:
-        """False only when the resource's Condition is known to be false."""
+    def deployment(self, resource: Resource) -> bool | None:
+        """Whether the resource is created: its Condition's value, None when that cannot be known."""
         condition = resource.body.get("Condition")
         if not isinstance(condition, str):
             return True
-        return self.evaluator.condition(condition) is not False
+        return self.evaluator.condition(condition)
+
+    def is_deployed(self, resource: Resource) -> bool:
+        """True unless the resource's Condition is known to be false."""
+        return self.deployment(resource) is not False
 
     @cached_property
     def _index(self) -> tuple[tuple[tuple[DocPath, str, object], ...], tuple[tuple[DocPath, str], ...]]:

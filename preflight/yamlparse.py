@@ -55,6 +55,15 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"\.(nan|NaN|NAN)$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Join escaped surrogate pairs ("\\ud83d\\ude00") into one character; replace lone halves, which
+    cannot be written as UTF-8."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -141,33 +150,64 @@ def _position(text: str, index: int) -> Span:
 PURE_PARSER_RETRY_MAX_CHARS = 512 * 1024
 
 
-def parse(text: str, *, limits: SafetyLimits = SAFETY_LIMITS, scalars_as_text: bool = False) -> Parsed:
-    """Parse `text`; every problem is recorded in `Parsed.problems`, nothing is raised."""
+@dataclass(frozen=True)
+class _Options:
+    limits: SafetyLimits
+    as_text: bool
+    cli_numbers: bool
+    line_offset: int
+
+
+def parse(
+    text: str,
+    *,
+    limits: SafetyLimits = SAFETY_LIMITS,
+    scalars_as_text: bool = False,
+    cli_numbers: bool = False,
+    line_offset: int = 0,
+) -> Parsed:
+    """Parse `text`; every problem is recorded in `Parsed.problems`, nothing is raised.
+
+    `scalars_as_text` keeps every scalar's text; `cli_numbers` reads plain numbers with leading zeros
+    as numbers, as the AWS CLI's YAML loader does; `line_offset` shifts line numbers quoted in messages.
+    """
+    options = _Options(limits, scalars_as_text, cli_numbers, line_offset)
     if not C_PARSER:  # pragma: no cover - only without the C extension
-        return _parse_with(_pure_parser(text), text, limits, scalars_as_text)[0]
-    parsed, syntax_failed = _parse_with(_Parser(text), text, limits, scalars_as_text)
+        return _parse_with(_PureEvents(text), text, options)[0]
+    parsed, syntax_failed = _parse_with(_Parser(text), text, options)
     if syntax_failed and len(text) <= PURE_PARSER_RETRY_MAX_CHARS:
-        return _parse_with(_pure_parser(text), text, limits, scalars_as_text)[0]
+        try:
+            return _parse_with(_PureEvents(text), text, options)[0]
+        except Exception:
+            return parsed
     return parsed
 
 
-def _pure_parser(text: str) -> object:
-    from ruamel.yaml.loader import BaseLoader  # type: ignore[import-untyped]
+class _PureEvents:
+    """ruamel's pure-Python parser behind the C parser's get_event()."""
 
-    return BaseLoader(text)
+    def __init__(self, text: str) -> None:
+        from ruamel.yaml import YAML  # type: ignore[import-untyped]
+
+        self._events = YAML(typ="safe", pure=True).parse(text)
+
+    def get_event(self) -> object:
+        return next(self._events)
 
 
-def _parse_with(parser: object, text: str, limits: SafetyLimits, scalars_as_text: bool) -> tuple[Parsed, bool]:
+def _parse_with(parser: object, text: str, options: _Options) -> tuple[Parsed, bool]:
     """The result, and whether the YAML parser itself (not this module) found a syntax error."""
     out = Parsed()
     try:
-        _build(parser, out, limits, scalars_as_text)
+        _build(parser, out, options)
     except _Abort:
         out.complete = False
     except ReaderError as error:
-        index = getattr(error, "position", 0) or 0
+        index = _character_index(text, getattr(error, "position", 0) or 0, isinstance(parser, _PureEvents))
         char = getattr(error, "character", "")
-        code = f"#x{ord(char):04x}" if isinstance(char, str) and char else str(char)
+        code = (
+            f"#x{ord(char):04x}" if isinstance(char, str) and char else f"#x{char:04x}" if isinstance(char, int) else ""
+        )
         out.problems.append(
             Problem("CP001", f"unreadable character {code} at this position: {error.reason}", _position(text, index))
         )
@@ -187,7 +227,15 @@ def _parse_with(parser: object, text: str, limits: SafetyLimits, scalars_as_text
     return out, False
 
 
-def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> None:
+def _character_index(text: str, position: int, is_characters: bool) -> int:
+    """libyaml reports a byte offset into the UTF-8 text; the pure parser a character index."""
+    if is_characters:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+
+
+def _build(parser: object, out: Parsed, options: _Options) -> None:
+    limits, as_text = options.limits, options.as_text
     get_event = parser.get_event  # type: ignore[attr-defined]
     stack: list[_Frame] = []
     anchors: dict[str, tuple[object, int]] = {}
@@ -227,7 +275,7 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
             out.problems.append(
                 Problem(
                     "CP003",
-                    f"duplicate key {key!r} (first defined on line {first_line}); "
+                    f"duplicate key {key!r} (first defined on line {first_line + options.line_offset}); "
                     "CloudFormation rejects templates with duplicate keys",
                     key_span,
                     fix="remove or rename one of the two entries",
@@ -283,11 +331,15 @@ def _build(parser: object, out: Parsed, limits: SafetyLimits, as_text: bool) -> 
             tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
             wrapper = tag_wrapper(tag, span)
             raw = event.value
+            if event.style == '"' and _SURROGATE.search(raw):
+                raw = without_surrogates(raw)
             value: object
             if as_text or event.style or tag in (f"{_CORE}str", "!"):
                 value = raw
             elif tag is not None and tag.startswith(_CORE):
                 value = _resolve_tagged(raw, tag, span, out)
+            elif options.cli_numbers and _LEADING_ZERO.match(raw):
+                value = int(raw)
             else:
                 value = resolve_plain(raw)
             if wrapper is not None:

@@ -35,7 +35,8 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Counts the config rules the pack will deploy (resources whose `Condition` is false with the
     given parameter values do not count) and reports the first one over the quota of 130 rules per
-    conformance pack (`[tool.preflight.quotas] rules-per-pack`).
+    conformance pack (`[tool.preflight.quotas] rules-per-pack`). When only rules under conditions
+    that cannot be evaluated offline push the count over, it is a warning.
 
     ## Why is this bad?
     AWS rejects the template: "Number of resources provided in the template exceeds the allowed
@@ -47,14 +48,24 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Split the rules into two packs, or remove rules that both frameworks share.
     """
-    rules = deployed_rules(ctx.template)
+    template = ctx.template
+    possible = deployed_rules(template)
+    certain = [resource for resource in possible if template.deployment(resource) is True]
     limit = ctx.quotas.rules_per_pack
-    if len(rules) > limit:
+    if len(certain) > limit:
         yield Issue(
-            f"the pack deploys {len(rules)} config rules; a conformance pack holds at most {limit} "
+            f"the pack deploys {len(certain)} config rules; a conformance pack holds at most {limit} "
             f"(this is rule {limit + 1})",
-            rules[limit].path,
+            certain[limit].path,
             fix="split the pack into two conformance packs",
+        )
+    elif len(possible) > limit:
+        yield Issue(
+            f"the pack deploys up to {len(possible)} config rules, depending on conditions that cannot be "
+            f"evaluated offline; a conformance pack holds at most {limit} (this is rule {limit + 1})",
+            possible[limit].path,
+            fix="pass the parameter values the pack will get (--param, --params-file)",
+            severity=Severity.WARNING,
         )
 
 
@@ -62,7 +73,8 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
 def duplicate_config_rule_name(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports two deployed config rules with the same `ConfigRuleName` (after parameters and
-    conditions are applied).
+    conditions are applied). Rules under conditions that cannot be evaluated offline are not
+    compared, since they may be alternatives of each other.
 
     ## Why is this bad?
     Rule names are unique per account and Region; the deployment fails, and remediations, which
@@ -75,7 +87,9 @@ def duplicate_config_rule_name(ctx: Context) -> Iterator[Issue]:
     Keep one of them, or give each a distinct name.
     """
     seen: dict[str, str] = {}
-    for resource in deployed_rules(ctx.template):
+    template = ctx.template
+    # Rules under conditions that cannot be evaluated may be alternatives of each other: not compared.
+    for resource in (r for r in deployed_rules(template) if template.deployment(r) is True):
         name = effective_rule_name(ctx.template, resource)
         if not isinstance(name, str):
             continue

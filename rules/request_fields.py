@@ -123,8 +123,8 @@ def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
     Checks that every excluded account is a 12-digit AWS account id.
 
     ## Why is this bad?
-    The API rejects the whole request. A common cause is YAML reading `012345678901` without quotes
-    as a number, which drops the leading zero.
+    The API rejects the whole request. (An unquoted `012345678901` in a YAML request file is the
+    number 12345678901 to the AWS CLI, which rejects it: preflight stops there with exit 2.)
 
     ## Example
     ```yaml

@@ -186,6 +186,19 @@ def test_unusable_request_inputs_are_one_line_exit_2(tmp_path: Path) -> None:
     )
     request.write_text('{"OrganizationConformancePackName": "a", "TemplateBody": "Resources: {}"}')
     assert "give no PATH" in _one_line_error(["check", "--request", str(request), pack])
+    request.write_text('{"OrganizationConformancePackName": "a", "ExcludedAccounts": [123456789012]}')
+    assert "request.json:1:63: an account id must be a string, not the int 123456789012" in _one_line_error(
+        ["check", "--request", str(request)]
+    )
+    yaml_request = tmp_path / "request.yaml"
+    yaml_request.write_text(
+        "ConformancePackName: a\nConformancePackInputParameters:\n  - {ParameterName: A, ParameterValue: 90}\n"
+    )
+    assert "request.yaml:3:24: ParameterValue must be a string, not the int 90" in _one_line_error(
+        ["check", "--request", str(yaml_request)]
+    )
+    yaml_request.write_text("OrganizationConformancePackName: a\nExcludedAccounts: [012345678901]\n")
+    assert "not the int 12345678901" in _one_line_error(["check", "--request", str(yaml_request)])
     request.write_text('{"OrganizationConformancePackName": "a",')
     assert "request.json:1:" in _one_line_error(["check", "--request", str(request)])
     assert "expected NAME=VALUE" in _one_line_error(["check", "--param", "NoEquals", pack])
