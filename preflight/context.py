@@ -39,7 +39,7 @@ class Context:
     @property
     def template_sent_inline(self) -> bool:
         """No S3 URI: the body travels as TemplateBody (the default when nothing says otherwise)."""
-        return self.request.template_s3_uri is None and not self.request.ssm_document
+        return self.request.template_s3_uri is None and not self.request.other_sources
 
     def load_problems(self, rule_id: str) -> Iterator[Issue]:
         if self.loaded is None:

@@ -27,7 +27,7 @@ _COMMON_KEYS = frozenset(
 )
 REQUEST_KEYS: Mapping[Scope, frozenset[str]] = {
     "organization": _COMMON_KEYS | {ORG_NAME_KEY, "ExcludedAccounts"},
-    "account": _COMMON_KEYS | {ACCOUNT_NAME_KEY, "TemplateSSMDocumentDetails"},
+    "account": _COMMON_KEYS | {ACCOUNT_NAME_KEY, "TemplateSSMDocumentDetails", "Source", "Scope"},
 }
 
 
@@ -65,7 +65,7 @@ class PackRequest:
     name_given: bool = False
     template_body: EmbeddedBody | None = None
     template_s3_uri: str | None = None
-    ssm_document: bool = False
+    other_sources: tuple[str, ...] = ()  # TemplateSSMDocumentDetails, Source (a managed pack): account packs
     parameters: tuple[InputParameter, ...] = ()
     excluded_accounts: tuple[str, ...] = ()
     delivery_bucket: str | None = None
@@ -274,7 +274,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
     name_given = False
     body: EmbeddedBody | None = None
     s3_uri: str | None = None
-    ssm = False
+    other_sources: list[str] = []
     request_params: list[_Sourced] = []
     excluded: list[str] = []
     bucket: str | None = None
@@ -317,9 +317,10 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         if "TemplateS3Uri" in data:
             s3_uri = _expect_str(document, ("TemplateS3Uri",), data["TemplateS3Uri"], "TemplateS3Uri")
             origins[("TemplateS3Uri",)] = _origin(document, ("TemplateS3Uri",))
-        if "TemplateSSMDocumentDetails" in data:
-            ssm = True
-            origins[("TemplateSSMDocumentDetails",)] = _origin(document, ("TemplateSSMDocumentDetails",))
+        for other_source in ("TemplateSSMDocumentDetails", "Source"):
+            if other_source in data:
+                other_sources.append(other_source)
+                origins[(other_source,)] = _origin(document, (other_source,))
         if "DeliveryS3Bucket" in data:
             bucket = _expect_str(document, ("DeliveryS3Bucket",), data["DeliveryS3Bucket"], "DeliveryS3Bucket")
             origins[("DeliveryS3Bucket",)] = _origin(document, ("DeliveryS3Bucket",))
@@ -376,7 +377,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         name_given=name_given,
         template_body=body,
         template_s3_uri=s3_uri,
-        ssm_document=ssm,
+        other_sources=tuple(other_sources),
         parameters=tuple(parameters),
         excluded_accounts=tuple(excluded),
         delivery_bucket=bucket,

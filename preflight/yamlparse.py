@@ -239,6 +239,7 @@ def _build(parser: object, out: Parsed, options: _Options) -> None:
     get_event = parser.get_event  # type: ignore[attr-defined]
     stack: list[_Frame] = []
     anchors: dict[str, tuple[object, int]] = {}
+    aliased: set[str] = set()
     alias_nodes = 0
     root_set = False
 
@@ -331,6 +332,16 @@ def _build(parser: object, out: Parsed, options: _Options) -> None:
             tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
             wrapper = tag_wrapper(tag, span)
             raw = event.value
+            if raw == "<<" and not event.style and stack and isinstance(stack[-1].value, dict):
+                if stack[-1].pending_key is None:
+                    out.problems.append(
+                        Problem(
+                            "CP007",
+                            "YAML merge key '<<': CloudFormation does not support merge keys",
+                            _span(event),
+                            fix="write the merged entries out",
+                        )
+                    )
             if event.style == '"' and _SURROGATE.search(raw):
                 raw = without_surrogates(raw)
             value: object
@@ -379,6 +390,16 @@ def _build(parser: object, out: Parsed, options: _Options) -> None:
             attach(value, span, frame.size)
         elif kind is AliasEvent:
             span = _span(event)
+            if event.anchor not in aliased:  # once per anchor: an alias-heavy file is one mistake
+                aliased.add(event.anchor)
+                out.problems.append(
+                    Problem(
+                        "CP007",
+                        f"YAML alias *{event.anchor}: CloudFormation does not support aliases",
+                        span,
+                        fix="repeat the content instead of the alias",
+                    )
+                )
             target = anchors.get(event.anchor)
             if target is None:
                 out.problems.append(Problem("CP002", f"YAML alias *{event.anchor} has no anchor before it", span))

@@ -126,6 +126,35 @@ def unknown_tag(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems("CP005")
 
 
+@rule("CP007", "unsupported-yaml-feature", Severity.ERROR, tags=("input",), needs_template=False)
+def unsupported_yaml_feature(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports YAML aliases (`*name`) and merge keys (`<<`), which CloudFormation's YAML parser does
+    not support.
+
+    ## Why is this bad?
+    The template works in every local YAML tool and fails in CloudFormation, in each member
+    account.
+
+    ## Example
+    ```yaml
+    Defaults: &defaults {Owner: AWS}
+    ...
+      Source:
+        <<: *defaults
+        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
+    ```
+
+    ## Use instead
+    ```yaml
+      Source:
+        Owner: AWS
+        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
+    ```
+    """
+    return ctx.load_problems("CP007")
+
+
 @rule("CP006", "input-over-safety-limits", Severity.ERROR, tags=("input",), needs_template=False)
 def input_over_safety_limits(ctx: Context) -> Iterator[Issue]:
     """## What it does

@@ -84,8 +84,8 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
 def template_source(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks that the request names its template exactly once: `TemplateBody` or `TemplateS3Uri` (or,
-    for an account pack, `TemplateSSMDocumentDetails`). Neither is an error; `TemplateBody` together
-    with `TemplateS3Uri` is a warning.
+    for an account pack, `TemplateSSMDocumentDetails` or the `Source` of a managed conformance pack).
+    Neither is an error; `TemplateBody` together with `TemplateS3Uri` is a warning.
 
     ## Why is this bad?
     With neither, the API rejects the request. With both, AWS Config silently uses the S3 object and
@@ -107,10 +107,9 @@ def template_source(ctx: Context) -> Iterator[Issue]:
         for name, present in (
             ("TemplateBody", request.template_body is not None),
             ("TemplateS3Uri", request.template_s3_uri is not None),
-            ("TemplateSSMDocumentDetails", request.ssm_document),
         )
         if present
-    ]
+    ] + list(request.other_sources)
     if not sources and ctx.loaded is None:
         yield Issue(
             "the request names no template: give TemplateBody or TemplateS3Uri",

@@ -39,3 +39,13 @@ def test_api_limits_match_the_botocore_model() -> None:
     assert meta(excluded.member)["pattern"] == API_LIMITS.account_id_pattern  # type: ignore[attr-defined]
     rule_name = model.shape_for("ConfigRule").members["ConfigRuleName"]
     assert meta(rule_name)["max"] == API_LIMITS.config_rule_name_max
+
+
+def test_request_file_keys_match_the_botocore_model() -> None:
+    from preflight.request import REQUEST_KEYS
+
+    model = botocore.session.get_session().get_service_model("config")
+    org = model.operation_model("PutOrganizationConformancePack").input_shape
+    account = model.operation_model("PutConformancePack").input_shape
+    assert REQUEST_KEYS["organization"] == set(org.members)
+    assert REQUEST_KEYS["account"] == set(account.members)

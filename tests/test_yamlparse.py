@@ -62,13 +62,13 @@ def test_alias_bomb_stops_early_without_expanding() -> None:
         previous, name = chr(96 + index), chr(97 + index)
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
     parsed = parse("\n".join(lines) + "\n")
-    assert [p.rule for p in parsed.problems] == ["CP006"]
+    assert [p.rule for p in parsed.problems] == ["CP007"] * 4 + ["CP006"]
     assert parsed.complete is False
 
 
 def test_small_aliases_are_shared_not_copied() -> None:
-    parsed = parse("a: &x {k: v}\nb: *x\n")
-    assert parsed.problems == []
+    parsed = parse("a: &x {k: v}\nb: *x\nc: *x\n")
+    assert [(p.rule, p.span.line) for p in parsed.problems] == [("CP007", 2)]
     assert isinstance(parsed.data, dict) and parsed.data["a"] is parsed.data["b"]
 
 
