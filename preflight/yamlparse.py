@@ -147,7 +147,7 @@ def _position(text: str, index: int) -> Span:
 # libyaml rejects some valid YAML 1.2 that CloudFormation accepts, notably `!Ref AWS::NoValue` inside a
 # flow sequence ("found unexpected ':'"). On a syntax error the pure-Python parser gets a second
 # opinion; it is about ten times slower, so only for input small enough to be a deployable template.
-PURE_PARSER_RETRY_MAX_CHARS = 512 * 1024
+PURE_PARSER_RETRY_MAX_CHARS = 320 * 1024  # just above the largest deployable template (300 KB)
 
 
 @dataclass(frozen=True)
