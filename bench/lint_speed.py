@@ -71,6 +71,12 @@ def main() -> int:
     corpus = _time([*preflight, *map(str, files)], args.runs) if files else []
     if corpus:
         print(_row(f"preflight check <{len(files)} files, one process>", corpus))
+    if not args.no_cfn_lint:
+        with_cfn_lint = _time([*preflight, "--cfn-lint", str(single)], args.cfn_lint_runs)
+        print(_row("preflight check --cfn-lint <one file>", with_cfn_lint))
+        if files:
+            corpus_cfn = _time([*preflight, "--cfn-lint", *map(str, files)], 1)
+            print(_row(f"preflight check --cfn-lint <{len(files)} files, one process>", corpus_cfn))
     if cfn_lint and not args.no_cfn_lint:
         cfn_one = _time([cfn_lint, str(single)], args.cfn_lint_runs)
         print(_row("cfn-lint <one file>", cfn_one))

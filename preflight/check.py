@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.config import Config
 from preflight.context import Context
@@ -16,6 +17,9 @@ from preflight.loader import Loaded, load_template_bytes, load_template_file, lo
 from preflight.request import PackRequest
 from preflight.rule import Rule
 from preflight.suppression import suppressed_lines
+
+if TYPE_CHECKING:
+    from preflight.cfn_lint import CfnLint
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 STDIN = "-"
@@ -80,7 +84,9 @@ def check(
     *,
     stdin_bytes: bytes | None = None,
     raise_errors: bool = False,
+    cfn_lint: bool = False,
 ) -> Report:
+    """`cfn_lint` also runs cfn-lint on every template and merges its findings."""
     enabled = [rule for rule in rules if config.is_enabled(rule.id)]
     if request.template_body is not None and subjects:
         raise UsageError(
@@ -100,18 +106,39 @@ def check(
 
     sources: dict[str, str] = {}
     findings: set[Finding] = set()
+    runners: dict[str, CfnLint] = {}
     for loaded in loads:
         embedded = request.template_body
         if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
             sources.setdefault(loaded.file, loaded.text)
         context = Context(loaded, request, config.quotas)
-        findings.update(run_rules(enabled, context, raise_errors=raise_errors))
+        ours = run_rules(enabled, context, raise_errors=raise_errors)
+        findings.update(ours)
+        if cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
+            findings.update(_cfn_lint_findings(loaded, request, config, ours, runners))
 
     kept = [finding for finding in findings if not config.ignored_in_file(finding.rule, finding.file)]
     kept = _drop_suppressed(kept, sources)
     kept.sort(key=Finding.sort_key)
     files = sum(1 for loaded in loads if loaded is not None) or 1
     return Report(tuple(kept), files, sources)
+
+
+def _cfn_lint_findings(
+    loaded: Loaded, request: PackRequest, config: Config, ours: Sequence[Finding], runners: dict[str, CfnLint]
+) -> list[Finding]:
+    from preflight.cfn_lint import CfnLint, without_duplicates
+
+    if "runner" not in runners:
+        runners["runner"] = CfnLint(request.region)
+    assert loaded.text is not None and loaded.document is not None
+    document = loaded.document
+    theirs = [
+        replace(finding, span=document.shift(finding.span))
+        for finding in runners["runner"].lint(loaded.text, loaded.file)
+        if config.is_enabled(finding.rule)
+    ]
+    return without_duplicates(theirs, ours)
 
 
 def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[Finding]:

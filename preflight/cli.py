@@ -117,6 +117,12 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--stdin-filename", default="<stdin>", help="The name to report for `-` (standard input).")
+@click.option(
+    "--cfn-lint",
+    "with_cfn_lint",
+    is_flag=True,
+    help="Also run cfn-lint on each template and report its findings as cfn-lint:<ID> (slower).",
+)
 def check_command(
     paths: tuple[str, ...],
     name: str | None,
@@ -136,6 +142,7 @@ def check_command(
     config_path: Path | None,
     color: str,
     stdin_filename: str,
+    with_cfn_lint: bool,
 ) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
     rules = discover_rules()
@@ -173,6 +180,7 @@ def check_command(
             rules,
             stdin_bytes=stdin_bytes,
             raise_errors=os.environ.get("PREFLIGHT_RAISE_RULE_ERRORS") == "1",
+            cfn_lint=with_cfn_lint,
         )
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))

@@ -14,6 +14,7 @@ from preflight.limits import DEFAULT_QUOTAS, Quotas, quota_keys, quotas_with
 CONFIG_FILE = ".preflight.toml"
 _KEYS = frozenset({"select", "ignore", "fail-level", "per-file-ignores", "quotas"})
 _SELECTOR = re.compile(r"CP\d{0,3}")
+CFN_LINT_SELECTOR = re.compile(r"cfn-lint(:[EWI]?\d{0,4})?")
 
 
 class ConfigError(Exception):
@@ -22,7 +23,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    select: tuple[str, ...] = ("CP",)
+    select: tuple[str, ...] = ("CP", "cfn-lint")
     ignore: tuple[str, ...] = ()
     fail_level: Severity = Severity.ERROR
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -65,7 +66,12 @@ def validate_selectors(selectors: Sequence[str], known_ids: Iterable[str], where
     ids = list(known_ids)
     checked: list[str] = []
     for selector in selectors:
-        selector = selector.strip().upper()
+        selector = selector.strip()
+        head, _, tail = selector.partition(":")
+        if head.lower() == "cfn-lint" and CFN_LINT_SELECTOR.fullmatch(f"cfn-lint{':' if _ else ''}{tail.upper()}"):
+            checked.append(f"cfn-lint{':' if _ else ''}{tail.upper()}")  # cfn-lint's ids (with --cfn-lint)
+            continue
+        selector = selector.upper()
         if not selector:
             continue
         if not _SELECTOR.fullmatch(selector):
@@ -142,7 +148,9 @@ def config_from_table(
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (valid: {', '.join(sorted(_KEYS))})")
-    select = validate_selectors(_string_list(table.get("select", ["CP"]), f"{where} select"), ids, f"{where} select")
+    select = validate_selectors(
+        _string_list(table.get("select", ["CP", "cfn-lint"]), f"{where} select"), ids, f"{where} select"
+    )
     ignore = validate_selectors(_string_list(table.get("ignore", []), f"{where} ignore"), ids, f"{where} ignore")
     fail_level = Severity.ERROR
     if "fail-level" in table:

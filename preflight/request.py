@@ -140,7 +140,9 @@ def _load_mapping_file(path: Path, *, strict_types: bool) -> Document:
     fatal = [p for p in problems if p.rule != "CP005"]
     if document is None or fatal:
         first = (fatal or problems)[0]
-        message = first.message.split(";")[0] + " (each key may appear once)" if first.rule == "CP003" else first.message
+        message = (
+            first.message.split(";")[0] + " (each key may appear once)" if first.rule == "CP003" else first.message
+        )
         raise RequestError(f"{path}:{first.span.line}:{first.span.column}: {message}")
     return document
 

@@ -81,8 +81,8 @@ def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
                     path = view.path + ("Source", "SourceDetails", index, "MaximumExecutionFrequency")
                     candidates.append((detail["MaximumExecutionFrequency"], path))
         for value, path in candidates:
-            if value is None or value is UNKNOWN or value in FREQUENCIES:
-                continue
+            if not isinstance(value, str) or value in FREQUENCIES:
+                continue  # unknown offline, absent, or not a string (the resource schema, CP420, reports that)
             yield Issue(
                 f"MaximumExecutionFrequency {value!r} is not one of {', '.join(FREQUENCIES)}",
                 path,

@@ -1,0 +1,61 @@
+"""`--cfn-lint`: cfn-lint's findings merged as cfn-lint:<ID>, without duplicates or the known pack
+false positives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, FIXTURES, run_cli
+
+PACK = """Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Controls: [AC-2]
+    Description: a console pack's resource-level description
+    DependsOn: Missing
+    Properties:
+      ConfigRuleName: s3-bucket-versioning-enabled
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
+"""
+
+
+def test_cfn_lint_findings_are_merged(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK)
+    plain = run_cli(["check", "--format", "json", str(pack)])
+    assert plain.findings == [] and plain.exit_code == 0
+    merged = run_cli(["check", "--format", "json", "--cfn-lint", str(pack)])
+    assert [(f["rule"], f["severity"], f["line"], f["column"], f["path"]) for f in merged.findings] == [
+        ("cfn-lint:E3005", "error", 6, 5, ["Resources", "Rule", "DependsOn"]),
+    ]
+    assert merged.exit_code == 1
+    ignored = run_cli(["check", "--format", "json", "--cfn-lint", "--ignore", "cfn-lint:E3", str(pack)])
+    assert ignored.findings == []
+
+
+def test_duplicates_of_our_findings_are_dropped() -> None:
+    pack = FIXTURES / "packs" / "iam-baseline.yaml"
+    plain = run_cli(["check", "--format", "json", str(pack)])
+    merged = run_cli(["check", "--format", "json", "--cfn-lint", str(pack)])
+    # cfn-lint reports the mistyped condition (E1028) and the unused parameter (W2001) too: same lines as CP208/CP305.
+    assert merged.findings == plain.findings
+
+
+def test_embedded_bodies_keep_request_file_positions(tmp_path: Path) -> None:
+    body = "\n".join("  " + line for line in PACK.splitlines())
+    request = tmp_path / "request.yaml"
+    request.write_text(f"OrganizationConformancePackName: pack\nTemplateBody: |\n{body}\n")
+    result = run_cli(["check", "--format", "json", "--cfn-lint", "--request", str(request)])
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in result.findings] == [
+        ("cfn-lint:E3005", str(request), 8, 7)
+    ]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"AWS sample corpus not present at {CORPUS}")
+def test_samples_have_no_false_errors_with_cfn_lint() -> None:
+    plain = run_cli(["check", "--format", "json", str(CORPUS)])
+    merged = run_cli(["check", "--format", "json", "--cfn-lint", str(CORPUS)])
+    # cfn-lint's 164 Controls and 2 Description E3001 matches are dropped; its W2001s repeat CP305.
+    assert merged.findings == plain.findings
