@@ -13,7 +13,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from preflight.findings import DocPath, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
-from preflight.yamlparse import _SURROGATE, Parsed, Problem, without_surrogates
+from preflight.yamlparse import _SURROGATE, Parsed, Problem, duplicate_key, without_surrogates
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
@@ -106,15 +106,7 @@ class _JsonReader:
             child = path + (key,)
             value, index = self.value(index + 1, child, depth + 1)
             if key in first_lines:
-                self.out.problems.append(
-                    Problem(
-                        "CP003",
-                        f"duplicate key {key!r} (first defined on line {first_lines[key] + self.line_offset}); "
-                        "CloudFormation rejects templates with duplicate keys",
-                        key_span,
-                        fix="remove or rename one of the two entries",
-                    )
-                )
+                self.out.problems.append(duplicate_key(key, first_lines[key] + self.line_offset, key_span))
             else:
                 first_lines[key] = key_span.line
             result[key] = value

@@ -106,6 +106,16 @@ class Problem:
     fix: str | None = None
 
 
+def duplicate_key(key: str, first_line: int, span: Span) -> Problem:
+    return Problem(
+        "CP003",
+        f"duplicate key {key!r} (first defined on line {first_line}); "
+        "CloudFormation rejects templates with duplicate keys",
+        span,
+        fix="remove or rename one of the two entries",
+    )
+
+
 @dataclass
 class Parsed:
     data: object = None
@@ -273,15 +283,7 @@ def _build(parser: object, out: Parsed, options: _Options) -> None:
         path = frame.path + (key,)
         first_line = frame.key_lines.get(key)
         if first_line is not None:
-            out.problems.append(
-                Problem(
-                    "CP003",
-                    f"duplicate key {key!r} (first defined on line {first_line + options.line_offset}); "
-                    "CloudFormation rejects templates with duplicate keys",
-                    key_span,
-                    fix="remove or rename one of the two entries",
-                )
-            )
+            out.problems.append(duplicate_key(key, first_line + options.line_offset, key_span))
         else:
             frame.key_lines[key] = key_span.line
         container[key] = value
