@@ -6,11 +6,34 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from preflight.catalog import Catalog, ManagedRule
 from preflight.findings import DocPath
 from preflight.intrinsics import NO_VALUE, UNKNOWN
 from preflight.template import CONFIG_RULE, Resource, Template
+
+if TYPE_CHECKING:
+    from preflight.catalog import Catalog, ManagedRule
+
+# Deployed rule names get "-conformance-pack-" and a 9-character id appended.
+PACK_SUFFIX_LENGTH = len("-conformance-pack-") + 9
+
+
+def deployed_rules(template: Template) -> list[Resource]:
+    return [resource for resource in template.of_type(CONFIG_RULE) if template.is_deployed(resource)]
+
+
+def effective_rule_name(template: Template, resource: Resource) -> object:
+    """The rule's ConfigRuleName as AWS will see it; None when CloudFormation generates it."""
+    if "ConfigRuleName" not in resource.properties:
+        return None
+    value = template.evaluator.resolve(resource.properties["ConfigRuleName"])
+    if value is NO_VALUE:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
 
 FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")

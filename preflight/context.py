@@ -15,6 +15,7 @@ from preflight.request import PackRequest
 from preflight.template import Template
 
 if TYPE_CHECKING:
+    from preflight.aws.facts import AwsFacts
     from preflight.catalog import Catalog
     from preflight.config_rule import ConfigRuleView
 
@@ -27,6 +28,7 @@ class Context:
     request: PackRequest
     quotas: Quotas
     limits: ApiLimits = API_LIMITS
+    facts: AwsFacts | None = None  # from the online pre-flight (check --online, deploy)
 
     @property
     def document(self) -> Document | None:

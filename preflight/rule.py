@@ -24,6 +24,7 @@ class Rule:
     check: CheckFunction
     tags: tuple[str, ...] = ()
     needs_template: bool = True
+    needs_facts: bool = False
 
     @property
     def documentation(self) -> str:
@@ -55,9 +56,13 @@ def rule(
     *,
     tags: tuple[str, ...] = (),
     needs_template: bool = True,
+    needs_facts: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
+    """`needs_template`: skipped when there is no parsed template; `needs_facts`: skipped unless the
+    online pre-flight gathered AWS facts."""
+
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, needs_template)
+        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts)
 
     return wrap
 

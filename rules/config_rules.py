@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from preflight.config_rule import PACK_SUFFIX_LENGTH, deployed_rules, effective_rule_name
 from preflight.context import Context
 from preflight.findings import Issue, Severity
-from preflight.intrinsics import NO_VALUE, intrinsic_name
+from preflight.intrinsics import intrinsic_name
 from preflight.rule import rule
-from preflight.template import CONFIG_RULE, REMEDIATION, Resource, Template
-
-# Deployed rule names get "-conformance-pack-" and a 9-character id appended.
-PACK_SUFFIX_LENGTH = len("-conformance-pack-") + 9
-
-
-def deployed_rules(template: Template) -> list[Resource]:
-    return [resource for resource in template.of_type(CONFIG_RULE) if template.is_deployed(resource)]
-
-
-def effective_rule_name(template: Template, resource: Resource) -> object:
-    """The rule's ConfigRuleName as AWS will see it; None when CloudFormation generates it."""
-    if "ConfigRuleName" not in resource.properties:
-        return None
-    value = template.evaluator.resolve(resource.properties["ConfigRuleName"])
-    if value is NO_VALUE:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
+from preflight.template import CONFIG_RULE, REMEDIATION
 
 
 @rule("CP204", "too-many-config-rules", Severity.ERROR, tags=("template", "quota"))

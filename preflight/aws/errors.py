@@ -1,0 +1,80 @@
+"""AWS errors as one sentence each, with what to do."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+# Every exception PutOrganizationConformancePack and PutConformancePack declare in the botocore model.
+PUT_ERRORS: dict[str, str] = {
+    "MaxNumberOfOrganizationConformancePacksExceededException": (
+        "the organization already has the maximum number of organization conformance packs (50): delete one "
+        "you no longer need, or merge packs"
+    ),
+    "MaxNumberOfConformancePacksExceededException": (
+        "the account already has the maximum number of conformance packs (50): delete one, or merge packs"
+    ),
+    "ResourceInUseException": (
+        "a create, update or delete of this pack is still in progress: wait for it to finish "
+        "(preflight status NAME) and deploy again"
+    ),
+    "ValidationException": "AWS rejected the request's parameters: fix what the message names and deploy again",
+    "InvalidParameterValueException": "AWS rejected a parameter value: fix what the message names and deploy again",
+    "OrganizationAccessDeniedException": (
+        "this account may not manage organization conformance packs: run from the management account or a "
+        "delegated administrator for config-multiaccountsetup.amazonaws.com (which also needs "
+        "organizations:ListDelegatedAdministrators)"
+    ),
+    "InsufficientPermissionsException": (
+        "the caller lacks a permission AWS Config needs: iam:GetRole and iam:CreateServiceLinkedRole for the "
+        "service-linked role, s3:GetObject on the template, or ssm:GetDocument"
+    ),
+    "OrganizationConformancePackTemplateValidationException": (
+        "AWS rejected the template (it reports one problem at a time): run preflight check on it, fix, and deploy again"
+    ),
+    "ConformancePackTemplateValidationException": (
+        "AWS rejected the template (it reports one problem at a time): run preflight check on it, fix, and deploy again"
+    ),
+    "OrganizationAllFeaturesNotEnabledException": (
+        "the organization has only consolidated billing: enable all features in AWS Organizations first"
+    ),
+    "NoAvailableOrganizationException": (
+        "the organization is no longer available (deleted, or this account left it): check the account"
+    ),
+}
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for the user; never includes credentials."""
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "Error")
+        message = error.response.get("Error", {}).get("Message", "")
+        operation = getattr(error, "operation_name", "")
+        advice = PUT_ERRORS.get(code)
+        detail = f": {message}" if message else ""
+        text = f"{operation} failed with {code}{detail}"
+        return f"{text}; {advice}" if advice else text
+    if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
+        return "no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* environment variables"
+    if isinstance(error, ProfileNotFound):
+        return f"{error}: check --profile and ~/.aws/config"
+    if isinstance(error, NoRegionError):
+        return "no AWS Region: pass --region or set AWS_REGION"
+    if isinstance(error, EndpointConnectionError):
+        return f"cannot reach AWS: {error}"
+    if isinstance(error, BotoCoreError):
+        return f"AWS client error: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+def error_code(error: BaseException) -> str | None:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", "")) or None
+    return None

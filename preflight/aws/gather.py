@@ -1,0 +1,165 @@
+"""The read-only calls of the online pre-flight. Every call that fails becomes an `Unavailable`
+entry naming the check it served; nothing here raises for a denied or missing permission."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from preflight.aws.errors import error_code
+from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
+from preflight.aws.session import Clients
+from preflight.request import PackRequest
+
+CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
+T = TypeVar("T")
+_S3_URI = re.compile(r"s3://(?P<bucket>[^/]+)/(?P<key>.+)")
+_NO_ORGANIZATION = {"AWSOrganizationsNotInUseException"}
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.unavailable: list[Unavailable] = []
+
+    def call(self, check: str, function: Callable[[], T]) -> T | None:
+        try:
+            return function()
+        except (ClientError, BotoCoreError) as error:
+            code = error_code(error) or type(error).__name__
+            message = str(error)
+            self.unavailable.append(Unavailable(check, f"{code}: {message}"))
+            return None
+
+
+def _paginate(client: Any, operation: str, key: str, **arguments: Any) -> list[Any]:
+    items: list[Any] = []
+    for page in client.get_paginator(operation).paginate(**arguments):
+        items.extend(page.get(key, []))
+    return items
+
+
+def gather(clients: Clients, request: PackRequest) -> AwsFacts:
+    recorder = _Recorder()
+    identity = recorder.call("caller identity", lambda: clients("sts").get_caller_identity())
+    caller = identity.get("Account") if isinstance(identity, dict) else None
+
+    organization = feature_set = management = None
+    accounts = delegated = None
+    if request.scope == "organization":
+        organizations = clients("organizations")
+        try:
+            described = organizations.describe_organization()["Organization"]
+            organization = ORGANIZATION_PRESENT
+            feature_set = described.get("FeatureSet")
+            management = described.get("MasterAccountId")
+        except ClientError as error:
+            if error_code(error) in _NO_ORGANIZATION:
+                organization = ORGANIZATION_NONE
+            else:
+                recorder.unavailable.append(Unavailable("organization", f"{error_code(error)}: {error}"))
+        except BotoCoreError as error:
+            recorder.unavailable.append(Unavailable("organization", str(error)))
+        if organization == ORGANIZATION_PRESENT:
+            listed = recorder.call(
+                "organization accounts", lambda: _paginate(organizations, "list_accounts", "Accounts")
+            )
+            accounts = frozenset(a["Id"] for a in listed) if listed is not None else None
+            if caller != management:
+                admins = recorder.call(
+                    "delegated administrators",
+                    lambda: _paginate(
+                        organizations,
+                        "list_delegated_administrators",
+                        "DelegatedAdministrators",
+                        ServicePrincipal=CONFIG_SERVICE_PRINCIPAL,
+                    ),
+                )
+                delegated = frozenset(a["Id"] for a in admins) if admins is not None else None
+
+    config = clients("config")
+    existing: tuple[str, ...] | None
+    status = None
+    if request.scope == "organization":
+        packs = recorder.call(
+            "organization conformance packs",
+            lambda: _paginate(config, "describe_organization_conformance_packs", "OrganizationConformancePacks"),
+        )
+        existing = tuple(p["OrganizationConformancePackName"] for p in packs) if packs is not None else None
+        if request.name and existing is not None and request.name in existing:
+            statuses = recorder.call(
+                "pack status",
+                lambda: config.describe_organization_conformance_pack_statuses(
+                    OrganizationConformancePackNames=[request.name]
+                )["OrganizationConformancePackStatuses"],
+            )
+            status = statuses[0].get("Status") if statuses else None
+    else:
+        packs = recorder.call(
+            "conformance packs", lambda: _paginate(config, "describe_conformance_packs", "ConformancePackDetails")
+        )
+        existing = tuple(p["ConformancePackName"] for p in packs) if packs is not None else None
+        if request.name and existing is not None and request.name in existing:
+            statuses = recorder.call(
+                "pack status",
+                lambda: config.describe_conformance_pack_status(ConformancePackNames=[request.name])[
+                    "ConformancePackStatusDetails"
+                ],
+            )
+            status = statuses[0].get("ConformancePackState") if statuses else None
+    rules = recorder.call("config rules", lambda: _paginate(config, "describe_config_rules", "ConfigRules"))
+    rule_names = tuple(rule["ConfigRuleName"] for rule in rules) if rules is not None else None
+
+    return AwsFacts(
+        caller_account=caller,
+        organization=organization,
+        organization_feature_set=feature_set,
+        management_account=management,
+        accounts=accounts,
+        delegated_administrators=delegated,
+        existing_packs=existing,
+        pack_status=status,
+        template_object=_template_object(clients, request),
+        delivery_bucket=_delivery_bucket(clients, request),
+        config_rule_names=rule_names,
+        unavailable=tuple(recorder.unavailable),
+    )
+
+
+def _status_of(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+def _template_object(clients: Clients, request: PackRequest) -> S3Object | None:
+    uri = request.template_s3_uri
+    match = _S3_URI.fullmatch(uri or "")
+    if uri is None or match is None:
+        return None
+    try:
+        head = clients("s3").head_object(Bucket=match["bucket"], Key=match["key"])
+    except ClientError as error:
+        status = _status_of(error)
+        if status == 404:
+            return S3Object(uri, False, error="not found")
+        return S3Object(uri, None, error=f"{error_code(error) or status}: cannot read it")
+    except BotoCoreError as error:
+        return S3Object(uri, None, error=str(error))
+    return S3Object(uri, True, size=int(head.get("ContentLength", 0)))
+
+
+def _delivery_bucket(clients: Clients, request: PackRequest) -> Bucket | None:
+    name = request.delivery_bucket
+    if not name:
+        return None
+    try:
+        clients("s3").head_bucket(Bucket=name)
+    except ClientError as error:
+        status = _status_of(error)
+        if status == 404:
+            return Bucket(name, False, error="not found")
+        return Bucket(name, None, error=f"{error_code(error) or status}: cannot reach it")
+    except BotoCoreError as error:
+        return Bucket(name, None, error=str(error))
+    return Bucket(name, True)

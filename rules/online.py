@@ -1,0 +1,322 @@
+"""CP501-CP509: account and organization state, read from the facts the online pre-flight gathered
+(`check --online`, and always before `deploy`). These rules make no AWS call themselves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts
+from preflight.config_rule import deployed_rules, effective_rule_name
+from preflight.context import Context
+from preflight.findings import Issue, Severity
+from preflight.rule import rule
+
+_PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
+
+
+def _facts(ctx: Context) -> AwsFacts:
+    assert ctx.facts is not None
+    return ctx.facts
+
+
+def _could_not_check(what: str, reason: str) -> Issue:
+    return Issue(f"could not check {what}: {reason}", severity=Severity.WARNING, where="request")
+
+
+@rule("CP501", "no-organization", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+def no_organization(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    For an organization pack, reports a caller whose account belongs to no AWS Organization.
+
+    ## Why is this bad?
+    The put fails with NoAvailableOrganizationException or OrganizationAccessDeniedException ("This
+    action can only be made by accounts in an AWS Organization").
+
+    ## Example
+    Deploying from a standalone sandbox account.
+
+    ## Use instead
+    Run from the organization's management account or a delegated administrator, or deploy an account
+    pack (`--scope account`).
+    """
+    facts = _facts(ctx)
+    if ctx.request.scope != "organization":
+        return
+    if facts.organization == ORGANIZATION_NONE:
+        yield Issue(
+            f"account {facts.caller_account or '(unknown)'} is not in an AWS Organization",
+            (ctx.request.name_key,),
+            fix="run from the management account or a delegated administrator, or use --scope account",
+            where="request",
+        )
+    elif facts.organization is None and (reason := facts.why_unavailable("organization")):
+        yield _could_not_check("the organization", reason)
+
+
+@rule("CP502", "all-features-not-enabled", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+def all_features_not_enabled(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an organization that has only consolidated billing, not all features.
+
+    ## Why is this bad?
+    The put fails with OrganizationAllFeaturesNotEnabledException.
+
+    ## Example
+    An organization created years ago for consolidated billing only.
+
+    ## Use instead
+    Enable all features in AWS Organizations (`aws organizations enable-all-features`).
+    """
+    facts = _facts(ctx)
+    if ctx.request.scope == "organization" and facts.organization == ORGANIZATION_PRESENT:
+        if facts.organization_feature_set not in (None, "ALL"):
+            yield Issue(
+                f"the organization's feature set is {facts.organization_feature_set}, not ALL",
+                (ctx.request.name_key,),
+                fix="enable all features in AWS Organizations",
+                where="request",
+            )
+
+
+@rule("CP503", "caller-not-administrator", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a caller that is neither the organization's management account nor a registered
+    delegated administrator for `config-multiaccountsetup.amazonaws.com`.
+
+    ## Why is this bad?
+    The put fails with OrganizationAccessDeniedException.
+
+    ## Example
+    Deploying from a member account of the organization.
+
+    ## Use instead
+    Run from the management account, or register the account:
+    `aws organizations register-delegated-administrator --service-principal
+    config-multiaccountsetup.amazonaws.com --account-id ACCOUNT`.
+    """
+    facts = _facts(ctx)
+    if ctx.request.scope != "organization" or facts.organization != ORGANIZATION_PRESENT:
+        return
+    caller = facts.caller_account
+    if caller is None or caller == facts.management_account:
+        return
+    if facts.delegated_administrators is None:
+        reason = facts.why_unavailable("delegated administrators") or "the delegated administrators are unknown"
+        yield _could_not_check("whether this account is a delegated administrator", reason)
+    elif caller not in facts.delegated_administrators:
+        yield Issue(
+            f"account {caller} is neither the management account ({facts.management_account}) nor a delegated "
+            "administrator for config-multiaccountsetup.amazonaws.com",
+            (ctx.request.name_key,),
+            fix="run from the management account, or register this account as a delegated administrator",
+            where="request",
+        )
+
+
+@rule("CP504", "excluded-account-not-in-organization", Severity.WARNING, tags=("online",), needs_template=False,
+      needs_facts=True)  # fmt: skip
+def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports an excluded account that is not a member of the organization.
+
+    ## Why is this bad?
+    It is almost always a typo, so the account you meant to exclude gets the pack (and fails there,
+    if that is why it was excluded).
+
+    ## Example
+    `--exclude-account 123456789021` for account 123456789012.
+
+    ## Use instead
+    The account id as `aws organizations list-accounts` shows it.
+    """
+    facts = _facts(ctx)
+    if ctx.request.scope != "organization" or facts.accounts is None:
+        return
+    for index, account in enumerate(ctx.request.excluded_accounts):
+        if account not in facts.accounts:
+            yield Issue(
+                f"excluded account {account} is not in the organization",
+                ("ExcludedAccounts", index),
+                where="request",
+            )
+
+
+@rule("CP505", "pack-limit-reached", Severity.ERROR, tags=("online", "quota"), needs_template=False, needs_facts=True)
+def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a new pack when the organization (or account) already has as many conformance packs as
+    the quota allows (50; `[tool.preflight.quotas] packs-per-organization`, `packs-per-account`).
+    Updating an existing pack is not counted.
+
+    ## Why is this bad?
+    The put fails with MaxNumberOfOrganizationConformancePacksExceededException.
+
+    ## Example
+    A 51st organization pack.
+
+    ## Use instead
+    Delete a pack you no longer need, or merge packs.
+    """
+    facts = _facts(ctx)
+    if facts.existing_packs is None:
+        if reason := facts.why_unavailable(
+            "organization conformance packs" if ctx.request.scope == "organization" else "conformance packs"
+        ):
+            yield _could_not_check("the number of conformance packs", reason)
+        return
+    if ctx.request.name in facts.existing_packs:
+        return
+    limit = ctx.quotas.packs_per_organization if ctx.request.scope == "organization" else ctx.quotas.packs_per_account
+    if len(facts.existing_packs) >= limit:
+        yield Issue(
+            f"there are already {len(facts.existing_packs)} {ctx.request.scope} conformance packs; "
+            f"the quota is {limit}",
+            (ctx.request.name_key,),
+            fix="delete a pack you no longer need, or merge packs",
+            where="request",
+        )
+
+
+@rule("CP506", "pack-busy", Severity.WARNING, tags=("online",), needs_template=False, needs_facts=True)
+def pack_busy(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a pack whose create, update or delete is still in progress.
+
+    ## Why is this bad?
+    A put now fails with ResourceInUseException. `preflight deploy` waits for the operation to end
+    (bounded) before it puts.
+
+    ## Example
+    Deploying again while the previous rollout is still reaching member accounts.
+
+    ## Use instead
+    Wait for it: `preflight status NAME`.
+    """
+    status = _facts(ctx).pack_status
+    if status and status.endswith("_IN_PROGRESS"):
+        yield Issue(
+            f"pack {ctx.request.name} is {status}: a put now fails with ResourceInUseException",
+            (ctx.request.name_key,),
+            fix=f"wait for it: preflight status {ctx.request.name}",
+            where="request",
+        )
+
+
+@rule("CP507", "s3-template-problem", Severity.ERROR, tags=("online", "size"), needs_template=False, needs_facts=True)
+def s3_template_problem(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks the template object named by `TemplateS3Uri`. When the template exists only in S3 it must
+    exist, be readable and be at most 300 KB. When a local file will be uploaded there, an object that
+    is already there with another size is a warning: the put uses whatever S3 holds at that moment.
+
+    ## Why is this bad?
+    AWS Config cannot read a missing, unreadable or oversized template; the pack fails.
+
+    ## Example
+    `TemplateS3Uri: s3://packs/baseline.yaml` before anything was uploaded.
+
+    ## Use instead
+    Upload first (`preflight deploy` does), or fix the URI.
+    """
+    found = _facts(ctx).template_object
+    if found is None:
+        return
+    path = ("TemplateS3Uri",)
+    if ctx.loaded is None:
+        if found.exists is False:
+            yield Issue(f"template object {found.uri} does not exist", path, where="request")
+        elif found.exists is None:
+            yield _could_not_check(f"the template object {found.uri}", found.error or "unknown")
+        elif found.size is not None and found.size > ctx.limits.s3_template_max_bytes:
+            yield Issue(
+                f"template object {found.uri} is {found.size:,} bytes; AWS Config reads at most 300 KB",
+                path,
+                where="request",
+            )
+    elif found.exists and found.size is not None and found.size != ctx.loaded.raw_size:
+        yield Issue(
+            f"{found.uri} holds {found.size:,} bytes, the local template {ctx.loaded.raw_size:,}: the put uses "
+            "whatever S3 holds at that moment",
+            path,
+            fix="upload the local file before the put (preflight deploy does)",
+            severity=Severity.WARNING,
+            where="request",
+        )
+
+
+@rule("CP508", "delivery-bucket-missing", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+def delivery_bucket_missing(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a `DeliveryS3Bucket` that does not exist (error) or cannot be checked (warning).
+
+    ## Why is this bad?
+    AWS Config cannot deliver the pack's evaluation results; the deployment fails in member accounts.
+
+    ## Example
+    `--delivery-bucket awsconfigconforms-results` before the bucket was created.
+
+    ## Use instead
+    Create the bucket, with a policy that lets AWSServiceRoleForConfigConforms write to it.
+    """
+    bucket = _facts(ctx).delivery_bucket
+    if bucket is None:
+        return
+    if bucket.exists is False:
+        yield Issue(f"delivery bucket {bucket.name} does not exist", ("DeliveryS3Bucket",), where="request")
+    elif bucket.exists is None:
+        yield _could_not_check(f"the delivery bucket {bucket.name}", bucket.error or "unknown")
+
+
+@rule("CP509", "rules-per-account-quota", Severity.ERROR, tags=("online", "quota"), needs_facts=True)
+def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Adds this pack's rules to the config rules already in the caller's account and compares the sum
+    with the quotas: rules per account across conformance packs (350 for organization packs, 150 for
+    account packs) and rules per account (1,000). An update does not count the pack's own rules twice.
+
+    ## Why is this bad?
+    The pack fails in the accounts that are full (MaxNumberOfConfigRulesExceededException), an hour
+    after the put succeeded.
+
+    ## Example
+    A 130-rule pack added to an account whose existing packs already hold 300 rules.
+
+    ## Use instead
+    Remove rules that several packs share, or split the accounts between packs.
+    """
+    facts = _facts(ctx)
+    if facts.config_rule_names is None:
+        if reason := facts.why_unavailable("config rules"):
+            yield _could_not_check("the number of config rules in the account", reason)
+        return
+    template = ctx.template
+    ours = [effective_rule_name(template, resource) for resource in deployed_rules(template)]
+    our_names = {name for name in ours if isinstance(name, str)}
+
+    def is_ours(deployed: str) -> bool:
+        return _PACK_RULE_SUFFIX.sub("", deployed) in our_names
+
+    others = [name for name in facts.config_rule_names if not is_ours(name)]
+    in_packs = [name for name in others if _PACK_RULE_SUFFIX.search(name)]
+    organization = ctx.request.scope == "organization"
+    pack_quota = (
+        ctx.quotas.rules_per_account_across_org_packs
+        if organization
+        else ctx.quotas.rules_per_account_across_account_packs
+    )
+    account = facts.caller_account or "the caller's account"
+    if len(in_packs) + len(ours) > pack_quota:
+        yield Issue(
+            f"{account} already has {len(in_packs)} rules from conformance packs; with this pack's {len(ours)} it "
+            f"would have {len(in_packs) + len(ours)}, over the quota of {pack_quota}",
+            ("Resources",),
+            fix="remove rules that several packs share, or split the accounts between packs",
+        )
+    if len(others) + len(ours) > ctx.quotas.rules_per_account:
+        yield Issue(
+            f"{account} already has {len(others)} config rules; with this pack's {len(ours)} it would have "
+            f"{len(others) + len(ours)}, over the quota of {ctx.quotas.rules_per_account}",
+            ("Resources",),
+        )
