@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 from preflight.config import Config
 from preflight.context import Context
 from preflight.engine import run_rules
-from preflight.findings import Finding
+from preflight.findings import DocPath, Finding
 from preflight.limits import SAFETY_LIMITS
 from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
-from preflight.request import PackRequest
+from preflight.request import Origin, PackRequest
 from preflight.rule import Rule
 from preflight.suppression import suppressed_lines
 
 if TYPE_CHECKING:
+    from preflight.aws.facts import AwsFacts
     from preflight.cfn_lint import CfnLint
+    from preflight.spec import Spec
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 STDIN = "-"
@@ -85,8 +87,10 @@ def check(
     stdin_bytes: bytes | None = None,
     raise_errors: bool = False,
     cfn_lint: bool = False,
+    facts: AwsFacts | None = None,
 ) -> Report:
-    """`cfn_lint` also runs cfn-lint on every template and merges its findings."""
+    """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
+    online pre-flight) enables the CP5xx rules."""
     enabled = [rule for rule in rules if config.is_enabled(rule.id)]
     if request.template_body is not None and subjects:
         raise UsageError(
@@ -111,7 +115,7 @@ def check(
         embedded = request.template_body
         if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
             sources.setdefault(loaded.file, loaded.text)
-        context = Context(loaded, request, config.quotas)
+        context = Context(loaded, request, config.quotas, facts=facts)
         ours = run_rules(enabled, context, raise_errors=raise_errors)
         findings.update(ours)
         if cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
@@ -165,3 +169,51 @@ def _read_text(file: str) -> str | None:
         return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
         return None
+
+
+def check_spec(
+    spec: Spec,
+    config: Config,
+    rules: Sequence[Rule],
+    *,
+    raise_errors: bool = False,
+    cfn_lint: bool = False,
+    facts: Sequence[AwsFacts | None] | None = None,
+) -> Report:
+    """Every pack of a spec file with its own request, then the limits across packs (CP15x)."""
+    from preflight.config_rule import deployed_rules
+    from preflight.spec import PackSummary, SpecSummary
+
+    findings: list[Finding] = []
+    sources: dict[str, str] = {}
+    files = 0
+    summaries: list[PackSummary] = []
+    origins: dict[DocPath, Origin] = {}
+    for index, pack in enumerate(spec.packs):
+        subjects = [Subject(pack.template.as_posix(), pack.template)] if pack.template is not None else []
+        report = check(
+            subjects,
+            pack.request,
+            config,
+            rules,
+            raise_errors=raise_errors,
+            cfn_lint=cfn_lint,
+            facts=facts[index] if facts else None,
+        )
+        findings.extend(report.findings)
+        sources.update(report.sources)
+        files += report.files
+        count = None
+        if pack.template is not None:
+            loaded = load_template_file(pack.template, pack.template.as_posix())
+            if loaded.is_template:
+                count = len(deployed_rules(Context(loaded, pack.request, config.quotas).template))
+        summaries.append(PackSummary(pack.request.name or "", pack.request.scope, pack.request.region, count))
+        origins[("packs", index, "name")] = pack.request.origins[(pack.request.name_key,)]
+    spec_request = PackRequest(from_request_file=spec.file, origins=origins)
+    context = Context(None, spec_request, config.quotas, spec=SpecSummary(spec.file, tuple(summaries)))
+    enabled = [rule for rule in rules if config.is_enabled(rule.id)]
+    findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
+    unique = sorted(set(findings), key=Finding.sort_key)
+    kept = _drop_suppressed([f for f in unique if not config.ignored_in_file(f.rule, f.file)], sources)
+    return Report(tuple(kept), files, sources)

@@ -1,4 +1,4 @@
-"""The command line: `preflight check`, `preflight rules`, `preflight explain`."""
+"""The command line: `preflight check`, `deploy`, `status`, `rules`, `explain`."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from preflight import __version__
-from preflight.check import UsageError, check, expand_paths
+from preflight.check import Report, UsageError, check, expand_paths
 from preflight.config import Config, ConfigError, load_config, validate_selectors
 from preflight.engine import discover_rules
 from preflight.findings import Severity
 from preflight.limits import SAFETY_LIMITS
-from preflight.request import RequestError, RequestInputs, build_request
+from preflight.request import PackRequest, RequestError, RequestInputs, build_request
 from preflight.rule import Rule
+
+if TYPE_CHECKING:
+    from preflight.aws.facts import AwsFacts
+    from preflight.aws.session import AwsTarget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,15 +111,78 @@ def main() -> None:
     """Lint AWS Config conformance packs before AWS sees them."""
 
 
+def lint_options(function: F) -> F:
+    options = [
+        click.option(
+            "--select", multiple=True, metavar="IDS", help="Only these rules (ids or prefixes, comma-separated)."
+        ),
+        click.option(
+            "--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids or prefixes, comma-separated)."
+        ),
+        click.option(
+            "--fail-level", type=click.Choice(["error", "warning", "info"]), help="Exit 1 at or above this severity."
+        ),
+        click.option(
+            "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file."
+        ),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def aws_options(function: F) -> F:
+    options = [
+        click.option("--profile", help="AWS profile (default: the standard credential chain)."),
+        click.option("--endpoint-url", help="Send every AWS call here (a local stand-in such as moto)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def spec_option(function: F) -> F:
+    return click.option(
+        "--spec",
+        "spec_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="A spec file of several packs with shared defaults (see the README).",
+    )(function)
+
+
+def _request_inputs(options: dict[str, Any]) -> RequestInputs:
+    return RequestInputs(
+        name=options["name"],
+        scope=options["scope"],
+        params=options["params"],
+        params_file=options["params_file"],
+        exclude_accounts=options["exclude_accounts"],
+        delivery_bucket=options["delivery_bucket"],
+        delivery_prefix=options["delivery_prefix"],
+        template_s3_uri=options["template_s3_uri"],
+        region=options["region"],
+        request_file=options["request_file"],
+    )
+
+
+def _lint_setup(options: dict[str, Any]) -> tuple[Config, tuple[Rule, ...]]:
+    rules = discover_rules()
+    ids = [rule.id for rule in rules]
+    config = load_config(options["config_path"], ids)
+    return _apply_overrides(config, options["select"], options["ignore"], options["fail_level"], ids), rules
+
+
+def _raise_rule_errors() -> bool:
+    return os.environ.get("PREFLIGHT_RAISE_RULE_ERRORS") == "1"
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1)
 @request_options
+@lint_options
+@spec_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--select", multiple=True, metavar="IDS", help="Only these rules (ids or prefixes, comma-separated).")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids or prefixes, comma-separated).")
-@click.option("--fail-level", type=click.Choice(["error", "warning", "info"]), help="Exit 1 at or above this severity.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--stdin-filename", default="<stdin>", help="The name to report for `-` (standard input).")
 @click.option(
     "--cfn-lint",
@@ -123,78 +190,164 @@ def main() -> None:
     is_flag=True,
     help="Also run cfn-lint on each template and report its findings as cfn-lint:<ID> (slower).",
 )
-def check_command(
-    paths: tuple[str, ...],
-    name: str | None,
-    scope: str | None,
-    params: tuple[str, ...],
-    params_file: Path | None,
-    exclude_accounts: tuple[str, ...],
-    delivery_bucket: str | None,
-    delivery_prefix: str | None,
-    template_s3_uri: str | None,
-    region: str | None,
-    request_file: Path | None,
-    output_format: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_level: str | None,
-    config_path: Path | None,
-    color: str,
-    stdin_filename: str,
-    with_cfn_lint: bool,
-) -> None:
+@click.option("--online", is_flag=True, help="Also check the account and organization (read-only AWS calls).")
+@aws_options
+def check_command(paths: tuple[str, ...], **options: Any) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
-    rules = discover_rules()
-    ids = [rule.id for rule in rules]
     try:
-        config = load_config(config_path, ids)
-        config = _apply_overrides(config, select, ignore, fail_level, ids)
-        inputs = RequestInputs(
-            name=name,
-            scope=scope,  # type: ignore[arg-type]
-            params=params,
-            params_file=params_file,
-            exclude_accounts=exclude_accounts,
-            delivery_bucket=delivery_bucket,
-            delivery_prefix=delivery_prefix,
-            template_s3_uri=template_s3_uri,
-            region=region,
-            request_file=request_file,
-        )
-        request = build_request(inputs)
-        if not paths and request.template_body is None and request_file is None:
-            raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
-        subjects = expand_paths(paths, stdin_filename)
-        if paths and not subjects:
-            raise UsageError(
-                f"no templates ({', '.join(sorted({'.yaml', '.yml', '.json', '.template'}))}) under {', '.join(paths)}"
-            )
-        stdin_bytes = None
-        if any(subject.path is None for subject in subjects):
-            stdin_bytes = sys.stdin.buffer.read(SAFETY_LIMITS.max_file_bytes + 1)
-        report = check(
-            subjects,
-            request,
-            config,
-            rules,
-            stdin_bytes=stdin_bytes,
-            raise_errors=os.environ.get("PREFLIGHT_RAISE_RULE_ERRORS") == "1",
-            cfn_lint=with_cfn_lint,
-        )
+        config, rules = _lint_setup(options)
+        if options["spec_file"] is not None:
+            report = _check_spec(paths, options, config, rules)
+        else:
+            report = _check_paths(paths, options, config, rules)
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))
-    if output_format == "json":
+    if options["output_format"] == "json":
         from preflight.reporters.json_report import render_json
 
         click.echo(render_json(report), nl=False)
     else:
-        from preflight.reporters.text import render_text
-
-        colour = _use_colour(color)
-        click.echo(render_text(report, colour=colour), nl=False, color=colour)
+        _echo_text(report, options["color"])
     failing = any(finding.severity >= config.fail_level for finding in report.findings)
     sys.exit(1 if failing else 0)
+
+
+def _echo_text(report: Report, color: str) -> None:
+    from preflight.reporters.text import render_text
+
+    colour = _use_colour(color)
+    click.echo(render_text(report, colour=colour), nl=False, color=colour)
+
+
+def _aws_target(options: dict[str, Any], region: str | None) -> AwsTarget:
+    from preflight.aws.session import AwsTarget
+
+    return AwsTarget(profile=options["profile"], region=region, endpoint_url=options["endpoint_url"])
+
+
+def _gather(options: dict[str, Any], request: PackRequest) -> AwsFacts:
+    from preflight.aws.errors import describe_error
+    from preflight.aws.gather import gather
+    from preflight.aws.session import Clients
+
+    try:
+        return gather(Clients(_aws_target(options, request.region)), request)
+    except Exception as error:
+        raise UsageError(describe_error(error)) from None
+
+
+def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config, rules: Sequence[Rule]) -> Report:
+    request = build_request(_request_inputs(options))
+    if not paths and request.template_body is None and options["request_file"] is None:
+        raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
+    subjects = expand_paths(paths, options["stdin_filename"])
+    if paths and not subjects:
+        raise UsageError(f"no templates (.json, .template, .yaml, .yml) under {', '.join(paths)}")
+    stdin_bytes = None
+    if any(subject.path is None for subject in subjects):
+        stdin_bytes = sys.stdin.buffer.read(SAFETY_LIMITS.max_file_bytes + 1)
+    facts = _gather(options, request) if options["online"] else None
+    return check(
+        subjects,
+        request,
+        config,
+        rules,
+        stdin_bytes=stdin_bytes,
+        raise_errors=_raise_rule_errors(),
+        cfn_lint=options["with_cfn_lint"],
+        facts=facts,
+    )
+
+
+def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Config, rules: Sequence[Rule]) -> Report:
+    from preflight.check import check_spec
+    from preflight.spec import load_spec
+
+    if paths or _request_inputs(options).any_given:
+        raise UsageError("--spec describes every pack: give no PATH or request options with it")
+    spec = load_spec(options["spec_file"])
+    facts = [_gather(options, pack.request) for pack in spec.packs] if options["online"] else None
+    return check_spec(
+        spec, config, rules, raise_errors=_raise_rule_errors(), cfn_lint=options["with_cfn_lint"], facts=facts
+    )
+
+
+@main.command("deploy")
+@click.argument("paths", nargs=-1)
+@request_options
+@lint_options
+@spec_option
+@aws_options
+@click.option("--template-bucket", help="Upload templates over 51,200 bytes here (content-addressed keys).")
+@click.option("--template-prefix", default="preflight/", show_default=True, help="Key prefix for uploaded templates.")
+@click.option("--minify", is_flag=True, help="Send a compact JSON rendering of the template when that fits inline.")
+@click.option("--dry-run", is_flag=True, help="Print the plan and the exact request; change nothing.")
+@click.option("--no-wait", is_flag=True, help="Put, and do not follow the rollout (see `preflight status`).")
+@click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
+@click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
+@click.option(
+    "--busy-timeout", type=float, default=600, show_default=True, help="Seconds to wait for a busy pack before putting."
+)
+def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
+    """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
+    from preflight.deploying import DeploySettings, deploy_packs
+
+    try:
+        config, rules = _lint_setup(options)
+        if options["spec_file"] is not None:
+            from preflight.spec import load_spec
+
+            if paths or _request_inputs(options).any_given:
+                raise UsageError("--spec describes every pack: give no PATH or request options with it")
+            spec = load_spec(options["spec_file"])
+            packs = [(pack.template, pack.request) for pack in spec.packs]
+        else:
+            request = build_request(_request_inputs(options))
+            if len(paths) > 1:
+                raise UsageError("deploy takes one template (or --spec for several)")
+            if not paths and request.template_body is None:
+                raise UsageError("deploy needs the template: PATH, or --request with a TemplateBody")
+            packs = [(Path(paths[0]) if paths else None, request)]
+            if paths and not packs[0][0].is_file():  # type: ignore[union-attr]
+                raise UsageError(f"{paths[0]}: no such file")
+    except (ConfigError, RequestError, UsageError) as error:
+        _fail(str(error))
+    settings = DeploySettings(
+        template_bucket=options["template_bucket"],
+        template_prefix=options["template_prefix"],
+        minify=options["minify"],
+        dry_run=options["dry_run"],
+        wait=not options["no_wait"],
+        timeout=options["timeout"],
+        poll_interval=options["poll_interval"],
+        busy_timeout=options["busy_timeout"],
+        profile=options["profile"],
+        endpoint_url=options["endpoint_url"],
+        colour=_use_colour(options["color"]),
+        raise_rule_errors=_raise_rule_errors(),
+    )
+    sys.exit(deploy_packs(packs, config, rules, settings))
+
+
+@main.command("status")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["organization", "account"]), default="organization", show_default=True)
+@click.option("--region", help="The Region the pack is deployed to.")
+@aws_options
+@click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
+@click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
+@click.option("--no-wait", is_flag=True, help="Show the current state once.")
+def status_command(name: str, **options: Any) -> None:
+    """Follow (or resume following) a pack's rollout and report every account."""
+    from preflight.deploying import DeploySettings, follow
+
+    settings = DeploySettings(
+        timeout=0 if options["no_wait"] else options["timeout"],
+        poll_interval=options["poll_interval"],
+        profile=options["profile"],
+        endpoint_url=options["endpoint_url"],
+    )
+    sys.exit(follow(name, options["scope"], options["region"], settings))
 
 
 def _apply_overrides(

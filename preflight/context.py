@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from preflight.aws.facts import AwsFacts
     from preflight.catalog import Catalog
     from preflight.config_rule import ConfigRuleView
+    from preflight.spec import SpecSummary
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Context:
     quotas: Quotas
     limits: ApiLimits = API_LIMITS
     facts: AwsFacts | None = None  # from the online pre-flight (check --online, deploy)
+    spec: SpecSummary | None = None  # set only for the cross-pack rules of a spec file
 
     @property
     def document(self) -> Document | None:

@@ -58,6 +58,8 @@ def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False
     for current in rules:
         if current.id == internal_error.id:
             continue
+        if current.needs_spec != (ctx.spec is not None):
+            continue
         if (current.needs_template and not ctx.is_template) or (current.needs_facts and ctx.facts is None):
             continue
         try:

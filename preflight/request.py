@@ -125,7 +125,7 @@ class RequestInputs:
         )
 
 
-def _load_mapping_file(path: Path, *, strict_types: bool) -> Document:
+def load_mapping_file(path: Path, *, strict_types: bool) -> Document:
     """A params or request file. `strict_types` reads scalars as the AWS CLI's loader does (so an
     unquoted 90 is a number); otherwise every scalar is kept as its text."""
     data, problem = read_bytes(path)
@@ -179,7 +179,7 @@ class _Sourced:
 def read_params_file(path: Path) -> list[_Sourced]:
     """Three shapes: Config's `[{ParameterName, ParameterValue}]`, CloudFormation's
     `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML."""
-    document = _load_mapping_file(path, strict_types=False)
+    document = load_mapping_file(path, strict_types=False)
     return _parameters_from(document, (), document.data, allow_flat=True)
 
 
@@ -284,7 +284,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
     prefix: str | None = None
 
     if inputs.request_file is not None:
-        document = _load_mapping_file(inputs.request_file, strict_types=True)
+        document = load_mapping_file(inputs.request_file, strict_types=True)
         data = document.data
         if not isinstance(data, dict):
             raise RequestError(f"{_where(document, ())}: a request file is a mapping of API parameters")

@@ -25,6 +25,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     needs_template: bool = True
     needs_facts: bool = False
+    needs_spec: bool = False
 
     @property
     def documentation(self) -> str:
@@ -57,12 +58,13 @@ def rule(
     tags: tuple[str, ...] = (),
     needs_template: bool = True,
     needs_facts: bool = False,
+    needs_spec: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
     """`needs_template`: skipped when there is no parsed template; `needs_facts`: skipped unless the
-    online pre-flight gathered AWS facts."""
+    online pre-flight gathered AWS facts; `needs_spec`: runs only, once, on a spec file's packs."""
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts)
+        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts, needs_spec)
 
     return wrap
 

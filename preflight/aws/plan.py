@@ -1,0 +1,134 @@
+"""How a pack will be sent: inline `TemplateBody`, or an upload to S3 and `TemplateS3Uri`. Pure: the
+plan is data, printed by `--dry-run` and carried out by `deploy`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from preflight.limits import API_LIMITS
+from preflight.loader import Loaded
+from preflight.request import ORG_NAME_KEY, PackRequest
+
+ORGANIZATION_OPERATION = "put_organization_conformance_pack"
+ACCOUNT_OPERATION = "put_conformance_pack"
+
+
+class PlanError(Exception):
+    """The pack cannot be sent as asked; one line for the user."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    bucket: str
+    key: str
+    body: bytes
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    scope: str
+    operation: str
+    request: Mapping[str, object]
+    upload: Upload | None
+    notes: tuple[str, ...]
+
+    def as_json(self) -> str:
+        document = {
+            "operation": self.operation,
+            "upload": {"uri": self.upload.uri, "bytes": len(self.upload.body)} if self.upload else None,
+            "request": self.request,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    template_bucket: str | None = None
+    template_prefix: str = "preflight/"
+    minify: bool = False
+
+
+def _minified(loaded: Loaded) -> str | None:
+    if loaded.document is None:
+        return None
+    try:
+        return json.dumps(loaded.document.data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def _split_s3_uri(uri: str) -> tuple[str, str]:
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    return bucket, key
+
+
+def make_plan(loaded: Loaded, request: PackRequest, options: PlanOptions) -> Plan:
+    if not request.name:
+        raise PlanError("deploy needs the pack's name: --name NAME (or the name in --request / --spec)")
+    if loaded.text is None:
+        raise PlanError(f"{loaded.file}: the template could not be read")
+    limit = API_LIMITS.template_body_max_bytes
+    text = loaded.text
+    body = text.encode("utf-8")
+    notes: list[str] = []
+    inline: str | None = None
+    if options.minify and request.template_s3_uri is None:
+        compact = _minified(loaded)
+        if compact is not None and len(compact.encode("utf-8")) <= limit:
+            inline = compact
+            saved = len(body) - len(compact.encode("utf-8"))
+            notes.append(f"minified to compact JSON: {len(compact.encode('utf-8')):,} bytes, {saved:,} bytes saved")
+        else:
+            notes.append("minified JSON would still be over 51,200 bytes: uploading the template instead")
+    if inline is None and len(body) <= limit and request.template_s3_uri is None:
+        inline = text
+        notes.append(f"template sent inline as TemplateBody ({len(body):,} bytes of {limit:,})")
+
+    upload: Upload | None = None
+    source: dict[str, object]
+    if inline is not None:
+        source = {"TemplateBody": inline}
+    else:
+        if request.template_s3_uri is not None:
+            bucket, key = _split_s3_uri(request.template_s3_uri)
+        elif options.template_bucket:
+            digest = hashlib.sha256(body).hexdigest()[:16]
+            suffix = ".json" if loaded.file.endswith(".json") else ".yaml"
+            bucket, key = options.template_bucket, f"{options.template_prefix}{request.name}/{digest}{suffix}"
+        else:
+            raise PlanError(
+                f"the template is {len(body):,} bytes, over the {limit:,} bytes TemplateBody takes: pass "
+                "--template-bucket BUCKET to upload it to S3 (or --minify if a compact rendering fits)"
+            )
+        upload = Upload(bucket, key, loaded_bytes(loaded))
+        source = {"TemplateS3Uri": upload.uri}
+        notes.append(f"template uploaded to {upload.uri} ({len(upload.body):,} bytes), sent as TemplateS3Uri")
+
+    name_key = ORG_NAME_KEY if request.scope == "organization" else "ConformancePackName"
+    api_request: dict[str, object] = {name_key: request.name, **source}
+    if request.delivery_bucket:
+        api_request["DeliveryS3Bucket"] = request.delivery_bucket
+    if request.delivery_prefix:
+        api_request["DeliveryS3KeyPrefix"] = request.delivery_prefix
+    if request.parameters:
+        api_request["ConformancePackInputParameters"] = [
+            {"ParameterName": p.name, "ParameterValue": p.value} for p in request.parameters
+        ]
+    if request.excluded_accounts:
+        api_request["ExcludedAccounts"] = list(request.excluded_accounts)
+    operation = ORGANIZATION_OPERATION if request.scope == "organization" else ACCOUNT_OPERATION
+    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes))
+
+
+def loaded_bytes(loaded: Loaded) -> bytes:
+    """What is uploaded: the file as it is on disk, less a UTF-8 byte order mark."""
+    assert loaded.text is not None
+    return loaded.text.encode("utf-8")

@@ -1,0 +1,140 @@
+"""Follow a rollout to the last account: poll the pack's status and its per-account detailed status
+until every account is done, one failed, or the timeout passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from preflight.aws.deploy import Timing
+from preflight.aws.session import Clients
+
+_TERMINAL = ("_SUCCESSFUL", "_FAILED", "_COMPLETE")
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    account: str
+    status: str
+    error_code: str = ""
+    error_message: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.status.endswith(_TERMINAL)
+
+    @property
+    def failed(self) -> bool:
+        return self.status.endswith("_FAILED")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    pack_status: str
+    accounts: tuple[AccountStatus, ...]
+    reason: str = ""
+
+    @property
+    def finished(self) -> bool:
+        # From a delegated administrator the pack status can stay IN_PROGRESS after every account has
+        # finished; the per-account statuses decide when there are any.
+        if self.accounts:
+            return all(account.done for account in self.accounts)
+        return self.pack_status.endswith(_TERMINAL)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.finished and not self.pack_status.endswith("_FAILED") and not any(a.failed for a in self.accounts)
+
+
+def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
+    config = clients("config")
+    if scope == "organization":
+        statuses = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])
+        pack_status = statuses["OrganizationConformancePackStatuses"][0]["Status"]
+        accounts: list[AccountStatus] = []
+        paginator = config.get_paginator("get_organization_conformance_pack_detailed_status")
+        for page in paginator.paginate(OrganizationConformancePackName=name):
+            for item in page.get("OrganizationConformancePackDetailedStatuses", []):
+                accounts.append(
+                    AccountStatus(
+                        item["AccountId"], item["Status"], item.get("ErrorCode", ""), item.get("ErrorMessage", "")
+                    )
+                )
+        return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)))
+    details = config.describe_conformance_pack_status(ConformancePackNames=[name])["ConformancePackStatusDetails"][0]
+    state = details["ConformancePackState"]
+    reason = details.get("ConformancePackStatusReason", "")
+    return Snapshot(state, (), reason)
+
+
+def _counts(shot: Snapshot) -> str:
+    total = len(shot.accounts)
+    done = sum(1 for a in shot.accounts if a.done)
+    failed = sum(1 for a in shot.accounts if a.failed)
+    if not total:
+        return shot.pack_status
+    return f"{done}/{total} accounts done, {failed} failed ({shot.pack_status})"
+
+
+def watch(
+    clients: Clients,
+    name: str,
+    scope: str,
+    *,
+    timeout: float,
+    timing: Timing,
+    out: TextIO,
+    live: bool,
+    fetch: Callable[[Clients, str, str], Snapshot] = snapshot,
+) -> tuple[Snapshot, bool]:
+    """The last snapshot, and whether it finished before the timeout. `live` redraws one progress line
+    (a terminal); otherwise a plain line is written whenever the counts change."""
+    started = timing.clock()
+    last_line = ""
+    while True:
+        shot = fetch(clients, name, scope)
+        elapsed = timing.clock() - started
+        line = f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed"
+        if live:
+            out.write("\r\033[2K" + line)
+            out.flush()
+        elif _counts(shot) != last_line:
+            out.write(line + "\n")
+        last_line = _counts(shot)
+        if shot.finished:
+            break
+        if elapsed >= timeout:
+            if live:
+                out.write("\n")
+            return shot, False
+        timing.sleep(timing.poll_interval)
+    if live:
+        out.write("\n")
+    return shot, True
+
+
+def account_table(shot: Snapshot) -> str:
+    rows: Sequence[tuple[str, str, str]] = [
+        (a.account, a.status, f"{a.error_code}: {a.error_message}" if a.error_code or a.error_message else "")
+        for a in shot.accounts
+    ]
+    if not rows:
+        rows = [("(this account)", shot.pack_status, shot.reason)]
+    widths = [
+        max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(("account", "status", "error"))
+    ]
+    lines = [f"{'account':<{widths[0]}}  {'status':<{widths[1]}}  error"]
+    lines += [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip() for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def describe_outcome(shot: Snapshot, finished: bool, name: str) -> str:
+    if not finished:
+        return f"{name}: not finished before the timeout ({_counts(shot)}); resume with: preflight status {name}"
+    if shot.succeeded:
+        return f"{name}: deployed to every account ({_counts(shot)})"
+    failed = [a.account for a in shot.accounts if a.failed]
+    where = f" in {len(failed)} account(s): {', '.join(failed)}" if failed else ""
+    return f"{name}: the rollout failed{where} ({shot.pack_status})"

@@ -1,0 +1,200 @@
+"""A spec file: several packs, with shared defaults, checked and deployed as one set.
+
+    defaults:                       # optional; every pack gets these unless it sets its own
+      scope: organization           # organization (default) | account
+      region: us-east-1
+      delivery-bucket: awsconfigconforms-results
+      delivery-prefix: conformance
+      exclude-accounts: ["111122223333"]
+      parameters: {MaxAccessKeyAge: "90"}
+    packs:
+      - name: s3-baseline
+        template: packs/s3-baseline.yaml    # relative to the spec file
+        parameters: {S3TargetBucket: central-logs}   # merged over the defaults' parameters
+      - name: iam-baseline
+        template: packs/iam-baseline.yaml
+        template-s3-uri: s3://packs/iam-baseline.yaml
+
+Positions of every value are kept, so findings point into the spec file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from preflight.document import Document
+from preflight.findings import DocPath, Span
+from preflight.request import (
+    ACCOUNT_NAME_KEY,
+    ORG_NAME_KEY,
+    PARAMETERS_KEY,
+    InputParameter,
+    Origin,
+    PackRequest,
+    RequestError,
+    load_mapping_file,
+)
+
+PACK_KEYS = frozenset(
+    {"name", "template", "template-s3-uri", "parameters", "exclude-accounts", "delivery-bucket", "delivery-prefix",
+     "scope", "region"}
+)  # fmt: skip
+DEFAULT_KEYS = PACK_KEYS - {"name", "template", "template-s3-uri"}
+
+
+@dataclass(frozen=True)
+class SpecPack:
+    request: PackRequest
+    template: Path | None
+    entry: Origin
+
+
+@dataclass(frozen=True)
+class Spec:
+    file: str
+    packs: tuple[SpecPack, ...]
+
+
+def _where(document: Document, path: DocPath) -> str:
+    span = document.locate(path)
+    return f"{document.file}:{span.line}:{span.column}"
+
+
+def _origin(document: Document, path: DocPath) -> Origin:
+    return Origin(document.file, document.locate(path))
+
+
+def _text(document: Document, path: DocPath, value: object, what: str) -> str:
+    if isinstance(value, str) and value:
+        return value
+    raise RequestError(f"{_where(document, path)}: {what} must be a non-empty string")
+
+
+def _table(document: Document, path: DocPath, value: object, keys: frozenset[str]) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise RequestError(f"{_where(document, path)}: expected a mapping")
+    for key in value:
+        if key not in keys:
+            raise RequestError(
+                f"{_where(document, path + (key,))}: unknown key {key!r} (valid: {', '.join(sorted(keys))})"
+            )
+    return value
+
+
+def load_spec(path: Path) -> Spec:
+    document = load_mapping_file(path, strict_types=False)
+    root = _table(document, (), document.data, frozenset({"defaults", "packs"}))
+    defaults = _table(document, ("defaults",), root.get("defaults", {}), DEFAULT_KEYS)
+    packs = root.get("packs")
+    if not isinstance(packs, list) or not packs:
+        raise RequestError(f"{_where(document, ('packs',))}: 'packs' must be a non-empty list of packs")
+    base = path.parent
+    return Spec(
+        str(path),
+        tuple(_pack(document, ("packs", index), entry, defaults, base) for index, entry in enumerate(packs)),
+    )
+
+
+def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[str, object], base: Path) -> SpecPack:
+    pack = _table(document, path, entry, PACK_KEYS)
+
+    def setting(key: str) -> tuple[object, DocPath] | None:
+        if key in pack:
+            return pack[key], path + (key,)
+        if key in defaults:
+            return defaults[key], ("defaults", key)
+        return None
+
+    name = _text(document, path + ("name",), pack.get("name"), "name")
+    scope_setting = setting("scope")
+    scope = "organization"
+    if scope_setting is not None:
+        scope = _text(document, scope_setting[1], scope_setting[0], "scope")
+        if scope not in ("organization", "account"):
+            raise RequestError(f"{_where(document, scope_setting[1])}: scope must be organization or account")
+    template = None
+    if "template" in pack:
+        template = base / _text(document, path + ("template",), pack["template"], "template")
+        if not template.is_file():
+            raise RequestError(f"{_where(document, path + ('template',))}: no such template file: {template}")
+    s3_uri = pack.get("template-s3-uri")
+    if template is None and s3_uri is None:
+        raise RequestError(f"{_where(document, path)}: a pack needs a template (or a template-s3-uri)")
+    name_key = ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY
+    origins: dict[DocPath, Origin] = {(name_key,): _origin(document, path + ("name",))}
+
+    parameters: dict[str, tuple[str, DocPath]] = {}
+    for source in (("defaults", "parameters"), path + ("parameters",)):
+        table = document.value_at(source)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise RequestError(f"{_where(document, source)}: parameters must be a mapping of name to value")
+        for key, value in table.items():
+            if isinstance(value, (dict, list)):
+                raise RequestError(f"{_where(document, source + (key,))}: the value of {key!r} must be a string")
+            parameters[key] = ("" if value is None else str(value), source + (key,))
+    input_parameters = []
+    for index, (key, (value, value_path)) in enumerate(parameters.items()):
+        input_parameters.append(InputParameter(key, value))
+        origins[(PARAMETERS_KEY, index)] = _origin(document, value_path)
+        origins[(PARAMETERS_KEY, index, "ParameterName")] = _origin(document, value_path)
+        origins[(PARAMETERS_KEY, index, "ParameterValue")] = Origin(document.file, _value_span(document, value_path))
+
+    excluded: list[str] = []
+    accounts = setting("exclude-accounts")
+    if accounts is not None:
+        values, accounts_path = accounts
+        if not isinstance(values, list):
+            raise RequestError(f"{_where(document, accounts_path)}: exclude-accounts must be a list of account ids")
+        for index, account in enumerate(values):
+            excluded.append(str(account))
+            origins[("ExcludedAccounts", index)] = _origin(document, accounts_path + (index,))
+
+    def optional_text(key: str, api_key: str) -> str | None:
+        found = setting(key)
+        if found is None:
+            return None
+        origins[(api_key,)] = _origin(document, found[1])
+        return _text(document, found[1], found[0], key)
+
+    bucket = optional_text("delivery-bucket", "DeliveryS3Bucket")
+    prefix = optional_text("delivery-prefix", "DeliveryS3KeyPrefix")
+    region = optional_text("region", "Region")
+    uri = optional_text("template-s3-uri", "TemplateS3Uri")
+    request = PackRequest(
+        known=True,
+        scope=scope,  # type: ignore[arg-type]
+        name=name,
+        name_given=True,
+        template_s3_uri=uri,
+        parameters=tuple(input_parameters),
+        excluded_accounts=tuple(excluded),
+        delivery_bucket=bucket,
+        delivery_prefix=prefix,
+        region=region,
+        origins=origins,
+    )
+    return SpecPack(request, template, _origin(document, path))
+
+
+def _value_span(document: Document, path: DocPath) -> Span:
+    span = document.spans.get(path)
+    return document.shift(span) if span is not None else document.locate(path)
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """What the cross-pack rules need of one pack of a spec."""
+
+    name: str
+    scope: str
+    region: str | None
+    rules: int | None  # deployed config rules; None when the template could not be read
+
+
+@dataclass(frozen=True)
+class SpecSummary:
+    file: str
+    packs: tuple[PackSummary, ...]
