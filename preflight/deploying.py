@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -76,21 +76,6 @@ def _deploy_one(
     from preflight.reporters.text import render_text
 
     name = request.name or "(unnamed)"
-    clients = _clients(settings, request.region)
-    try:
-        facts = gather(clients, request)  # type: ignore[arg-type]
-    except Exception as error:
-        _say(f"preflight: error: {describe_error(error)}")
-        return EXIT_USAGE
-    subjects = [Subject(template.as_posix(), template)] if template is not None else []
-    report: Report = check(subjects, request, config, rules, raise_errors=settings.raise_rule_errors, facts=facts)
-    if report.findings:
-        click.echo(render_text(report, colour=settings.colour), nl=False, color=settings.colour)
-    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
-    if errors:
-        _say(f"refusing to deploy {name}: {errors} error{'s' if errors != 1 else ''} above must be fixed first")
-        return EXIT_FAILED
-
     loaded = _load(template, request)
     try:
         plan = make_plan(
@@ -99,6 +84,26 @@ def _deploy_one(
     except PlanError as error:
         _say(f"preflight: error: {error}")
         return EXIT_USAGE
+    # Lint the request as it will be sent: an uploaded template is checked against the S3 limit
+    # (CP102), not the inline one; a minified body that fits needs no CP101.
+    linted = replace(request, template_s3_uri=plan.upload.uri) if plan.upload is not None else request
+    clients = _clients(settings, request.region)
+    try:
+        facts = gather(clients, linted)  # type: ignore[arg-type]
+    except Exception as error:
+        _say(f"preflight: error: {describe_error(error)}")
+        return EXIT_USAGE
+    subjects = [Subject(template.as_posix(), template)] if template is not None else []
+    report: Report = check(subjects, linted, config, rules, raise_errors=settings.raise_rule_errors, facts=facts)
+    if plan.upload is None and "TemplateBody" in plan.request and plan.request["TemplateBody"] != loaded.text:
+        report = replace(report, findings=tuple(f for f in report.findings if f.rule != "CP101"))
+    if report.findings:
+        click.echo(render_text(report, colour=settings.colour), nl=False, color=settings.colour)
+    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
+    if errors:
+        _say(f"refusing to deploy {name}: {errors} error{'s' if errors != 1 else ''} above must be fixed first")
+        return EXIT_FAILED
+
     _say(f"plan for {plan.name} ({plan.operation}):")
     for note in plan.notes:
         _say(f"  - {note}")

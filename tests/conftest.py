@@ -56,3 +56,6 @@ def run_cli(args: Sequence[str], *, stdin: bytes | str | None = None, cwd: Path 
 @pytest.fixture
 def cli() -> object:
     return run_cli
+
+
+pytest_plugins = ["tests.aws_stand_in"]

@@ -1,0 +1,165 @@
+"""moto's server on 127.0.0.1 as the AWS stand-in, and the scenario switches the tests need.
+
+moto gaps worked around here (and only here, never in product code):
+- a put with only TemplateBody returns HTTP 500 (moto regex-matches the missing TemplateS3Uri):
+  the put is wrapped to pass a placeholder URI when there is none;
+- describe_organization_conformance_packs without names returns 500: it returns every pack here;
+- statuses are always CREATE_SUCCESSFUL at once: `Scenario` can keep a pack IN_PROGRESS for some
+  polls, fail it in some accounts, or make puts raise ResourceInUseException;
+- list_delegated_administrators called by a member account sees only that account's (empty) list:
+  it reads the organization's list here, as AWS does for a delegated administrator;
+- put_conformance_pack and describe_conformance_packs are not implemented: describe answers "no
+  packs" here, and account packs are deployed only as far as the plan (dry run).
+Every put is recorded, so tests can see exactly what reached the server.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from moto.config.models import ConfigBackend
+from moto.config.responses import ConfigResponse
+from moto.core.exceptions import JsonRESTError
+from moto.organizations.models import OrganizationsBackend, organizations_backends
+from moto.server import ThreadedMotoServer
+
+REGION = "us-east-1"
+MANAGEMENT_ACCOUNT = "123456789012"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Scenario:
+    """Switches for the patched moto backend."""
+
+    in_progress_polls: int = 0  # statuses say *_IN_PROGRESS for this many polls of the detailed status
+    failed_accounts: dict[str, tuple[str, str]] = field(default_factory=dict)  # account -> (code, message)
+    member_accounts: tuple[str, ...] = ()  # accounts listed in the detailed status besides the caller
+    busy_puts: int = 0  # this many puts raise ResourceInUseException first
+    puts: list[dict[str, Any]] = field(default_factory=list)
+    polls: int = 0
+
+
+class ResourceInUse(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("ResourceInUseException", "The resource is in use (moto stand-in scenario).")
+
+
+@dataclass
+class StandIn:
+    url: str
+    scenario: Scenario
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=self.url)
+
+    def args(self) -> list[str]:
+        return ["--endpoint-url", self.url]
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[StandIn]:
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
+    scenario = Scenario()
+    _patch_backend(monkeypatch, scenario)
+    yield StandIn(moto_server, scenario)
+
+
+def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
+    original_put = ConfigBackend.put_organization_conformance_pack
+    original_describe = ConfigBackend.describe_organization_conformance_packs
+
+    def put(self: ConfigBackend, **kwargs: Any) -> Any:
+        if scenario.busy_puts > 0:
+            scenario.busy_puts -= 1
+            raise ResourceInUse()
+        scenario.puts.append(dict(kwargs))
+        kwargs["template_s3_uri"] = kwargs.get("template_s3_uri") or "s3://moto-gap/inline-template-body"
+        return original_put(self, **kwargs)
+
+    def describe(self: ConfigBackend, names: list[str]) -> Any:
+        return original_describe(self, names or list(self.organization_conformance_packs))
+
+    def statuses(self: ConfigBackend, names: list[str]) -> Any:
+        packs = (
+            [self.organization_conformance_packs[name] for name in names]
+            if names
+            else list(self.organization_conformance_packs.values())
+        )
+        status = "CREATE_IN_PROGRESS" if scenario.polls < scenario.in_progress_polls else None
+        failed = status is None and scenario.failed_accounts
+        return {
+            "OrganizationConformancePackStatuses": [
+                {
+                    "OrganizationConformancePackName": pack.organization_conformance_pack_name,
+                    "Status": status or ("CREATE_FAILED" if failed else pack._status),
+                    "LastUpdateTime": pack.last_update_time,
+                }
+                for pack in packs
+            ]
+        }
+
+    def detailed(self: ConfigBackend, name: str) -> Any:
+        pack = self.organization_conformance_packs[name]
+        scenario.polls += 1
+        accounts = (self.account_id, *scenario.member_accounts)
+        rows = []
+        for account in accounts:
+            status = pack._status
+            item: dict[str, Any] = {"AccountId": account, "ConformancePackName": f"OrgConformsPack-{name}"}
+            if scenario.polls <= scenario.in_progress_polls:
+                status = "CREATE_IN_PROGRESS"
+            elif account in scenario.failed_accounts:
+                status = "CREATE_FAILED"
+                item["ErrorCode"], item["ErrorMessage"] = scenario.failed_accounts[account]
+            rows.append({**item, "Status": status, "LastUpdateTime": pack.last_update_time})
+        return {"OrganizationConformancePackDetailedStatuses": rows}
+
+    def describe_account_packs(self: ConfigResponse) -> str:
+        return json.dumps({"ConformancePackDetails": []})
+
+    original_admins = OrganizationsBackend.list_delegated_administrators
+
+    def list_admins(self: OrganizationsBackend, **kwargs: str) -> Any:
+        if self.org is None and self.account_id in organizations_backends.master_accounts:
+            master, partition = organizations_backends.master_accounts[self.account_id]
+            return original_admins(organizations_backends[master][partition], **kwargs)
+        return original_admins(self, **kwargs)
+
+    monkeypatch.setattr(OrganizationsBackend, "list_delegated_administrators", list_admins)
+    monkeypatch.setattr(ConfigResponse, "describe_conformance_packs", describe_account_packs, raising=False)
+    monkeypatch.setattr(ConfigBackend, "put_organization_conformance_pack", put)
+    monkeypatch.setattr(ConfigBackend, "describe_organization_conformance_packs", describe)
+    monkeypatch.setattr(ConfigBackend, "describe_organization_conformance_pack_statuses", statuses)
+    monkeypatch.setattr(ConfigBackend, "get_organization_conformance_pack_detailed_status", detailed)

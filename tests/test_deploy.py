@@ -1,0 +1,214 @@
+"""`preflight deploy` and `preflight status` end to end, over HTTP against moto's server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.aws_stand_in import StandIn
+from tests.conftest import FIXTURES, run_cli
+
+SMALL = FIXTURES / "packs" / "s3-baseline.yaml"
+LARGE = FIXTURES / "CP101" / "bad_over_limit.yaml"  # a clean one-rule pack padded with comments past 51,200 bytes
+FAST = ["--poll-interval", "0", "--busy-timeout", "5"]
+
+
+def _organization(aws: StandIn) -> str:
+    organizations = aws.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    return str(organizations.create_account(Email="m@example.com", AccountName="m")["CreateAccountStatus"]["AccountId"])
+
+
+def _deploy(aws: StandIn, *args: str) -> tuple[int, str]:
+    result = run_cli(["deploy", *aws.args(), *FAST, *args])
+    return result.exit_code, result.stdout + result.stderr
+
+
+def _server_packs(aws: StandIn) -> list[str]:
+    statuses = aws.client("config").describe_organization_conformance_pack_statuses()
+    return sorted(s["OrganizationConformancePackName"] for s in statuses["OrganizationConformancePackStatuses"])
+
+
+def test_small_pack_is_sent_inline_and_followed_to_every_account(aws: StandIn) -> None:
+    _organization(aws)
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 0, output
+    assert [put["template_body"] == SMALL.read_text() for put in aws.scenario.puts] == [True]
+    assert aws.scenario.puts[0]["template_s3_uri"] is None
+    assert "template sent inline as TemplateBody" in output
+    assert "s3-baseline: deployed to every account (1/1 accounts done, 0 failed (CREATE_SUCCESSFUL))" in output
+    assert _server_packs(aws) == ["s3-baseline"]
+
+
+def test_updating_the_same_pack(aws: StandIn) -> None:
+    _organization(aws)
+    assert _deploy(aws, "--name", "s3-baseline", str(SMALL))[0] == 0
+    code, output = _deploy(aws, "--name", "s3-baseline", "--param", "S3BucketVersioningMfaDelete=true", str(SMALL))
+    assert code == 0, output
+    assert "UPDATE_SUCCESSFUL" in output
+    assert len(aws.scenario.puts) == 2
+    assert aws.scenario.puts[1]["input_parameters"] == [
+        {"ParameterName": "S3BucketVersioningMfaDelete", "ParameterValue": "true"}
+    ]
+
+
+def test_large_pack_goes_through_s3_with_a_verified_content_addressed_upload(aws: StandIn) -> None:
+    _organization(aws)
+    code, output = _deploy(aws, "--name", "big-pack", str(LARGE))
+    assert code == 2 and "pass --template-bucket BUCKET" in output
+    aws.client("s3").create_bucket(Bucket="pack-templates")
+    code, output = _deploy(aws, "--name", "big-pack", "--template-bucket", "pack-templates", str(LARGE))
+    assert code == 0, output
+    uri = aws.scenario.puts[0]["template_s3_uri"]
+    assert uri.startswith("s3://pack-templates/preflight/big-pack/") and uri.endswith(".yaml")
+    assert aws.scenario.puts[0]["template_body"] is None
+    key = uri.split("/", 3)[3]
+    stored = aws.client("s3").get_object(Bucket="pack-templates", Key=key)["Body"].read()
+    assert stored == LARGE.read_bytes()
+
+
+def test_minify_sends_compact_json_inline_when_it_fits(aws: StandIn) -> None:
+    _organization(aws)
+    code, output = _deploy(aws, "--name", "big-pack", "--minify", str(LARGE))
+    assert code == 0, output
+    body = aws.scenario.puts[0]["template_body"]
+    assert json.loads(body)["Resources"]["S3BucketVersioningEnabled"]["Type"] == "AWS::Config::ConfigRule"
+    saved = LARGE.stat().st_size - len(body.encode())
+    assert f"{saved:,} bytes saved" in output
+
+
+def test_excluded_accounts_reach_the_request(aws: StandIn) -> None:
+    member = _organization(aws)
+    code, output = _deploy(aws, "--name", "s3-baseline", "--exclude-account", member, str(SMALL))
+    assert code == 0, output
+    assert aws.scenario.puts[0]["excluded_accounts"] == [member]
+
+
+def test_dry_run_prints_the_exact_request_and_changes_nothing(aws: StandIn) -> None:
+    _organization(aws)
+    aws.client("s3").create_bucket(Bucket="pack-templates")
+    code, output = _deploy(aws, "--dry-run", "--name", "big-pack", "--template-bucket", "pack-templates", str(LARGE))
+    assert code == 0, output
+    plan = json.loads(output[output.index("{") : output.rindex("}") + 1])
+    assert plan["operation"] == "put_organization_conformance_pack"
+    assert plan["request"]["OrganizationConformancePackName"] == "big-pack"
+    assert plan["request"]["TemplateS3Uri"].startswith("s3://pack-templates/preflight/big-pack/")
+    assert plan["upload"]["bytes"] == LARGE.stat().st_size
+    assert "dry run: nothing was uploaded or put for big-pack" in output
+    assert aws.scenario.puts == [] and _server_packs(aws) == []
+    assert aws.client("s3").list_objects_v2(Bucket="pack-templates").get("KeyCount") == 0
+
+
+def test_account_pack_dry_run(aws: StandIn) -> None:
+    code, output = _deploy(aws, "--dry-run", "--scope", "account", "--name", "s3-baseline", str(SMALL))
+    assert code == 0, output
+    plan = json.loads(output[output.index("{") : output.rindex("}") + 1])
+    assert plan["operation"] == "put_conformance_pack"
+    assert set(plan["request"]) == {"ConformancePackName", "TemplateBody"}
+
+
+def test_lint_errors_refuse_the_deploy(aws: StandIn) -> None:
+    _organization(aws)
+    code, output = _deploy(aws, "--name", "iam-baseline", str(FIXTURES / "packs" / "iam-baseline.yaml"))
+    assert code == 1
+    assert "error CP208 undefined-condition" in output
+    assert "refusing to deploy iam-baseline: 3 errors above must be fixed first" in output
+    assert aws.scenario.puts == []
+
+
+def test_online_preflight_refuses_without_an_organization(aws: StandIn) -> None:
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 1
+    assert "error CP501 no-organization" in output and aws.scenario.puts == []
+
+
+def test_busy_pack_is_retried(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.busy_puts = 2
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 0, output
+    assert output.count("is busy (an earlier operation is running); retrying") == 2
+
+
+def test_busy_for_too_long_is_one_clear_sentence(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.busy_puts = 1000
+    code, output = _deploy(aws, "--name", "s3-baseline", "--busy-timeout", "0", str(SMALL))
+    assert code == 1
+    line = next(line for line in output.splitlines() if line.startswith("preflight: error:"))
+    assert "PutOrganizationConformancePack failed with ResourceInUseException" in line
+    assert "a create, update or delete of this pack is still in progress" in line
+    assert "testing" not in output  # the (dummy) credentials are never printed
+
+
+def test_failed_accounts_are_reported_and_fail_the_deploy(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.member_accounts = ("111111111111", "222222222222")
+    aws.scenario.failed_accounts = {
+        "222222222222": ("NoAvailableConfigurationRecorderException", "You must create a configuration recorder.")
+    }
+    aws.scenario.in_progress_polls = 2
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 1
+    assert "s3-baseline: 0/3 accounts done, 0 failed (CREATE_IN_PROGRESS)" in output
+    assert (
+        "222222222222  CREATE_FAILED      NoAvailableConfigurationRecorderException: You must create a configuration "
+        "recorder." in output
+    )
+    assert "s3-baseline: the rollout failed in 1 account(s): 222222222222 (CREATE_FAILED)" in output
+
+
+def test_an_interrupted_wait_is_resumed_with_status(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.in_progress_polls = 3
+    code, output = _deploy(aws, "--name", "s3-baseline", "--timeout", "0", str(SMALL))
+    assert code == 1
+    assert "not finished before the timeout" in output and "resume with: preflight status s3-baseline" in output
+    status = run_cli(["status", "s3-baseline", *aws.args(), "--poll-interval", "0"])
+    assert status.exit_code == 0, status.stdout
+    assert "s3-baseline: deployed to every account" in status.stdout
+    once = run_cli(["status", "s3-baseline", *aws.args(), "--no-wait"])
+    assert once.exit_code == 0 and "CREATE_SUCCESSFUL" in once.stdout
+
+
+def test_no_wait_puts_and_returns(aws: StandIn) -> None:
+    _organization(aws)
+    code, output = _deploy(aws, "--name", "s3-baseline", "--no-wait", str(SMALL))
+    assert code == 0 and "follow it with: preflight status s3-baseline" in output
+    assert aws.scenario.polls == 0
+
+
+def test_spec_deploys_two_packs(aws: StandIn, tmp_path: Path) -> None:
+    _organization(aws)
+    spec = tmp_path / "packs.yaml"
+    (tmp_path / "s3.yaml").write_text(SMALL.read_text())
+    (tmp_path / "versioning.yaml").write_text((FIXTURES / "CP101" / "good.yaml").read_text())
+    spec.write_text(
+        "defaults:\n  parameters: {S3BucketVersioningMfaDelete: 'false'}\n"
+        "packs:\n  - {name: s3-baseline, template: s3.yaml}\n"
+        "  - name: versioning\n    template: versioning.yaml\n    parameters: {}\n"
+    )
+    checked = run_cli(["check", "--format", "json", "--spec", str(spec)])
+    # The defaults give versioning.yaml a parameter it does not declare.
+    assert [(f["rule"], Path(str(f["file"])).name, f["line"]) for f in checked.findings] == [("CP302", "packs.yaml", 2)]
+    spec.write_text(
+        "packs:\n  - name: s3-baseline\n    template: s3.yaml\n    parameters: {S3BucketVersioningMfaDelete: 'false'}\n"
+        "  - {name: versioning, template: versioning.yaml}\n"
+    )
+    code, output = _deploy(aws, "--spec", str(spec))
+    assert code == 0, output
+    assert [put["name"] for put in aws.scenario.puts] == ["s3-baseline", "versioning"]
+    assert _server_packs(aws) == ["s3-baseline", "versioning"]
+
+
+def test_without_credentials_deploy_says_so_in_one_line(aws: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 2
+    assert output.strip() == (
+        "preflight: error: no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* "
+        "environment variables"
+    )
