@@ -42,6 +42,7 @@ class Report:
     findings: tuple[Finding, ...]
     files: int
     sources: dict[str, str] = field(default_factory=dict, repr=False)
+    checked_files: tuple[str, ...] = ()
 
 
 def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subject]:
@@ -88,17 +89,21 @@ def check(
     raise_errors: bool = False,
     cfn_lint: bool = False,
     facts: AwsFacts | None = None,
+    preloaded: Loaded | None = None,
 ) -> Report:
     """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
-    online pre-flight) enables the CP5xx rules."""
+    online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
+    buffer), checked instead of `subjects`."""
     enabled = [rule for rule in rules if config.is_enabled(rule.id)]
-    if request.template_body is not None and subjects:
+    if request.template_body is not None and (subjects or preloaded is not None):
         raise UsageError(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
             "(or drop TemplateBody from the request)"
         )
     loads: list[Loaded | None]
-    if request.template_body is not None:
+    if preloaded is not None:
+        loads = [preloaded]
+    elif request.template_body is not None:
         body = request.template_body
         loads = [
             load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
@@ -124,8 +129,10 @@ def check(
     kept = [finding for finding in findings if not config.ignored_in_file(finding.rule, finding.file)]
     kept = _drop_suppressed(kept, sources)
     kept.sort(key=Finding.sort_key)
-    files = sum(1 for loaded in loads if loaded is not None) or 1
-    return Report(tuple(kept), files, sources)
+    checked = tuple(loaded.file for loaded in loads if loaded is not None) or (
+        (request.from_request_file,) if request.from_request_file else ()
+    )
+    return Report(tuple(kept), len(checked) or 1, sources, checked)
 
 
 def _cfn_lint_findings(
@@ -187,6 +194,7 @@ def check_spec(
     findings: list[Finding] = []
     sources: dict[str, str] = {}
     files = 0
+    checked: list[str] = []
     summaries: list[PackSummary] = []
     origins: dict[DocPath, Origin] = {}
     for index, pack in enumerate(spec.packs):
@@ -203,6 +211,7 @@ def check_spec(
         findings.extend(report.findings)
         sources.update(report.sources)
         files += report.files
+        checked.extend(report.checked_files)
         count = None
         if pack.template is not None:
             loaded = load_template_file(pack.template, pack.template.as_posix())
@@ -216,4 +225,4 @@ def check_spec(
     findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
     unique = sorted(set(findings), key=Finding.sort_key)
     kept = _drop_suppressed([f for f in unique if not config.ignored_in_file(f.rule, f.file)], sources)
-    return Report(tuple(kept), files, sources)
+    return Report(tuple(kept), files, sources, tuple(dict.fromkeys(checked)))

@@ -182,7 +182,18 @@ def _raise_rule_errors() -> bool:
 @request_options
 @lint_options
 @spec_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "parseable"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file; the terminal gets the summary.",
+)
 @click.option("--stdin-filename", default="<stdin>", help="The name to report for `-` (standard input).")
 @click.option(
     "--cfn-lint",
@@ -202,12 +213,18 @@ def check_command(paths: tuple[str, ...], **options: Any) -> None:
             report = _check_paths(paths, options, config, rules)
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))
-    if options["output_format"] == "json":
-        from preflight.reporters.json_report import render_json
+    from preflight.reporters.render import render, summary_line
 
-        click.echo(render_json(report), nl=False)
+    colour = _use_colour(options["color"])
+    text = render(options["output_format"], report, rules, colour=colour and options["output_format"] == "text")
+    if options["output"] is not None:
+        try:
+            options["output"].write_text(text, encoding="utf-8")
+        except OSError as error:
+            _fail(f"{options['output']}: cannot write the report: {error.strerror or error}")
+        click.echo(f"{summary_line(report)} Report written to {options['output']}.")
     else:
-        _echo_text(report, options["color"])
+        click.echo(text, nl=False, color=colour)
     failing = any(finding.severity >= config.fail_level for finding in report.findings)
     sys.exit(1 if failing else 0)
 
@@ -370,6 +387,14 @@ def _use_colour(choice: str) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server on standard input and output (for editors)."""
+    from preflight.lsp import serve
+
+    serve()
 
 
 @main.command("rules")

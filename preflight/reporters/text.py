@@ -50,15 +50,16 @@ def render_text(report: Report, *, colour: bool = False) -> str:
         out.extend(_source_excerpt(finding, split.get(finding.file), style))
         if finding.fix:
             out.append(f"      = fix: {finding.fix}")
+    out.append(summary(report))
+    return "\n".join(out) + "\n"
+
+
+def summary(report: Report) -> str:
     counts = severity_counts(report.findings)
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
-    if report.findings:
-        parts = [
-            f"{count} {label}{'s' if count != 1 and label != 'info' else ''}"
-            for label, count in counts.items()
-            if count
-        ]
-        out.append(f"Found {', '.join(parts)} in {files}.")
-    else:
-        out.append(f"No problems found in {files}.")
-    return "\n".join(out) + "\n"
+    if not report.findings:
+        return f"No problems found in {files}."
+    parts = [
+        f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count
+    ]
+    return f"Found {', '.join(parts)} in {files}."

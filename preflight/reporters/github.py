@@ -1,0 +1,37 @@
+"""GitHub Actions workflow commands: annotations on the pull request's lines."""
+
+from __future__ import annotations
+
+from preflight.check import Report
+from preflight.findings import Severity
+from preflight.reporters.locations import relative_path
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report) -> str:
+    lines = []
+    for finding in report.findings:
+        span = finding.span
+        properties = ",".join(
+            f"{key}={_property(str(value))}"
+            for key, value in (
+                ("file", relative_path(finding.file)),
+                ("line", span.line),
+                ("col", span.column),
+                ("endLine", max(span.end_line, span.line)),
+                ("endColumn", span.end_column),
+                ("title", f"{finding.rule} {finding.name}"),
+            )
+        )
+        message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
+        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{_data(message)}")
+    return "".join(line + "\n" for line in lines)

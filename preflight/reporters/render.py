@@ -1,0 +1,42 @@
+"""One entry point for every output format; each renderer is imported only when used."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from preflight.check import Report
+from preflight.rule import Rule
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")
+
+
+def render(output_format: str, report: Report, rules: Sequence[Rule], *, colour: bool = False) -> str:
+    if output_format == "json":
+        from preflight.reporters.json_report import render_json
+
+        return render_json(report)
+    if output_format == "sarif":
+        from preflight.reporters.sarif import render_sarif
+
+        return render_sarif(report, rules)
+    if output_format == "junit":
+        from preflight.reporters.junit import render_junit
+
+        return render_junit(report)
+    if output_format == "github":
+        from preflight.reporters.github import render_github
+
+        return render_github(report)
+    if output_format == "parseable":
+        from preflight.reporters.parseable import render_parseable
+
+        return render_parseable(report)
+    from preflight.reporters.text import render_text
+
+    return render_text(report, colour=colour)
+
+
+def summary_line(report: Report) -> str:
+    from preflight.reporters.text import summary
+
+    return summary(report)
