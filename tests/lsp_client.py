@@ -10,9 +10,9 @@ from typing import Any
 
 
 class LspClient:
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "preflight", "lsp"],
+            command or [sys.executable, "-m", "preflight", "lsp"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

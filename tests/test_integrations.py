@@ -1,0 +1,126 @@
+"""The README's integration snippets, run the way their tools run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from preflight.limits import quota_keys
+from tests.conftest import FIXTURES, REPO, run_cli
+from tests.lsp_client import LspClient
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+
+
+def snippet(name: str) -> str:
+    return README.split(f"<!-- snippet: {name} -->", 1)[1].split("\n", 2)[2].split("\n```", 1)[0]
+
+
+def _workspace(tmp_path: Path) -> Path:
+    (tmp_path / "packs").mkdir(parents=True)
+    (tmp_path / "packs" / "good.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text())
+    (tmp_path / "packs" / "bad.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
+    (tmp_path / "notes.yaml").write_text("not: a pack\n")
+    return tmp_path
+
+
+def _preflight_commands(script_lines: list[str]) -> list[list[str]]:
+    return [shlex.split(line)[1:] for line in script_lines if line.startswith("preflight ")]
+
+
+@pytest.mark.skipif(not SCHEMA.is_file(), reason=f"SARIF schema not present at {SCHEMA}")
+def test_github_actions_job(tmp_path: Path) -> None:
+    workflow = YAML(typ="safe").load(snippet("github-actions"))
+    steps = workflow["jobs"]["preflight"]["steps"]
+    commands = _preflight_commands([step["run"] for step in steps if "run" in step])
+    assert commands == [["check", "--format", "sarif", "--output", "preflight.sarif", "packs/"]]
+    folder = _workspace(tmp_path)
+    assert run_cli(commands[0], cwd=folder).exit_code == 1
+    upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
+    sarif = json.loads((folder / upload["with"]["sarif_file"]).read_text())
+    jsonschema.validate(sarif, json.loads(SCHEMA.read_text()))
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]} == {
+        "packs/bad.yaml"
+    }
+
+
+def test_gitlab_ci_job(tmp_path: Path) -> None:
+    job = YAML(typ="safe").load(snippet("gitlab-ci"))["preflight"]
+    commands = _preflight_commands(job["script"])
+    folder = _workspace(tmp_path)
+    assert run_cli(commands[0], cwd=folder).exit_code == 1
+    report = ElementTree.parse(folder / job["artifacts"]["reports"]["junit"]).getroot()
+    assert sorted(suite.get("name") for suite in report.iter("testsuite")) == ["packs/bad.yaml", "packs/good.yaml"]
+
+
+def test_neovim_and_vscode_start_the_server_the_lsp_test_drives(tmp_path: Path) -> None:
+    lua = snippet("neovim")
+    command = lua.split("cmd = {", 1)[1].split("}", 1)[0]
+    assert [part.strip().strip('"') for part in command.split(",") if part.strip()] == ["preflight", "lsp"]
+    vscode = json.loads(snippet("vscode"))
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["preflight", "lsp"]
+    executable = Path(sys.executable).parent / "preflight"
+    client = LspClient(tmp_path, [str(executable), "lsp"])
+    try:
+        assert client.request("initialize", {"processId": None, "capabilities": {}})["result"]["serverInfo"]
+        assert client.request("shutdown", {})["result"] is None
+        client.notify("exit", {})
+        assert client.process.wait(timeout=30) == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+
+
+def test_configuration_reference_names_every_quota() -> None:
+    reference = README.split("## Configuration reference", 1)[1]
+    for key in quota_keys():
+        assert f"`quotas.{key}`" in reference
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_hook(tmp_path: Path) -> None:
+    """pre-commit itself installs this repository's hook (at HEAD) and runs it on a repository."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    config = (
+        snippet("pre-commit")
+        .replace("https://github.com/conformance-preflight/conformance-preflight", str(REPO))
+        .replace("rev: v0.1.0", f"rev: {head.strip()}")
+    )
+    folder = _workspace(tmp_path / "project")
+    (folder / ".pre-commit-config.yaml").write_text(config)
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+                   "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    environment.pop("PREFLIGHT_RAISE_RULE_ERRORS", None)
+    environment.pop("PREFLIGHT_DEBUG", None)
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=folder, env=environment, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "packs/good.yaml", "notes.yaml", ".pre-commit-config.yaml")
+    good = subprocess.run(
+        [*pre_commit, "run", "--files", "packs/good.yaml", "notes.yaml"], cwd=folder, env=environment,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
+    git("add", "packs/bad.yaml")
+    bad = subprocess.run(
+        [*pre_commit, "run", "--files", "packs/bad.yaml"], cwd=folder, env=environment,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "Failed" in bad.stdout
+    assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout
