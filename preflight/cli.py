@@ -307,8 +307,9 @@ def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Config,
 )
 def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
     """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
-    from preflight.deploying import DeploySettings, deploy_packs
+    from preflight.deploying import DeploySettings, Pack, deploy_packs
 
+    spec = None
     try:
         config, rules = _lint_setup(options)
         if options["spec_file"] is not None:
@@ -317,16 +318,16 @@ def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
             if paths or _request_inputs(options).any_given:
                 raise UsageError("--spec describes every pack: give no PATH or request options with it")
             spec = load_spec(options["spec_file"])
-            packs = [(pack.template, pack.request) for pack in spec.packs]
+            packs = [Pack(pack.template, pack.request) for pack in spec.packs]
         else:
             request = build_request(_request_inputs(options))
             if len(paths) > 1:
                 raise UsageError("deploy takes one template (or --spec for several)")
-            if not paths and request.template_body is None:
-                raise UsageError("deploy needs the template: PATH, or --request with a TemplateBody")
-            packs = [(Path(paths[0]) if paths else None, request)]
-            if paths and not packs[0][0].is_file():  # type: ignore[union-attr]
+            if paths and not Path(paths[0]).is_file():
                 raise UsageError(f"{paths[0]}: no such file")
+            if not paths and request.template_body is None and request.template_s3_uri is None:
+                raise UsageError("deploy needs the template: PATH, --request with a template, or --template-s3-uri")
+            packs = [Pack(Path(paths[0]) if paths else None, request)]
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))
     settings = DeploySettings(
@@ -343,7 +344,7 @@ def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
         colour=_use_colour(options["color"]),
         raise_rule_errors=_raise_rule_errors(),
     )
-    sys.exit(deploy_packs(packs, config, rules, settings))
+    sys.exit(deploy_packs(packs, config, rules, settings, spec))
 
 
 @main.command("status")

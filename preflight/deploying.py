@@ -1,23 +1,33 @@
-"""`preflight deploy` and `preflight status`: the safe steps, in order, for each pack.
+"""`preflight deploy` and `preflight status`: the safe steps, in order.
 
-(a) lint, refusing on any error; (b) the online pre-flight; (c) the plan (inline body or S3 upload);
-(d) the put, waiting out a busy pack; (e) following the rollout to the last account."""
+(a) lint every pack (and, for a spec, the limits across packs), refusing on any error; (b) the
+online pre-flight of every pack, refusing on any error; (c) the plan (inline body, minified body or
+S3 upload); (d) the put, waiting out a busy pack; (e) following the rollout to the last account.
+Nothing changes in AWS until every pack has passed (a) and (b)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from preflight.check import Report, Subject, check
+from preflight.check import Report, Subject, check, check_spec
 from preflight.config import Config
 from preflight.findings import Severity
 from preflight.loader import Loaded, load_template_file, load_template_text
 from preflight.request import PackRequest
 from preflight.rule import Rule
+
+if TYPE_CHECKING:
+    from preflight.aws.facts import AwsFacts
+    from preflight.aws.plan import Plan
+    from preflight.aws.session import Clients
+    from preflight.spec import Spec
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,71 +48,172 @@ class DeploySettings:
     raise_rule_errors: bool = False
 
 
+@dataclass(frozen=True)
+class Pack:
+    template: Path | None
+    request: PackRequest
+
+
+class Refused(Exception):
+    """A step refused to go on; `code` is the exit code and the message has been printed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def _say(message: str) -> None:
     click.echo(message)
 
 
-def _clients(settings: DeploySettings, region: str | None) -> object:
+def _error(message: str) -> None:
+    click.echo(f"preflight: error: {message}", err=True)
+
+
+def _clients(settings: DeploySettings, region: str | None) -> Clients:
     from preflight.aws.session import AwsTarget, Clients
 
     return Clients(AwsTarget(settings.profile, region, settings.endpoint_url))
 
 
-def _load(template: Path | None, request: PackRequest) -> Loaded:
-    if template is not None:
-        return load_template_file(template, template.as_posix())
-    body = request.template_body
-    assert body is not None
+def _load(pack: Pack) -> Loaded | None:
+    if pack.template is not None:
+        return load_template_file(pack.template, pack.template.as_posix())
+    body = pack.request.template_body
+    if body is None:
+        return None  # the template is only in S3 (TemplateS3Uri)
     return load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
 
 
+def _show(report: Report, settings: DeploySettings) -> None:
+    if report.findings:
+        from preflight.reporters.text import render_text
+
+        click.echo(render_text(report, colour=settings.colour), nl=False, color=settings.colour)
+
+
+def _refuse_on_errors(report: Report, what: str) -> None:
+    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
+    if errors:
+        _say(f"refusing to deploy {what}: {errors} error{'s' if errors != 1 else ''} above must be fixed first")
+        raise Refused(EXIT_FAILED)
+
+
+def _plans(packs: Sequence[Pack], loads: Sequence[Loaded | None], settings: DeploySettings) -> list[Plan]:
+    from preflight.aws.plan import PlanError, PlanOptions, make_plan
+
+    options = PlanOptions(settings.template_bucket, settings.template_prefix, settings.minify)
+    plans = []
+    for pack, loaded in zip(packs, loads, strict=True):
+        try:
+            plans.append(make_plan(loaded, pack.request, options))
+        except PlanError as error:
+            _error(str(error))
+            raise Refused(EXIT_USAGE) from None
+    return plans
+
+
+def _as_sent(pack: Pack, plan: Plan) -> Pack:
+    """The request as it will be sent: an uploaded template is checked against the S3 limit (CP102),
+    not the inline one (CP101)."""
+    if plan.upload is None:
+        return pack
+    return replace(pack, request=replace(pack.request, template_s3_uri=plan.upload.uri))
+
+
+def _lint(
+    packs: Sequence[Pack],
+    plans: Sequence[Plan],
+    config: Config,
+    rules: Sequence[Rule],
+    settings: DeploySettings,
+    spec: Spec | None,
+    facts: Sequence[AwsFacts | None] | None = None,
+) -> Report:
+    """Every pack (and a spec's cross-pack limits) with the requests as they will be sent."""
+    from preflight.spec import Spec as SpecFile
+    from preflight.spec import SpecPack
+
+    sent = [_as_sent(pack, plan) for pack, plan in zip(packs, plans, strict=True)]
+    if spec is not None:
+        spec_packs = tuple(
+            SpecPack(pack.request, pack.template, original.entry)
+            for pack, original in zip(sent, spec.packs, strict=True)
+        )
+        report = check_spec(
+            SpecFile(spec.file, spec_packs), config, rules, raise_errors=settings.raise_rule_errors, facts=facts
+        )
+    else:
+        pack = sent[0]
+        subjects = [Subject(pack.template.as_posix(), pack.template)] if pack.template is not None else []
+        report = check(
+            subjects,
+            pack.request,
+            config,
+            rules,
+            raise_errors=settings.raise_rule_errors,
+            facts=facts[0] if facts else None,
+        )
+    minified = {plan.name for plan in plans if plan.upload is None and plan.minified_bytes is not None}
+    if minified:  # the body that is sent fits: CP101 spoke of the unminified text
+        names = {pack.request.name: pack for pack in packs}
+        drop = {p.template.as_posix() for name in minified if (p := names.get(name)) and p.template}
+        report = replace(
+            report, findings=tuple(f for f in report.findings if not (f.rule == "CP101" and f.file in drop))
+        )
+    return report
+
+
 def deploy_packs(
-    packs: Sequence[tuple[Path | None, PackRequest]], config: Config, rules: Sequence[Rule], settings: DeploySettings
+    packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None = None
 ) -> int:
-    for template, request in packs:
-        code = _deploy_one(template, request, config, rules, settings)
+    try:
+        return _deploy(packs, config, rules, settings, spec)
+    except Refused as refused:
+        return refused.code
+
+
+def _deploy(
+    packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
+) -> int:
+    from preflight.aws.errors import describe_error
+    from preflight.aws.gather import gather
+
+    loads = [_load(pack) for pack in packs]
+    names = ", ".join(pack.request.name or "(unnamed)" for pack in packs)
+    offline = [rule for rule in rules if not rule.needs_facts]
+    plans = _plans(packs, loads, settings) if all(pack.request.name for pack in packs) else None
+    if plans is None:
+        _error("deploy needs each pack's name: --name NAME (or the name in --request / --spec)")
+        return EXIT_USAGE
+    # (a) lint: nothing needs AWS yet.
+    report = _lint(packs, plans, config, offline, settings, spec)
+    _show(report, settings)
+    _refuse_on_errors(report, names)
+    # (b) the online pre-flight.
+    facts: list[AwsFacts | None] = []
+    try:
+        for pack, plan in zip(packs, plans, strict=True):
+            facts.append(gather(_clients(settings, pack.request.region), _as_sent(pack, plan).request))
+    except Exception as error:
+        _error(describe_error(error))
+        return EXIT_USAGE
+    online = [rule for rule in rules if rule.needs_facts]
+    report = _lint(packs, plans, config, online, settings, None if spec is None else spec, facts)
+    report = replace(report, findings=tuple(f for f in report.findings if f.rule.startswith("CP5")))
+    _show(report, settings)
+    _refuse_on_errors(report, names)
+    # (c) to (e), one pack at a time; a failure stops the rest.
+    for pack, plan in zip(packs, plans, strict=True):
+        code = _put_and_follow(pack, plan, settings)
         if code != EXIT_OK:
             return code
     return EXIT_OK
 
 
-def _deploy_one(
-    template: Path | None, request: PackRequest, config: Config, rules: Sequence[Rule], settings: DeploySettings
-) -> int:
+def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
     from preflight.aws.deploy import DeployError, Timing, put, upload
     from preflight.aws.errors import describe_error
-    from preflight.aws.gather import gather
-    from preflight.aws.plan import PlanError, PlanOptions, make_plan
-    from preflight.reporters.text import render_text
-
-    name = request.name or "(unnamed)"
-    loaded = _load(template, request)
-    try:
-        plan = make_plan(
-            loaded, request, PlanOptions(settings.template_bucket, settings.template_prefix, settings.minify)
-        )
-    except PlanError as error:
-        _say(f"preflight: error: {error}")
-        return EXIT_USAGE
-    # Lint the request as it will be sent: an uploaded template is checked against the S3 limit
-    # (CP102), not the inline one; a minified body that fits needs no CP101.
-    linted = replace(request, template_s3_uri=plan.upload.uri) if plan.upload is not None else request
-    clients = _clients(settings, request.region)
-    try:
-        facts = gather(clients, linted)  # type: ignore[arg-type]
-    except Exception as error:
-        _say(f"preflight: error: {describe_error(error)}")
-        return EXIT_USAGE
-    subjects = [Subject(template.as_posix(), template)] if template is not None else []
-    report: Report = check(subjects, linted, config, rules, raise_errors=settings.raise_rule_errors, facts=facts)
-    if plan.upload is None and "TemplateBody" in plan.request and plan.request["TemplateBody"] != loaded.text:
-        report = replace(report, findings=tuple(f for f in report.findings if f.rule != "CP101"))
-    if report.findings:
-        click.echo(render_text(report, colour=settings.colour), nl=False, color=settings.colour)
-    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
-    if errors:
-        _say(f"refusing to deploy {name}: {errors} error{'s' if errors != 1 else ''} above must be fixed first")
-        return EXIT_FAILED
 
     _say(f"plan for {plan.name} ({plan.operation}):")
     for note in plan.notes:
@@ -111,48 +222,55 @@ def _deploy_one(
         _say(plan.as_json())
         _say(f"dry run: nothing was uploaded or put for {plan.name}")
         return EXIT_OK
-
     timing = Timing(poll_interval=settings.poll_interval, busy_timeout=settings.busy_timeout)
     try:
-        upload(clients, plan)  # type: ignore[arg-type]
-        put(clients, plan, timing, _say)  # type: ignore[arg-type]
+        clients = _clients(settings, pack.request.region)
+        upload(clients, plan)
+        put_at = datetime.now(UTC)
+        put(clients, plan, timing, _say)
     except DeployError as error:
-        _say(f"preflight: error: {error}")
+        _error(str(error))
         return EXIT_FAILED
     except Exception as error:
-        _say(f"preflight: error: {describe_error(error)}")
+        _error(describe_error(error))
         return EXIT_FAILED
     _say(f"put {plan.name}: accepted by AWS Config")
     if not settings.wait:
         _say(f"not following the rollout; follow it with: preflight status {plan.name}")
         return EXIT_OK
-    return _follow(clients, plan.name, plan.scope, settings)
+    return _follow(clients, plan.name, plan.scope, settings, put_at)
 
 
 def follow(name: str, scope: str, region: str | None, settings: DeploySettings) -> int:
     from preflight.aws.errors import describe_error
 
     try:
-        return _follow(_clients(settings, region), name, scope, settings)
+        clients = _clients(settings, region)
     except Exception as error:
-        _say(f"preflight: error: {describe_error(error)}")
+        _error(describe_error(error))
         return EXIT_USAGE
+    return _follow(clients, name, scope, settings, None)
 
 
-def _follow(clients: object, name: str, scope: str, settings: DeploySettings) -> int:
+def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, put_at: datetime | None) -> int:
+    """Exit 0 when every account succeeded; 1 when one failed, the timeout passed, the watch was
+    interrupted or AWS refused a status call (the rollout goes on in AWS: `preflight status` resumes)."""
     from preflight.aws.deploy import Timing
+    from preflight.aws.errors import describe_error
     from preflight.aws.watch import account_table, describe_outcome, watch
 
     timing = Timing(poll_interval=settings.poll_interval)
-    shot, finished = watch(
-        clients,  # type: ignore[arg-type]
-        name,
-        scope,
-        timeout=settings.timeout,
-        timing=timing,
-        out=sys.stdout,
-        live=sys.stdout.isatty(),
-    )
+    try:
+        shot, finished = watch(
+            clients, name, scope, timeout=settings.timeout, timing=timing, out=sys.stdout,
+            live=sys.stdout.isatty(), since=put_at,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        _say(f"\ninterrupted; the rollout goes on in AWS: resume with: preflight status {name}")
+        return EXIT_FAILED
+    except Exception as error:
+        _error(f"{describe_error(error)}; the rollout goes on in AWS: resume with: preflight status {name}")
+        return EXIT_FAILED
     click.echo(account_table(shot), nl=False)
     _say(describe_outcome(shot, finished, name))
     return EXIT_OK if finished and shot.succeeded else EXIT_FAILED

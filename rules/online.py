@@ -100,11 +100,27 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
     if ctx.request.scope != "organization" or facts.organization != ORGANIZATION_PRESENT:
         return
     caller = facts.caller_account
-    if caller is None or caller == facts.management_account:
+    if caller is None:
+        yield _could_not_check("the caller's account", facts.why_unavailable("caller identity") or "unknown")
+        return
+    if caller == facts.management_account:
         return
     if facts.delegated_administrators is None:
         reason = facts.why_unavailable("delegated administrators") or "the delegated administrators are unknown"
-        yield _could_not_check("whether this account is a delegated administrator", reason)
+        if reason.startswith("AccessDenied"):
+            # AWS lets only the management account and delegated administrators list them, and a delegated
+            # administrator needs that permission for the put too: either way the put is refused.
+            yield Issue(
+                f"account {caller} may not list the delegated administrators for "
+                "config-multiaccountsetup.amazonaws.com: it is not the management account, and a delegated "
+                "administrator without organizations:ListDelegatedAdministrators is refused as well",
+                (ctx.request.name_key,),
+                fix="run from the management account, or register this account as a delegated administrator and "
+                "grant it organizations:ListDelegatedAdministrators",
+                where="request",
+            )
+        else:
+            yield _could_not_check("whether this account is a delegated administrator", reason)
     elif caller not in facts.delegated_administrators:
         yield Issue(
             f"account {caller} is neither the management account ({facts.management_account}) nor a delegated "
@@ -132,7 +148,11 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
     The account id as `aws organizations list-accounts` shows it.
     """
     facts = _facts(ctx)
-    if ctx.request.scope != "organization" or facts.accounts is None:
+    if ctx.request.scope != "organization" or not ctx.request.excluded_accounts:
+        return
+    if facts.accounts is None:
+        if reason := facts.why_unavailable("organization accounts"):
+            yield _could_not_check("the excluded accounts against the organization", reason)
         return
     for index, account in enumerate(ctx.request.excluded_accounts):
         if account not in facts.accounts:
@@ -194,7 +214,10 @@ def pack_busy(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Wait for it: `preflight status NAME`.
     """
-    status = _facts(ctx).pack_status
+    facts = _facts(ctx)
+    status = facts.pack_status
+    if status is None and (reason := facts.why_unavailable("pack status")):
+        yield _could_not_check(f"whether pack {ctx.request.name} is busy", reason)
     if status and status.endswith("_IN_PROGRESS"):
         yield Issue(
             f"pack {ctx.request.name} is {status}: a put now fails with ResourceInUseException",
@@ -235,9 +258,9 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
                 path,
                 where="request",
             )
-    elif found.exists and found.size is not None and found.size != ctx.loaded.raw_size:
+    elif found.exists and found.size is not None and found.size != ctx.loaded.body_bytes:
         yield Issue(
-            f"{found.uri} holds {found.size:,} bytes, the local template {ctx.loaded.raw_size:,}: the put uses "
+            f"{found.uri} holds {found.size:,} bytes, the local template {ctx.loaded.body_bytes:,}: the put uses "
             "whatever S3 holds at that moment",
             path,
             fix="upload the local file before the put (preflight deploy does)",

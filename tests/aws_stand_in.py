@@ -7,7 +7,8 @@ moto gaps worked around here (and only here, never in product code):
 - statuses are always CREATE_SUCCESSFUL at once: `Scenario` can keep a pack IN_PROGRESS for some
   polls, fail it in some accounts, or make puts raise ResourceInUseException;
 - list_delegated_administrators called by a member account sees only that account's (empty) list:
-  it reads the organization's list here, as AWS does for a delegated administrator;
+  here, as in AWS, a registered delegated administrator reads the organization's list and any other
+  member account gets AccessDeniedException;
 - put_conformance_pack and describe_conformance_packs are not implemented: describe answers "no
   packs" here, and account packs are deployed only as far as the plan (dry run).
 Every put is recorded, so tests can see exactly what reached the server.
@@ -48,8 +49,14 @@ class Scenario:
     failed_accounts: dict[str, tuple[str, str]] = field(default_factory=dict)  # account -> (code, message)
     member_accounts: tuple[str, ...] = ()  # accounts listed in the detailed status besides the caller
     busy_puts: int = 0  # this many puts raise ResourceInUseException first
+    status_denied: bool = False  # the detailed status call raises AccessDeniedException
     puts: list[dict[str, Any]] = field(default_factory=list)
     polls: int = 0
+
+
+class AccessDenied(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("AccessDeniedException", "You don't have permissions to access this resource.")
 
 
 class ResourceInUse(JsonRESTError):
@@ -131,6 +138,8 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
         }
 
     def detailed(self: ConfigBackend, name: str) -> Any:
+        if scenario.status_denied:
+            raise AccessDenied()
         pack = self.organization_conformance_packs[name]
         scenario.polls += 1
         accounts = (self.account_id, *scenario.member_accounts)
@@ -154,7 +163,10 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
     def list_admins(self: OrganizationsBackend, **kwargs: str) -> Any:
         if self.org is None and self.account_id in organizations_backends.master_accounts:
             master, partition = organizations_backends.master_accounts[self.account_id]
-            return original_admins(organizations_backends[master][partition], **kwargs)
+            organization = organizations_backends[master][partition]
+            if not any(admin.account.id == self.account_id for admin in organization.admins):
+                raise AccessDenied()
+            return original_admins(organization, **kwargs)
         return original_admins(self, **kwargs)
 
     monkeypatch.setattr(OrganizationsBackend, "list_delegated_administrators", list_admins)

@@ -212,3 +212,62 @@ def test_without_credentials_deploy_says_so_in_one_line(aws: StandIn, monkeypatc
         "preflight: error: no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* "
         "environment variables"
     )
+
+
+def test_spec_with_cross_pack_errors_puts_nothing(aws: StandIn, tmp_path: Path) -> None:
+    _organization(aws)
+    (tmp_path / "s3.yaml").write_text(SMALL.read_text())
+    spec = tmp_path / "packs.yaml"
+    spec.write_text("packs:\n  - {name: same, template: s3.yaml}\n  - {name: same, template: s3.yaml}\n")
+    code, output = _deploy(aws, "--spec", str(spec))
+    assert code == 1 and "error CP150 duplicate-pack-name" in output
+    assert aws.scenario.puts == []
+
+
+def test_spec_is_all_or_nothing(aws: StandIn, tmp_path: Path) -> None:
+    _organization(aws)
+    (tmp_path / "s3.yaml").write_text(SMALL.read_text())
+    spec = tmp_path / "packs.yaml"
+    spec.write_text("packs:\n  - {name: first, template: s3.yaml}\n  - {name: 2nd_pack, template: s3.yaml}\n")
+    code, output = _deploy(aws, "--spec", str(spec))
+    assert code == 1 and "error CP110 invalid-pack-name" in output
+    assert "refusing to deploy first, 2nd_pack" in output
+    assert aws.scenario.puts == []  # the first, clean pack was not put either
+
+
+def test_spec_pack_already_in_s3(aws: StandIn, tmp_path: Path) -> None:
+    _organization(aws)
+    aws.client("s3").create_bucket(Bucket="pack-templates")
+    aws.client("s3").put_object(Bucket="pack-templates", Key="s3.yaml", Body=SMALL.read_bytes())
+    spec = tmp_path / "packs.yaml"
+    spec.write_text("packs:\n  - {name: in-s3, template-s3-uri: 's3://pack-templates/s3.yaml'}\n")
+    code, output = _deploy(aws, "--spec", str(spec))
+    assert code == 0, output
+    assert aws.scenario.puts[0]["template_s3_uri"] == "s3://pack-templates/s3.yaml"
+
+
+def test_lint_comes_before_any_aws_call(aws: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, output = _deploy(aws, "--dry-run", "--name", "iam", str(FIXTURES / "packs" / "iam-baseline.yaml"))
+    assert code == 1
+    assert "error CP208 undefined-condition" in output and "no AWS credentials" not in output
+
+
+def test_a_refused_status_call_after_the_put_points_to_status(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.status_denied = True
+    code, output = _deploy(aws, "--name", "s3-baseline", str(SMALL))
+    assert code == 1
+    line = next(line for line in output.splitlines() if line.startswith("preflight: error:"))
+    assert "AccessDeniedException" in line and line.endswith("resume with: preflight status s3-baseline")
+    assert len(aws.scenario.puts) == 1
+
+
+def test_unknown_profile_is_one_line(aws: StandIn) -> None:
+    code, output = _deploy(aws, "--profile", "nope", "--name", "s3-baseline", str(SMALL))
+    assert code == 2
+    assert (
+        output.strip()
+        == "preflight: error: The config profile (nope) could not be found: check --profile and ~/.aws/config"
+    )

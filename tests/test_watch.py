@@ -87,3 +87,15 @@ def test_every_exception_of_both_puts_has_a_sentence() -> None:
     for operation in ("PutOrganizationConformancePack", "PutConformancePack"):
         for error in model.operation_model(operation).error_shapes:
             assert error.name in PUT_ERRORS, f"{operation}: {error.name}"
+
+
+def test_rows_from_before_an_update_are_not_taken_for_its_result() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    put_at = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    old = AccountStatus("111111111111", "CREATE_SUCCESSFUL", updated=put_at - timedelta(hours=3))
+    new = AccountStatus("111111111111", "UPDATE_SUCCESSFUL", updated=put_at + timedelta(minutes=4))
+    assert not Snapshot("UPDATE_IN_PROGRESS", (old,), since=put_at).finished
+    assert Snapshot("UPDATE_IN_PROGRESS", (new,), since=put_at).finished
+    assert Snapshot("UPDATE_SUCCESSFUL", (old,), since=put_at).finished  # the pack status is final
+    assert Snapshot("UPDATE_IN_PROGRESS", (old,)).finished  # only watching: no put time to compare

@@ -39,6 +39,7 @@ class Plan:
     request: Mapping[str, object]
     upload: Upload | None
     notes: tuple[str, ...]
+    minified_bytes: int | None = None  # the size of the compact JSON body, when that is what is sent
 
     def as_json(self) -> str:
         document = {
@@ -70,47 +71,57 @@ def _split_s3_uri(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
-def make_plan(loaded: Loaded, request: PackRequest, options: PlanOptions) -> Plan:
+def make_plan(loaded: Loaded | None, request: PackRequest, options: PlanOptions) -> Plan:
+    """`loaded` is None when the template is only in S3 (the request's TemplateS3Uri is sent as is)."""
     if not request.name:
         raise PlanError("deploy needs the pack's name: --name NAME (or the name in --request / --spec)")
-    if loaded.text is None:
-        raise PlanError(f"{loaded.file}: the template could not be read")
     limit = API_LIMITS.template_body_max_bytes
-    text = loaded.text
-    body = text.encode("utf-8")
     notes: list[str] = []
-    inline: str | None = None
-    if options.minify and request.template_s3_uri is None:
-        compact = _minified(loaded)
-        if compact is not None and len(compact.encode("utf-8")) <= limit:
-            inline = compact
-            saved = len(body) - len(compact.encode("utf-8"))
-            notes.append(f"minified to compact JSON: {len(compact.encode('utf-8')):,} bytes, {saved:,} bytes saved")
-        else:
-            notes.append("minified JSON would still be over 51,200 bytes: uploading the template instead")
-    if inline is None and len(body) <= limit and request.template_s3_uri is None:
-        inline = text
-        notes.append(f"template sent inline as TemplateBody ({len(body):,} bytes of {limit:,})")
-
     upload: Upload | None = None
+    minified_bytes: int | None = None
     source: dict[str, object]
-    if inline is not None:
-        source = {"TemplateBody": inline}
+    if loaded is None:
+        if request.template_s3_uri is None:
+            raise PlanError("the pack names no template: a file, a TemplateBody or a TemplateS3Uri")
+        source = {"TemplateS3Uri": request.template_s3_uri}
+        notes.append(f"template already in S3 at {request.template_s3_uri}, sent as TemplateS3Uri")
     else:
-        if request.template_s3_uri is not None:
-            bucket, key = _split_s3_uri(request.template_s3_uri)
-        elif options.template_bucket:
-            digest = hashlib.sha256(body).hexdigest()[:16]
-            suffix = ".json" if loaded.file.endswith(".json") else ".yaml"
-            bucket, key = options.template_bucket, f"{options.template_prefix}{request.name}/{digest}{suffix}"
+        if loaded.text is None:
+            raise PlanError(f"{loaded.file}: the template could not be read")
+        body = loaded.text.encode("utf-8")
+        inline: str | None = None
+        if options.minify and request.template_s3_uri is None:
+            compact = _minified(loaded)
+            size = len(compact.encode("utf-8")) if compact is not None else None
+            if compact is None or size is None:
+                notes.append("the template has no compact JSON rendering (it did not parse): not minified")
+            elif size >= len(body):
+                notes.append(f"compact JSON ({size:,} bytes) is no smaller than the template: not minified")
+            elif size <= limit:
+                inline, minified_bytes = compact, size
+                notes.append(f"minified to compact JSON: {size:,} bytes, {len(body) - size:,} bytes saved")
+            else:
+                notes.append(f"compact JSON is still {size:,} bytes, over {limit:,}: uploading the template instead")
+        if inline is None and len(body) <= limit and request.template_s3_uri is None:
+            inline = loaded.text
+            notes.append(f"template sent inline as TemplateBody ({len(body):,} bytes of {limit:,})")
+        if inline is not None:
+            source = {"TemplateBody": inline}
         else:
-            raise PlanError(
-                f"the template is {len(body):,} bytes, over the {limit:,} bytes TemplateBody takes: pass "
-                "--template-bucket BUCKET to upload it to S3 (or --minify if a compact rendering fits)"
-            )
-        upload = Upload(bucket, key, loaded_bytes(loaded))
-        source = {"TemplateS3Uri": upload.uri}
-        notes.append(f"template uploaded to {upload.uri} ({len(upload.body):,} bytes), sent as TemplateS3Uri")
+            if request.template_s3_uri is not None:
+                bucket, key = _split_s3_uri(request.template_s3_uri)
+            elif options.template_bucket:
+                digest = hashlib.sha256(body).hexdigest()[:16]
+                suffix = ".json" if loaded.file.endswith(".json") else ".yaml"
+                bucket, key = options.template_bucket, f"{options.template_prefix}{request.name}/{digest}{suffix}"
+            else:
+                raise PlanError(
+                    f"the template is {len(body):,} bytes, over the {limit:,} bytes TemplateBody takes: pass "
+                    "--template-bucket BUCKET to upload it to S3 (or --minify if a compact rendering fits)"
+                )
+            upload = Upload(bucket, key, body)
+            source = {"TemplateS3Uri": upload.uri}
+            notes.append(f"template uploaded to {upload.uri} ({len(body):,} bytes), sent as TemplateS3Uri")
 
     name_key = ORG_NAME_KEY if request.scope == "organization" else "ConformancePackName"
     api_request: dict[str, object] = {name_key: request.name, **source}
@@ -125,10 +136,4 @@ def make_plan(loaded: Loaded, request: PackRequest, options: PlanOptions) -> Pla
     if request.excluded_accounts:
         api_request["ExcludedAccounts"] = list(request.excluded_accounts)
     operation = ORGANIZATION_OPERATION if request.scope == "organization" else ACCOUNT_OPERATION
-    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes))
-
-
-def loaded_bytes(loaded: Loaded) -> bytes:
-    """What is uploaded: the file as it is on disk, less a UTF-8 byte order mark."""
-    assert loaded.text is not None
-    return loaded.text.encode("utf-8")
+    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_bytes)

@@ -4,7 +4,8 @@ until every account is done, one failed, or the timeout passes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from preflight.aws.deploy import Timing
@@ -19,6 +20,7 @@ class AccountStatus:
     status: str
     error_code: str = ""
     error_message: str = ""
+    updated: datetime | None = None
 
     @property
     def done(self) -> bool:
@@ -29,19 +31,32 @@ class AccountStatus:
         return self.status.endswith("_FAILED")
 
 
+# Right after a put the account rows may still be the previous rollout's; rows updated this long
+# before the put (clock skew) still count as the new rollout's.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     pack_status: str
     accounts: tuple[AccountStatus, ...]
     reason: str = ""
+    since: datetime | None = None  # when the put was made; None when only watching
 
     @property
     def finished(self) -> bool:
-        # From a delegated administrator the pack status can stay IN_PROGRESS after every account has
-        # finished; the per-account statuses decide when there are any.
-        if self.accounts:
+        if self.pack_status.endswith(_TERMINAL):
             return all(account.done for account in self.accounts)
-        return self.pack_status.endswith(_TERMINAL)
+        # From a delegated administrator the pack status can stay IN_PROGRESS after every account has
+        # finished: then every account row must be done, and newer than the put.
+        if not self.accounts:
+            return False
+        return all(account.done and self._fresh(account) for account in self.accounts)
+
+    def _fresh(self, account: AccountStatus) -> bool:
+        if self.since is None or account.updated is None:
+            return True
+        return account.updated >= self.since - CLOCK_SKEW
 
     @property
     def succeeded(self) -> bool:
@@ -49,22 +64,30 @@ class Snapshot:
 
 
 def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
+    """The pack's state now; raises when AWS refuses a status call."""
     config = clients("config")
     if scope == "organization":
         statuses = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])
-        pack_status = statuses["OrganizationConformancePackStatuses"][0]["Status"]
+        found = statuses.get("OrganizationConformancePackStatuses") or [{}]
+        pack_status = found[0].get("Status", "UNKNOWN")
         accounts: list[AccountStatus] = []
         paginator = config.get_paginator("get_organization_conformance_pack_detailed_status")
         for page in paginator.paginate(OrganizationConformancePackName=name):
             for item in page.get("OrganizationConformancePackDetailedStatuses", []):
                 accounts.append(
                     AccountStatus(
-                        item["AccountId"], item["Status"], item.get("ErrorCode", ""), item.get("ErrorMessage", "")
+                        item["AccountId"],
+                        item["Status"],
+                        item.get("ErrorCode", ""),
+                        item.get("ErrorMessage", ""),
+                        item.get("LastUpdateTime"),
                     )
                 )
         return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)))
-    details = config.describe_conformance_pack_status(ConformancePackNames=[name])["ConformancePackStatusDetails"][0]
-    state = details["ConformancePackState"]
+    details = (
+        config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails") or [{}]
+    )[0]
+    state = details.get("ConformancePackState", "UNKNOWN")
     reason = details.get("ConformancePackStatusReason", "")
     return Snapshot(state, (), reason)
 
@@ -87,6 +110,7 @@ def watch(
     timing: Timing,
     out: TextIO,
     live: bool,
+    since: datetime | None = None,
     fetch: Callable[[Clients, str, str], Snapshot] = snapshot,
 ) -> tuple[Snapshot, bool]:
     """The last snapshot, and whether it finished before the timeout. `live` redraws one progress line
@@ -94,7 +118,7 @@ def watch(
     started = timing.clock()
     last_line = ""
     while True:
-        shot = fetch(clients, name, scope)
+        shot = replace(fetch(clients, name, scope), since=since)
         elapsed = timing.clock() - started
         line = f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed"
         if live:
