@@ -13,13 +13,14 @@ from preflight.context import Context
 from preflight.engine import run_rules
 from preflight.findings import DocPath, Finding
 from preflight.limits import SAFETY_LIMITS
-from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
+from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
 from preflight.request import Origin, PackRequest
 from preflight.rule import Rule
 from preflight.suppression import suppressed_lines
 
 if TYPE_CHECKING:
     from preflight.aws.facts import AwsFacts
+    from preflight.cache import Cache
     from preflight.cfn_lint import CfnLint
     from preflight.spec import Spec
 
@@ -79,6 +80,67 @@ def _load(subject: Subject, stdin_bytes: bytes | None) -> Loaded:
     return load_template_file(subject.path, subject.display)
 
 
+@dataclass(frozen=True)
+class _FileResult:
+    file: str
+    findings: tuple[Finding, ...]
+    text: str | None  # the decoded text, for the report's source lines
+
+
+@dataclass(frozen=True)
+class _RunOptions:
+    raise_errors: bool = False
+    cfn_lint: bool = False
+    facts: AwsFacts | None = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One file for a worker process; rules travel as ids (each process collects its own)."""
+
+    subject: Subject
+    request: PackRequest
+    config: Config
+    rule_ids: tuple[str, ...]
+    options: _RunOptions
+
+
+def _check_loaded(
+    loaded: Loaded | None,
+    request: PackRequest,
+    config: Config,
+    enabled: Sequence[Rule],
+    options: _RunOptions,
+    runners: dict[str, CfnLint],
+) -> _FileResult:
+    context = Context(loaded, request, config.quotas, facts=options.facts)
+    findings = run_rules(enabled, context, raise_errors=options.raise_errors)
+    if options.cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
+        findings.extend(_cfn_lint_findings(loaded, request, config, findings, runners))
+    embedded = request.template_body
+    text = loaded.text if loaded is not None and (embedded is None or embedded.line_offset == 0) else None
+    file = loaded.file if loaded is not None else (request.from_request_file or "")
+    return _FileResult(file, tuple(findings), text)
+
+
+def _work(job: _Job) -> _FileResult:
+    from preflight.engine import discover_rules
+
+    rules = [rule for rule in discover_rules() if rule.id in job.rule_ids]
+    return _check_loaded(_load(job.subject, None), job.request, job.config, rules, job.options, {})
+
+
+def _in_parallel(jobs: Sequence[_Job], workers: int) -> list[_FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_work, jobs, chunksize=chunk))
+
+
 def check(
     subjects: Sequence[Subject],
     request: PackRequest,
@@ -90,49 +152,85 @@ def check(
     cfn_lint: bool = False,
     facts: AwsFacts | None = None,
     preloaded: Loaded | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> Report:
     """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
     online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
-    buffer), checked instead of `subjects`."""
+    buffer), checked instead of `subjects`. `jobs` checks files in that many processes (same
+    output); `cache` reuses results of files whose every input is unchanged."""
     enabled = [rule for rule in rules if config.is_enabled(rule.id)]
     if request.template_body is not None and (subjects or preloaded is not None):
         raise UsageError(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
             "(or drop TemplateBody from the request)"
         )
-    loads: list[Loaded | None]
-    if preloaded is not None:
-        loads = [preloaded]
-    elif request.template_body is not None:
-        body = request.template_body
-        loads = [
-            load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
-        ]
-    elif subjects:
-        loads = [_load(subject, stdin_bytes) for subject in subjects]
-    else:
-        loads = [None]
-
-    sources: dict[str, str] = {}
-    findings: set[Finding] = set()
+    options = _RunOptions(raise_errors, cfn_lint, facts)
     runners: dict[str, CfnLint] = {}
-    for loaded in loads:
-        embedded = request.template_body
-        if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
-            sources.setdefault(loaded.file, loaded.text)
-        context = Context(loaded, request, config.quotas, facts=facts)
-        ours = run_rules(enabled, context, raise_errors=raise_errors)
-        findings.update(ours)
-        if cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
-            findings.update(_cfn_lint_findings(loaded, request, config, ours, runners))
+    results: list[_FileResult] = []
+    if preloaded is not None or request.template_body is not None or not subjects:
+        if preloaded is not None:
+            loaded: Loaded | None = preloaded
+        elif request.template_body is not None:
+            body = request.template_body
+            loaded = load_template_text(
+                body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset
+            )
+        else:
+            loaded = None
+        results.append(_check_loaded(loaded, request, config, enabled, options, runners))
+    else:
+        results = _check_subjects(subjects, request, config, enabled, stdin_bytes, jobs, cache, options, runners)
 
+    sources = {result.file: result.text for result in results if result.text is not None}
+    findings = {finding for result in results for finding in result.findings}
     kept = [finding for finding in findings if not config.ignored_in_file(finding.rule, finding.file)]
     kept = _drop_suppressed(kept, sources)
     kept.sort(key=Finding.sort_key)
-    checked = tuple(loaded.file for loaded in loads if loaded is not None) or (
-        (request.from_request_file,) if request.from_request_file else ()
-    )
+    checked = tuple(result.file for result in results if result.file)
     return Report(tuple(kept), len(checked) or 1, sources, checked)
+
+
+def _check_subjects(
+    subjects: Sequence[Subject],
+    request: PackRequest,
+    config: Config,
+    enabled: Sequence[Rule],
+    stdin_bytes: bytes | None,
+    jobs: int,
+    cache: Cache | None,
+    options: _RunOptions,
+    runners: dict[str, CfnLint],
+) -> list[_FileResult]:
+    """One file at a time (so memory holds one template), from the cache where it can."""
+    results: dict[int, _FileResult] = {}
+    keys: dict[int, str] = {}
+    pending: list[int] = []
+    for index, subject in enumerate(subjects):
+        if cache is not None and subject.path is not None:
+            data, _problem = read_bytes(subject.path)
+            if data is not None:
+                keys[index] = cache.key(subject.display, data)
+                cached = cache.get(keys[index])
+                if cached is not None:
+                    results[index] = _FileResult(subject.display, cached, None)
+                    continue
+        pending.append(index)
+    parallel = jobs > 1 and len(pending) > 1 and all(subjects[i].path is not None for i in pending)
+    if parallel:
+        rule_ids = tuple(rule.id for rule in enabled)
+        work = [_Job(subjects[i], request, config, rule_ids, options) for i in pending]
+        for index, result in zip(pending, _in_parallel(work, min(jobs, len(pending))), strict=True):
+            results[index] = result
+    else:
+        for index in pending:
+            loaded = _load(subjects[index], stdin_bytes)
+            results[index] = _check_loaded(loaded, request, config, enabled, options, runners)
+    if cache is not None:
+        for index in pending:
+            if index in keys:
+                cache.put(keys[index], results[index].findings)
+    return [results[index] for index in range(len(subjects))]
 
 
 def _cfn_lint_findings(

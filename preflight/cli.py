@@ -202,6 +202,10 @@ def _raise_rule_errors() -> bool:
     help="Also run cfn-lint on each template and report its findings as cfn-lint:<ID> (slower).",
 )
 @click.option("--online", is_flag=True, help="Also check the account and organization (read-only AWS calls).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files in (default: the cores)."
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (.preflight_cache/).")
 @aws_options
 def check_command(paths: tuple[str, ...], **options: Any) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
@@ -264,6 +268,13 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
     if any(subject.path is None for subject in subjects):
         stdin_bytes = sys.stdin.buffer.read(SAFETY_LIMITS.max_file_bytes + 1)
     facts = _gather(options, request) if options["online"] else None
+    cache = None
+    if not options["no_cache"] and facts is None:
+        from preflight.cache import CACHE_DIRECTORY, Cache, context_fingerprint
+
+        enabled = [rule.id for rule in rules if config.is_enabled(rule.id)]
+        context = context_fingerprint(config, request, enabled, options["with_cfn_lint"])
+        cache = Cache(config.root / CACHE_DIRECTORY, context)
     return check(
         subjects,
         request,
@@ -273,6 +284,8 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
         raise_errors=_raise_rule_errors(),
         cfn_lint=options["with_cfn_lint"],
         facts=facts,
+        jobs=options["jobs"] or os.cpu_count() or 1,
+        cache=cache,
     )
 
 

@@ -1,0 +1,114 @@
+"""A result cache in `.preflight_cache/`: findings of a template file, keyed by everything they depend
+on (the file's bytes and name, the tool's code and version, the managed-rule catalog, cfn-lint's
+version, the configuration, the enabled rules and the request context). A result can only be
+reused when every one of those is unchanged; `--no-cache` turns it off."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from preflight import __version__
+from preflight.config import Config
+from preflight.findings import Finding, Severity, Span
+from preflight.request import PackRequest
+
+CACHE_DIRECTORY = ".preflight_cache"
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_fingerprint() -> str:
+    """The tool itself: version, every source and data file of the package (size and modification
+    time, so an edited rule is never served from a stale entry), and cfn-lint's version (CP420 reads
+    its schemas)."""
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    try:
+        digest.update(importlib.metadata.version("cfn-lint").encode())
+    except importlib.metadata.PackageNotFoundError:
+        digest.update(b"no cfn-lint")
+    return digest.hexdigest()
+
+
+def _rules_path() -> list[str]:
+    import importlib
+
+    return list(importlib.import_module("preflight.rules").__path__)
+
+
+def context_fingerprint(config: Config, request: PackRequest, rule_ids: list[str], cfn_lint: bool) -> str:
+    """Everything besides the file that decides its findings."""
+    document = {
+        "code": code_fingerprint(),
+        "config": repr(config),
+        "request": repr(request),
+        "rules": rule_ids,
+        "cfn_lint": cfn_lint,
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _encode(finding: Finding) -> dict[str, object]:
+    entry = asdict(finding)
+    entry["severity"] = int(finding.severity)
+    entry["span"] = list(asdict(finding.span).values())
+    entry["path"] = list(finding.path)
+    return entry
+
+
+def _decode(entry: dict[str, object]) -> Finding:
+    span = Span(*entry["span"])  # type: ignore[misc]
+    return Finding(
+        str(entry["rule"]),
+        str(entry["name"]),
+        Severity(int(entry["severity"])),  # type: ignore[call-overload]
+        str(entry["file"]),
+        span,
+        tuple(entry["path"]),  # type: ignore[arg-type]
+        str(entry["message"]),
+        entry["fix"] if entry["fix"] is None else str(entry["fix"]),
+    )
+
+
+@dataclass(frozen=True)
+class Cache:
+    directory: Path
+    context: str
+
+    def key(self, file: str, content: bytes) -> str:
+        digest = hashlib.sha256(self.context.encode())
+        digest.update(b"\x00" + file.encode("utf-8", "surrogateescape") + b"\x00")
+        digest.update(content)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[Finding, ...] | None:
+        try:
+            entries = json.loads((self.directory / key[:2] / key).read_text(encoding="utf-8"))
+            return tuple(_decode(entry) for entry in entries)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or damaged: check the file again
+
+    def put(self, key: str, findings: tuple[Finding, ...]) -> None:
+        folder = self.directory / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by preflight: the cache is not for version control\n*\n")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump([_encode(finding) for finding in findings], stream, ensure_ascii=False)
+            os.replace(temporary, folder / key)
+        except OSError:
+            pass  # an unwritable cache only costs speed
