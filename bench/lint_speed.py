@@ -1,19 +1,23 @@
-"""Whole-process timings of `preflight check`, with cfn-lint on the same files in the same session.
+"""preflight and cfn-lint side by side, on the same files in the same run: whole-process wall times
+(medians after one warm-up run), the ratio, single-file cold start, and peak memory per process.
 
-    python bench/lint_speed.py [--runs 7] [--cfn-lint-runs 3] [--corpus DIR] [--file FILE] [--no-cfn-lint]
+    python bench/lint_speed.py                      # the shared AWS sample corpus
+    python bench/lint_speed.py --files a.yaml b.yaml --runs 1 --cfn-lint-runs 1
 
-Prints medians (and min/max) in milliseconds, each after one untimed warm-up run. Not a test:
-numbers depend on the machine.
+Not a test: numbers depend on the machine. preflight runs with --no-cache (a warm cache is shown
+separately), so the comparison is cold work against cold work.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,14 +28,21 @@ ANY_EXIT = tuple(range(256))  # cfn-lint's exit code is a bit mask of what it fo
 # An installed package has compiled bytecode. Let the interpreter write it for an editable install
 # too (the warm-up run does), so the timed runs see what a user's shell sees.
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+# Peak memory of one process, measured by a small wrapper (a child forked from this script would
+# count this script's memory until it exec()s).
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
 
 
-def _time(command: list[str], runs: int, ok: tuple[int, ...] = PREFLIGHT_EXITS) -> list[float]:
+def _time(command: list[str], runs: int, ok: tuple[int, ...] = PREFLIGHT_EXITS, cwd: Path | None = None) -> list[float]:
     timings = []
     for attempt in range(runs + 1):
         start = time.perf_counter()
         result = subprocess.run(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=ENVIRONMENT
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=ENVIRONMENT, cwd=cwd
         )
         if attempt:
             timings.append((time.perf_counter() - start) * 1000)
@@ -41,9 +52,17 @@ def _time(command: list[str], runs: int, ok: tuple[int, ...] = PREFLIGHT_EXITS) 
     return timings
 
 
-def _row(label: str, timings: list[float]) -> str:
+def _peak_mb(command: list[str]) -> float:
+    output = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False, env=ENVIRONMENT
+    ).stdout
+    return int(output.split()[-1]) / 1024
+
+
+def _row(label: str, timings: list[float], peak: float | None = None) -> str:
     median, low, high = statistics.median(timings), min(timings), max(timings)
-    return f"| {label} | {median:,.0f} | {low:,.0f} | {high:,.0f} | {len(timings)} |"
+    memory = f"{peak:.0f}" if peak is not None else ""
+    return f"| {label} | {median:,.0f} | {low:,.0f} | {high:,.0f} | {len(timings)} | {memory} |"
 
 
 def main() -> int:
@@ -51,54 +70,56 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cfn-lint-runs", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--file", type=Path, help="single file (default: the largest file of the corpus)")
+    parser.add_argument("--files", type=Path, nargs="+", help="these files instead of the corpus")
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip every run that involves cfn-lint")
     args = parser.parse_args()
 
-    files = sorted(p for p in args.corpus.glob("*") if p.suffix in (".yaml", ".yml"))
-    if not files and args.file is None:
-        print(f"no corpus at {args.corpus}; pass --corpus or --file", file=sys.stderr)
+    files = list(args.files or sorted(p for p in args.corpus.glob("*") if p.suffix in (".yaml", ".yml")))
+    if not files:
+        print(f"no files: no corpus at {args.corpus}; pass --corpus or --files", file=sys.stderr)
         return 2
-    single = args.file or max(files, key=lambda p: p.stat().st_size)
+    single = max(files, key=lambda p: p.stat().st_size)
+    paths = [str(p) for p in files]
+    bin_dir = Path(sys.executable).parent
     # The console script, as users run it (`python -m preflight` in the repository root would shadow the install).
-    preflight = [str(Path(sys.executable).parent / "preflight"), "check"]
-    cfn_lint = shutil.which("cfn-lint", path=str(Path(sys.executable).parent)) or shutil.which("cfn-lint")
+    preflight = [str(bin_dir / "preflight"), "check", "--no-cache"]
+    cfn_lint = shutil.which("cfn-lint", path=str(bin_dir)) or shutil.which("cfn-lint")
 
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cores")
-    print(f"single file: {single.name} ({single.stat().st_size:,} bytes); corpus: {len(files)} files in {args.corpus}")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"single file: {single.name} ({single.stat().st_size:,} bytes); {len(files)} files in all")
     print()
-    print("| command | median ms | min ms | max ms | runs |")
-    print("|---|---|---|---|---|")
+    print("| command | median ms | min ms | max ms | runs | peak MB |")
+    print("|---|---|---|---|---|---|")
     print(_row("python -c pass (interpreter start)", _time([sys.executable, "-c", "pass"], args.runs)))
     one = _time([*preflight, str(single)], args.runs)
-    print(_row("preflight check <one file>", one))
-    corpus = _time([*preflight, *map(str, files)], args.runs) if files else []
-    if corpus:
-        print(_row(f"preflight check <{len(files)} files, one process>", corpus))
+    print(_row("preflight check, one file (cold start)", one, _peak_mb([*preflight, str(single)])))
+    serial = _time([*preflight, "-j", "1", *paths], args.runs)
+    print(_row(f"preflight check -j 1, {len(files)} files", serial, _peak_mb([*preflight, "-j", "1", *paths])))
+    parallel = _time([*preflight, *paths], args.runs)
+    print(_row(f"preflight check (-j {os.cpu_count()}), {len(files)} files", parallel))
+    with tempfile.TemporaryDirectory() as folder:
+        cached = [str(bin_dir / "preflight"), "check", *[str(Path(p).resolve()) for p in paths]]
+        warm = _time(cached, args.runs, cwd=Path(folder))
+    print(_row(f"preflight check, {len(files)} files, warm cache", warm))
     if args.no_cfn_lint:
         return 0
-    corpus_runs = max(1, args.cfn_lint_runs - 2)
-    print(
-        _row(
-            "preflight check --cfn-lint <one file>", _time([*preflight, "--cfn-lint", str(single)], args.cfn_lint_runs)
-        )
-    )
-    if files:
-        merged = _time([*preflight, "--cfn-lint", *map(str, files)], corpus_runs)
-        print(_row(f"preflight check --cfn-lint <{len(files)} files, one process>", merged))
+    merged_runs = max(1, args.cfn_lint_runs - 2)
+    merged = _time([*preflight, "--cfn-lint", "-j", "1", *paths], merged_runs)
+    print(_row(f"preflight check --cfn-lint -j 1, {len(files)} files", merged))
     if cfn_lint is None:
         print("\ncfn-lint not found: no ratio")
         return 0
     cfn_one = _time([cfn_lint, str(single)], args.cfn_lint_runs, ANY_EXIT)
-    print(_row("cfn-lint <one file>", cfn_one))
-    cfn_corpus = _time([cfn_lint, *map(str, files)], corpus_runs, ANY_EXIT) if files else []
-    if cfn_corpus:
-        print(_row(f"cfn-lint <{len(files)} files, one process>", cfn_corpus))
+    print(_row("cfn-lint, one file (cold start)", cfn_one, _peak_mb([cfn_lint, str(single)])))
+    cfn_all = _time([cfn_lint, *paths], merged_runs, ANY_EXIT)
+    print(_row(f"cfn-lint, {len(files)} files", cfn_all, _peak_mb([cfn_lint, *paths])))
     print()
-    print(f"one file: preflight is {statistics.median(cfn_one) / statistics.median(one):.1f}x faster than cfn-lint")
-    if corpus and cfn_corpus:
-        ratio = statistics.median(cfn_corpus) / statistics.median(corpus)
-        print(f"corpus:   preflight is {ratio:.1f}x faster than cfn-lint")
+    reference = statistics.median(cfn_all)
+    print(f"one file:  preflight is {statistics.median(cfn_one) / statistics.median(one):.1f}x faster than cfn-lint")
+    print(f"all files: preflight -j 1 is {reference / statistics.median(serial):.1f}x faster than cfn-lint")
+    print(f"all files: preflight -j {os.cpu_count()} is {reference / statistics.median(parallel):.1f}x faster")
+    print(f"all files: preflight with a warm cache is {reference / statistics.median(warm):.1f}x faster")
+    print(f"--cfn-lint costs {(statistics.median(merged) - statistics.median(serial)) / len(files):,.0f} ms a file")
     return 0
 
 

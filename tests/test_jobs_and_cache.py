@@ -1,0 +1,113 @@
+"""-j/--jobs gives the serial output; the cache can never return a stale result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from preflight import cache as cache_module
+from tests.conftest import CORPUS, FIXTURES, REPO, run_cli
+
+
+def test_parallel_output_is_the_serial_output() -> None:
+    paths = ["fixtures"] + ([str(CORPUS)] if CORPUS.is_dir() else [])
+    serial = run_cli(["check", "--format", "json", "--no-cache", "-j", "1", *paths], cwd=REPO)
+    parallel = run_cli(["check", "--format", "json", "--no-cache", "-j", "2", *paths], cwd=REPO)
+    assert serial.stdout == parallel.stdout and serial.exit_code == parallel.exit_code == 1
+    text_serial = run_cli(["check", "--no-cache", "-j", "1", "fixtures/packs"], cwd=REPO)
+    text_parallel = run_cli(["check", "--no-cache", "-j", "3", "fixtures/packs"], cwd=REPO)
+    assert text_serial.stdout == text_parallel.stdout
+
+
+SENTINEL = {
+    "rule": "CP999", "name": "from-the-cache", "severity": 3, "file": "packs/a.yaml", "span": [1, 1, 1, 2],
+    "path": [], "message": "served from the cache", "fix": None,
+}  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "a.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
+    (tmp_path / "packs" / "b.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text())
+    return tmp_path
+
+
+def _run(project: Path, *args: str) -> str:
+    result = run_cli(["check", "--format", "json", *args, "packs"], cwd=project)
+    assert result.exit_code in (0, 1), result.stderr
+    return result.stdout
+
+
+def _poison(project: Path) -> int:
+    """Replace every cached result with a sentinel finding; a run that shows it read the cache."""
+    entries = [p for p in (project / ".preflight_cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    for entry in entries:
+        entry.write_text(json.dumps([SENTINEL]))
+    return len(entries)
+
+
+def _served_from_cache(output: str) -> bool:
+    return "served from the cache" in output
+
+
+def test_the_cache_is_used_and_marked_for_git(project: Path) -> None:
+    first = _run(project)
+    assert _poison(project) == 2
+    assert _served_from_cache(_run(project))
+    assert (project / ".preflight_cache" / ".gitignore").read_text().endswith("*\n")
+    assert not _served_from_cache(_run(project, "--no-cache"))
+    assert json.loads(_run(project, "--no-cache")) == json.loads(first)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["content", "file name", "configuration", "selection", "request", "tool version", "code", "cfn-lint", "catalog"],
+)
+def test_every_key_part_invalidates(project: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    _run(project)
+    _poison(project)
+    args: list[str] = []
+    if change == "content":
+        (project / "packs" / "a.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text() + "# edit\n")
+        (project / "packs" / "b.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text() + "# edit\n")
+    elif change == "file name":
+        (project / "packs" / "a.yaml").rename(project / "packs" / "c.yaml")
+        (project / "packs" / "b.yaml").rename(project / "packs" / "d.yaml")
+    elif change == "configuration":
+        (project / ".preflight.toml").write_text("[quotas]\nrules-per-pack = 129\n")
+    elif change == "selection":
+        args = ["--ignore", "CP305"]
+    elif change == "request":
+        args = ["--region", "eu-west-1"]
+    elif change == "tool version":
+        monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    elif change == "code":
+        original = cache_module.code_fingerprint
+        monkeypatch.setattr(cache_module, "code_fingerprint", lambda: original() + "-edited")
+    elif change == "cfn-lint":
+        args = ["--cfn-lint"]
+    else:  # the managed-rule catalog is a data file of the package: its size and time are in the key
+        copy = project / "package"
+        for path in cache_module._PACKAGE.rglob("*"):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                target = copy / path.relative_to(cache_module._PACKAGE)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(path.read_bytes())
+        monkeypatch.setattr(cache_module, "_PACKAGE", copy)
+        before = cache_module.code_fingerprint()
+        catalog = copy / "data" / "managed_rules.json"
+        catalog.write_text(catalog.read_text() + " ")
+        assert cache_module.code_fingerprint() != before
+        monkeypatch.setattr(cache_module, "_PACKAGE", copy)
+    assert not _served_from_cache(_run(project, *args)), change
+
+
+def test_a_damaged_cache_entry_is_recomputed(project: Path) -> None:
+    expected = _run(project)
+    for entry in (project / ".preflight_cache").rglob("*"):
+        if entry.is_file() and entry.name != ".gitignore":
+            entry.write_text("{not json")
+    assert _run(project) == expected
