@@ -46,6 +46,11 @@ class Report:
     checked_files: tuple[str, ...] = ()
 
 
+def subjects_for(template: Path | None) -> list[Subject]:
+    """The subject list of a single template file (none when the template is elsewhere)."""
+    return [Subject(template.as_posix(), template)] if template is not None else []
+
+
 def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subject]:
     """Files as given; directories recursively (sorted, hidden folders skipped) over template suffixes."""
     subjects: list[Subject] = []
@@ -296,9 +301,8 @@ def check_spec(
     summaries: list[PackSummary] = []
     origins: dict[DocPath, Origin] = {}
     for index, pack in enumerate(spec.packs):
-        subjects = [Subject(pack.template.as_posix(), pack.template)] if pack.template is not None else []
         report = check(
-            subjects,
+            subjects_for(pack.template),
             pack.request,
             config,
             rules,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from preflight.check import Report, Subject, check, check_spec
+from preflight.check import Report, check, check_spec, subjects_for
 from preflight.config import Config
 from preflight.findings import Severity
 from preflight.loader import Loaded, load_template_file, load_template_text
@@ -145,9 +145,8 @@ def _lint(
         )
     else:
         pack = sent[0]
-        subjects = [Subject(pack.template.as_posix(), pack.template)] if pack.template is not None else []
         report = check(
-            subjects,
+            subjects_for(pack.template),
             pack.request,
             config,
             rules,

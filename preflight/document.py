@@ -37,6 +37,11 @@ class Document:
                 return self.shift(START_OF_FILE) if self.line_offset else START_OF_FILE
             probe = probe[:-1]
 
+    def where(self, path: DocPath) -> str:
+        """`file:line:column` of `path`, for one-line error messages."""
+        span = self.locate(path)
+        return f"{self.file}:{span.line}:{span.column}"
+
     def shift(self, span: Span) -> Span:
         if not (self.line_offset or self.column_offset):
             return span

@@ -147,12 +147,7 @@ def load_mapping_file(path: Path, *, strict_types: bool) -> Document:
     return document
 
 
-def _where(document: Document, path: DocPath) -> str:
-    span = document.locate(path)
-    return f"{document.file}:{span.line}:{span.column}"
-
-
-def _origin(document: Document, path: DocPath) -> Origin:
+def origin_at(document: Document, path: DocPath) -> Origin:
     return Origin(document.file, document.locate(path))
 
 
@@ -161,10 +156,10 @@ def _expect_str(document: Document, path: DocPath, value: object, what: str) -> 
         return value
     if isinstance(value, (int, float, bool)):
         raise RequestError(
-            f"{_where(document, path)}: {what} must be a string, not the {type(value).__name__} {value!r}: "
+            f"{document.where(path)}: {what} must be a string, not the {type(value).__name__} {value!r}: "
             "the AWS CLI rejects it; quote the value"
         )
-    raise RequestError(f"{_where(document, path)}: {what} must be a string")
+    raise RequestError(f"{document.where(path)}: {what} must be a string")
 
 
 @dataclass(frozen=True)
@@ -189,8 +184,8 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
         for name, value in data.items():
             path = base + (name,)
             if isinstance(value, (dict, list)):
-                raise RequestError(f"{_where(document, path)}: the value of parameter {name!r} must be a string")
-            key_origin = _origin(document, path)
+                raise RequestError(f"{document.where(path)}: the value of parameter {name!r} must be a string")
+            key_origin = origin_at(document, path)
             value_origin = Origin(document.file, document.shift(document.spans[path]))
             found.append(
                 _Sourced(
@@ -203,25 +198,25 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
         shapes = "a list of {ParameterName, ParameterValue}"
         if allow_flat:
             shapes += ", a list of {ParameterKey, ParameterValue} or a mapping of name to value"
-        raise RequestError(f"{_where(document, base)}: expected {shapes}")
+        raise RequestError(f"{document.where(base)}: expected {shapes}")
     for index, item in enumerate(data):
         item_path = base + (index,)
         if not isinstance(item, dict):
             raise RequestError(
-                f"{_where(document, item_path)}: each parameter must be a mapping with ParameterName and ParameterValue"
+                f"{document.where(item_path)}: each parameter must be a mapping with ParameterName and ParameterValue"
             )
         if "ParameterName" in item:
             name_key = "ParameterName"
         elif allow_flat and "ParameterKey" in item:
             name_key = "ParameterKey"
         else:
-            raise RequestError(f"{_where(document, item_path)}: parameter has no ParameterName")
+            raise RequestError(f"{document.where(item_path)}: parameter has no ParameterName")
         if "ParameterValue" not in item:
-            raise RequestError(f"{_where(document, item_path)}: parameter has no ParameterValue")
+            raise RequestError(f"{document.where(item_path)}: parameter has no ParameterValue")
         unknown = sorted(set(item) - {name_key, "ParameterValue"})
         if unknown:
             raise RequestError(
-                f"{_where(document, item_path + (unknown[0],))}: unknown field {unknown[0]!r} in a parameter "
+                f"{document.where(item_path + (unknown[0],))}: unknown field {unknown[0]!r} in a parameter "
                 "(AWS Config takes only a name and a value)"
             )
         name = _expect_str(document, item_path + (name_key,), item[name_key], "ParameterName")
@@ -229,14 +224,14 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
         if not allow_flat:  # a request file: the AWS CLI's types apply
             value = _expect_str(document, item_path + ("ParameterValue",), value, "ParameterValue")
         elif isinstance(value, (dict, list)):
-            raise RequestError(f"{_where(document, item_path + ('ParameterValue',))}: ParameterValue must be a string")
+            raise RequestError(f"{document.where(item_path + ('ParameterValue',))}: ParameterValue must be a string")
         found.append(
             _Sourced(
                 InputParameter(name, "" if value is None else str(value)),
                 {
-                    "": _origin(document, item_path),
-                    "ParameterName": _origin(document, item_path + (name_key,)),
-                    "ParameterValue": _origin(document, item_path + ("ParameterValue",)),
+                    "": origin_at(document, item_path),
+                    "ParameterName": origin_at(document, item_path + (name_key,)),
+                    "ParameterValue": origin_at(document, item_path + ("ParameterValue",)),
                 },
             )
         )
@@ -287,11 +282,11 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         document = load_mapping_file(inputs.request_file, strict_types=True)
         data = document.data
         if not isinstance(data, dict):
-            raise RequestError(f"{_where(document, ())}: a request file is a mapping of API parameters")
+            raise RequestError(f"{document.where(())}: a request file is a mapping of API parameters")
         has_org, has_account = ORG_NAME_KEY in data, ACCOUNT_NAME_KEY in data
         if has_org and has_account:
             raise RequestError(
-                f"{_where(document, (ACCOUNT_NAME_KEY,))}: a request names either {ORG_NAME_KEY} "
+                f"{document.where((ACCOUNT_NAME_KEY,))}: a request names either {ORG_NAME_KEY} "
                 f"(put-organization-conformance-pack) or {ACCOUNT_NAME_KEY} (put-conformance-pack), not both"
             )
         scope = "organization" if has_org else "account" if has_account else None
@@ -305,44 +300,44 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             if key not in allowed:
                 operation = "put-organization-conformance-pack" if scope == "organization" else "put-conformance-pack"
                 raise RequestError(
-                    f"{_where(document, (key,))}: {operation} has no parameter {key!r} "
+                    f"{document.where((key,))}: {operation} has no parameter {key!r} "
                     f"(valid: {', '.join(sorted(allowed))})"
                 )
         name_key = ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY
         if name_key in data:
             name = _expect_str(document, (name_key,), data[name_key], name_key)
             name_given = True
-            origins[(name_key,)] = _origin(document, (name_key,))
+            origins[(name_key,)] = origin_at(document, (name_key,))
         if "TemplateBody" in data:
             text = _expect_str(document, ("TemplateBody",), data["TemplateBody"], "TemplateBody")
             body = _embedded_body(document, ("TemplateBody",), text)
-            origins[("TemplateBody",)] = _origin(document, ("TemplateBody",))
+            origins[("TemplateBody",)] = origin_at(document, ("TemplateBody",))
         if "TemplateS3Uri" in data:
             s3_uri = _expect_str(document, ("TemplateS3Uri",), data["TemplateS3Uri"], "TemplateS3Uri")
-            origins[("TemplateS3Uri",)] = _origin(document, ("TemplateS3Uri",))
+            origins[("TemplateS3Uri",)] = origin_at(document, ("TemplateS3Uri",))
         for other_source in ("TemplateSSMDocumentDetails", "Source"):
             if other_source in data:
                 other_sources.append(other_source)
-                origins[(other_source,)] = _origin(document, (other_source,))
+                origins[(other_source,)] = origin_at(document, (other_source,))
         if "DeliveryS3Bucket" in data:
             bucket = _expect_str(document, ("DeliveryS3Bucket",), data["DeliveryS3Bucket"], "DeliveryS3Bucket")
-            origins[("DeliveryS3Bucket",)] = _origin(document, ("DeliveryS3Bucket",))
+            origins[("DeliveryS3Bucket",)] = origin_at(document, ("DeliveryS3Bucket",))
         if "DeliveryS3KeyPrefix" in data:
             prefix = _expect_str(document, ("DeliveryS3KeyPrefix",), data["DeliveryS3KeyPrefix"], "DeliveryS3KeyPrefix")
-            origins[("DeliveryS3KeyPrefix",)] = _origin(document, ("DeliveryS3KeyPrefix",))
+            origins[("DeliveryS3KeyPrefix",)] = origin_at(document, ("DeliveryS3KeyPrefix",))
         if PARAMETERS_KEY in data:
             request_params = _parameters_from(document, (PARAMETERS_KEY,), data[PARAMETERS_KEY], allow_flat=False)
-            origins[(PARAMETERS_KEY,)] = _origin(document, (PARAMETERS_KEY,))
+            origins[(PARAMETERS_KEY,)] = origin_at(document, (PARAMETERS_KEY,))
         if "ExcludedAccounts" in data:
             accounts = data["ExcludedAccounts"]
             if not isinstance(accounts, list):
                 raise RequestError(
-                    f"{_where(document, ('ExcludedAccounts',))}: ExcludedAccounts must be a list of account ids"
+                    f"{document.where(('ExcludedAccounts',))}: ExcludedAccounts must be a list of account ids"
                 )
-            origins[("ExcludedAccounts",)] = _origin(document, ("ExcludedAccounts",))
+            origins[("ExcludedAccounts",)] = origin_at(document, ("ExcludedAccounts",))
             for index, account in enumerate(accounts):
                 excluded.append(_expect_str(document, ("ExcludedAccounts", index), account, "an account id"))
-                origins[("ExcludedAccounts", index)] = _origin(document, ("ExcludedAccounts", index))
+                origins[("ExcludedAccounts", index)] = origin_at(document, ("ExcludedAccounts", index))
     else:
         scope = inputs.scope or "organization"
 

@@ -34,6 +34,7 @@ from preflight.request import (
     PackRequest,
     RequestError,
     load_mapping_file,
+    origin_at,
 )
 
 PACK_KEYS = frozenset(
@@ -56,28 +57,19 @@ class Spec:
     packs: tuple[SpecPack, ...]
 
 
-def _where(document: Document, path: DocPath) -> str:
-    span = document.locate(path)
-    return f"{document.file}:{span.line}:{span.column}"
-
-
-def _origin(document: Document, path: DocPath) -> Origin:
-    return Origin(document.file, document.locate(path))
-
-
 def _text(document: Document, path: DocPath, value: object, what: str) -> str:
     if isinstance(value, str) and value:
         return value
-    raise RequestError(f"{_where(document, path)}: {what} must be a non-empty string")
+    raise RequestError(f"{document.where(path)}: {what} must be a non-empty string")
 
 
 def _table(document: Document, path: DocPath, value: object, keys: frozenset[str]) -> Mapping[str, object]:
     if not isinstance(value, dict):
-        raise RequestError(f"{_where(document, path)}: expected a mapping")
+        raise RequestError(f"{document.where(path)}: expected a mapping")
     for key in value:
         if key not in keys:
             raise RequestError(
-                f"{_where(document, path + (key,))}: unknown key {key!r} (valid: {', '.join(sorted(keys))})"
+                f"{document.where(path + (key,))}: unknown key {key!r} (valid: {', '.join(sorted(keys))})"
             )
     return value
 
@@ -88,7 +80,7 @@ def load_spec(path: Path) -> Spec:
     defaults = _table(document, ("defaults",), root.get("defaults", {}), DEFAULT_KEYS)
     packs = root.get("packs")
     if not isinstance(packs, list) or not packs:
-        raise RequestError(f"{_where(document, ('packs',))}: 'packs' must be a non-empty list of packs")
+        raise RequestError(f"{document.where(('packs',))}: 'packs' must be a non-empty list of packs")
     base = path.parent
     return Spec(
         str(path),
@@ -112,17 +104,17 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
     if scope_setting is not None:
         scope = _text(document, scope_setting[1], scope_setting[0], "scope")
         if scope not in ("organization", "account"):
-            raise RequestError(f"{_where(document, scope_setting[1])}: scope must be organization or account")
+            raise RequestError(f"{document.where(scope_setting[1])}: scope must be organization or account")
     template = None
     if "template" in pack:
         template = base / _text(document, path + ("template",), pack["template"], "template")
         if not template.is_file():
-            raise RequestError(f"{_where(document, path + ('template',))}: no such template file: {template}")
+            raise RequestError(f"{document.where(path + ('template',))}: no such template file: {template}")
     s3_uri = pack.get("template-s3-uri")
     if template is None and s3_uri is None:
-        raise RequestError(f"{_where(document, path)}: a pack needs a template (or a template-s3-uri)")
+        raise RequestError(f"{document.where(path)}: a pack needs a template (or a template-s3-uri)")
     name_key = ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY
-    origins: dict[DocPath, Origin] = {(name_key,): _origin(document, path + ("name",))}
+    origins: dict[DocPath, Origin] = {(name_key,): origin_at(document, path + ("name",))}
 
     parameters: dict[str, tuple[str, DocPath]] = {}
     for source in (("defaults", "parameters"), path + ("parameters",)):
@@ -130,16 +122,16 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
         if table is None:
             continue
         if not isinstance(table, dict):
-            raise RequestError(f"{_where(document, source)}: parameters must be a mapping of name to value")
+            raise RequestError(f"{document.where(source)}: parameters must be a mapping of name to value")
         for key, value in table.items():
             if isinstance(value, (dict, list)):
-                raise RequestError(f"{_where(document, source + (key,))}: the value of {key!r} must be a string")
+                raise RequestError(f"{document.where(source + (key,))}: the value of {key!r} must be a string")
             parameters[key] = ("" if value is None else str(value), source + (key,))
     input_parameters = []
     for index, (key, (value, value_path)) in enumerate(parameters.items()):
         input_parameters.append(InputParameter(key, value))
-        origins[(PARAMETERS_KEY, index)] = _origin(document, value_path)
-        origins[(PARAMETERS_KEY, index, "ParameterName")] = _origin(document, value_path)
+        origins[(PARAMETERS_KEY, index)] = origin_at(document, value_path)
+        origins[(PARAMETERS_KEY, index, "ParameterName")] = origin_at(document, value_path)
         origins[(PARAMETERS_KEY, index, "ParameterValue")] = Origin(document.file, _value_span(document, value_path))
 
     excluded: list[str] = []
@@ -147,16 +139,16 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
     if accounts is not None:
         values, accounts_path = accounts
         if not isinstance(values, list):
-            raise RequestError(f"{_where(document, accounts_path)}: exclude-accounts must be a list of account ids")
+            raise RequestError(f"{document.where(accounts_path)}: exclude-accounts must be a list of account ids")
         for index, account in enumerate(values):
             excluded.append(str(account))
-            origins[("ExcludedAccounts", index)] = _origin(document, accounts_path + (index,))
+            origins[("ExcludedAccounts", index)] = origin_at(document, accounts_path + (index,))
 
     def optional_text(key: str, api_key: str) -> str | None:
         found = setting(key)
         if found is None:
             return None
-        origins[(api_key,)] = _origin(document, found[1])
+        origins[(api_key,)] = origin_at(document, found[1])
         return _text(document, found[1], found[0], key)
 
     bucket = optional_text("delivery-bucket", "DeliveryS3Bucket")
@@ -176,7 +168,7 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
         region=region,
         origins=origins,
     )
-    return SpecPack(request, template, _origin(document, path))
+    return SpecPack(request, template, origin_at(document, path))
 
 
 def _value_span(document: Document, path: DocPath) -> Span:
