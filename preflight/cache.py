@@ -9,6 +9,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,17 +28,18 @@ def code_fingerprint() -> str:
     """The tool itself: version, every source and data file of the package (size and modification
     time, so an edited rule is never served from a stale entry), and cfn-lint's version (CP420 reads
     its schemas)."""
-    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
     roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
                 stat = path.stat()
                 digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    try:
-        digest.update(importlib.metadata.version("cfn-lint").encode())
-    except importlib.metadata.PackageNotFoundError:
-        digest.update(b"no cfn-lint")
+    for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz"):
+        try:
+            digest.update(f"{distribution}={importlib.metadata.version(distribution)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{distribution} absent".encode())
     return digest.hexdigest()
 
 
@@ -100,6 +102,8 @@ class Cache:
             return None  # missing or damaged: check the file again
 
     def put(self, key: str, findings: tuple[Finding, ...]) -> None:
+        if any(finding.rule == "CP999" for finding in findings):
+            return  # a crash is not a result
         folder = self.directory / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -108,7 +112,7 @@ class Cache:
                 ignore.write_text("# created by preflight: the cache is not for version control\n*\n")
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump([_encode(finding) for finding in findings], stream, ensure_ascii=False)
+                json.dump([_encode(finding) for finding in findings], stream)
             os.replace(temporary, folder / key)
-        except OSError:
+        except (OSError, ValueError):
             pass  # an unwritable cache only costs speed

@@ -220,10 +220,16 @@ def check_command(paths: tuple[str, ...], **options: Any) -> None:
     from preflight.reporters.render import render, summary_line
 
     colour = _use_colour(options["color"])
-    text = render(options["output_format"], report, rules, colour=colour and options["output_format"] == "text")
+    text = render(
+        options["output_format"],
+        report,
+        rules,
+        colour=colour and options["output_format"] == "text",
+        fail_level=config.fail_level,
+    )
     if options["output"] is not None:
         try:
-            options["output"].write_text(text, encoding="utf-8")
+            options["output"].write_text(text, encoding="utf-8", errors="surrogateescape")
         except OSError as error:
             _fail(f"{options['output']}: cannot write the report: {error.strerror or error}")
         click.echo(f"{summary_line(report)} Report written to {options['output']}.")

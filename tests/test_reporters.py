@@ -57,7 +57,7 @@ def test_sarif_is_valid_and_fingerprints_are_stable(packs: Path) -> None:
     assert moved[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 18
 
 
-def test_junit_has_a_suite_per_file_and_a_failing_case_per_finding(packs: Path) -> None:
+def test_junit_has_a_suite_per_file_and_a_case_per_finding(packs: Path) -> None:
     root = ElementTree.fromstring(_report(packs, "junit"))
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     assert sorted(suites) == ["packs/iam.yaml", "packs/s3.yaml"]
@@ -69,10 +69,23 @@ def test_junit_has_a_suite_per_file_and_a_failing_case_per_finding(packs: Path) 
         "CP403 missing-managed-rule-parameter at 59:7",
         "CP410 invalid-account-id-in-arn at 77:17",
     ]
-    assert all(case.find("failure") is not None for case in iam_cases)
-    assert suites["packs/iam.yaml"].get("failures") == "5"
+    # Failures follow the fail level, as the exit code does: the two warnings pass at "error".
+    assert [case.find("failure") is not None for case in iam_cases] == [False, False, True, True, True]
+    assert (root.get("tests"), root.get("failures")) == ("6", "3")
     clean = list(suites["packs/s3.yaml"].iter("testcase"))
     assert len(clean) == 1 and clean[0].find("failure") is None
+    strict = ElementTree.fromstring(
+        run_cli(["check", "--format", "junit", "--fail-level", "warning", "packs"], cwd=packs).stdout
+    )
+    assert strict.get("failures") == "5"
+
+
+def test_junit_survives_control_characters(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.json"
+    pack.write_text('{"Resources": {"R": {"Type": "AWS::S3::Bucket\\u0002"}}}')
+    result = run_cli(["check", "--format", "junit", "pack.json"], cwd=tmp_path)
+    messages = [failure.get("message") or "" for failure in ElementTree.fromstring(result.stdout).iter("failure")]
+    assert any("AWS::S3::Bucket\ufffd" in message for message in messages), messages
 
 
 def test_github_annotations(packs: Path) -> None:

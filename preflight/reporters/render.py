@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from preflight.check import Report
+from preflight.findings import Severity
 from preflight.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")
 
 
-def render(output_format: str, report: Report, rules: Sequence[Rule], *, colour: bool = False) -> str:
+def render(
+    output_format: str,
+    report: Report,
+    rules: Sequence[Rule],
+    *,
+    colour: bool = False,
+    fail_level: Severity = Severity.ERROR,
+) -> str:
     if output_format == "json":
         from preflight.reporters.json_report import render_json
 
@@ -22,7 +30,7 @@ def render(output_format: str, report: Report, rules: Sequence[Rule], *, colour:
     if output_format == "junit":
         from preflight.reporters.junit import render_junit
 
-        return render_junit(report)
+        return render_junit(report, fail_level)
     if output_format == "github":
         from preflight.reporters.github import render_github
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import quote
 
 from preflight import __version__
@@ -45,10 +46,29 @@ def fingerprint(finding: Finding, relative: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def _artifact(file: str, relative: str) -> dict[str, str]:
+    """A path below the working directory is relative to %SRCROOT%; anything else is an absolute URI."""
+    encoded = quote(relative.encode("utf-8", "surrogateescape"))
+    if relative.startswith(("../", "/", "<")) or "#" in relative:
+        if relative.startswith("<"):
+            return {"uri": encoded}
+        absolute = str(Path(file.split("#", 1)[0]).resolve()).encode("utf-8", "surrogateescape")
+        return {"uri": "file://" + quote(absolute)}
+    return {"uri": encoded, "uriBaseId": "%SRCROOT%"}
+
+
+def _unique(print_: str, seen: dict[str, int]) -> str:
+    """Findings that look the same (a key repeated three times) still get fingerprints of their own."""
+    count = seen.get(print_, 0)
+    seen[print_] = count + 1
+    return print_ if count == 0 else f"{print_}:{count}"
+
+
 def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
     descriptors = [_rule_descriptor(rule) for rule in rules]
     index = {str(descriptor["id"]): position for position, descriptor in enumerate(descriptors)}
     results = []
+    seen: dict[str, int] = {}
     for finding in report.findings:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
@@ -71,14 +91,9 @@ def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
                 "level": LEVELS[finding.severity],
                 "message": {"text": message},
                 "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": quote(relative), "uriBaseId": "%SRCROOT%"},
-                            "region": region,
-                        }
-                    }
+                    {"physicalLocation": {"artifactLocation": _artifact(finding.file, relative), "region": region}}
                 ],
-                "partialFingerprints": {FINGERPRINT: fingerprint(finding, relative)},
+                "partialFingerprints": {FINGERPRINT: _unique(fingerprint(finding, relative), seen)},
             }
         )
     document = {
