@@ -49,7 +49,9 @@ def _rules_path() -> list[str]:
     return list(importlib.import_module("preflight.rules").__path__)
 
 
-def context_fingerprint(config: Config, request: PackRequest, rule_ids: list[str], cfn_lint: bool) -> str:
+def context_fingerprint(
+    config: Config, request: PackRequest, rule_ids: list[str], cfn_lint: bool, only_packs: bool = False
+) -> str:
     """Everything besides the file that decides its findings."""
     document = {
         "code": code_fingerprint(),
@@ -57,6 +59,7 @@ def context_fingerprint(config: Config, request: PackRequest, rule_ids: list[str
         "request": repr(request),
         "rules": rule_ids,
         "cfn_lint": cfn_lint,
+        "only_packs": only_packs,
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -92,11 +92,16 @@ class _FileResult:
     text: str | None  # the decoded text, for the report's source lines
 
 
+# A file that names no AWS Config resource type is not a conformance pack (for --only-packs).
+PACK_MARKER = "AWS::Config::"
+
+
 @dataclass(frozen=True)
 class _RunOptions:
     raise_errors: bool = False
     cfn_lint: bool = False
     facts: AwsFacts | None = None
+    only_packs: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class _Job:
     config: Config
     rule_ids: tuple[str, ...]
     options: _RunOptions
+    data: bytes | None = None  # already read (for the cache key)
 
 
 def _check_loaded(
@@ -118,6 +124,8 @@ def _check_loaded(
     options: _RunOptions,
     runners: dict[str, CfnLint],
 ) -> _FileResult:
+    if options.only_packs and loaded is not None and loaded.text is not None and PACK_MARKER not in loaded.text:
+        return _FileResult("", (), None)  # not a conformance pack: not checked, not counted
     context = Context(loaded, request, config.quotas, facts=options.facts)
     findings = run_rules(enabled, context, raise_errors=options.raise_errors)
     if options.cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
@@ -132,7 +140,8 @@ def _work(job: _Job) -> _FileResult:
     from preflight.engine import discover_rules
 
     rules = [rule for rule in discover_rules() if rule.id in job.rule_ids]
-    return _check_loaded(_load(job.subject, None), job.request, job.config, rules, job.options, {})
+    loaded = load_template_bytes(job.data, job.subject.display) if job.data is not None else _load(job.subject, None)
+    return _check_loaded(loaded, job.request, job.config, rules, job.options, {})
 
 
 def _in_parallel(jobs: Sequence[_Job], workers: int) -> list[_FileResult]:
@@ -159,6 +168,7 @@ def check(
     preloaded: Loaded | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    only_packs: bool = False,
 ) -> Report:
     """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
     online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
@@ -170,7 +180,7 @@ def check(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
             "(or drop TemplateBody from the request)"
         )
-    options = _RunOptions(raise_errors, cfn_lint, facts)
+    options = _RunOptions(raise_errors, cfn_lint, facts, only_packs)
     runners: dict[str, CfnLint] = {}
     results: list[_FileResult] = []
     if preloaded is not None or request.template_body is not None or not subjects:
@@ -210,11 +220,13 @@ def _check_subjects(
     """One file at a time (so memory holds one template), from the cache where it can."""
     results: dict[int, _FileResult] = {}
     keys: dict[int, str] = {}
+    contents: dict[int, bytes] = {}  # the bytes the key was made of are the bytes that are checked
     pending: list[int] = []
     for index, subject in enumerate(subjects):
         if cache is not None and subject.path is not None:
             data, _problem = read_bytes(subject.path)
             if data is not None:
+                contents[index] = data
                 keys[index] = cache.key(subject.display, data)
                 cached = cache.get(keys[index])
                 if cached is not None:
@@ -224,12 +236,14 @@ def _check_subjects(
     parallel = jobs > 1 and len(pending) > 1 and all(subjects[i].path is not None for i in pending)
     if parallel:
         rule_ids = tuple(rule.id for rule in enabled)
-        work = [_Job(subjects[i], request, config, rule_ids, options) for i in pending]
+        work = [_Job(subjects[i], request, config, rule_ids, options, contents.get(i)) for i in pending]
         for index, result in zip(pending, _in_parallel(work, min(jobs, len(pending))), strict=True):
             results[index] = result
     else:
         for index in pending:
-            loaded = _load(subjects[index], stdin_bytes)
+            data = contents.get(index)
+            subject = subjects[index]
+            loaded = load_template_bytes(data, subject.display) if data is not None else _load(subject, stdin_bytes)
             results[index] = _check_loaded(loaded, request, config, enabled, options, runners)
     if cache is not None:
         for index in pending:

@@ -206,6 +206,11 @@ def _raise_rule_errors() -> bool:
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files in (default: the cores)."
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (.preflight_cache/).")
+@click.option(
+    "--only-packs",
+    is_flag=True,
+    help="Skip files that name no AWS::Config:: resource type (for hooks that pass every YAML file).",
+)
 @aws_options
 def check_command(paths: tuple[str, ...], **options: Any) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
@@ -279,7 +284,7 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
         from preflight.cache import CACHE_DIRECTORY, Cache, context_fingerprint
 
         enabled = [rule.id for rule in rules if config.is_enabled(rule.id)]
-        context = context_fingerprint(config, request, enabled, options["with_cfn_lint"])
+        context = context_fingerprint(config, request, enabled, options["with_cfn_lint"], options["only_packs"])
         cache = Cache(config.root / CACHE_DIRECTORY, context)
     return check(
         subjects,
@@ -292,6 +297,7 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
         facts=facts,
         jobs=options["jobs"] or os.cpu_count() or 1,
         cache=cache,
+        only_packs=options["only_packs"],
     )
 
 

@@ -12,7 +12,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from preflight import __version__
-from preflight.check import check
+from preflight.check import PACK_MARKER, check
 from preflight.config import Config, ConfigError, load_config
 from preflight.engine import discover_rules
 from preflight.findings import Finding, Severity, Span
@@ -49,34 +49,30 @@ class PreflightServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("preflight", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.rules: tuple[Rule, ...] = discover_rules()
-        self._configs: dict[Path, Config | str] = {}
-        self._docs = self._write_rule_docs()
+        self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed at exit
+        self._docs = self._write_rule_docs(Path(self._docs_folder.name))
 
-    def _write_rule_docs(self) -> dict[str, str]:
+    def _write_rule_docs(self, folder: Path) -> dict[str, str]:
         """Each rule's documentation as a file the diagnostic links to (editors open file: links)."""
-        folder = Path(tempfile.gettempdir()) / f"preflight-{__version__}-rules"
-        folder.mkdir(parents=True, exist_ok=True)
         links = {}
         for current in self.rules:
             path = folder / f"{current.id}.md"
-            text = f"# {current.id} {current.name} ({current.severity.label})\n\n{current.documentation}\n"
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+            path.write_text(f"# {current.id} {current.name} ({current.severity.label})\n\n{current.documentation}\n")
             links[current.id] = path.as_uri()
         return links
 
     def config_for(self, file: Path) -> Config | str:
-        """The configuration that applies to `file`, or the one-line error that makes it unusable."""
-        folder = file.parent
-        if folder not in self._configs:
-            try:
-                self._configs[folder] = load_config(None, [rule.id for rule in self.rules], start=folder)
-            except ConfigError as error:
-                self._configs[folder] = str(error)
-        return self._configs[folder]
+        """The configuration that applies to `file` now (read every time: about a millisecond, and an
+        edited configuration applies at once), or the one-line error that makes it unusable."""
+        try:
+            return load_config(None, [rule.id for rule in self.rules], start=file.parent)
+        except ConfigError as error:
+            return str(error)
 
     def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
+        if PACK_MARKER not in text:
+            return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
         config = self.config_for(path)
         lines = text.splitlines()
         if isinstance(config, str):
@@ -126,7 +122,6 @@ def make_server() -> PreflightServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PreflightServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls._configs.clear()  # a saved configuration file applies from now on
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

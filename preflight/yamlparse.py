@@ -7,6 +7,7 @@ arrive, with no recursion, so hostile input ends in a finding instead of a crash
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -188,9 +189,40 @@ def parse(
     if syntax_failed and len(text) <= PURE_PARSER_RETRY_MAX_CHARS:
         try:
             return _parse_with(_PureEvents(text), text, options)[0]
-        except Exception:
-            return parsed
+        except Exception:  # the pure parser is only a second opinion
+            pass
+    if _YAML11_BREAK.search(text):
+        _renumber_lines(parsed, text)
     return parsed
+
+
+# libyaml also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (YAML 1.1); editors, grep
+# and GitHub do not, so positions are renumbered to \n, \r\n and \r lines.
+_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
+_LIBYAML_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_LINES = re.compile("\r\n|[\r\n]")
+
+
+def _renumber_lines(parsed: Parsed, text: str) -> None:
+    libyaml = [0] + [match.end() for match in _LIBYAML_LINES.finditer(text)]
+    editor = [0] + [match.end() for match in _EDITOR_LINES.finditer(text)]
+
+    def position(line: int, column: int) -> tuple[int, int]:
+        index = libyaml[min(line, len(libyaml)) - 1] + column - 1
+        row = bisect.bisect_right(editor, index)
+        return row, index - editor[row - 1] + 1
+
+    def renumber(span: Span) -> Span:
+        return Span(*position(span.line, span.column), *position(span.end_line, span.end_column))
+
+    parsed.spans = {path: renumber(span) for path, span in parsed.spans.items()}
+    parsed.key_spans = {path: renumber(span) for path, span in parsed.key_spans.items()}
+    parsed.problems = [
+        problem
+        if problem.rule == "CP001"
+        else Problem(problem.rule, problem.message, renumber(problem.span), problem.fix)
+        for problem in parsed.problems
+    ]
 
 
 class _PureEvents:

@@ -34,7 +34,7 @@ _MEASURE = (
 def run_case(folder: Path, files: dict[str, bytes], args: list[str]) -> tuple[int, str, str, int]:
     """Exit code, standard output, standard error and peak memory (KB) of `preflight ARGS` in `folder`."""
     for name, data in files.items():
-        path = folder / name
+        path = folder / name  # names may carry surrogate escapes: bytes that are not UTF-8
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT")}

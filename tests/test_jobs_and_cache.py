@@ -111,3 +111,30 @@ def test_a_damaged_cache_entry_is_recomputed(project: Path) -> None:
         if entry.is_file() and entry.name != ".gitignore":
             entry.write_text("{not json")
     assert _run(project) == expected
+
+
+def test_cfn_lint_version_and_params_file_contents_are_in_the_key(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = project / "params.yaml"
+    params.write_text("AccessKeysRotatedParamMaxAccessKeyAge: '90'\n")
+    _run(project, "--params-file", "params.yaml")
+    _poison(project)
+    assert _served_from_cache(_run(project, "--params-file", "params.yaml"))
+    params.write_text("AccessKeysRotatedParamMaxAccessKeyAge: '45'\n")
+    assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
+    _poison(project)
+    real_version = cache_module.importlib.metadata.version
+    monkeypatch.setattr(
+        cache_module.importlib.metadata, "version", lambda name: "0.0.1" if name == "cfn-lint" else real_version(name)
+    )
+    assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
+
+
+def test_only_packs_skips_other_yaml(tmp_path: Path) -> None:
+    (tmp_path / "workflow.yaml").write_text("on: push\njobs: {}\n")
+    (tmp_path / "pack.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
+    result = run_cli(["check", "--format", "json", "--only-packs", "workflow.yaml", "pack.yaml"], cwd=tmp_path)
+    assert {f["file"] for f in result.findings} == {"pack.yaml"} and result.json["summary"]["files"] == 1
+    plain = run_cli(["check", "--format", "json", "workflow.yaml"], cwd=tmp_path)
+    assert [f["rule"] for f in plain.findings] == ["CP004"]

@@ -56,7 +56,10 @@ def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
         assert client.diagnostics(uri) == []
         client.notify(
             "textDocument/didChange",
-            {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "Resources: [\n"}]},
+            {
+                "textDocument": {"uri": uri, "version": 3},
+                "contentChanges": [{"text": "Resources: [AWS::Config::ConfigRule\n"}],
+            },
         )
         assert [d["code"] for d in client.diagnostics(uri)] == ["CP002"]
         client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})

@@ -108,3 +108,11 @@ def test_invalid_utf8_is_located() -> None:
 def test_oversized_input_is_refused_before_parsing() -> None:
     loaded = load_template_bytes(b"#" * (4 * 1024 * 1024 + 1), "big.yaml")
     assert [p.rule for p in loaded.problems] == ["CP006"]
+
+
+def test_lines_are_counted_as_editors_count_them() -> None:
+    """libyaml breaks lines at U+2028, U+2029 and U+0085 too; editors, grep and GitHub do not."""
+    text = 'a: "x\u2028y\u2029z\u0085w"\nb: 1\nb: 2\n'
+    parsed = parse(text)
+    assert [(p.rule, p.span.line, p.span.column) for p in parsed.problems] == [("CP003", 3, 1)]
+    assert parsed.key_spans[("b",)] == Span(3, 1, 3, 2)
