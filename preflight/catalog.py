@@ -19,7 +19,6 @@ from pathlib import Path
 
 CATALOG_FILE = Path(__file__).resolve().parent / "data" / "managed_rules.json"
 FORMAT = 1
-PROCESS_CHECK = "AWS_CONFIG_PROCESS_CHECK"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def effective_rule_name(template: Template, resource: Resource) -> object:
     return value
 
 
+PROCESS_CHECK = "AWS_CONFIG_PROCESS_CHECK"  # process checks: a valid identifier with no catalog entry
 FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")
 

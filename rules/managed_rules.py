@@ -6,8 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from preflight.catalog import PROCESS_CHECK
-from preflight.config_rule import as_text, parameter_items
+from preflight.config_rule import PROCESS_CHECK, as_text, parameter_items
 from preflight.context import Context
 from preflight.findings import Issue, Severity
 from preflight.intrinsics import UNKNOWN

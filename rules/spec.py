@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.context import Context
 from preflight.findings import Issue, Severity
 from preflight.rule import rule
-from preflight.spec import PackSummary, SpecSummary
+
+if TYPE_CHECKING:
+    from preflight.spec import PackSummary, SpecSummary
 
 
 def _spec(ctx: Context) -> SpecSummary:

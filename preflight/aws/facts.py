@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ORGANIZATION_PRESENT = "present"
-ORGANIZATION_NONE = "none"
+from preflight.aws import ORGANIZATION_NONE, ORGANIZATION_PRESENT
+
+__all__ = ["ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "S3Object", "Unavailable"]
 
 
 @dataclass(frozen=True)
