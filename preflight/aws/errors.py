@@ -12,6 +12,16 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
+# No credentials, profile, Region or endpoint: nothing AWS can be asked, so these end a run (exit 2)
+# instead of being recorded as one check that could not run.
+ENVIRONMENT_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    NoRegionError,
+    EndpointConnectionError,
+)
+
 # Every exception PutOrganizationConformancePack and PutConformancePack declare in the botocore model.
 PUT_ERRORS: dict[str, str] = {
     "MaxNumberOfOrganizationConformancePacksExceededException": (

@@ -7,17 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
-)
+from botocore.exceptions import BotoCoreError, ClientError
 
-from preflight.aws.errors import error_code
+from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code
 from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
 from preflight.aws.session import Clients
 from preflight.request import PackRequest
@@ -28,10 +20,6 @@ _S3_URI = re.compile(r"s3://(?P<bucket>[^/]+)/(?P<key>.+)")
 _NO_ORGANIZATION = {"AWSOrganizationsNotInUseException"}
 
 
-# No credentials, no Region, no endpoint: nothing can be checked, so these end the run (exit 2).
-_FATAL = (NoCredentialsError, PartialCredentialsError, NoRegionError, EndpointConnectionError, ProfileNotFound)
-
-
 class _Recorder:
     def __init__(self) -> None:
         self.unavailable: list[Unavailable] = []
@@ -39,7 +27,7 @@ class _Recorder:
     def call(self, check: str, function: Callable[[], T]) -> T | None:
         try:
             return function()
-        except _FATAL:
+        except ENVIRONMENT_ERRORS:
             raise
         except (ClientError, BotoCoreError) as error:
             code = error_code(error) or type(error).__name__
@@ -74,7 +62,7 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
                 organization = ORGANIZATION_NONE
             else:
                 recorder.unavailable.append(Unavailable("organization", f"{error_code(error)}: {error}"))
-        except _FATAL:
+        except ENVIRONMENT_ERRORS:
             raise
         except BotoCoreError as error:
             recorder.unavailable.append(Unavailable("organization", str(error)))
@@ -160,7 +148,7 @@ def _template_object(clients: Clients, request: PackRequest) -> S3Object | None:
         if status == 404:
             return S3Object(uri, False, error="not found")
         return S3Object(uri, None, error=f"{error_code(error) or status}: cannot read it")
-    except _FATAL:
+    except ENVIRONMENT_ERRORS:
         raise
     except BotoCoreError as error:
         return S3Object(uri, None, error=str(error))
@@ -178,7 +166,7 @@ def _delivery_bucket(clients: Clients, request: PackRequest) -> Bucket | None:
         if status == 404:
             return Bucket(name, False, error="not found")
         return Bucket(name, None, error=f"{error_code(error) or status}: cannot reach it")
-    except _FATAL:
+    except ENVIRONMENT_ERRORS:
         raise
     except BotoCoreError as error:
         return Bucket(name, None, error=str(error))
