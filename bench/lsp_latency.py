@@ -44,9 +44,7 @@ def main() -> int:
         )
         client.diagnostics(uri)
         timings.append((time.perf_counter() - start) * 1000)
-    client.request("shutdown", {})
-    client.notify("exit", {})
-    client.process.wait(timeout=30)
+    client.shutdown()
     print(f"{file.name} ({len(text.encode()):,} bytes): didChange -> publishDiagnostics over stdio")
     print(f"median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms, max {max(timings):.1f} ms "
           f"over {len(timings)} changes")  # fmt: skip

@@ -56,3 +56,13 @@ class LspClient:
             message = self.receive()
             if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
                 return message["params"]["diagnostics"]  # type: ignore[no-any-return]
+
+    def shutdown(self) -> int:
+        """The LSP exit handshake; the server's exit code."""
+        assert self.request("shutdown", {})["result"] is None
+        self.notify("exit", {})
+        return self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()

@@ -74,12 +74,9 @@ def test_neovim_and_vscode_start_the_server_the_lsp_test_drives(tmp_path: Path) 
     client = LspClient(tmp_path, [str(executable), "lsp"])
     try:
         assert client.request("initialize", {"processId": None, "capabilities": {}})["result"]["serverInfo"]
-        assert client.request("shutdown", {})["result"] is None
-        client.notify("exit", {})
-        assert client.process.wait(timeout=30) == 0
+        assert client.shutdown() == 0
     finally:
-        if client.process.poll() is None:
-            client.process.kill()
+        client.kill()
 
 
 def test_configuration_reference_names_every_quota() -> None:

@@ -66,9 +66,6 @@ def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
         assert [d["code"] for d in client.diagnostics(uri)] == ["CP002"]
         client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         assert client.diagnostics(uri) == []
-        assert client.request("shutdown", {})["result"] is None
-        client.notify("exit", {})
-        assert client.process.wait(timeout=30) == 0
+        assert client.shutdown() == 0
     finally:
-        if client.process.poll() is None:
-            client.process.kill()
+        client.kill()
