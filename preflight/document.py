@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from preflight.findings import START_OF_FILE, DocPath, Span
+from preflight.findings import START_OF_FILE, DocPath, Position, Span
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,8 @@ class Document:
     file: str
     text: str
     data: object
-    spans: Mapping[DocPath, Span] = field(repr=False)
-    key_spans: Mapping[DocPath, Span] = field(repr=False)
+    spans: Mapping[DocPath, Position] = field(repr=False)
+    key_spans: Mapping[DocPath, Position] = field(repr=False)
     line_offset: int = 0
     column_offset: int = 0
 
@@ -30,9 +30,9 @@ class Document:
         """The key of a mapping entry, else the node, else the nearest ancestor that has a position."""
         probe = tuple(path)
         while True:
-            span = self.key_spans.get(probe) or self.spans.get(probe)
-            if span is not None:
-                return self.shift(span)
+            position = self.key_spans.get(probe) or self.spans.get(probe)
+            if position is not None:
+                return self.shift(Span(*position))
             if not probe:
                 return self.shift(START_OF_FILE) if self.line_offset else START_OF_FILE
             probe = probe[:-1]
@@ -41,6 +41,16 @@ class Document:
         """`file:line:column` of `path`, for one-line error messages."""
         span = self.locate(path)
         return f"{self.file}:{span.line}:{span.column}"
+
+    def node_span(self, path: DocPath) -> Span | None:
+        """The node at `path` itself (not its key), in this document's own lines and columns."""
+        position = self.spans.get(path)
+        return None if position is None else Span(*position)
+
+    def key_span(self, path: DocPath) -> Span | None:
+        """The key of the mapping entry at `path`, in this document's own lines and columns."""
+        position = self.key_spans.get(path)
+        return None if position is None else Span(*position)
 
     def shift(self, span: Span) -> Span:
         if not (self.line_offset or self.column_offset):

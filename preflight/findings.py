@@ -39,6 +39,10 @@ class Span:
 
 START_OF_FILE = Span(1, 1, 1, 1)
 
+# A node's start and end as (line, column, end line, end column): how a parsed document stores the
+# positions of its many nodes, cheaper to make than a Span; `Span(*position)` when one is needed.
+Position = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:

@@ -11,7 +11,7 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
-from preflight.findings import DocPath, Span
+from preflight.findings import DocPath, Position, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.yamlparse import _SURROGATE, Parsed, Problem, duplicate_key, without_surrogates
 
@@ -36,10 +36,8 @@ class _JsonReader:
         line = bisect.bisect_right(self.line_starts, index)
         return line, index - self.line_starts[line - 1] + 1
 
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
+    def span(self, start: int, end: int) -> Position:
+        return (*self.position(start), *self.position(end))
 
     def fail(self, rule: str, message: str, index: int) -> _Stop:
         line, column = self.position(min(index, len(self.text)))
@@ -106,9 +104,9 @@ class _JsonReader:
             child = path + (key,)
             value, index = self.value(index + 1, child, depth + 1)
             if key in first_lines:
-                self.out.problems.append(duplicate_key(key, first_lines[key] + self.line_offset, key_span))
+                self.out.problems.append(duplicate_key(key, first_lines[key] + self.line_offset, Span(*key_span)))
             else:
-                first_lines[key] = key_span.line
+                first_lines[key] = key_span[0]
             result[key] = value
             self.out.key_spans[child] = key_span
             index = self.skip(index)

@@ -186,7 +186,7 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
             if isinstance(value, (dict, list)):
                 raise RequestError(f"{document.where(path)}: the value of parameter {name!r} must be a string")
             key_origin = origin_at(document, path)
-            value_origin = Origin(document.file, document.shift(document.spans[path]))
+            value_origin = Origin(document.file, document.shift(Span(*document.spans[path])))
             found.append(
                 _Sourced(
                     InputParameter(name, "" if value is None else str(value)),
@@ -244,7 +244,7 @@ _BLOCK_HEADER = re.compile(r"(?:!\S*\s+)?\|(?P<a>[1-9])?[+-]?(?P<b>[1-9])?\s*(?:
 def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody:
     """Map the body's positions back to the request file when it is a literal block (`|`, `|2-`,
     `!!str |`) whose lines appear verbatim; otherwise positions are relative to the body itself."""
-    span, key_span = document.spans.get(path), document.key_spans.get(path)
+    span, key_span = document.node_span(path), document.key_span(path)
     lines = document.text.splitlines()
     if span is not None and key_span is not None and 0 < span.line <= len(lines):
         header = _BLOCK_HEADER.match(lines[span.line - 1][span.column - 1 :])

@@ -172,7 +172,7 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
 
 
 def _value_span(document: Document, path: DocPath) -> Span:
-    span = document.spans.get(path)
+    span = document.node_span(path)
     return document.shift(span) if span is not None else document.locate(path)
 
 

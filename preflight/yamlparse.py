@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from preflight.findings import DocPath, Span
+from preflight.findings import DocPath, Position, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 
 try:
@@ -47,6 +47,7 @@ INTRINSIC_TAGS: dict[str, str] = {
     },
 }
 _CORE = "tag:yaml.org,2002:"
+_STR = f"{_CORE}str"
 _PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
@@ -120,8 +121,8 @@ def duplicate_key(key: str, first_line: int, span: Span) -> Problem:
 @dataclass
 class Parsed:
     data: object = None
-    spans: dict[DocPath, Span] = field(default_factory=dict)
-    key_spans: dict[DocPath, Span] = field(default_factory=dict)
+    spans: dict[DocPath, Position] = field(default_factory=dict)
+    key_spans: dict[DocPath, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
     complete: bool = False
@@ -135,18 +136,18 @@ class _Abort(Exception):
 class _Frame:
     value: dict[str, object] | list[object]
     path: DocPath
-    span_start: tuple[int, int]
+    start: tuple[int, int]
     anchor: str | None
     wrapper: str | None
     size: int = 1
     pending_key: str | None = None
-    pending_key_span: Span | None = None
-    key_lines: dict[str, int] = field(default_factory=dict)
+    pending_key_position: Position | None = None
+    first_lines: dict[str, int] | None = None  # of keys seen twice
 
 
-def _span(event: object) -> Span:
+def _position_of(event: object) -> Position:
     start, end = event.start_mark, event.end_mark  # type: ignore[attr-defined]
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def _position(text: str, index: int) -> Span:
@@ -212,11 +213,14 @@ def _renumber_lines(parsed: Parsed, text: str) -> None:
         row = bisect.bisect_right(editor, index)
         return row, index - editor[row - 1] + 1
 
-    def renumber(span: Span) -> Span:
-        return Span(*position(span.line, span.column), *position(span.end_line, span.end_column))
+    def renumber_position(where: Position) -> Position:
+        return (*position(where[0], where[1]), *position(where[2], where[3]))
 
-    parsed.spans = {path: renumber(span) for path, span in parsed.spans.items()}
-    parsed.key_spans = {path: renumber(span) for path, span in parsed.key_spans.items()}
+    def renumber(span: Span) -> Span:
+        return Span(*renumber_position((span.line, span.column, span.end_line, span.end_column)))
+
+    parsed.spans = {path: renumber_position(where) for path, where in parsed.spans.items()}
+    parsed.key_spans = {path: renumber_position(where) for path, where in parsed.key_spans.items()}
     parsed.problems = [
         problem
         if problem.rule == "CP001"
@@ -277,195 +281,213 @@ def _character_index(text: str, position: int, is_characters: bool) -> int:
 
 
 def _build(parser: object, out: Parsed, options: _Options) -> None:
-    limits, as_text = options.limits, options.as_text
+    """One pass over the events, the hot loop of every check. Positions stay plain tuples; each value
+    is attached to the innermost open container (the code after the if-chain) as it completes."""
+    limits, as_text, cli_numbers = options.limits, options.as_text, options.cli_numbers
     get_event = parser.get_event  # type: ignore[attr-defined]
+    spans, key_spans, problems = out.spans, out.key_spans, out.problems
     stack: list[_Frame] = []
+    frame: _Frame | None = None  # the innermost open container
     anchors: dict[str, tuple[object, int]] = {}
     aliased: set[str] = set()
     alias_nodes = 0
     root_set = False
 
-    def attach(value: object, span: Span, size: int) -> None:
-        nonlocal root_set
-        if not stack:
-            if not root_set:
-                out.data = value
-                out.spans[()] = span
-                root_set = True
-            return
-        frame = stack[-1]
-        frame.size += size
-        container = frame.value
-        if isinstance(container, list):
-            path = frame.path + (len(container),)
-            container.append(value)
-            out.spans.setdefault(path, span)
-            return
-        if frame.pending_key is None:
-            if isinstance(value, (dict, list)):
-                out.problems.append(Problem("CP002", "a mapping key must be a scalar, not a collection", span))
-                key = f"<{type(value).__name__} key at line {span.line}>"
-            else:
-                key = value if isinstance(value, str) else _key_text(value)
-            frame.pending_key, frame.pending_key_span = key, span
-            return
-        key, key_span = frame.pending_key, frame.pending_key_span
-        assert key_span is not None
-        frame.pending_key = frame.pending_key_span = None
-        path = frame.path + (key,)
-        first_line = frame.key_lines.get(key)
-        if first_line is not None:
-            out.problems.append(duplicate_key(key, first_line + options.line_offset, key_span))
-        else:
-            frame.key_lines[key] = key_span.line
-        container[key] = value
-        out.spans[path] = span
-        out.key_spans[path] = key_span
-
     def child_path() -> DocPath:
-        if not stack:
+        if frame is None:
             return ()
-        frame = stack[-1]
-        if isinstance(frame.value, list):
+        if type(frame.value) is list:
             return frame.path + (len(frame.value),)
         if frame.pending_key is None:
             return frame.path + ("<key>",)
         return frame.path + (frame.pending_key,)
 
-    def tag_wrapper(tag: str | None, span: Span) -> str | None:
-        if tag is None or tag in _PLAIN_TAGS or tag == "!":
-            return None
-        long_form = INTRINSIC_TAGS.get(tag)
-        if long_form is not None:
-            return long_form
-        if tag.startswith(_CORE):
-            out.problems.append(
-                Problem(
-                    "CP005",
-                    f"YAML tag !!{tag[len(_CORE) :]} is not supported by CloudFormation",
-                    span,
-                    fix="write the value as a plain string, number, list or mapping",
-                )
-            )
-        else:
-            out.problems.append(
-                Problem(
-                    "CP005",
-                    f"unknown YAML tag {tag}",
-                    span,
-                    fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form (Fn::...)",
-                )
-            )
-        return None
-
     while True:
         event = get_event()
         kind = type(event)
+        value: object
+        position: Position
+        size = 1
         if kind is ScalarEvent:
-            span = _span(event)
-            tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
-            wrapper = tag_wrapper(tag, span)
-            raw = event.value
-            if raw == "<<" and not event.style and stack and isinstance(stack[-1].value, dict):
-                if stack[-1].pending_key is None:
-                    out.problems.append(
-                        Problem(
-                            "CP007",
-                            "YAML merge key '<<': CloudFormation does not support merge keys",
-                            _span(event),
-                            fix="write the merged entries out",
-                        )
-                    )
-            if event.style == '"' and _SURROGATE.search(raw):
+            start, end = event.start_mark, event.end_mark
+            position = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            raw, style, tag = event.value, event.style, event.tag
+            if raw == "<<" and not style and frame is not None and frame.pending_key is None:
+                if type(frame.value) is dict:
+                    problems.append(_merge_key(position))
+            if style == '"' and _SURROGATE.search(raw):
                 raw = without_surrogates(raw)
-            value: object
-            if as_text or event.style or tag in (f"{_CORE}str", "!"):
+            wrapper = None
+            if tag is not None:
+                tag = tag if isinstance(tag, str) else str(tag)
+                wrapper = _tag_wrapper(tag, position, problems)
+            if as_text or style or tag == _STR or tag == "!":
                 value = raw
             elif tag is not None and tag.startswith(_CORE):
-                value = _resolve_tagged(raw, tag, span, out)
-            elif options.cli_numbers and _LEADING_ZERO.match(raw):
+                value = _resolve_tagged(raw, tag, position, problems)
+            elif cli_numbers and _LEADING_ZERO.match(raw):
                 value = int(raw)
             else:
                 value = resolve_plain(raw)
             if wrapper is not None:
                 value = _wrap(wrapper, value)
-                out.spans[child_path() + (wrapper,)] = span
+                spans[child_path() + (wrapper,)] = position
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-            attach(value, span, 1)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            closed = stack.pop()
+            end = event.end_mark
+            position = (closed.start[0], closed.start[1], end.line + 1, end.column + 1)
+            value, size = closed.value, closed.size
+            if closed.wrapper is not None:
+                value = {closed.wrapper: value}
+                spans[closed.path] = position
+            if closed.anchor:
+                anchors[closed.anchor] = (value, size)
+            frame = stack[-1] if stack else None
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= limits.max_depth:
-                out.problems.append(
+                problems.append(
                     Problem(
                         "CP006",
                         f"nesting deeper than {limits.max_depth} levels; no template needs this",
-                        _span(event),
+                        Span(*_position_of(event)),
                     )
                 )
                 raise _Abort
-            span = _span(event)
-            tag = event.tag if event.tag is None or isinstance(event.tag, str) else str(event.tag)
-            wrapper = tag_wrapper(tag, span)
+            start = event.start_mark
+            line, column = start.line + 1, start.column + 1
+            tag = event.tag
+            wrapper = None
+            if tag is not None:
+                tag = tag if isinstance(tag, str) else str(tag)
+                wrapper = _tag_wrapper(tag, _position_of(event), problems)
             path = child_path()
             if wrapper is not None:
                 path = path + (wrapper,)
-            container: dict[str, object] | list[object] = {} if kind is MappingStartEvent else []
-            stack.append(_Frame(container, path, (span.line, span.column), event.anchor, wrapper))
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            frame = stack.pop()
-            end = event.end_mark
-            span = Span(frame.span_start[0], frame.span_start[1], end.line + 1, end.column + 1)
-            value = frame.value
-            if frame.wrapper is not None:
-                value = {frame.wrapper: value}
-                out.spans[frame.path] = span
-            if frame.anchor:
-                anchors[frame.anchor] = (value, frame.size)
-            attach(value, span, frame.size)
+            frame = _Frame({} if kind is MappingStartEvent else [], path, (line, column), event.anchor, wrapper)
+            stack.append(frame)
+            continue
         elif kind is AliasEvent:
-            span = _span(event)
+            position = _position_of(event)
             if event.anchor not in aliased:  # once per anchor: an alias-heavy file is one mistake
                 aliased.add(event.anchor)
-                out.problems.append(
+                problems.append(
                     Problem(
                         "CP007",
                         f"YAML alias *{event.anchor}: CloudFormation does not support aliases",
-                        span,
+                        Span(*position),
                         fix="repeat the content instead of the alias",
                     )
                 )
             target = anchors.get(event.anchor)
             if target is None:
-                out.problems.append(Problem("CP002", f"YAML alias *{event.anchor} has no anchor before it", span))
+                problems.append(
+                    Problem("CP002", f"YAML alias *{event.anchor} has no anchor before it", Span(*position))
+                )
                 raise _Abort
             value, size = target
             alias_nodes += size
             if alias_nodes > limits.max_alias_nodes:
-                out.problems.append(
+                problems.append(
                     Problem(
                         "CP006",
                         f"YAML aliases expand to more than {limits.max_alias_nodes} nodes "
                         "(an alias bomb, or a template CloudFormation would not accept)",
-                        span,
+                        Span(*position),
                     )
                 )
                 raise _Abort
-            attach(value, span, size)
         elif kind is DocumentStartEvent:
             out.documents += 1
             if out.documents > 1:
-                out.problems.append(
+                problems.append(
                     Problem(
                         "CP004",
                         "a second YAML document starts here; a template is exactly one document",
-                        _span(event),
+                        Span(*_position_of(event)),
                         fix="split the documents into separate files",
                     )
                 )
                 raise _Abort
+            continue
         elif kind is StreamEndEvent:
             out.complete = True
             return
+        else:
+            continue
+
+        if frame is None:
+            if not root_set:
+                out.data = value
+                spans[()] = position
+                root_set = True
+            continue
+        frame.size += size
+        container = frame.value
+        if type(container) is list:
+            path = frame.path + (len(container),)
+            container.append(value)
+            spans.setdefault(path, position)
+            continue
+        key = frame.pending_key
+        if key is None:
+            if isinstance(value, (dict, list)):
+                problems.append(Problem("CP002", "a mapping key must be a scalar, not a collection", Span(*position)))
+                key = f"<{type(value).__name__} key at line {position[0]}>"
+            else:
+                key = value if isinstance(value, str) else _key_text(value)
+            frame.pending_key, frame.pending_key_position = key, position
+            continue
+        key_position = frame.pending_key_position
+        assert key_position is not None
+        frame.pending_key = frame.pending_key_position = None
+        path = frame.path + (key,)
+        if key in container:
+            if frame.first_lines is None:
+                frame.first_lines = {}
+            first_line = frame.first_lines.setdefault(key, key_spans[path][0])
+            problems.append(duplicate_key(key, first_line + options.line_offset, Span(*key_position)))
+        container[key] = value  # type: ignore[call-overload]
+        spans[path] = position
+        key_spans[path] = key_position
+
+
+def _merge_key(position: Position) -> Problem:
+    return Problem(
+        "CP007",
+        "YAML merge key '<<': CloudFormation does not support merge keys",
+        Span(*position),
+        fix="write the merged entries out",
+    )
+
+
+def _tag_wrapper(tag: str, position: Position, problems: list[Problem]) -> str | None:
+    """The long form a CloudFormation short-form tag stands for; a finding for any other tag."""
+    if tag in _PLAIN_TAGS or tag == "!":
+        return None
+    long_form = INTRINSIC_TAGS.get(tag)
+    if long_form is not None:
+        return long_form
+    if tag.startswith(_CORE):
+        problems.append(
+            Problem(
+                "CP005",
+                f"YAML tag !!{tag[len(_CORE) :]} is not supported by CloudFormation",
+                Span(*position),
+                fix="write the value as a plain string, number, list or mapping",
+            )
+        )
+    else:
+        problems.append(
+            Problem(
+                "CP005",
+                f"unknown YAML tag {tag}",
+                Span(*position),
+                fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form (Fn::...)",
+            )
+        )
+    return None
 
 
 def _key_text(value: object) -> str:
@@ -483,7 +505,7 @@ def _wrap(long_form: str, value: object) -> dict[str, object]:
     return {long_form: value}
 
 
-def _resolve_tagged(raw: str, tag: str, span: Span, out: Parsed) -> object:
+def _resolve_tagged(raw: str, tag: str, position: Position, problems: list[Problem]) -> object:
     name = tag[len(_CORE) :]
     resolved = resolve_plain(raw)
     expected: dict[str, tuple[type, ...]] = {
@@ -497,5 +519,5 @@ def _resolve_tagged(raw: str, tag: str, span: Span, out: Parsed) -> object:
         return raw
     if isinstance(resolved, kinds) and not (name in ("int", "float") and isinstance(resolved, bool)):
         return float(resolved) if name == "float" else resolved  # type: ignore[arg-type]
-    out.problems.append(Problem("CP002", f"{raw!r} is not a valid !!{name}", span))
+    problems.append(Problem("CP002", f"{raw!r} is not a valid !!{name}", Span(*position)))
     return raw

@@ -9,9 +9,9 @@ from preflight.yamlparse import INTRINSIC_TAGS, parse
 
 def test_positions_of_keys_and_values_are_one_based() -> None:
     parsed = parse("Resources:\n  Rule:\n    Type: AWS::Config::ConfigRule\n")
-    assert parsed.key_spans[("Resources", "Rule", "Type")] == Span(3, 5, 3, 9)
-    assert parsed.spans[("Resources", "Rule", "Type")] == Span(3, 11, 3, 34)
-    assert parsed.key_spans[("Resources",)] == Span(1, 1, 1, 10)
+    assert parsed.key_spans[("Resources", "Rule", "Type")] == (3, 5, 3, 9)
+    assert parsed.spans[("Resources", "Rule", "Type")] == (3, 11, 3, 34)
+    assert parsed.key_spans[("Resources",)] == (1, 1, 1, 10)
 
 
 def test_every_short_form_tag_becomes_its_long_form() -> None:
@@ -48,7 +48,7 @@ def test_noValue_inside_a_flow_sequence_parses_although_libyaml_rejects_it() -> 
     parsed = parse("a: !If [HasAge, !Ref Age, !Ref AWS::NoValue]\n")
     assert parsed.problems == []
     assert parsed.data == {"a": {"Fn::If": ["HasAge", {"Ref": "Age"}, {"Ref": "AWS::NoValue"}]}}
-    assert parsed.spans[("a", "Fn::If", 2, "Ref")] == Span(1, 27, 1, 44)
+    assert parsed.spans[("a", "Fn::If", 2, "Ref")] == (1, 27, 1, 44)
 
 
 def test_duplicate_keys_are_reported_at_every_depth() -> None:
@@ -115,4 +115,4 @@ def test_lines_are_counted_as_editors_count_them() -> None:
     text = 'a: "x\u2028y\u2029z\u0085w"\nb: 1\nb: 2\n'
     parsed = parse(text)
     assert [(p.rule, p.span.line, p.span.column) for p in parsed.problems] == [("CP003", 3, 1)]
-    assert parsed.key_spans[("b",)] == Span(3, 1, 3, 2)
+    assert parsed.key_spans[("b",)] == (3, 1, 3, 2)
