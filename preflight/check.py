@@ -14,6 +14,7 @@ from preflight.engine import run_rules
 from preflight.findings import DocPath, Finding
 from preflight.limits import SAFETY_LIMITS
 from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
+from preflight.parallel import fork_map
 from preflight.request import Origin, PackRequest
 from preflight.rule import Rule
 from preflight.suppression import suppressed_lines
@@ -104,18 +105,6 @@ class _RunOptions:
     only_packs: bool = False
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One file for a worker process; rules travel as ids (each process collects its own)."""
-
-    subject: Subject
-    request: PackRequest
-    config: Config
-    rule_ids: tuple[str, ...]
-    options: _RunOptions
-    data: bytes | None = None  # already read (for the cache key)
-
-
 def _check_loaded(
     loaded: Loaded | None,
     request: PackRequest,
@@ -134,25 +123,6 @@ def _check_loaded(
     text = loaded.text if loaded is not None and (embedded is None or embedded.line_offset == 0) else None
     file = loaded.file if loaded is not None else (request.from_request_file or "")
     return _FileResult(file, tuple(findings), text)
-
-
-def _work(job: _Job) -> _FileResult:
-    from preflight.engine import discover_rules
-
-    rules = [rule for rule in discover_rules() if rule.id in job.rule_ids]
-    loaded = load_template_bytes(job.data, job.subject.display) if job.data is not None else _load(job.subject, None)
-    return _check_loaded(loaded, job.request, job.config, rules, job.options, {})
-
-
-def _in_parallel(jobs: Sequence[_Job], workers: int) -> list[_FileResult]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunk = max(1, len(jobs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_work, jobs, chunksize=chunk))
 
 
 def check(
@@ -233,23 +203,29 @@ def _check_subjects(
                     results[index] = _FileResult(subject.display, cached, None)
                     continue
         pending.append(index)
-    parallel = jobs > 1 and len(pending) > 1 and all(subjects[i].path is not None for i in pending)
-    if parallel:
-        rule_ids = tuple(rule.id for rule in enabled)
-        work = [_Job(subjects[i], request, config, rule_ids, options, contents.get(i)) for i in pending]
-        for index, result in zip(pending, _in_parallel(work, min(jobs, len(pending))), strict=True):
-            results[index] = result
-    else:
-        for index in pending:
-            data = contents.get(index)
-            subject = subjects[index]
-            loaded = load_template_bytes(data, subject.display) if data is not None else _load(subject, stdin_bytes)
-            results[index] = _check_loaded(loaded, request, config, enabled, options, runners)
+
+    def check_one(index: int) -> _FileResult:
+        data, subject = contents.get(index), subjects[index]
+        loaded = load_template_bytes(data, subject.display) if data is not None else _load(subject, stdin_bytes)
+        return _check_loaded(loaded, request, config, enabled, options, runners)
+
+    weights = [_size(subjects[index], contents.get(index)) for index in pending]
+    for index, result in zip(pending, fork_map(check_one, pending, jobs, weights), strict=True):
+        results[index] = result
     if cache is not None:
         for index in pending:
             if index in keys:
                 cache.put(keys[index], results[index].findings)
     return [results[index] for index in range(len(subjects))]
+
+
+def _size(subject: Subject, data: bytes | None) -> int:
+    if data is not None:
+        return len(data)
+    try:
+        return subject.path.stat().st_size if subject.path is not None else 0
+    except OSError:
+        return 0
 
 
 def _cfn_lint_findings(

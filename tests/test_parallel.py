@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from preflight.parallel import fork_map, share_out
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the platform cannot fork")
+
+
+def test_shares_balance_heaviest_first_and_keep_item_order() -> None:
+    assert share_out([5, 1, 1, 1, 1, 1], 2) == [[0], [1, 2, 3, 4, 5]]
+    assert share_out([3, 3, 2, 2, 2], 2) == [[0, 2, 4], [1, 3]]
+    assert share_out([0, 0, 0], 2) == [[0, 2], [1]]  # empty files still count as work
+    assert share_out([7], 4) == [[0]]
+
+
+@needs_fork
+def test_results_come_back_in_item_order_from_every_process() -> None:
+    parent = os.getpid()
+    results = fork_map(lambda item: (item * item, os.getpid() == parent), list(range(20)), 3, [1] * 20)
+    assert [value for value, _ in results] == [item * item for item in range(20)]
+    assert {here for _, here in results} == {True, False}  # this process and workers both did some
+
+
+@needs_fork
+def test_a_worker_that_dies_loses_nothing() -> None:
+    parent = os.getpid()
+
+    def square_or_die(item: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # every worker dies before sending anything
+        return item * item
+
+    assert fork_map(square_or_die, list(range(10)), 4, list(range(10))) == [item * item for item in range(10)]
+
+
+@needs_fork
+def test_an_error_in_a_worker_is_raised_here_as_in_a_serial_run() -> None:
+    def fail_on_seven(item: int) -> int:
+        if item == 7:
+            raise ValueError("seven")
+        return item
+
+    with pytest.raises(ValueError, match="seven"):
+        fork_map(fail_on_seven, list(range(10)), 2, [1] * 10)
+
+
+def test_one_worker_or_one_item_runs_here() -> None:
+    parent = os.getpid()
+    assert fork_map(lambda item: os.getpid() == parent, [1, 2, 3], 1, [1, 1, 1]) == [True, True, True]
+    assert fork_map(lambda item: os.getpid() == parent, [1], 8, [1]) == [True]
+
+
+# Run in a fresh interpreter: there, any child process left behind is one of fork_map's.
+STOPS_WORKERS = """
+import os
+from preflight.parallel import fork_map
+
+parent = os.getpid()
+
+def fail_here(item):
+    if os.getpid() == parent:
+        raise ValueError("here")
+    return item
+
+try:
+    fork_map(fail_here, list(range(6)), 3, [1] * 6)
+except ValueError:
+    pass
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("no worker left")
+"""
+
+
+@needs_fork
+def test_an_error_here_stops_the_workers() -> None:
+    result = subprocess.run([sys.executable, "-c", STOPS_WORKERS], capture_output=True, text=True, timeout=60)
+    assert (result.stdout, result.stderr) == ("no worker left\n", "")
