@@ -65,6 +65,7 @@ class Catalog:
     compact: Mapping[str, list[object]] = field(repr=False)
     region_sets: Sequence[frozenset[str]] = field(repr=False)
     sources: Sequence[str] = field(repr=False)
+    decoded: dict[str, ManagedRule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.compact)
@@ -73,6 +74,11 @@ class Catalog:
         return identifier in self.compact
 
     def get(self, identifier: str) -> ManagedRule | None:
+        if identifier not in self.decoded:
+            self.decoded[identifier] = self._decode(identifier)
+        return self.decoded[identifier]
+
+    def _decode(self, identifier: str) -> ManagedRule | None:
         entry = self.compact.get(identifier)
         if entry is None:
             return None

@@ -87,11 +87,10 @@ class Evaluator:
     def resolve(self, value: object) -> object:
         """The value CloudFormation would produce, with NO_VALUE for a dropped entry and UNKNOWN
         where it cannot be known offline."""
-        kind = intrinsic_name(value)
-        if kind is not None:
-            assert isinstance(value, dict)
-            return self._resolve_intrinsic(kind, value[kind])
         if isinstance(value, dict):
+            kind = intrinsic_name(value)
+            if kind is not None:
+                return self._resolve_intrinsic(kind, value[kind])
             resolved: dict[str, object] = {}
             for key, item in value.items():
                 result = self.resolve(item)

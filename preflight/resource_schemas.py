@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from preflight.schema_check import SchemaValidator
 from preflight.template import CONFIG_RULE, REMEDIATION
 
 SCHEMA_REGION = "us-east-1"
@@ -38,3 +39,10 @@ def load_pack_schemas(directory: Path | None = None) -> Mapping[str, Mapping[str
         }
     except (OSError, KeyError, ValueError) as error:
         raise SchemasUnavailable(f"cfn-lint's resource schemas could not be read from {root}: {error}") from None
+
+
+@functools.cache
+def load_pack_validators(directory: Path | None = None) -> Mapping[str, SchemaValidator]:
+    """Resource type -> a validator for its provider schema, kept for the process: a validator reads
+    each schema node once."""
+    return {kind: SchemaValidator(schema) for kind, schema in load_pack_schemas(directory).items()}

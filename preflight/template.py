@@ -94,13 +94,19 @@ class Template:
     def _index(self) -> tuple[tuple[tuple[DocPath, str, object], ...], tuple[tuple[DocPath, str], ...]]:
         calls: list[tuple[DocPath, str, object]] = []
         strings: list[tuple[DocPath, str]] = []
-        for path, node in self.walk():
+        stack: list[tuple[DocPath, object]] = [((), self.data)]
+        while stack:  # `walk`, inlined: this visits every node of every template
+            path, node = stack.pop()
             if isinstance(node, str):
                 strings.append((path, node))
-            elif isinstance(node, dict) and len(node) == 1:
-                (key,) = node
-                if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
-                    calls.append((path, key, node[key]))
+            elif isinstance(node, dict):
+                if len(node) == 1:
+                    (key,) = node
+                    if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
+                        calls.append((path, key, node[key]))
+                stack.extend([(path + (key,), node[key]) for key in reversed(node)])
+            elif isinstance(node, list):
+                stack.extend([(path + (index,), node[index]) for index in range(len(node) - 1, -1, -1)])
         return tuple(calls), tuple(strings)
 
     @property
@@ -160,9 +166,9 @@ class Template:
             path, node = stack.pop()
             yield path, node
             if isinstance(node, dict):
-                stack.extend((path + (key,), value) for key, value in reversed(list(node.items())))
+                stack.extend([(path + (key,), node[key]) for key in reversed(node)])
             elif isinstance(node, list):
-                stack.extend((path + (index,), value) for index, value in reversed(list(enumerate(node))))
+                stack.extend([(path + (index,), node[index]) for index in range(len(node) - 1, -1, -1)])
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Iterator
 
 from preflight.context import Context
 from preflight.findings import DocPath, Issue, Severity
-from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_schemas
+from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_schemas, load_pack_validators
 from preflight.rule import rule
-from preflight.schema_check import validate
 
 RESOURCE_ATTRIBUTES = frozenset(
     {"Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy",
@@ -54,6 +54,7 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
         return
     try:
         schemas = load_pack_schemas()
+        validators = load_pack_validators()
     except SchemasUnavailable as error:
         yield Issue(f"resource schemas unavailable, properties not checked: {error}", severity=Severity.INFO)
         return
@@ -71,24 +72,32 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
                     resource.path,
                 )
             continue
-        for path, message in validate(raw, schema, schema, properties_path):
+        for path, message in validators[resource.type].problems(raw, schema, properties_path):  # type: ignore[index]
             yield Issue(f"{_property_name(path[len(properties_path) :])}: {message}", path)
-        yield from _read_only(raw, schema, properties_path)
+        yield from _read_only(raw, resource.type, properties_path)  # type: ignore[arg-type]
 
 
-def _read_only(properties: object, schema: Mapping[str, object], base: DocPath) -> Iterator[Issue]:
-    pointers = schema.get("readOnlyProperties")
-    if not isinstance(properties, dict) or not isinstance(pointers, list):
+def _read_only(properties: object, kind: str, base: DocPath) -> Iterator[Issue]:
+    if not isinstance(properties, dict):
         return
-    for pointer in pointers:
-        parts = [part for part in str(pointer).split("/") if part and part != "properties"]
+    for parts in _read_only_paths(kind):
         node: object = properties
         for part in parts:
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None:
-            yield Issue(
-                f"{'.'.join(parts)} is read-only: AWS sets it, a template cannot", base + tuple(parts), fix="remove it"
-            )
+            message = f"{'.'.join(parts)} is read-only: AWS sets it, a template cannot"
+            yield Issue(message, base + parts, fix="remove it")
+
+
+@functools.cache
+def _read_only_paths(kind: str) -> tuple[tuple[str, ...], ...]:
+    """`/properties/Compliance/Type` -> ("Compliance", "Type"), for each read-only pointer of the schema."""
+    pointers = load_pack_schemas()[kind].get("readOnlyProperties")
+    if not isinstance(pointers, list):
+        return ()
+    return tuple(
+        tuple(part for part in str(pointer).split("/") if part and part != "properties") for pointer in pointers
+    )
 
 
 def _property_name(path: DocPath) -> str:
