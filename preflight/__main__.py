@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from preflight.cli import main
+from preflight.cli import run
 
-main(prog_name="preflight")
+run()
