@@ -8,7 +8,6 @@ from pathlib import Path
 
 from preflight.document import Document
 from preflight.findings import START_OF_FILE, Span
-from preflight.jsonparse import parse_json
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.yamlparse import Problem, parse
 
@@ -96,6 +95,8 @@ def parse_text(
     """JSON when the file is named .json, or starts with `{` and parses as JSON; YAML otherwise."""
     parsed = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
+        from preflight.jsonparse import parse_json  # only JSON input needs it
+
         parsed = parse_json(text, limits=limits, line_offset=line_offset)
         if not parsed.complete and not file.endswith(".json"):
             parsed = None  # YAML flow style, not JSON

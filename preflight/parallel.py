@@ -9,8 +9,6 @@ share. Where the platform cannot fork, everything runs here.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -68,6 +66,8 @@ def _start_worker(
     if pid:
         os.close(write_end)
         return pid, read_end
+    import pickle  # here, not at the top: a single-file run never forks
+
     code = 1
     try:  # the worker: compute, send, and leave without running this process's exit handlers
         os.close(read_end)
@@ -80,6 +80,8 @@ def _start_worker(
 
 
 def _abandon(pid: int, read_end: int) -> None:
+    import signal
+
     os.close(read_end)
     try:
         os.kill(pid, signal.SIGTERM)
@@ -90,6 +92,8 @@ def _abandon(pid: int, read_end: int) -> None:
 
 def _collect(pid: int, read_end: int) -> dict[int, Any]:
     """The worker's results; empty when it failed (its items are then redone by the caller)."""
+    import pickle
+
     with os.fdopen(read_end, "rb") as stream:
         payload = stream.read()
     _, status = os.waitpid(pid, 0)

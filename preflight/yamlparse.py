@@ -8,7 +8,9 @@ arrive, with no recursion, so hostile input ends in a finding instead of a crash
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from preflight.findings import DocPath, Position, Span
@@ -162,14 +164,6 @@ def _position(text: str, index: int) -> Span:
 PURE_PARSER_RETRY_MAX_CHARS = 320 * 1024  # just above the largest deployable template (300 KB)
 
 
-@dataclass(frozen=True)
-class _Options:
-    limits: SafetyLimits
-    as_text: bool
-    cli_numbers: bool
-    line_offset: int
-
-
 def parse(
     text: str,
     *,
@@ -183,13 +177,15 @@ def parse(
     `scalars_as_text` keeps every scalar's text; `cli_numbers` reads plain numbers with leading zeros
     as numbers, as the AWS CLI's YAML loader does; `line_offset` shifts line numbers quoted in messages.
     """
-    options = _Options(limits, scalars_as_text, cli_numbers, line_offset)
+    build = functools.partial(
+        _build, limits=limits, as_text=scalars_as_text, cli_numbers=cli_numbers, line_offset=line_offset
+    )
     if not C_PARSER:  # pragma: no cover - only without the C extension
-        return _parse_with(_PureEvents(text), text, options)[0]
-    parsed, syntax_failed = _parse_with(_Parser(text), text, options)
+        return _parse_with(_PureEvents(text), text, build)[0]
+    parsed, syntax_failed = _parse_with(_Parser(text), text, build)
     if syntax_failed and len(text) <= PURE_PARSER_RETRY_MAX_CHARS:
         try:
-            return _parse_with(_PureEvents(text), text, options)[0]
+            return _parse_with(_PureEvents(text), text, build)[0]
         except Exception:  # the pure parser is only a second opinion
             pass
     if _YAML11_BREAK.search(text):
@@ -241,11 +237,11 @@ class _PureEvents:
         return next(self._events)
 
 
-def _parse_with(parser: object, text: str, options: _Options) -> tuple[Parsed, bool]:
+def _parse_with(parser: object, text: str, build: Callable[[object, Parsed], None]) -> tuple[Parsed, bool]:
     """The result, and whether the YAML parser itself (not this module) found a syntax error."""
     out = Parsed()
     try:
-        _build(parser, out, options)
+        build(parser, out)
     except _Abort:
         out.complete = False
     except ReaderError as error:
@@ -280,10 +276,11 @@ def _character_index(text: str, position: int, is_characters: bool) -> int:
     return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
 
 
-def _build(parser: object, out: Parsed, options: _Options) -> None:
+def _build(
+    parser: object, out: Parsed, *, limits: SafetyLimits, as_text: bool, cli_numbers: bool, line_offset: int
+) -> None:
     """One pass over the events, the hot loop of every check. Positions stay plain tuples; each value
     is attached to the innermost open container (the code after the if-chain) as it completes."""
-    limits, as_text, cli_numbers = options.limits, options.as_text, options.cli_numbers
     get_event = parser.get_event  # type: ignore[attr-defined]
     spans, key_spans, problems = out.spans, out.key_spans, out.problems
     stack: list[_Frame] = []
@@ -447,7 +444,7 @@ def _build(parser: object, out: Parsed, options: _Options) -> None:
             if frame.first_lines is None:
                 frame.first_lines = {}
             first_line = frame.first_lines.setdefault(key, key_spans[path][0])
-            problems.append(duplicate_key(key, first_line + options.line_offset, Span(*key_position)))
+            problems.append(duplicate_key(key, first_line + line_offset, Span(*key_position)))
         container[key] = value  # type: ignore[call-overload]
         spans[path] = position
         key_spans[path] = key_position
