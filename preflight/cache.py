@@ -32,7 +32,7 @@ def code_fingerprint() -> str:
     roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
     for root in roots:
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            if "__pycache__" not in path.parts and path.is_file():  # any suffix: data formats change
                 stat = path.stat()
                 digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz"):

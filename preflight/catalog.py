@@ -1,6 +1,6 @@
 """The AWS Config managed-rule catalog: identifiers, triggers, parameters and Region availability.
 
-The package ships its own compact format (`preflight/data/managed_rules.json`), built from a facts
+The package ships its own compact format (`preflight/data/managed_rules.jsonl`), built from a facts
 file with
 
     python -m preflight.catalog build FACTS.json [--date YYYY-MM-DD] [--output PATH]
@@ -17,8 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CATALOG_FILE = Path(__file__).resolve().parent / "data" / "managed_rules.json"
-FORMAT = 1
+CATALOG_FILE = Path(__file__).resolve().parent / "data" / "managed_rules.jsonl"
+# JSON lines: a header ({"format", "date", "region_sets", "sources"}), then one rule per line,
+# `["IDENTIFIER", rule_name, trigger_types, parameters, resource_types, regions, source_ids]`,
+# so a check decodes only the lines of the rules its pack uses.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -62,28 +65,34 @@ class Catalog:
     """Entries are decoded when asked for: a pack uses a few dozen of the 800-odd rules."""
 
     date: str
-    compact: Mapping[str, list[object]] = field(repr=False)
-    region_sets: Sequence[frozenset[str]] = field(repr=False)
+    lines: Mapping[str, str] = field(repr=False)  # identifier -> its line of the catalog file
+    region_sets: Sequence[Sequence[str]] = field(repr=False)
     sources: Sequence[str] = field(repr=False)
     decoded: dict[str, ManagedRule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
-        return len(self.compact)
+        return len(self.lines)
 
     def __contains__(self, identifier: object) -> bool:
-        return identifier in self.compact
+        return identifier in self.lines
 
     def get(self, identifier: str) -> ManagedRule | None:
         if identifier not in self.decoded:
             self.decoded[identifier] = self._decode(identifier)
         return self.decoded[identifier]
 
+    def entry(self, identifier: str) -> list[object] | None:
+        """The rule's compact entry (`encode`'s value for it), or None."""
+        line = self.lines.get(identifier)
+        return None if line is None else json.loads(line)[1:]
+
     def _decode(self, identifier: str) -> ManagedRule | None:
-        entry = self.compact.get(identifier)
+        entry = self.entry(identifier)
         if entry is None:
             return None
         rule_name, triggers, parameters, resource_types, regions, source_ids = entry
         mode, index = (regions[0], regions[1]) if regions else (None, None)  # type: ignore[index]
+        region_set = frozenset(self.region_sets[index]) if index is not None else None  # type: ignore[index]
         return ManagedRule(
             identifier=identifier,
             rule_name=rule_name,  # type: ignore[arg-type]
@@ -93,15 +102,15 @@ class Catalog:
                 for name, spec in parameters.items()  # type: ignore[attr-defined]
             },
             resource_types=tuple(resource_types) if resource_types is not None else None,  # type: ignore[arg-type]
-            regions_only=self.region_sets[index] if mode == "only" else None,  # type: ignore[index]
-            regions_except=self.region_sets[index] if mode == "except" else None,  # type: ignore[index]
+            regions_only=region_set if mode == "only" else None,
+            regions_except=region_set if mode == "except" else None,
             sources=tuple(self.sources[i] for i in source_ids),  # type: ignore[attr-defined]
         )
 
     def nearest(self, identifier: str, count: int = 3) -> list[str]:
         import difflib
 
-        return difflib.get_close_matches(identifier.upper(), list(self.compact), n=count, cutoff=0.6)
+        return difflib.get_close_matches(identifier.upper(), list(self.lines), n=count, cutoff=0.6)
 
 
 def encode(facts: Mapping[str, object], date: str) -> dict[str, object]:
@@ -169,17 +178,41 @@ def decode_facts(compact: Mapping[str, object]) -> dict[str, object]:
     return rules
 
 
-def _from_compact(compact: Mapping[str, object]) -> Catalog:
-    if compact.get("format") != FORMAT:
-        raise ValueError(f"managed-rule catalog format {compact.get('format')!r} is not {FORMAT}")
-    region_sets = [frozenset(regions) for regions in compact["region_sets"]]  # type: ignore[attr-defined]
-    return Catalog(str(compact["date"]), compact["rules"], region_sets, compact["sources"])  # type: ignore[arg-type]
+def to_lines(compact: Mapping[str, object]) -> str:
+    """`encode`'s result as the catalog file's text."""
+    header = {key: compact[key] for key in ("format", "date", "region_sets", "sources")}
+    rules = compact["rules"]
+    assert isinstance(rules, dict)
+    lines = [json.dumps(header, separators=(",", ":"))]
+    lines.extend(json.dumps([identifier, *entry], separators=(",", ":")) for identifier, entry in rules.items())
+    return "\n".join(lines) + "\n"
+
+
+def read_catalog(text: str) -> Catalog:
+    """The catalog file's text as a Catalog; rule lines stay undecoded until asked for."""
+    header_line, _, body = text.partition("\n")
+    header = json.loads(header_line)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise ValueError(f"managed-rule catalog format {found!r} is not {FORMAT}")
+    lines: dict[str, str] = {}
+    for line in body.splitlines():
+        if line.startswith('["'):
+            lines[line[2 : line.index('"', 2)]] = line
+    return Catalog(str(header["date"]), lines, header["region_sets"], header["sources"])
+
+
+def compact_form(catalog: Catalog) -> dict[str, object]:
+    """The catalog as `encode` returns it (every line decoded), for `decode_facts`."""
+    rules = {identifier: catalog.entry(identifier) for identifier in catalog.lines}
+    return {"format": FORMAT, "date": catalog.date, "region_sets": catalog.region_sets, "sources": catalog.sources,
+            "rules": rules}  # fmt: skip
 
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
     """Read once per process; the file is immutable package data."""
-    return _from_compact(json.loads(path.read_text(encoding="utf-8")))
+    return read_catalog(path.read_text(encoding="utf-8"))
 
 
 def catalog_summary(path: Path = CATALOG_FILE) -> str:
@@ -209,10 +242,10 @@ def _build(argv: Sequence[str]) -> int:
 
         date = args.date or datetime.fromtimestamp(args.facts.stat().st_mtime, tz=UTC).date().isoformat()
         compact = encode(facts, date)
-        args.output.write_text(json.dumps(compact, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
+        args.output.write_text(to_lines(compact), encoding="utf-8")
         print(f"wrote {args.output}: {len(compact['rules'])} rules of {date}")  # type: ignore[arg-type]
         return 0
-    shipped = json.loads(args.catalog.read_text(encoding="utf-8"))
+    shipped = compact_form(read_catalog(args.catalog.read_text(encoding="utf-8")))
     if decode_facts(shipped) != facts["rules"]:
         print(f"{args.catalog} differs from {args.facts}: rebuild it", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.catalog import CATALOG_FILE, decode_facts, load_catalog
+from preflight.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
 from preflight.context import Context
 from preflight.intrinsics import intrinsic_name
 from preflight.limits import DEFAULT_QUOTAS
@@ -23,7 +23,7 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"AWS sample corpu
 
 @needs_facts
 def test_build_round_trips_the_facts(tmp_path: Path) -> None:
-    output = tmp_path / "catalog.json"
+    output = tmp_path / "catalog.jsonl"
     subprocess.run(
         [
             sys.executable,
@@ -39,9 +39,10 @@ def test_build_round_trips_the_facts(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    compact = json.loads(output.read_text())
-    assert compact["date"] == "2030-01-02"
-    assert decode_facts(compact) == json.loads(FACTS.read_text())["rules"]
+    catalog = read_catalog(output.read_text())
+    assert catalog.date == "2030-01-02"
+    assert decode_facts(compact_form(catalog)) == json.loads(FACTS.read_text())["rules"]
+    assert len(output.read_text().splitlines()) == 1 + len(catalog)  # a header, then one line per rule
     assert "about" not in output.read_text()  # facts only, no prose
 
 

@@ -92,13 +92,13 @@ def test_every_key_part_invalidates(project: Path, monkeypatch: pytest.MonkeyPat
     else:  # the managed-rule catalog is a data file of the package: its size and time are in the key
         copy = project / "package"
         for path in cache_module._PACKAGE.rglob("*"):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            if "__pycache__" not in path.parts and path.is_file():
                 target = copy / path.relative_to(cache_module._PACKAGE)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
         monkeypatch.setattr(cache_module, "_PACKAGE", copy)
         before = cache_module.code_fingerprint()
-        catalog = copy / "data" / "managed_rules.json"
+        catalog = copy / "data" / "managed_rules.jsonl"
         catalog.write_text(catalog.read_text() + " ")
         assert cache_module.code_fingerprint() != before
         monkeypatch.setattr(cache_module, "_PACKAGE", copy)
