@@ -5,7 +5,8 @@
     python bench/lint_speed.py --files a.yaml b.yaml --runs 1 --cfn-lint-runs 1
 
 Not a test: numbers depend on the machine. preflight runs with --no-cache (a warm cache is shown
-separately), so the comparison is cold work against cold work.
+separately), so the comparison is cold work against cold work. Both tools run in an empty folder,
+so neither reads a configuration file (pyproject.toml, .cfnlintrc) from where the script was started.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ MEASURE = (
 )
 
 
-def _time(command: list[str], runs: int, ok: tuple[int, ...] = PREFLIGHT_EXITS, cwd: Path | None = None) -> list[float]:
+def _time(command: list[str], runs: int, cwd: Path, ok: tuple[int, ...] = PREFLIGHT_EXITS) -> list[float]:
     timings = []
     for attempt in range(runs + 1):
         start = time.perf_counter()
@@ -52,9 +53,9 @@ def _time(command: list[str], runs: int, ok: tuple[int, ...] = PREFLIGHT_EXITS, 
     return timings
 
 
-def _peak_mb(command: list[str]) -> float:
+def _peak_mb(command: list[str], cwd: Path) -> float:
     output = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False, env=ENVIRONMENT
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False, env=ENVIRONMENT, cwd=cwd
     ).stdout
     return int(output.split()[-1]) / 1024
 
@@ -74,7 +75,10 @@ def main() -> int:
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip every run that involves cfn-lint")
     args = parser.parse_args()
 
-    files = list(args.files or sorted(p for p in args.corpus.glob("*") if p.suffix in (".yaml", ".yml")))
+    files = [
+        path.resolve()
+        for path in args.files or sorted(p for p in args.corpus.glob("*") if p.suffix in (".yaml", ".yml"))
+    ]
     if not files:
         print(f"no files: no corpus at {args.corpus}; pass --corpus or --files", file=sys.stderr)
         return 2
@@ -90,29 +94,30 @@ def main() -> int:
     print()
     print("| command | median ms | min ms | max ms | runs | peak MB |")
     print("|---|---|---|---|---|---|")
-    print(_row("python -c pass (interpreter start)", _time([sys.executable, "-c", "pass"], args.runs)))
-    one = _time([*preflight, str(single)], args.runs)
-    print(_row("preflight check, one file (cold start)", one, _peak_mb([*preflight, str(single)])))
-    serial = _time([*preflight, "-j", "1", *paths], args.runs)
-    print(_row(f"preflight check -j 1, {len(files)} files", serial, _peak_mb([*preflight, "-j", "1", *paths])))
-    parallel = _time([*preflight, *paths], args.runs)
-    print(_row(f"preflight check (-j {os.cpu_count()}), {len(files)} files", parallel))
-    with tempfile.TemporaryDirectory() as folder:
-        cached = [str(bin_dir / "preflight"), "check", *[str(Path(p).resolve()) for p in paths]]
-        warm = _time(cached, args.runs, cwd=Path(folder))
-    print(_row(f"preflight check, {len(files)} files, warm cache", warm))
-    if args.no_cfn_lint:
-        return 0
-    merged_runs = max(1, args.cfn_lint_runs - 2)
-    merged = _time([*preflight, "--cfn-lint", "-j", "1", *paths], merged_runs)
-    print(_row(f"preflight check --cfn-lint -j 1, {len(files)} files", merged))
-    if cfn_lint is None:
-        print("\ncfn-lint not found: no ratio")
-        return 0
-    cfn_one = _time([cfn_lint, str(single)], args.cfn_lint_runs, ANY_EXIT)
-    print(_row("cfn-lint, one file (cold start)", cfn_one, _peak_mb([cfn_lint, str(single)])))
-    cfn_all = _time([cfn_lint, *paths], merged_runs, ANY_EXIT)
-    print(_row(f"cfn-lint, {len(files)} files", cfn_all, _peak_mb([cfn_lint, *paths])))
+    with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as cache_folder:
+        here = Path(empty)
+        print(_row("python -c pass (interpreter start)", _time([sys.executable, "-c", "pass"], args.runs, here)))
+        one = _time([*preflight, str(single)], args.runs, here)
+        print(_row("preflight check, one file (cold start)", one, _peak_mb([*preflight, str(single)], here)))
+        serial = _time([*preflight, "-j", "1", *paths], args.runs, here)
+        serial_peak = _peak_mb([*preflight, "-j", "1", *paths], here)
+        print(_row(f"preflight check -j 1, {len(files)} files", serial, serial_peak))
+        parallel = _time([*preflight, *paths], args.runs, here)
+        print(_row(f"preflight check (-j {os.cpu_count()}), {len(files)} files", parallel))
+        warm = _time([str(bin_dir / "preflight"), "check", *paths], args.runs, Path(cache_folder))
+        print(_row(f"preflight check, {len(files)} files, warm cache", warm))
+        if args.no_cfn_lint:
+            return 0
+        merged_runs = max(1, args.cfn_lint_runs - 2)
+        merged = _time([*preflight, "--cfn-lint", "-j", "1", *paths], merged_runs, here)
+        print(_row(f"preflight check --cfn-lint -j 1, {len(files)} files", merged))
+        if cfn_lint is None:
+            print("\ncfn-lint not found: no ratio")
+            return 0
+        cfn_one = _time([cfn_lint, str(single)], args.cfn_lint_runs, here, ANY_EXIT)
+        print(_row("cfn-lint, one file (cold start)", cfn_one, _peak_mb([cfn_lint, str(single)], here)))
+        cfn_all = _time([cfn_lint, *paths], merged_runs, here, ANY_EXIT)
+        print(_row(f"cfn-lint, {len(files)} files", cfn_all, _peak_mb([cfn_lint, *paths], here)))
     print()
     reference = statistics.median(cfn_all)
     print(f"one file:  preflight is {statistics.median(cfn_one) / statistics.median(one):.1f}x faster than cfn-lint")

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from preflight.cli import run
+from preflight.entry import run
 
 run()

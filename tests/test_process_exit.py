@@ -50,3 +50,12 @@ def test_the_report_is_written_when_the_reader_leaves_early() -> None:
         errors = process.stderr.read().decode()
         status = process.wait(timeout=120)
     assert (status, errors) == (1, "")
+
+
+def test_the_cli_loads_with_the_collector_paused_and_checks_with_it_on() -> None:
+    probe = (
+        "import gc\nfrom preflight.entry import load_cli\nload_cli()\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", check=False)
+    assert (result.stdout, result.stderr) == ("True True\n", "")
