@@ -469,6 +469,8 @@ def run() -> NoReturn:
     except SystemExit as leaving:
         code = _exit_status(leaving.code)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`preflight ... >&-`)
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`preflight check | head`) or a closed stream
@@ -481,6 +483,7 @@ def _exit_status(code: object) -> int:
     if code is None:
         return 0
     if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
+        return code & 0xFF if -(2**31) <= code < 2**31 else 0xFF
+    if sys.stderr is not None:
+        print(code, file=sys.stderr)
     return 1

@@ -49,8 +49,11 @@ class PreflightServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("preflight", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.rules: tuple[Rule, ...] = discover_rules()
-        self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed at exit
+        self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed by `serve`
         self._docs = self._write_rule_docs(Path(self._docs_folder.name))
+
+    def remove_rule_docs(self) -> None:
+        self._docs_folder.cleanup()
 
     def _write_rule_docs(self, folder: Path) -> dict[str, str]:
         """Each rule's documentation as a file the diagnostic links to (editors open file: links)."""
@@ -134,4 +137,8 @@ def make_server() -> PreflightServer:
 
 
 def serve(**_options: Any) -> None:
-    make_server().start_io()
+    server = make_server()
+    try:
+        server.start_io()
+    finally:  # the process ends with os._exit, which runs no cleanup of its own
+        server.remove_rule_docs()

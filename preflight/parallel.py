@@ -31,28 +31,45 @@ def share_out(weights: Sequence[int], workers: int) -> list[list[int]]:
 def fork_map(
     function: Callable[[Item], Result], items: Sequence[Item], workers: int, weights: Sequence[int]
 ) -> list[Result]:
-    """`[function(item) for item in items]`, computed in up to `workers` processes."""
+    """`[function(item) for item in items]`, computed in up to `workers` processes. When items fail,
+    the error of the first failing item is raised, as in the serial loop."""
     if workers <= 1 or len(items) <= 1 or not hasattr(os, "fork"):
         return [function(item) for item in items]
     shares = share_out(weights, min(workers, len(items)))
     children: list[tuple[int, int, list[int]]] = []
-    for share in shares[1:]:
-        started = _start_worker(function, items, share)
-        if started is None:
-            shares[0].extend(share)  # no process for it: done here
-        else:
-            children.append((*started, share))
+    reaped: set[int] = set()
+    outcomes: dict[int, tuple[bool, Any]] = {}
     try:
-        results: dict[int, Result] = {index: function(items[index]) for index in shares[0]}
-        while children:
-            pid, read_end, share = children.pop(0)
+        for share in shares[1:]:
+            started = _start_worker(function, items, share)
+            if started is None:
+                shares[0].extend(share)  # no process for it: done here
+            else:
+                children.append((*started, share))
+        for index in shares[0]:
+            outcomes[index] = _attempt(function, items[index])
+        for pid, read_end, share in children:
             received = _collect(pid, read_end)
+            reaped.add(pid)
             for index in share:
-                results[index] = received[index] if index in received else function(items[index])
+                outcomes[index] = (True, received[index]) if index in received else _attempt(function, items[index])
     finally:
-        for pid, read_end, _ in children:  # only after an error here: stop the rest
-            _abandon(pid, read_end)
-    return [results[index] for index in range(len(items))]
+        for pid, read_end, _ in children:
+            os.close(read_end)
+            if pid not in reaped:  # only after an error or an interrupt here: stop the rest
+                _stop(pid)
+    for index in range(len(items)):
+        succeeded, outcome = outcomes[index]
+        if not succeeded:
+            raise outcome
+    return [outcomes[index][1] for index in range(len(items))]
+
+
+def _attempt(function: Callable[[Item], Result], item: Item) -> tuple[bool, Any]:
+    try:
+        return True, function(item)
+    except Exception as error:
+        return False, error
 
 
 def _start_worker(
@@ -60,8 +77,13 @@ def _start_worker(
 ) -> tuple[int, int] | None:
     try:
         read_end, write_end = os.pipe()
-        pid = os.fork()
     except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # at the process limit, say
+        os.close(read_end)
+        os.close(write_end)
         return None
     if pid:
         os.close(write_end)
@@ -79,28 +101,32 @@ def _start_worker(
         os._exit(code)
 
 
-def _abandon(pid: int, read_end: int) -> None:
+def _stop(pid: int) -> None:
     import signal
 
-    os.close(read_end)
     try:
         os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+    try:
         os.waitpid(pid, 0)
     except OSError:
         pass
 
 
 def _collect(pid: int, read_end: int) -> dict[int, Any]:
-    """The worker's results; empty when it failed (its items are then redone by the caller)."""
+    """The worker's results, once it has ended (and been reaped); empty when it failed, and its
+    items are then redone by the caller. The caller closes `read_end`."""
     import pickle
 
-    with os.fdopen(read_end, "rb") as stream:
-        payload = stream.read()
+    chunks = []
+    while chunk := os.read(read_end, 1 << 16):
+        chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return {}
     try:
-        received = pickle.loads(payload)
+        received = pickle.loads(b"".join(chunks))
     except Exception:
         return {}
     return received if isinstance(received, dict) else {}

@@ -309,15 +309,15 @@ def _build(
             start, end = event.start_mark, event.end_mark
             position = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             raw, style, tag = event.value, event.style, event.tag
+            wrapper = None
+            if tag is not None:
+                tag = tag if isinstance(tag, str) else str(tag)
+                wrapper = _tag_wrapper(tag, position, problems)
             if raw == "<<" and not style and frame is not None and frame.pending_key is None:
                 if type(frame.value) is dict:
                     problems.append(_merge_key(position))
             if style == '"' and _SURROGATE.search(raw):
                 raw = without_surrogates(raw)
-            wrapper = None
-            if tag is not None:
-                tag = tag if isinstance(tag, str) else str(tag)
-                wrapper = _tag_wrapper(tag, position, problems)
             if as_text or style or tag == _STR or tag == "!":
                 value = raw
             elif tag is not None and tag.startswith(_CORE):

@@ -67,5 +67,6 @@ def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
         client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         assert client.diagnostics(uri) == []
         assert client.shutdown() == 0
+        assert not documentation.parent.exists()  # the rule documentation folder goes with the server
     finally:
         client.kill()

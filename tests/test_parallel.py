@@ -39,6 +39,18 @@ def test_a_worker_that_dies_loses_nothing() -> None:
 
 
 @needs_fork
+def test_the_first_failing_item_decides_the_error_as_in_a_serial_run() -> None:
+    def fail_on_three_and_four(item: int) -> int:
+        if item in (3, 4):
+            raise ValueError(f"item {item}")
+        return item
+
+    assert share_out([1] * 6, 2) == [[0, 2, 4], [1, 3, 5]]  # 4 is done here, 3 in the worker
+    with pytest.raises(ValueError, match="item 3"):
+        fork_map(fail_on_three_and_four, list(range(6)), 2, [1] * 6)
+
+
+@needs_fork
 def test_an_error_in_a_worker_is_raised_here_as_in_a_serial_run() -> None:
     def fail_on_seven(item: int) -> int:
         if item == 7:
@@ -78,7 +90,36 @@ except ChildProcessError:
 """
 
 
+# An interrupt while this process waits for a worker's results.
+INTERRUPTED_WHILE_COLLECTING = """
+import os, signal, time
+from preflight.parallel import fork_map
+
+parent = os.getpid()
+
+def slow_in_workers(item):
+    if os.getpid() != parent:
+        time.sleep(30)
+    return item
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+signal.setitimer(signal.ITIMER_REAL, 0.5)
+try:
+    fork_map(slow_in_workers, list(range(4)), 2, [1] * 4)
+except KeyboardInterrupt:
+    pass
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("no worker left")
+"""
+
+
 @needs_fork
-def test_an_error_here_stops_the_workers() -> None:
-    result = subprocess.run([sys.executable, "-c", STOPS_WORKERS], capture_output=True, text=True, timeout=60)
+@pytest.mark.parametrize("script", [STOPS_WORKERS, INTERRUPTED_WHILE_COLLECTING], ids=["error", "interrupt"])
+def test_an_error_or_interrupt_here_stops_the_workers(script: str) -> None:
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (result.stdout, result.stderr) == ("no worker left\n", "")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -59,3 +62,23 @@ def test_the_cli_loads_with_the_collector_paused_and_checks_with_it_on() -> None
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", check=False)
     assert (result.stdout, result.stderr) == ("True True\n", "")
+
+
+def _with_closed(descriptor: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """`preflight ARGS` started with stdout (1) or stderr (2) closed, as `>&-` or `2>&-` do."""
+    return subprocess.run(
+        [sys.executable, "-m", "preflight", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        preexec_fn=lambda: os.close(descriptor),
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a descriptor before exec")
+def test_a_closed_standard_stream_keeps_the_exit_status() -> None:
+    assert _with_closed(1, "--version").returncode == 0
+    assert _with_closed(2, "rules").returncode == 0
+    assert _with_closed(2, "explain", "XX").returncode == 2

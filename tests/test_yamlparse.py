@@ -116,3 +116,8 @@ def test_lines_are_counted_as_editors_count_them() -> None:
     parsed = parse(text)
     assert [(p.rule, p.span.line, p.span.column) for p in parsed.problems] == [("CP003", 3, 1)]
     assert parsed.key_spans[("b",)] == (3, 1, 3, 2)
+
+
+def test_a_tagged_merge_key_reports_the_tag_then_the_merge_key() -> None:
+    parsed = parse("a: 1\n!foo <<: 2\n")
+    assert [(problem.rule, problem.span.line) for problem in parsed.problems] == [("CP005", 2), ("CP007", 2)]
