@@ -150,8 +150,17 @@ class SchemaValidator:
     schema node is read once per validator, so keep one validator per root."""
 
     def __init__(self, root: Mapping[str, object]) -> None:
-        self._root = root
+        self.root = root
         self._nodes: dict[int, tuple[Mapping[str, object], _Node]] = {}
+        pointers = root.get("readOnlyProperties")
+        # `/properties/Compliance/Type` -> ("Compliance", "Type"): properties a template cannot set.
+        self.read_only_paths: tuple[tuple[str, ...], ...] = (
+            tuple(
+                tuple(part for part in str(pointer).split("/") if part and part != "properties") for pointer in pointers
+            )
+            if isinstance(pointers, list)
+            else ()
+        )
 
     def problems(self, value: object, schema: Mapping[str, object], path: DocPath) -> list[Problem]:
         found: list[Problem] = []
@@ -161,7 +170,7 @@ class SchemaValidator:
     def _node(self, schema: Mapping[str, object]) -> _Node:
         known = self._nodes.get(id(schema))
         if known is None:  # the schema itself is kept with its node, so its id stays its own
-            known = self._nodes[id(schema)] = (schema, _prepare(_resolve_ref(schema, self._root)))
+            known = self._nodes[id(schema)] = (schema, _prepare(_resolve_ref(schema, self.root)))
         return known[1]
 
     def _check(self, value: object, schema: Mapping[str, object], path: DocPath, found: list[Problem]) -> None:

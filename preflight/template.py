@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from preflight.findings import DocPath
-from preflight.intrinsics import Evaluator
+from preflight.intrinsics import Evaluator, intrinsic_name
 
 CONFIG_RULE = "AWS::Config::ConfigRule"
 REMEDIATION = "AWS::Config::RemediationConfiguration"
@@ -101,9 +101,9 @@ class Template:
                 strings.append((path, node))
             elif isinstance(node, dict):
                 if len(node) == 1:
-                    (key,) = node
-                    if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
-                        calls.append((path, key, node[key]))
+                    function = intrinsic_name(node)
+                    if function is not None:
+                        calls.append((path, function, node[function]))
                 stack.extend([(path + (key,), node[key]) for key in reversed(node)])
             elif isinstance(node, list):
                 stack.extend([(path + (index,), node[index]) for index in range(len(node) - 1, -1, -1)])

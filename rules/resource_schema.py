@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 from preflight.context import Context
 from preflight.findings import DocPath, Issue, Severity
-from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_schemas, load_pack_validators
+from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_validators
 from preflight.rule import rule
 
 RESOURCE_ATTRIBUTES = frozenset(
@@ -53,7 +52,6 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
     if not resources:
         return
     try:
-        schemas = load_pack_schemas()
         validators = load_pack_validators()
     except SchemasUnavailable as error:
         yield Issue(f"resource schemas unavailable, properties not checked: {error}", severity=Severity.INFO)
@@ -62,7 +60,8 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
         for attribute in resource.body:
             if attribute not in RESOURCE_ATTRIBUTES and attribute not in PACK_ATTRIBUTES:
                 yield Issue(f"unknown resource attribute {attribute!r}", resource.path + (attribute,))
-        schema = schemas[resource.type]  # type: ignore[index]
+        validator = validators[resource.type]  # type: ignore[index]
+        schema = validator.root
         properties_path = resource.path + ("Properties",)
         raw = resource.body.get("Properties")
         if raw is None:
@@ -72,32 +71,21 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
                     resource.path,
                 )
             continue
-        for path, message in validators[resource.type].problems(raw, schema, properties_path):  # type: ignore[index]
+        for path, message in validator.problems(raw, schema, properties_path):
             yield Issue(f"{_property_name(path[len(properties_path) :])}: {message}", path)
-        yield from _read_only(raw, resource.type, properties_path)  # type: ignore[arg-type]
+        yield from _read_only(raw, validator.read_only_paths, properties_path)
 
 
-def _read_only(properties: object, kind: str, base: DocPath) -> Iterator[Issue]:
+def _read_only(properties: object, read_only_paths: tuple[tuple[str, ...], ...], base: DocPath) -> Iterator[Issue]:
     if not isinstance(properties, dict):
         return
-    for parts in _read_only_paths(kind):
+    for parts in read_only_paths:
         node: object = properties
         for part in parts:
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None:
             message = f"{'.'.join(parts)} is read-only: AWS sets it, a template cannot"
             yield Issue(message, base + parts, fix="remove it")
-
-
-@functools.cache
-def _read_only_paths(kind: str) -> tuple[tuple[str, ...], ...]:
-    """`/properties/Compliance/Type` -> ("Compliance", "Type"), for each read-only pointer of the schema."""
-    pointers = load_pack_schemas()[kind].get("readOnlyProperties")
-    if not isinstance(pointers, list):
-        return ()
-    return tuple(
-        tuple(part for part in str(pointer).split("/") if part and part != "properties") for pointer in pointers
-    )
 
 
 def _property_name(path: DocPath) -> str:

@@ -67,7 +67,14 @@ def test_one_worker_or_one_item_runs_here() -> None:
     assert fork_map(lambda item: os.getpid() == parent, [1], 8, [1]) == [True]
 
 
-# Run in a fresh interpreter: there, any child process left behind is one of fork_map's.
+# Each script runs in a fresh interpreter: there, any child process left behind is one of fork_map's.
+NO_WORKER_LEFT = """
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("no worker left")
+"""
+
 STOPS_WORKERS = """
 import os
 from preflight.parallel import fork_map
@@ -83,10 +90,6 @@ try:
     fork_map(fail_here, list(range(6)), 3, [1] * 6)
 except ValueError:
     pass
-try:
-    os.waitpid(-1, os.WNOHANG)
-except ChildProcessError:
-    print("no worker left")
 """
 
 
@@ -111,15 +114,11 @@ try:
     fork_map(slow_in_workers, list(range(4)), 2, [1] * 4)
 except KeyboardInterrupt:
     pass
-try:
-    os.waitpid(-1, os.WNOHANG)
-except ChildProcessError:
-    print("no worker left")
 """
 
 
 @needs_fork
 @pytest.mark.parametrize("script", [STOPS_WORKERS, INTERRUPTED_WHILE_COLLECTING], ids=["error", "interrupt"])
 def test_an_error_or_interrupt_here_stops_the_workers(script: str) -> None:
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", script + NO_WORKER_LEFT], capture_output=True, text=True, timeout=60)
     assert (result.stdout, result.stderr) == ("no worker left\n", "")
