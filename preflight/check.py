@@ -144,7 +144,7 @@ def check(
     online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
     buffer), checked instead of `subjects`. `jobs` checks files in that many processes (same
     output); `cache` reuses results of files whose every input is unchanged."""
-    enabled = [rule for rule in rules if config.is_enabled(rule.id)]
+    enabled = config.enabled(rules)
     if request.template_body is not None and (subjects or preloaded is not None):
         raise UsageError(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
@@ -313,7 +313,7 @@ def check_spec(
         origins[("packs", index, "name")] = pack.request.origins[(pack.request.name_key,)]
     spec_request = PackRequest(from_request_file=spec.file, origins=origins)
     context = Context(None, spec_request, config.quotas, spec=SpecSummary(spec.file, tuple(summaries)))
-    enabled = [rule for rule in rules if config.is_enabled(rule.id)]
+    enabled = config.enabled(rules)
     findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
     unique = sorted(set(findings), key=Finding.sort_key)
     kept = _drop_suppressed([f for f in unique if not config.ignored_in_file(f.rule, f.file)], sources)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -117,6 +118,12 @@ def lint_options(function: F) -> F:
             "--select", multiple=True, metavar="IDS", help="Only these rules (ids or prefixes, comma-separated)."
         ),
         click.option(
+            "--extend-select",
+            multiple=True,
+            metavar="IDS",
+            help="Also these rules, on top of the selection (opt-in rules by their full id).",
+        ),
+        click.option(
             "--ignore", multiple=True, metavar="IDS", help="Skip these rules (ids or prefixes, comma-separated)."
         ),
         click.option(
@@ -170,7 +177,8 @@ def _lint_setup(options: dict[str, Any]) -> tuple[Config, tuple[Rule, ...]]:
     rules = discover_rules()
     ids = [rule.id for rule in rules]
     config = load_config(options["config_path"], ids)
-    return _apply_overrides(config, options["select"], options["ignore"], options["fail_level"], ids), rules
+    overrides = _Overrides(options["select"], options["extend_select"], options["ignore"], options["fail_level"])
+    return _apply_overrides(config, overrides, ids), rules
 
 
 def _raise_rule_errors() -> bool:
@@ -283,7 +291,7 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
     if not options["no_cache"] and facts is None:
         from preflight.cache import CACHE_DIRECTORY, Cache, context_fingerprint
 
-        enabled = [rule.id for rule in rules if config.is_enabled(rule.id)]
+        enabled = [rule.id for rule in config.enabled(rules)]
         context = context_fingerprint(config, request, enabled, options["with_cfn_lint"], options["only_packs"])
         cache = Cache(config.root / CACHE_DIRECTORY, context)
     return check(
@@ -393,13 +401,23 @@ def status_command(name: str, **options: Any) -> None:
     sys.exit(follow(name, options["scope"], options["region"], settings))
 
 
-def _apply_overrides(
-    config: Config, select: Sequence[str], ignore: Sequence[str], fail_level: str | None, ids: Sequence[str]
-) -> Config:
+@dataclass(frozen=True)
+class _Overrides:
+    select: Sequence[str]
+    extend_select: Sequence[str]
+    ignore: Sequence[str]
+    fail_level: str | None
+
+
+def _apply_overrides(config: Config, overrides: _Overrides, ids: Sequence[str]) -> Config:
     from dataclasses import replace
 
+    select, ignore, fail_level = overrides.select, overrides.ignore, overrides.fail_level
     if select:
         config = replace(config, select=validate_selectors(_split_selectors(select), ids, "--select"))
+    if overrides.extend_select:
+        extra = validate_selectors(_split_selectors(overrides.extend_select), ids, "--extend-select")
+        config = replace(config, extend_select=config.extend_select + extra)
     if ignore:
         config = replace(config, ignore=config.ignore + validate_selectors(_split_selectors(ignore), ids, "--ignore"))
     if fail_level:
@@ -432,14 +450,24 @@ def rules_command(output_format: str) -> None:
         import json
 
         rows = [
-            {"id": r.id, "name": r.name, "severity": r.severity.label, "tags": list(r.tags), "summary": r.summary}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.label,
+                "opt_in": r.opt_in,
+                "evidence": r.evidence,
+                "tags": list(r.tags),
+                "summary": r.summary,
+                "references": [{"confidence": tag, "source": text} for tag, text in r.references],
+            }
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     width = max(len(r.name) for r in rules)
     for r in rules:
-        click.echo(f"{r.id}  {r.severity.label:<7}  {r.name:<{width}}  {r.summary}")
+        default = "opt-in " if r.opt_in else "       "
+        click.echo(f"{r.id}  {r.severity.label:<7}  {default}  {r.name:<{width}}  {r.summary}")
 
 
 @main.command("explain")
@@ -452,7 +480,8 @@ def explain_command(rule_id: str) -> None:
     found = rules.get(wanted) or by_name.get(rule_id.strip())
     if found is None:
         _fail(f"unknown rule {rule_id!r} (see `preflight rules`)")
-    click.echo(f"{found.id} {found.name} ({found.severity.label})\n")
+    opt_in = ", opt-in: runs only when selected by its full id" if found.opt_in else ""
+    click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in})\n")
     click.echo(found.documentation)
 
 

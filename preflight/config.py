@@ -10,9 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from preflight.findings import Severity
 from preflight.limits import DEFAULT_QUOTAS, Quotas, quota_keys, quotas_with
+from preflight.rule import Rule
 
 CONFIG_FILE = ".preflight.toml"
-_KEYS = frozenset({"select", "ignore", "fail-level", "per-file-ignores", "quotas"})
+_KEYS = frozenset({"select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas"})
 _SELECTOR = re.compile(r"CP\d{0,3}")
 CFN_LINT_SELECTOR = re.compile(r"cfn-lint(:[EWI]?\d{0,4})?")
 
@@ -24,6 +25,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ("CP", "cfn-lint")
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_level: Severity = Severity.ERROR
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -31,8 +33,16 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     source: str | None = None
 
-    def is_enabled(self, rule_id: str) -> bool:
-        return _matches(rule_id, self.select) and not _matches(rule_id, self.ignore)
+    def is_enabled(self, rule_id: str, *, opt_in: bool = False) -> bool:
+        """Selected (an opt-in rule only by its full id, never by a prefix such as `CP4`) and not
+        ignored; `ignore` wins over `select`."""
+        if _matches(rule_id, self.ignore):
+            return False
+        selectors = self.select + self.extend_select
+        return rule_id in selectors if opt_in else _matches(rule_id, selectors)
+
+    def enabled(self, rules: Iterable[Rule]) -> list[Rule]:
+        return [rule for rule in rules if self.is_enabled(rule.id, opt_in=rule.opt_in)]
 
     def ignored_in_file(self, rule_id: str, file: str) -> bool:
         if not self.per_file_ignores:
@@ -151,6 +161,9 @@ def config_from_table(
     select = validate_selectors(
         _string_list(table.get("select", ["CP", "cfn-lint"]), f"{where} select"), ids, f"{where} select"
     )
+    extend_select = validate_selectors(
+        _string_list(table.get("extend-select", []), f"{where} extend-select"), ids, f"{where} extend-select"
+    )
     ignore = validate_selectors(_string_list(table.get("ignore", []), f"{where} ignore"), ids, f"{where} ignore")
     fail_level = Severity.ERROR
     if "fail-level" in table:
@@ -180,7 +193,7 @@ def config_from_table(
         raise ConfigError(
             f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})"
         ) from None
-    return Config(select, ignore, fail_level, tuple(per_file), quotas, root, source)
+    return Config(select, extend_select, ignore, fail_level, tuple(per_file), quotas, root, source)
 
 
 def _string_list(value: object, where: str) -> list[str]:

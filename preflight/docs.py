@@ -17,10 +17,11 @@ END = "<!-- rules:end -->"
 
 
 def rule_table(rules: Sequence[Rule]) -> str:
-    lines = ["| id | name | severity | what it checks |", "|---|---|---|---|"]
+    lines = ["| id | name | severity | evidence | what it checks |", "|---|---|---|---|---|"]
     for current in rules:
         summary = current.summary.replace("|", "\\|")
-        lines.append(f"| {current.id} | `{current.name}` | {current.severity.label} | {summary} |")
+        severity = f"{current.severity.label}, opt-in" if current.opt_in else current.severity.label
+        lines.append(f"| {current.id} | `{current.name}` | {severity} | {current.evidence} | {summary} |")
     return "\n".join(lines)
 
 

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
     from preflight.context import Context
 
 CheckFunction = Callable[["Context"], Iterable[Issue]]
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+# How sure a reference is, as each `## References` item says in brackets.
+CONFIDENCE_TAGS = ("documented", "reported", "observed", "inferred")
+# The tags that make an error: AWS documents the rejection, or it is publicly reported.
+ERROR_EVIDENCE = ("documented", "reported")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Rule:
     needs_template: bool = True
     needs_facts: bool = False
     needs_spec: bool = False
+    opt_in: bool = False
 
     @property
     def documentation(self) -> str:
@@ -49,6 +54,32 @@ class Rule:
         end = text.find(". ")
         return text if end < 0 else text[: end + 1]
 
+    @property
+    def evidence(self) -> str:
+        """The strongest confidence among the references: documented, reported, observed or inferred."""
+        tags = {tag for tag, _ in self.references}
+        return next((tag for tag in CONFIDENCE_TAGS if tag in tags), "none")
+
+    @property
+    def references(self) -> tuple[tuple[str, str], ...]:
+        """The `## References` items as (confidence tag, text): `- [reported] owner/repo#1 - ...`."""
+        lines = self.documentation.splitlines()
+        try:
+            start = lines.index("## References") + 1
+        except ValueError:
+            return ()
+        found: list[tuple[str, str]] = []
+        for line in lines[start:]:
+            if line.startswith("## "):
+                break
+            stripped = line.strip()
+            if stripped.startswith("- [") and "]" in stripped:
+                tag, _, text = stripped[3:].partition("]")
+                found.append((tag, text.strip()))
+            elif stripped and found:
+                found[-1] = (found[-1][0], f"{found[-1][1]} {stripped}")
+        return tuple(found)
+
 
 def rule(
     rule_id: str,
@@ -59,12 +90,14 @@ def rule(
     needs_template: bool = True,
     needs_facts: bool = False,
     needs_spec: bool = False,
+    opt_in: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
     """`needs_template`: skipped when there is no parsed template; `needs_facts`: skipped unless the
-    online pre-flight gathered AWS facts; `needs_spec`: runs only, once, on a spec file's packs."""
+    online pre-flight gathered AWS facts; `needs_spec`: runs only, once, on a spec file's packs;
+    `opt_in`: the evidence is contested, so the rule runs only when selected by its full id."""
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts, needs_spec)
+        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts, needs_spec, opt_in)
 
     return wrap
 

@@ -114,3 +114,39 @@ def test_inline_suppression_on_the_reported_line(tmp_path: Path) -> None:
     pack.write_text("\n".join(lines) + "\n")
     result = run_cli(["check", "--format", "json", str(pack)])
     assert [(f["rule"], f["line"]) for f in result.findings] == [("CP209", 21), ("CP208", 29), ("CP403", 59)]
+
+
+SCOPED_PERIODIC = """Resources:
+  AccessKeysRotated:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters: {maxAccessKeyAge: "90"}
+      Scope: {ComplianceResourceTypes: ["AWS::IAM::User"]}
+      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "configuration", "runs"),
+    [
+        ([], "", False),
+        (["--select", "CP"], "", False),
+        (["--select", "CP4"], "", False),
+        (["--select", "CP411"], "", True),
+        (["--extend-select", "CP411"], "", True),
+        (["--extend-select", "cp411"], "", True),
+        ([], 'extend-select = ["CP411"]\n', True),
+        ([], 'select = ["CP4", "CP411"]\n', True),
+        (["--extend-select", "CP411", "--ignore", "CP4"], "", False),
+    ],
+)
+def test_an_opt_in_rule_runs_only_when_selected_by_its_full_id(
+    tmp_path: Path, args: list[str], configuration: str, runs: bool
+) -> None:
+    (tmp_path / "pack.yaml").write_text(SCOPED_PERIODIC)
+    if configuration:
+        (tmp_path / ".preflight.toml").write_text(configuration)
+    result = run_cli(["check", "--no-cache", "--format", "json", *args, "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    reported = [(f["rule"], f["severity"], f["line"]) for f in result.findings]
+    assert reported == ([("CP411", "warning", 6)] if runs else [])
