@@ -50,7 +50,7 @@ class Context:
             return
         for problem in self.loaded.problems:
             if problem.rule == rule_id:
-                yield Issue(problem.message, fix=problem.fix, span=problem.span)
+                yield Issue(problem.message, fix=problem.fix, span=problem.span, severity=problem.severity)
 
     @cached_property
     def parameter_values(self) -> dict[str, str]:

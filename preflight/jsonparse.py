@@ -104,7 +104,9 @@ class _JsonReader:
             child = path + (key,)
             value, index = self.value(index + 1, child, depth + 1)
             if key in first_lines:
-                self.out.problems.append(duplicate_key(key, first_lines[key] + self.line_offset, Span(*key_span)))
+                identical = result[key] == value
+                first = first_lines[key] + self.line_offset
+                self.out.problems.append(duplicate_key(key, first, Span(*key_span), identical=identical))
             else:
                 first_lines[key] = key_span[0]
             result[key] = value

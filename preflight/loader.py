@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from preflight.document import Document
-from preflight.findings import START_OF_FILE, Span
+from preflight.findings import START_OF_FILE, Severity, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.yamlparse import Problem, parse
 
@@ -47,7 +47,8 @@ def _byte_position(data: bytes, index: int) -> Span:
 
 
 def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | None, Problem | None]:
-    """UTF-8 with or without a BOM. Anything else is CP001, over the size limit CP006."""
+    """UTF-8 with or without a BOM. UTF-16, UTF-32 and binary data are CP001 errors (no text); other
+    bytes that are not UTF-8 are read as Latin-1 with a CP001 warning; over the size limit is CP006."""
     if len(data) > limits.max_file_bytes:
         return None, Problem(
             "CP006",
@@ -60,7 +61,7 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
             encoding = "UTF-32" if len(bom) == 4 else "UTF-16"
             return None, Problem(
                 "CP001",
-                f"file is {encoding} (byte order mark); AWS Config reads templates as UTF-8",
+                f"file is {encoding} (byte order mark); AWS tools read templates as UTF-8 and fail on it or garble it",
                 START_OF_FILE,
                 fix="save the file as UTF-8",
             )
@@ -74,11 +75,13 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        return None, Problem(
+        return data.decode("latin-1"), Problem(
             "CP001",
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); AWS Config reads templates as UTF-8",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x}), read as Latin-1: the AWS CLI decodes a template "
+            "file with the machine's locale, so it deploys from some machines and fails or is garbled on others",
             _byte_position(data, error.start),
             fix="save the file as UTF-8",
+            severity=Severity.WARNING,
         )
 
 
@@ -92,19 +95,29 @@ def parse_text(
     line_offset: int = 0,
     column_offset: int = 0,
 ) -> tuple[Document | None, list[Problem]]:
-    """JSON when the file is named .json, or starts with `{` and parses as JSON; YAML otherwise."""
+    """JSON when the file is named .json, or starts with `{` and parses as JSON; YAML otherwise. A
+    `.json` file that is not strict JSON but is valid YAML (a trailing comma, a comment) is read as
+    YAML, as AWS reads pack bodies, with a CP008 warning where strict JSON stopped."""
     parsed = None
+    not_strict: Problem | None = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
         from preflight.jsonparse import parse_json  # only JSON input needs it
 
         parsed = parse_json(text, limits=limits, line_offset=line_offset)
-        if not parsed.complete and not file.endswith(".json"):
-            parsed = None  # YAML flow style, not JSON
+        if not parsed.complete:
+            syntax = next((problem for problem in parsed.problems if problem.rule == "CP002"), None)
+            if not file.endswith(".json"):
+                parsed = None  # YAML flow style, not JSON
+            elif syntax is not None:
+                as_yaml = parse(text, limits=limits, line_offset=line_offset)
+                if as_yaml.complete and not any(problem.rule in ("CP001", "CP002") for problem in as_yaml.problems):
+                    parsed = as_yaml
+                    not_strict = _not_strict_json(syntax)
     if parsed is None:
         parsed = parse(
             text, limits=limits, scalars_as_text=scalars_as_text, cli_numbers=cli_numbers, line_offset=line_offset
         )
-    problems = list(parsed.problems)
+    problems = list(parsed.problems) if not_strict is None else [not_strict, *parsed.problems]
     if not parsed.complete:
         return None, problems
     document = Document(
@@ -117,6 +130,16 @@ def parse_text(
         column_offset=column_offset,
     )
     return document, problems
+
+
+def _not_strict_json(syntax: Problem) -> Problem:
+    detail = syntax.message.removeprefix("JSON syntax error: ")
+    return Problem(
+        "CP008",
+        f"not strict JSON ({detail}); read as YAML, as AWS Config reads a pack's body",
+        syntax.span,
+        fix="make the file strict JSON (other JSON tools reject it), or name it .yaml",
+    )
 
 
 def template_shape_problem(document: Document) -> Problem | None:
@@ -179,7 +202,7 @@ def load_template_text(
 def _shift_problem(problem: Problem, line_offset: int, column_offset: int) -> Problem:
     s = problem.span
     span = Span(s.line + line_offset, s.column + column_offset, s.end_line + line_offset, s.end_column + column_offset)
-    return Problem(problem.rule, problem.message, span, problem.fix)
+    return Problem(problem.rule, problem.message, span, problem.fix, problem.severity)
 
 
 def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SAFETY_LIMITS) -> Loaded:
@@ -188,6 +211,8 @@ def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SAFETY
         assert problem is not None
         return Loaded(file, None, (problem,), raw_size=len(data))
     loaded = load_template_text(text, file, limits=limits)
+    if problem is not None:
+        loaded = replace(loaded, problems=(problem, *loaded.problems))
     return replace(loaded, raw_size=len(data))
 
 

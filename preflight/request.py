@@ -21,13 +21,14 @@ Scope = Literal["organization", "account"]
 ORG_NAME_KEY = "OrganizationConformancePackName"
 ACCOUNT_NAME_KEY = "ConformancePackName"
 PARAMETERS_KEY = "ConformancePackInputParameters"
+MANAGED_PACK_SOURCE = "Source"  # PutConformancePack's member that names a managed conformance pack
 
 _COMMON_KEYS = frozenset(
     {"TemplateS3Uri", "TemplateBody", "DeliveryS3Bucket", "DeliveryS3KeyPrefix", PARAMETERS_KEY, "Tags"}
 )
 REQUEST_KEYS: Mapping[Scope, frozenset[str]] = {
     "organization": _COMMON_KEYS | {ORG_NAME_KEY, "ExcludedAccounts"},
-    "account": _COMMON_KEYS | {ACCOUNT_NAME_KEY, "TemplateSSMDocumentDetails", "Source", "Scope"},
+    "account": _COMMON_KEYS | {ACCOUNT_NAME_KEY, "TemplateSSMDocumentDetails", MANAGED_PACK_SOURCE, "Scope"},
 }
 
 
@@ -133,9 +134,10 @@ def load_mapping_file(path: Path, *, strict_types: bool) -> Document:
         assert problem is not None
         raise RequestError(f"{path}: {problem.message}")
     text, problem = decode(data)
-    if text is None:
+    if text is None or problem is not None:
         assert problem is not None
-        raise RequestError(f"{path}: {problem.message}")
+        message = "not valid UTF-8" if text is not None else problem.message
+        raise RequestError(f"{path}: {message}")
     document, problems = parse_text(text, str(path), scalars_as_text=not strict_types, cli_numbers=strict_types)
     fatal = [p for p in problems if p.rule != "CP005"]
     if document is None or fatal:
@@ -315,7 +317,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         if "TemplateS3Uri" in data:
             s3_uri = _expect_str(document, ("TemplateS3Uri",), data["TemplateS3Uri"], "TemplateS3Uri")
             origins[("TemplateS3Uri",)] = origin_at(document, ("TemplateS3Uri",))
-        for other_source in ("TemplateSSMDocumentDetails", "Source"):
+        for other_source in ("TemplateSSMDocumentDetails", MANAGED_PACK_SOURCE):
             if other_source in data:
                 other_sources.append(other_source)
                 origins[(other_source,)] = origin_at(document, (other_source,))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from preflight.findings import DocPath, Position, Span
+from preflight.findings import DocPath, Position, Severity, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 
 try:
@@ -104,19 +104,33 @@ def resolve_plain(text: str) -> object:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """`severity` overrides the reporting rule's own."""
+
     rule: str
     message: str
     span: Span
     fix: str | None = None
+    severity: Severity | None = None
 
 
-def duplicate_key(key: str, first_line: int, span: Span) -> Problem:
+def duplicate_key(key: str, first_line: int, span: Span, *, identical: bool) -> Problem:
+    """The second definition of `key` in one mapping, at `span`; the first starts on `first_line`.
+    CloudFormation keeps the last definition and drops the earlier one without a word."""
+    if identical:
+        return Problem(
+            "CP003",
+            f"duplicate key {key!r} repeats its definition on line {first_line} exactly; "
+            "CloudFormation keeps one of the two",
+            span,
+            fix="remove one of the two copies",
+            severity=Severity.WARNING,
+        )
     return Problem(
         "CP003",
-        f"duplicate key {key!r} (first defined on line {first_line}); "
-        "CloudFormation rejects templates with duplicate keys",
+        f"duplicate key {key!r}: CloudFormation keeps this last definition and silently drops the different "
+        f"one on line {first_line}",
         span,
-        fix="remove or rename one of the two entries",
+        fix=f"merge the two definitions into one, or rename one of them (see line {first_line})",
     )
 
 
@@ -220,7 +234,7 @@ def _renumber_lines(parsed: Parsed, text: str) -> None:
     parsed.problems = [
         problem
         if problem.rule == "CP001"
-        else Problem(problem.rule, problem.message, renumber(problem.span), problem.fix)
+        else Problem(problem.rule, problem.message, renumber(problem.span), problem.fix, problem.severity)
         for problem in parsed.problems
     ]
 
@@ -401,12 +415,15 @@ def _build(
                 problems.append(
                     Problem(
                         "CP004",
-                        "a second YAML document starts here; a template is exactly one document",
+                        "a second YAML document starts here; only the first is checked, and whether AWS reads "
+                        "past it is unverified",
                         Span(*_position_of(event)),
                         fix="split the documents into separate files",
+                        severity=Severity.WARNING,
                     )
                 )
-                raise _Abort
+                out.complete = True
+                return
             continue
         elif kind is StreamEndEvent:
             out.complete = True
@@ -444,7 +461,8 @@ def _build(
             if frame.first_lines is None:
                 frame.first_lines = {}
             first_line = frame.first_lines.setdefault(key, key_spans[path][0])
-            problems.append(duplicate_key(key, first_line + line_offset, Span(*key_position)))
+            identical = container[key] == value  # type: ignore[call-overload]
+            problems.append(duplicate_key(key, first_line + line_offset, Span(*key_position), identical=identical))
         container[key] = value  # type: ignore[call-overload]
         spans[path] = position
         key_spans[path] = key_position
@@ -479,9 +497,10 @@ def _tag_wrapper(tag: str, position: Position, problems: list[Problem]) -> str |
         problems.append(
             Problem(
                 "CP005",
-                f"unknown YAML tag {tag}",
+                f"unknown YAML tag {tag}: not a CloudFormation short form; its value is checked as if untagged",
                 Span(*position),
                 fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form (Fn::...)",
+                severity=Severity.WARNING,
             )
         )
     return None

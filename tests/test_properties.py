@@ -104,7 +104,7 @@ def mutated(draw: st.DrawFn) -> str:
         elif action == "duplicate":
             parent[f"{path[-1]}Copy"] = json.loads(json.dumps(parent[path[-1]]))
         else:
-            parent[path[-1]] = draw(st.sampled_from(REPLACEMENTS))
+            parent[path[-1]] = json.loads(json.dumps(draw(st.sampled_from(REPLACEMENTS))))  # a copy: never shared
     return json.dumps(tree, indent=draw(st.sampled_from([None, 1, 2])))
 
 

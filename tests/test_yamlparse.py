@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from preflight.findings import Span
+from preflight.findings import Severity, Span
 from preflight.loader import load_template_bytes, load_template_text
 from preflight.yamlparse import INTRINSIC_TAGS, parse
 
@@ -88,10 +88,26 @@ def test_json_templates_use_their_own_syntax_errors_and_tabs() -> None:
     good = load_template_text('{\n\t"Resources": {\n\t\t"R": {"Type": "AWS::Config::ConfigRule"}\n\t}\n}\n', "t.json")
     assert good.problems == () and good.is_template
     assert good.document is not None and good.document.locate(("Resources", "R")) == Span(3, 3, 3, 6)
-    trailing = load_template_text('{"Resources": {"R": 1,}}', "t.json")
-    assert [(p.rule, p.span.line, p.span.column) for p in trailing.problems] == [("CP002", 1, 23)]
+    broken = load_template_text('{"Resources": {"R": 1]}', "t.json")
+    assert [(p.rule, p.span.line, p.span.column) for p in broken.problems] == [("CP002", 1, 22)]
+    assert broken.document is None
     duplicate = load_template_text('{"Resources": {}, "Resources": {}}', "t.json")
-    assert [p.rule for p in duplicate.problems] == ["CP003"]
+    assert [(p.rule, p.severity) for p in duplicate.problems] == [("CP003", Severity.WARNING)]
+    differing = load_template_text('{"Resources": {}, "Resources": {"R": 1}}', "t.json")
+    assert [(p.rule, p.severity) for p in differing.problems] == [("CP003", None)]
+
+
+def test_a_json_file_that_only_yaml_reads_is_read_as_yaml_with_a_warning() -> None:
+    trailing = load_template_text('{"Resources": {"R": {"Type": "AWS::Config::ConfigRule"},}}', "t.json")
+    assert [(p.rule, p.span.line, p.span.column) for p in trailing.problems] == [("CP008", 1, 57)]
+    assert trailing.is_template and trailing.document is not None
+    assert trailing.document.data == {"Resources": {"R": {"Type": "AWS::Config::ConfigRule"}}}
+    assert trailing.document.locate(("Resources", "R", "Type")) == Span(1, 22, 1, 28)
+    named_yaml = load_template_text('{"Resources": {"R": {"Type": "AWS::Config::ConfigRule"},}}', "t.yaml")
+    assert named_yaml.problems == () and named_yaml.document is not None
+    assert named_yaml.document.data == trailing.document.data
+    duplicate_too = load_template_text('{"Resources": {"R": 1, "R": 2,}}', "t.json")
+    assert [p.rule for p in duplicate_too.problems] == ["CP008", "CP003"]
 
 
 def test_bom_and_crlf() -> None:
