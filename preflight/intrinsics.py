@@ -31,14 +31,33 @@ def intrinsic_name(value: object) -> str | None:
     return None
 
 
+def is_list_type(parameter_type: object) -> bool:
+    """`CommaDelimitedList` and `List<...>` parameters: a `Ref` to one is a list, not a string."""
+    return isinstance(parameter_type, str) and (
+        parameter_type == "CommaDelimitedList" or parameter_type.startswith("List<")
+    )
+
+
+def as_list(value: str) -> list[str]:
+    """A list parameter's value as CloudFormation gives it: split at commas, each item trimmed."""
+    return [item.strip() for item in value.split(",")]
+
+
 class Evaluator:
     """Evaluates against `values` (parameter name -> string). Pseudo parameters are known only when
-    given (`AWS::Region` from --region)."""
+    given (`AWS::Region` from --region). A `Ref` to one of `list_parameters` is a list."""
 
-    def __init__(self, conditions: Mapping[str, object], values: Mapping[str, str], pseudo: Mapping[str, str]):
+    def __init__(
+        self,
+        conditions: Mapping[str, object],
+        values: Mapping[str, str],
+        pseudo: Mapping[str, str],
+        list_parameters: frozenset[str] = frozenset(),
+    ):
         self._conditions = conditions
         self._values = values
         self._pseudo = pseudo
+        self._lists = list_parameters
         self._memo: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
 
@@ -107,10 +126,17 @@ class Evaluator:
                 return NO_VALUE
             if isinstance(argument, str):
                 if argument in self._values:
-                    return self._values[argument]
+                    value = self._values[argument]
+                    return as_list(value) if argument in self._lists else value
                 if argument in self._pseudo:
                     return self._pseudo[argument]
             return UNKNOWN
+        if kind == "Fn::Join":
+            return self._join(argument)
+        if kind == "Fn::Select":
+            return self._select(argument)
+        if kind == "Fn::Split":
+            return self._split(argument)
         if kind == "Fn::If":
             if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
                 return UNKNOWN
@@ -121,6 +147,33 @@ class Evaluator:
         if kind == "Fn::Sub" and isinstance(argument, str):
             return self._substitute(argument)
         return UNKNOWN
+
+    def _join(self, argument: object) -> object:
+        if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
+            return UNKNOWN
+        items = self.resolve(argument[1])
+        if not isinstance(items, list) or any(not _is_scalar(item) for item in items):
+            return UNKNOWN
+        return argument[0].join(_as_text(item) for item in items)
+
+    def _select(self, argument: object) -> object:
+        if not (isinstance(argument, list) and len(argument) == 2):
+            return UNKNOWN
+        index, items = self.resolve(argument[0]), self.resolve(argument[1])
+        if not isinstance(items, list) or not _is_scalar(index):
+            return UNKNOWN
+        text = _as_text(index)
+        if not text.isdigit() or int(text) >= len(items):
+            return UNKNOWN
+        return items[int(text)]
+
+    def _split(self, argument: object) -> object:
+        if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
+            return UNKNOWN
+        text = self.resolve(argument[1])
+        if not argument[0] or not _is_scalar(text):
+            return UNKNOWN
+        return _as_text(text).split(argument[0])
 
     def _substitute(self, template: str) -> object:
         unknown = False
@@ -137,6 +190,10 @@ class Evaluator:
 
         result = _SUB_VARIABLE.sub(replace, template)
         return UNKNOWN if unknown else result.replace("${!", "${")
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 def _as_text(value: object) -> str:

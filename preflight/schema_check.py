@@ -12,8 +12,10 @@ from preflight.findings import DocPath
 from preflight.intrinsics import intrinsic_name
 
 Problem = tuple[DocPath, str]
-# Intrinsics whose result is always a string; anything else may produce a list or a mapping.
+# Intrinsics whose result is always a string (a `Ref` unless it names a list parameter), and those whose
+# result is always a list; anything else may produce either.
 STRING_RESULTS = frozenset({"Ref", "Fn::Sub", "Fn::Join", "Fn::Base64", "Fn::ImportValue"})
+LIST_RESULTS = frozenset({"Fn::Split", "Fn::GetAZs", "Fn::Cidr"})
 _INTEGER = re.compile(r"[-+]?\d+")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
@@ -162,9 +164,16 @@ class SchemaValidator:
             else ()
         )
 
-    def problems(self, value: object, schema: Mapping[str, object], path: DocPath) -> list[Problem]:
+    def problems(
+        self,
+        value: object,
+        schema: Mapping[str, object],
+        path: DocPath,
+        list_parameters: frozenset[str] = frozenset(),
+    ) -> list[Problem]:
+        """`list_parameters`: the template's parameters whose `Ref` is a list."""
         found: list[Problem] = []
-        self._check(value, schema, path, found)
+        self._check(value, schema, path, found, list_parameters)
         return found
 
     def _node(self, schema: Mapping[str, object]) -> _Node:
@@ -173,22 +182,24 @@ class SchemaValidator:
             known = self._nodes[id(schema)] = (schema, _prepare(_resolve_ref(schema, self.root)))
         return known[1]
 
-    def _check(self, value: object, schema: Mapping[str, object], path: DocPath, found: list[Problem]) -> None:
+    def _check(
+        self, value: object, schema: Mapping[str, object], path: DocPath, found: list[Problem], lists: frozenset[str]
+    ) -> None:
         node = self._node(schema)
         kind = type(value)
         if kind is dict and len(value) == 1:  # type: ignore[arg-type]
             function = intrinsic_name(value)
             if function is not None:
-                self._check_intrinsic(function, value, schema, node, path, found)  # type: ignore[arg-type]
+                self._check_intrinsic(function, value, schema, node, path, found, lists)  # type: ignore[arg-type]
                 return
         if node.kinds and kind not in node.always_fits and not any(_fits(value, k) for k in node.kinds):
             expected = " or ".join(_KIND_WORDS.get(k, k) for k in node.kinds)
             found.append((path, f"must be {expected}, not {_type_name(value)}"))
             return
         if kind is dict:
-            self._check_object(value, node, path, found)  # type: ignore[arg-type]
+            self._check_object(value, node, path, found, lists)  # type: ignore[arg-type]
         elif kind is list:
-            self._check_list(value, node, path, found)  # type: ignore[arg-type]
+            self._check_list(value, node, path, found, lists)  # type: ignore[arg-type]
         elif (kind is str or kind is int or kind is float) and node.checks_scalars:
             _check_scalar(value, node, path, found)  # type: ignore[arg-type]
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and node.checks_scalars:
@@ -202,6 +213,7 @@ class SchemaValidator:
         node: _Node,
         path: DocPath,
         found: list[Problem],
+        lists: frozenset[str],
     ) -> None:
         argument = value[function]
         if function == "Fn::If":
@@ -209,16 +221,25 @@ class SchemaValidator:
                 for index in (1, 2):
                     branch = argument[index]
                     if not (intrinsic_name(branch) == "Ref" and branch.get("Ref") == "AWS::NoValue"):  # type: ignore[union-attr]
-                        self._check(branch, schema, path + ("Fn::If", index), found)
+                        self._check(branch, schema, path + ("Fn::If", index), found, lists)
             return
         if function == "Ref" and argument == "AWS::NoValue":
             return
         allowed = set(node.kinds)
-        if function in STRING_RESULTS and allowed and allowed <= {"object", "array"}:
+        if not allowed:
+            return
+        list_ref = function == "Ref" and isinstance(argument, str) and argument in lists
+        if (function in LIST_RESULTS or list_ref) and "array" not in allowed:
+            expected = " or ".join(_KIND_WORDS.get(kind, kind) for kind in sorted(allowed))
+            what = f"Ref to the list parameter {argument}" if list_ref else function
+            found.append((path + (function,), f"must be {expected}, but {what} produces a list"))
+        elif function in STRING_RESULTS and not list_ref and allowed <= {"object", "array"}:
             expected = " or ".join(_KIND_WORDS.get(kind, kind) for kind in sorted(allowed))
             found.append((path + (function,), f"must be {expected}, but {function} produces a string"))
 
-    def _check_object(self, value: Mapping[str, object], node: _Node, path: DocPath, found: list[Problem]) -> None:
+    def _check_object(
+        self, value: Mapping[str, object], node: _Node, path: DocPath, found: list[Problem], lists: frozenset[str]
+    ) -> None:
         properties = node.properties
         unknown: dict[str, str | None] = {}
         if node.closed:
@@ -233,17 +254,19 @@ class SchemaValidator:
                 found.append((path, f"required property {name} is missing"))
         for name, item in value.items():
             if name in properties:
-                self._check(item, properties[name], path + (name,), found)
+                self._check(item, properties[name], path + (name,), found, lists)
             elif name in unknown:
                 suggestion = unknown[name]
                 valid = ", ".join(sorted(properties))
                 suffix = f"; did you mean {suggestion!r}?" if suggestion else f" (valid: {valid})"
                 found.append((path + (name,), f"unknown property {name!r}{suffix}"))
 
-    def _check_list(self, value: list[object], node: _Node, path: DocPath, found: list[Problem]) -> None:
+    def _check_list(
+        self, value: list[object], node: _Node, path: DocPath, found: list[Problem], lists: frozenset[str]
+    ) -> None:
         if node.items is not None:
             for index, item in enumerate(value):
-                self._check(item, node.items, path + (index,), found)
+                self._check(item, node.items, path + (index,), found, lists)
         if node.unique_items:
             seen: list[object] = []
             for index, item in enumerate(value):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from preflight.findings import DocPath
-from preflight.intrinsics import Evaluator, intrinsic_name
+from preflight.intrinsics import Evaluator, intrinsic_name, is_list_type
 
 CONFIG_RULE = "AWS::Config::ConfigRule"
 REMEDIATION = "AWS::Config::RemediationConfiguration"
@@ -72,12 +72,22 @@ class Template:
             )
         return tuple(found)
 
+    @cached_property
+    def resource_loops(self) -> tuple[str, ...]:
+        """`Fn::ForEach::Name` keys among the resources (CloudFormation's language extensions)."""
+        return tuple(key for key in _mapping(self.data.get("Resources")) if key.startswith("Fn::ForEach::"))
+
     def of_type(self, kind: str) -> tuple[Resource, ...]:
         return tuple(resource for resource in self.resources if resource.type == kind)
 
     @cached_property
+    def list_parameters(self) -> frozenset[str]:
+        """Parameters whose `Ref` is a list (`CommaDelimitedList`, `List<...>`)."""
+        return frozenset(name for name, body in self.parameters.items() if is_list_type(body.get("Type")))
+
+    @cached_property
     def evaluator(self) -> Evaluator:
-        return Evaluator(self.conditions, self.parameter_values, self.pseudo_values)
+        return Evaluator(self.conditions, self.parameter_values, self.pseudo_values, self.list_parameters)
 
     def deployment(self, resource: Resource) -> bool | None:
         """Whether the resource is created: its Condition's value, None when that cannot be known."""

@@ -24,12 +24,14 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
     CloudFormation resource provider schema that cfn-lint ships: unknown or misspelt properties,
     missing required properties, wrong types, lengths, read-only properties (`Arn`, `ConfigRuleId`,
     `Compliance`) and unknown resource attributes. Intrinsic functions count as CloudFormation
-    evaluates them: both branches of `Fn::If`, `AWS::NoValue` as absent, and `Ref`/`Fn::Sub` as
-    strings. The `Controls` and `Description` attributes of AWS's console packs are accepted.
+    evaluates them: both branches of `Fn::If`, `AWS::NoValue` as absent, `Ref`/`Fn::Sub`/`Fn::Join`
+    as strings, except that a `Ref` to a `CommaDelimitedList` or `List<...>` parameter is a list, as
+    are `Fn::Split`, `Fn::GetAZs` and `Fn::Cidr`. The `Controls` and `Description` attributes of AWS's
+    console packs are accepted.
 
     ## Why is this bad?
-    CloudFormation rejects the resource in every member account's stack ("Properties validation
-    failed"), after the put has succeeded.
+    CloudFormation rejects the resource in every member account's stack ("Property validation
+    failure"), after the put has succeeded.
 
     ## Example
     ```yaml
@@ -47,6 +49,15 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
       TargetId: AWS-ConfigureS3BucketVersioning
       TargetType: SSM_DOCUMENT
     ```
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Conformance packs" (troubleshooting): a pack is deployed
+      as a CloudFormation stack in each account, whose events show the failures.
+    - [reported] awslabs/aws-config-rules#421 - deploying AWS's FedRAMP pack: "Property validation
+      failure: [Value of property {/InputParameters} does not match type {String}]", "the same issue
+      when trying to deploy the same conformance pack in Config in the AWS console".
+    - [observed] AWS's sample packs carry resource-level `Controls` and `Description` and deploy, so
+      those two attributes are accepted.
     """
     resources = [resource for resource in ctx.template.resources if resource.type in PACK_RESOURCE_TYPES]
     if not resources:
@@ -71,7 +82,7 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
                     resource.path,
                 )
             continue
-        for path, message in validator.problems(raw, schema, properties_path):
+        for path, message in validator.problems(raw, schema, properties_path, ctx.template.list_parameters):
             yield Issue(f"{_property_name(path[len(properties_path) :])}: {message}", path)
         yield from _read_only(raw, validator.read_only_paths, properties_path)
 
