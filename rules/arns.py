@@ -1,42 +1,70 @@
-"""CP410: account ids inside ARNs."""
+"""CP410: account ids inside ARNs, written out or built from parameters."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from preflight.context import Context
-from preflight.findings import Issue, Severity
+from preflight.findings import DocPath, Issue, Severity
+from preflight.intrinsics import intrinsic_name
+from preflight.request import PARAMETERS_KEY
 from preflight.rule import rule
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
-_ARN = re.compile(r"arn:[^:\s]*:[^:\s]*:[^:\s]*:([^:\s]*):")
+# In a traced string, a parameter's value is `\x01Name\x01` and anything unknowable `\x02`.
+_PARAMETER_MARK = "\x01"
+_UNKNOWN_MARK = "\x02"
+_PARAMETER = re.compile("\x01([^\x01]*)\x01")
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# The account field may hold anything but a colon: placeholders have spaces and brackets.
+_ARN = re.compile(r"arn:(?:aws[a-z-]*|[\x01\x02][^:\n]*):[^:\s]*:[^:\s]*:([^:\n]*):")
 _ACCOUNT = re.compile(r"\d{12}")
-_PLACEHOLDER = "\x00"
 # "aws" owns AWS managed policies (arn:aws:iam::aws:policy/...); "*" is a wildcard in patterns.
 _NOT_ACCOUNTS = frozenset({"", "aws", "*"})
+_COMPOSERS = ("Fn::Sub", "Fn::Join")
+
+
+def is_bad_account(account: str) -> bool:
+    """Not a 12-digit account id, nor a field that legitimately holds none."""
+    return account.strip() not in _NOT_ACCOUNTS and not _ACCOUNT.fullmatch(account)
 
 
 def bad_account_ids(text: str) -> list[str]:
     """Account fields of the ARNs in `text` that are not 12 digits; `${...}` variables are skipped."""
-    flattened = _VARIABLE.sub(_PLACEHOLDER, text)
+    flattened = _VARIABLE.sub(_UNKNOWN_MARK, text)
     return [
         account
         for account in _ARN.findall(flattened)
-        if account not in _NOT_ACCOUNTS and _PLACEHOLDER not in account and not _ACCOUNT.fullmatch(account)
+        if _UNKNOWN_MARK not in account and _PARAMETER_MARK not in account and is_bad_account(account)
     ]
+
+
+@dataclass(frozen=True)
+class _Use:
+    """A parameter whose value is an ARN's account field, at `path` (the composing function)."""
+
+    parameter: str
+    path: DocPath
 
 
 @rule("CP410", "invalid-account-id-in-arn", Severity.ERROR, tags=("template", "content"))
 def invalid_account_id_in_arn(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    Reports an ARN (in a resource property or a parameter's `Default`) whose account field is not a
-    12-digit account id, such as the `<Account-Id>` placeholders in AWS's "with-Remediation" sample
-    packs. Descriptions are not checked.
+    Reports an ARN whose account field is not a 12-digit account id, whatever it holds instead
+    (`<Account-Id>`, `accountid`, `[[ Replace with AWS Master Account ]]`), in a resource property,
+    a parameter's `Default` or an input parameter of the request. An ARN built with `Fn::Sub` or
+    `Fn::Join` is checked as it will be built: when its account field is a parameter whose value is
+    a placeholder, the finding is where that value comes from (the `Default`, or the request).
+    It is an error where AWS Config acts on the ARN when it creates the pack (a custom rule's
+    `SourceIdentifier`, a remediation's `AutomationAssumeRole`), a warning elsewhere (a rule's
+    input, which is then evaluated against nothing). Intrinsic functions that cannot be known
+    offline (`${AWS::AccountId}`, `Fn::ImportValue`) and descriptions are not checked. The other
+    checks of an ARN's form (CP409, CP211) leave the account field to this rule.
 
     ## Why is this bad?
-    The ARN names nothing: remediation fails in every account ("role cannot be assumed"), or a rule
-    checks against a resource that does not exist.
+    The ARN names nothing: AWS Config cannot invoke the custom rule's Lambda function and the rule
+    fails to create in every account, or the remediation's role cannot be assumed.
 
     ## Example
     ```yaml
@@ -47,15 +75,129 @@ def invalid_account_id_in_arn(ctx: Context) -> Iterator[Issue]:
     ```yaml
     Values: ["arn:aws:iam::123456789012:role/S3OperationsAutomationsExecutionRole"]
     ```
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs": give the exact ARN
+      of the automation role, and "While using example templates, update your Account ID and
+      management account ID for organization".
+    - [documented] AWS Config API Reference, InsufficientPermissionsException: "The AWS Lambda function
+      <arn> cannot be invoked. Check the specified function ARN, and check the function's permissions."
+      (reported in cloud-custodian/cloud-custodian#3530); AWS Config checks the function when it
+      creates the rule.
+    - [observed] AWS's "with-Remediation" sample packs ship `<Account-Id>` placeholders in
+      `AutomationAssumeRole` ARNs, which the documentation tells users to replace.
     """
-    for path, text in ctx.template.strings:
-        if "arn:" not in text or "Description" in path:
+    template = ctx.template
+    overridden = ctx.request.values()
+    for path, text in template.strings:
+        if "arn:" not in text or "Description" in path or "Fn::Join" in path:
             continue
-        if path[:1] != ("Resources",) and not (path[:1] == ("Parameters",) and path[2:3] == ("Default",)):
+        in_resources = path[:1] == ("Resources",)
+        default_of = path[1] if path[:1] == ("Parameters",) and path[2:] == ("Default",) else None
+        if not in_resources and (default_of is None or default_of in overridden):
             continue
+        critical = _is_critical(path) if in_resources else _feeds_critical(ctx, str(default_of))
         for account in bad_account_ids(text):
             yield Issue(
                 f"account id {account!r} in ARN is not a 12-digit account id",
                 path,
                 fix="replace the placeholder with the real account id",
+                severity=None if critical else Severity.WARNING,
             )
+    for index, parameter in enumerate(ctx.request.parameters):
+        for account in bad_account_ids(parameter.value) if "arn:" in parameter.value else ():
+            yield Issue(
+                f"account id {account!r} in the ARN given for {parameter.name} is not a 12-digit account id",
+                (PARAMETERS_KEY, index, "ParameterValue"),
+                fix="replace the placeholder with the real account id",
+                where="request",
+                severity=None if _feeds_critical(ctx, parameter.name) else Severity.WARNING,
+            )
+    yield from _built_arns(ctx)
+
+
+def _is_critical(path: DocPath) -> bool:
+    """An ARN AWS Config acts on when it creates the pack: a custom rule's Lambda function, or a
+    remediation's role. A placeholder elsewhere (a rule's input) is only evaluated wrongly."""
+    return "SourceIdentifier" in path or "AutomationAssumeRole" in path
+
+
+def _feeds_critical(ctx: Context, parameter: str) -> bool:
+    return any(name == parameter and _is_critical(path) for name, path in ctx.template.references)
+
+
+def _built_arns(ctx: Context) -> Iterator[Issue]:
+    """ARNs that `Fn::Sub` and `Fn::Join` build: a literal account in pieces (`Fn::Join`), or a
+    parameter's value as the account field, reported once per parameter where its value comes from."""
+    template = ctx.template
+    uses: dict[str, list[DocPath]] = {}
+    for path, function, argument in template.intrinsic_calls:
+        if function not in _COMPOSERS or path[:1] != ("Resources",) or any(part in _COMPOSERS for part in path):
+            continue
+        traced = _trace({function: argument}, template.parameters)
+        for account in _ARN.findall(traced):
+            if _UNKNOWN_MARK in account:
+                continue
+            parameter = _PARAMETER.fullmatch(account)
+            if parameter is not None:
+                uses.setdefault(parameter.group(1), []).append(path + (function,))
+            elif function == "Fn::Join" and _PARAMETER_MARK not in account and is_bad_account(account):
+                yield Issue(
+                    f"account id {account!r} in the ARN that Fn::Join builds is not a 12-digit account id",
+                    path + (function,),
+                    fix="replace the placeholder with the real account id",
+                    severity=None if _is_critical(path) else Severity.WARNING,
+                )
+    given = {parameter.name: index for index, parameter in enumerate(ctx.request.parameters)}
+    for name, paths in uses.items():
+        value = ctx.parameter_values.get(name)
+        if value is None or not is_bad_account(value) or name in template.list_parameters:
+            continue
+        line = ctx.document.locate(paths[0]).line if ctx.document is not None else 0
+        more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+        message = (
+            f"parameter {name!r} is {value!r}, not a 12-digit account id, and it is the account id of the ARN "
+            f"built on line {line}{more}"
+        )
+        severity = None if any(_is_critical(path) for path in paths) else Severity.WARNING
+        if name in given:
+            yield Issue(message, (PARAMETERS_KEY, given[name], "ParameterValue"), where="request", severity=severity)
+        else:
+            fix = f"pass --param {name}=<12-digit account id>"
+            yield Issue(message, ("Parameters", name, "Default"), fix=fix, severity=severity)
+
+
+def _trace(value: object, parameters: Mapping[str, object], local: Mapping[str, object] | None = None) -> str:
+    """The string `value` builds, with each template parameter's value as a mark that names it and
+    anything unknowable as another mark."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    function = intrinsic_name(value)
+    argument = value[function] if function is not None and isinstance(value, dict) else None
+    if function == "Ref" and isinstance(argument, str) and argument in parameters:
+        return f"{_PARAMETER_MARK}{argument}{_PARAMETER_MARK}"
+    if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
+        delimiter, items = argument
+        if isinstance(delimiter, str) and isinstance(items, list):
+            return delimiter.join(_trace(item, parameters) for item in items)
+    if function == "Fn::Sub":
+        text, variables = (argument, {}) if isinstance(argument, str) else (None, {})
+        if isinstance(argument, list) and argument and isinstance(argument[0], str):
+            text = argument[0]
+            variables = argument[1] if len(argument) > 1 and isinstance(argument[1], dict) else {}
+        if text is not None:
+            return _VARIABLE.sub(lambda match: _substitute(match.group(1), parameters, variables), text)
+    return _UNKNOWN_MARK
+
+
+def _substitute(name: str, parameters: Mapping[str, object], variables: Mapping[str, object]) -> str:
+    if name.startswith("!"):
+        return "${" + name[1:] + "}"
+    name = name.strip()
+    if name in variables:
+        return _trace(variables[name], parameters)
+    if name in parameters:
+        return f"{_PARAMETER_MARK}{name}{_PARAMETER_MARK}"
+    return _UNKNOWN_MARK
