@@ -20,9 +20,11 @@ class ApiLimits:
     template_s3_uri_pattern: str = r"s3://.*"
     delivery_bucket_max: int = 63
     delivery_prefix_max: int = 1024
-    input_parameters_max: int = 330
+    input_parameters_max: int = 330  # managed packs (an account pack with `Source`)
+    custom_pack_input_parameters_max: int = 60  # packs with a template (the model's documentation says so)
     parameter_name_max: int = 255
     parameter_value_max: int = 4096
+    managed_pack_parameter_value_max: int = 1024
     excluded_accounts_max: int = 1000
     account_id_pattern: str = r"\d{12}"
     # AWS never says whether "300 KB" is 300,000 or 307,200 bytes: warn above the first, fail above the second.

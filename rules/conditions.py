@@ -17,7 +17,7 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
     the `Conditions` section does not define.
 
     ## Why is this bad?
-    CloudFormation rejects the template ("Unresolved dependencies" / "Condition not defined").
+    CloudFormation rejects the template: "Template format error: Condition X is not defined."
 
     ## Example
     ```yaml
@@ -30,6 +30,12 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Use the name the `Conditions` section defines (`HasMaxAge`).
+
+    ## References
+    - [documented] AWS CloudFormation Template Reference, "Condition functions": "You must define all
+      conditions in the Conditions section of a template".
+    - [reported] aws-cloudformation/cfn-lint#92 - CloudFormation: "Template format error: Condition
+      ListenForHttps is not defined."
     """
     defined = ctx.template.conditions
     for name, path in ctx.template.condition_references:
@@ -43,14 +49,18 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     Reports a condition that nothing uses.
 
     ## Why is this bad?
-    It is dead weight in a template whose body is limited to 51,200 bytes, and usually means an
-    `Fn::If` refers to the wrong name.
+    CloudFormation accepts it, so this is hygiene: it is dead weight in a template whose body is
+    limited to 51,200 bytes, and usually means an `Fn::If` refers to the wrong name.
 
     ## Example
     A `HasMaxAge` condition left behind after its rule was removed.
 
     ## Use instead
-    Delete the condition.
+    Delete the condition, or use it where it was meant to be used.
+
+    ## References
+    - [observed] Deployed packs carry unused conditions without failing (the Government of Canada
+      organization pack has five), hence only a warning.
     """
     used = {name for name, _ in ctx.template.condition_references}
     for name in ctx.template.conditions:

@@ -35,6 +35,14 @@ def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
     ```yaml
     Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, `Source.SourceIdentifier`: "For Config Managed rules, a
+      predefined identifier from a list".
+    - [reported] awslabs/aws-config-rules#437 - "The sourceIdentifier EC2_STOPPED_INSTANCE is invalid.
+      Please refer to the documentation for a list of valid sourceIdentifiers that can be used when
+      AWS is the Owner."
+    - [inferred] An identifier missing from the catalog may be newer than the catalog, hence a warning.
     """
     for view in ctx.config_rules:
         if view.owner != "AWS" or not isinstance(view.identifier, str) or view.managed is not None:
@@ -56,7 +64,7 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
     nearest (parameter names are case-sensitive: `maxAccessKeyAge`, not `MaxAccessKeyAge`).
 
     ## Why is this bad?
-    The value you meant to set is never used; the rule runs with its default or fails.
+    AWS refuses the rule in every account: "Unknown parameters provided in the inputParameters".
 
     ## Example
     ```yaml
@@ -67,6 +75,12 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
     ```yaml
     InputParameters: {maxAccessKeyAge: "90"}
     ```
+
+    ## References
+    - [reported] hashicorp/terraform-provider-aws#773 - CLOUDWATCH_ALARM_SETTINGS_CHECK given
+      `evaluationPeriod` (the rule takes `evaluationPeriods`): "Unknown parameters provided in the
+      inputParameters".
+    - [documented] AWS Config Developer Guide, the managed rule's page: the parameters it takes.
     """
     for view in ctx.config_rules:
         if view.managed is None:
@@ -113,6 +127,14 @@ def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
     InputParameters: {maxAccessKeyAge: "90"}
     Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
     ```
+
+    ## References
+    - [reported] awslabs/aws-config-rules#407 - deploying AWS's CCN-ENS-Medium conformance pack: "The
+      required parameter clusterDbEncrypted, loggingEnabled is not present in the inputParameters
+      (Service: AmazonConfig; Status Code: 400; Error Code: InvalidParameterValueException".
+    - [reported] niaid/terraform-aws-managed-config-rules#57 and hashicorp/terraform-provider-aws#16665 -
+      the same error, and the console's default is not applied through the API.
+    - [documented] AWS Config Developer Guide, each managed rule's page marks its optional parameters.
     """
     for view in ctx.config_rules:
         if view.managed is None or view.input_parameters is UNKNOWN or isinstance(view.input_parameters, str):
@@ -130,15 +152,22 @@ def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _type_problem(kind: str, value: str) -> tuple[str, Severity] | None:
+# The one managed rule whose documentation says a boolean written other than `true` reads as false.
+CASE_SENSITIVE_BOOLEANS = frozenset({"IAM_PASSWORD_POLICY"})
+
+
+def _type_problem(kind: str, value: str, identifier: str) -> tuple[str, Severity] | None:
     if kind == "int" and not _INT.fullmatch(value):
-        return f"{value!r} is not an integer", Severity.ERROR
+        return f"{value!r} is not an integer", Severity.WARNING
     if kind == "double" and not _DOUBLE.fullmatch(value):
-        return f"{value!r} is not a number", Severity.ERROR
+        return f"{value!r} is not a number", Severity.WARNING
     if kind == "boolean" and value not in ("true", "false"):
+        documented = identifier in CASE_SENSITIVE_BOOLEANS
+        severity = Severity.ERROR if documented else Severity.WARNING
+        reads = "AWS Config reads it as false" if documented else "AWS Config may read it as false"
         if value.lower() in ("true", "false"):
-            return f"{value!r} must be lower-case: AWS Config reads anything but 'true' as false", Severity.WARNING
-        return f"{value!r} is not 'true' or 'false': AWS Config reads it as false", Severity.WARNING
+            return f"{value!r} must be lower-case: {reads}", severity
+        return f"{value!r} is not 'true' or 'false': {reads}", severity
     if kind == "CSV" and value and any(not item.strip() for item in value.split(",")):
         return f"{value!r} has an empty item in its comma-separated list", Severity.WARNING
     return None
@@ -148,14 +177,16 @@ def _type_problem(kind: str, value: str) -> tuple[str, Severity] | None:
 def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each managed-rule parameter's effective value (parameters, `Fn::If` and conditions
-    applied) against the parameter's type: `int` and `double` must parse (error); `boolean` must be
-    exactly `true` or `false` (warning: AWS reads `TRUE` as false, silently); a `CSV` list must not
-    have empty items (warning). Values that cannot be known offline are not checked. An
-    `InputParameters` string that is not a JSON object is an error.
+    applied) against the parameter's type. A `boolean` must be exactly `true` or `false`: an error
+    for `IAM_PASSWORD_POLICY`, whose documentation says anything else reads as false, a warning for
+    other rules. An `int` or `double` that does not parse and a `CSV` list with an empty item are
+    warnings. An `InputParameters` string that is not a JSON object is an error. Values that cannot
+    be known offline are not checked.
 
     ## Why is this bad?
-    The rule fails to evaluate, or evaluates something other than what you wrote: AWS's own
-    FedRAMP sample once shipped `TRUE` and reported every account non-compliant.
+    The rule evaluates something other than what you wrote: AWS's own FedRAMP sample shipped `TRUE`
+    and reported every account's password policy non-compliant. An `InputParameters` string must be
+    JSON.
 
     ## Example
     ```yaml
@@ -166,6 +197,17 @@ def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
     ```yaml
     InputParameters: {RequireSymbols: "true", MaxPasswordAge: "90"}
     ```
+
+    ## References
+    - [documented] AWS Config Developer Guide, "iam-password-policy": "The true and false values for
+      the rule parameters are case-sensitive. If true is not provided in lowercase, it will be treated
+      as false."
+    - [reported] awslabs/aws-config-rules#434 (and #366, aws-samples/aws-secure-environment-accelerator#1099)
+      - with the FedRAMP High sample's `'TRUE'`, "AWS Config was marking my password policy as
+      non-compliant".
+    - [documented] AWS Config API Reference, `ConfigRule.InputParameters`: "A string, in JSON format".
+    - [observed] AWS's console templates (synced May 2025) still write `'TRUE'` for
+      REDSHIFT_CLUSTER_CONFIGURATION_CHECK; no report says how other rules read it, hence warnings.
     """
     for view in ctx.config_rules:
         if isinstance(view.input_parameters, str):
@@ -181,7 +223,7 @@ def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
             parameter = view.managed.parameters.get(name)
             if parameter is None or value is UNKNOWN or isinstance(value, (dict, list)) or value is None:
                 continue
-            problem = _type_problem(parameter.type, as_text(value))
+            problem = _type_problem(parameter.type, as_text(value), view.managed.identifier)
             if problem is not None:
                 message, severity = problem
                 yield Issue(
@@ -207,6 +249,9 @@ def input_parameters_too_long(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Shorter values, or split the rule into two rules with different scopes.
+
+    ## References
+    - [documented] AWS Config API Reference, `ConfigRule.InputParameters`: length 1-1,024.
     """
     limit = 1024
     for view in ctx.config_rules:
@@ -231,9 +276,9 @@ def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
     instead of a string.
 
     ## Why is this bad?
-    AWS Config expects every value as a string; non-string JSON values have failed deployments
-    ("Value of property {/InputParameters} does not match type {String}") and are handled
-    inconsistently between tools.
+    AWS Config expects every value as a string, and tools disagree on how they serialise bare
+    values (`True` or `true`, `90` or `90.0`). AWS's own 2020 CIS sample has bare values, so this is
+    a warning, not an error.
 
     ## Example
     ```yaml
@@ -244,6 +289,13 @@ def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
     ```yaml
     InputParameters: {maxAccessKeyAge: "90"}
     ```
+
+    ## References
+    - [reported] hashicorp/terraform-provider-aws#773 - managed rules work "as long as the json is
+      'string' based"; niaid/terraform-aws-managed-config-rules PR #15: "AWS Config expects all values
+      as strings".
+    - [observed] AWS's `Operational-Best-Practices-for-CIS.yaml` (2020) writes `maxAccessKeyAge: 90` and
+      `RequireSymbols: true`, and no failure of it is reported.
     """
     for view in ctx.config_rules:
         for name, value in parameter_items(view).items():

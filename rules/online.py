@@ -43,6 +43,13 @@ def no_organization(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Run from the organization's management account or a delegated administrator, or deploy an account
     pack (`--scope account`).
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack errors:
+      NoAvailableOrganizationException ("Organization is no longer available") and
+      OrganizationAccessDeniedException.
+    - [reported] aws-samples/aws2tf#86 - "OrganizationAccessDeniedException ... This action can only be
+      made by accounts in an AWS Organization".
     """
     facts = _facts(ctx)
     if ctx.request.scope != "organization":
@@ -67,10 +74,15 @@ def all_features_not_enabled(ctx: Context) -> Iterator[Issue]:
     The put fails with OrganizationAllFeaturesNotEnabledException.
 
     ## Example
-    An organization created years ago for consolidated billing only.
+    An organization created for consolidated billing only.
 
     ## Use instead
-    Enable all features in AWS Organizations (`aws organizations enable-all-features`).
+    Enable all features in AWS Organizations (`EnableAllFeatures`), then deploy.
+
+    ## References
+    - [documented] AWS Config API Reference, OrganizationAllFeaturesNotEnabledException: "Config
+      resource cannot be created because your organization does not have all features enabled";
+      PutOrganizationConformancePack: "Ensure you call EnableAllFeatures API".
     """
     facts = _facts(ctx)
     if ctx.request.scope == "organization" and facts.organization == ORGANIZATION_PRESENT:
@@ -93,12 +105,17 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
     The put fails with OrganizationAccessDeniedException.
 
     ## Example
-    Deploying from a member account of the organization.
+    Deploying an organization pack from a member account.
 
     ## Use instead
-    Run from the management account, or register the account:
+    Run from the management account, or register the account as a delegated administrator:
     `aws organizations register-delegated-administrator --service-principal
-    config-multiaccountsetup.amazonaws.com --account-id ACCOUNT`.
+    config-multiaccountsetup.amazonaws.com --account-id ...`.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack: "Only a management account
+      and a delegated administrator can call this API. When calling this API with a delegated
+      administrator, you must ensure Organizations ListDelegatedAdministrator permissions are added".
     """
     facts = _facts(ctx)
     if ctx.request.scope != "organization" or facts.organization != ORGANIZATION_PRESENT:
@@ -150,6 +167,14 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     The account id as `aws organizations list-accounts` shows it.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `ExcludedAccounts`: "A list
+      of Amazon Web Services accounts to be excluded from an organization conformance pack"; nothing
+      says AWS refuses an id outside the organization, hence a warning.
+    - [reported] superwerker/superwerker#291 - an organization pack failed in 27 accounts that had no
+      configuration recorder; excluding them (ExcludedAccounts) is the fix, so a mistyped id leaves one
+      failing.
     """
     facts = _facts(ctx)
     if ctx.request.scope != "organization" or not ctx.request.excluded_accounts:
@@ -172,16 +197,21 @@ def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a new pack when the organization (or account) already has as many conformance packs as
     the quota allows (50; `[tool.preflight.quotas] packs-per-organization`, `packs-per-account`).
-    Updating an existing pack is not counted.
 
     ## Why is this bad?
-    The put fails with MaxNumberOfOrganizationConformancePacksExceededException.
+    The put fails with MaxNumberOfOrganizationConformancePacksExceededException (or
+    MaxNumberOfConformancePacksExceededException).
 
     ## Example
     A 51st organization pack.
 
     ## Use instead
-    Delete a pack you no longer need, or merge packs.
+    Merge packs, or delete one that is no longer needed.
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Service Limits": 50 conformance packs per account and
+      per organization, not adjustable (2023 edition; configurable here).
+    - [documented] AWS Config API Reference, MaxNumberOfOrganizationConformancePacksExceededException.
     """
     facts = _facts(ctx)
     if facts.existing_packs is None:
@@ -209,14 +239,19 @@ def pack_busy(ctx: Context) -> Iterator[Issue]:
     Reports a pack whose create, update or delete is still in progress.
 
     ## Why is this bad?
-    A put now fails with ResourceInUseException. `preflight deploy` waits for the operation to end
-    (bounded) before it puts.
+    A put now fails with ResourceInUseException. It is a warning because the state passes:
+    `preflight deploy` waits for the operation to end (bounded by `--busy-timeout`) before it puts.
 
     ## Example
     Deploying again while the previous rollout is still reaching member accounts.
 
     ## Use instead
     Wait for it: `preflight status NAME`.
+
+    ## References
+    - [documented] AWS Config API Reference, ResourceInUseException: "For PutConformancePack and
+      PutOrganizationConformancePack, a conformance pack creation, update, and deletion is in
+      progress. Try your request again later."
     """
     facts = _facts(ctx)
     status = facts.pack_status
@@ -246,6 +281,13 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Upload first (`preflight deploy` does), or fix the URI.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `TemplateS3Uri`: "The uri
+      must point to the conformance pack template (max size: 300 KB). You must have access to read
+      Amazon S3 bucket."
+    - [documented] AWS Config API Reference, InsufficientPermissionsException: "You do not have
+      permission to read Amazon S3 bucket".
     """
     found = _facts(ctx).template_object
     if found is None:
@@ -273,19 +315,26 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP508", "delivery-bucket-missing", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP508", "delivery-bucket-missing", Severity.WARNING, tags=("online",), needs_template=False, needs_facts=True)
 def delivery_bucket_missing(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    Reports a `DeliveryS3Bucket` that does not exist (error) or cannot be checked (warning).
+    Reports a `DeliveryS3Bucket` that does not exist, or cannot be checked.
 
     ## Why is this bad?
-    AWS Config cannot deliver the pack's evaluation results; the deployment fails in member accounts.
+    AWS Config stores the pack's templates and artifacts in the delivery bucket. No public report
+    shows a pack failing over a missing bucket, so this is a warning.
 
     ## Example
     `--delivery-bucket awsconfigconforms-results` before the bucket was created.
 
     ## Use instead
     Create the bucket, with a policy that lets AWSServiceRoleForConfigConforms write to it.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `DeliveryS3Bucket`: "The name
+      of the Amazon S3 bucket where Config stores conformance pack templates"; AWS Config Developer
+      Guide, "Prerequisites for conformance packs": the bucket and the policy it needs.
+    - [inferred] Whether a missing bucket fails the deployment is unverified.
     """
     bucket = _facts(ctx).delivery_bucket
     if bucket is None:
@@ -304,14 +353,24 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
     account packs) and rules per account (1,000). An update does not count the pack's own rules twice.
 
     ## Why is this bad?
-    The pack fails in the accounts that are full (MaxNumberOfConfigRulesExceededException), an hour
-    after the put succeeded.
+    The pack's rules fail to create in the accounts that are full ("the account already contains
+    the maximum number of 1000 rules").
 
     ## Example
     A 130-rule pack added to an account whose existing packs already hold 300 rules.
 
     ## Use instead
     Remove rules that several packs share, or split the accounts between packs.
+
+    ## References
+    - [documented] AWS Config API Reference, MaxNumberOfConfigRulesExceededException: "the account
+      already contains the maximum number of 1000 rules".
+    - [documented] AWS Config Developer Guide, "Service Limits": 150 rules per account across
+      conformance packs and 350 across organization conformance packs, not adjustable (2023 edition;
+      configurable here).
+    - [reported] hashicorp/terraform-provider-aws PR #21722 - "MaxNumberOfConfigRulesExceededException:
+      Failed to put config rule ... because the account already contains 250 config rules" (an earlier
+      quota).
     """
     facts = _facts(ctx)
     if facts.config_rule_names is None:

@@ -20,7 +20,8 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
     nor a pseudo parameter (`AWS::Region`, `AWS::Partition`, `AWS::AccountId`, ...).
 
     ## Why is this bad?
-    CloudFormation rejects the template ("Unresolved resource dependencies").
+    CloudFormation rejects the template: "Template format error: Unresolved resource dependencies
+    [X] in the Resources block of the template".
 
     ## Example
     ```yaml
@@ -31,6 +32,12 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
     ```yaml
     maxAccessKeyAge: !Ref MaxAccessKeyAge
     ```
+
+    ## References
+    - [documented] AWS CloudFormation Template Reference, "Ref": the name of a parameter, a resource's
+      logical id, or a pseudo parameter.
+    - [reported] serverless/serverless#4535 - "Template format error: Unresolved resource dependencies
+      [X] in the Resources block of the template".
     """
     template = ctx.template
     known = set(template.parameters) | {resource.logical_id for resource in template.resources} | PSEUDO_PARAMETERS
@@ -50,8 +57,9 @@ def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
     template does not declare.
 
     ## Why is this bad?
-    CloudFormation fails the pack in every account: "Parameters: [X] do not exist in the template".
-    It is usually a typo, so the parameter you meant keeps its default.
+    CloudFormation fails the pack's stack in every account: "Parameters: [X] do not exist in the
+    template" (or "Parameter values specified for a template which does not require them" when the
+    template has no parameters). It is usually a typo, so the parameter you meant keeps its default.
 
     ## Example
     ```
@@ -62,6 +70,13 @@ def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
     ```
     preflight check pack.yaml --param MaxAccessKeyAge=45
     ```
+
+    ## References
+    - [reported] aws-samples/amazon-ec2-image-builder-samples#18 - CloudFormation: "Parameters:
+      [TargetECRRepositoryName] do not exist in the template".
+    - [documented] Terraform AWS provider, `aws_config_organization_conformance_pack` `input_parameter`:
+      "the parameters must also be included in the template_body or in the template stored in Amazon S3".
+    - [inferred] AWS Config passes the input parameters to each member account's stack unchanged.
     """
     declared = ctx.template.parameters
     for index, parameter in enumerate(ctx.request.parameters):
@@ -93,6 +108,11 @@ def parameter_without_value(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Give the value with `--param S3TargetBucketNameForEnableLogging=...`, or add a `Default`.
+
+    ## References
+    - [documented] AWS CloudFormation User Guide, "Parameters": a parameter without a `Default` must be
+      given a value.
+    - [reported] boto/botocore#2598 - CloudFormation: "Parameters: [EnvironmentName] must have values".
     """
     given = ctx.request.values()
     severity = Severity.ERROR if ctx.request.known else Severity.WARNING
@@ -112,10 +132,12 @@ def parameter_without_value(ctx: Context) -> Iterator[Issue]:
 def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each parameter's value (from the request, else its `Default`) against the parameter's
-    `AllowedValues`, `AllowedPattern`, `MinLength`/`MaxLength` and `MinValue`/`MaxValue`.
+    `AllowedValues`, `AllowedPattern` and `MinLength`/`MaxLength`, and, for a `Number` parameter,
+    `MinValue`/`MaxValue`.
 
     ## Why is this bad?
-    CloudFormation rejects the value in every member account, after the put has succeeded.
+    CloudFormation rejects the value in every member account ("Parameter X failed to satisfy
+    constraint"), after the put has succeeded.
 
     ## Example
     ```yaml
@@ -128,6 +150,13 @@ def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     A value from the allowed list (`TwentyFour_Hours`).
+
+    ## References
+    - [documented] AWS CloudFormation User Guide, "Parameters": `AllowedPattern` must match the whole
+      value; `MinValue`/`MaxValue` apply to `Number` parameters; "All regular expressions in
+      CloudFormation conform to the Java regex syntax" (cfn-regexes).
+    - [reported] awslabs/aws-config-engine-for-compliance-as-code#12 - "Template validation error:
+      Parameter SourceLambdaBucket failed to satisfy constraint".
     """
     given = ctx.request.values()
     index_of = {parameter.name: index for index, parameter in enumerate(ctx.request.parameters)}
@@ -140,11 +169,12 @@ def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
             where = "request"
         else:
             path, where = ("Parameters", name, "Default"), "template"
-        for problem in _constraint_problems(value, declaration):
+        for problem in _constraint_problems(value, declaration, numeric=declaration.get("Type") == "Number"):
             yield Issue(f"value {value!r} of parameter {name!r} {problem}", path, where=where)  # type: ignore[arg-type]
 
 
-def _constraint_problems(value: str, declaration: object) -> Iterator[str]:
+def _constraint_problems(value: str, declaration: object, *, numeric: bool) -> Iterator[str]:
+    """`numeric`: a `Number` parameter, the only type CloudFormation applies MinValue and MaxValue to."""
     assert isinstance(declaration, dict)
     allowed = declaration.get("AllowedValues")
     if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
@@ -161,7 +191,7 @@ def _constraint_problems(value: str, declaration: object) -> Iterator[str]:
         yield f"is shorter than MinLength {min_length:g}"
     if max_length is not None and len(value) > max_length:
         yield f"is longer than MaxLength {max_length:g}"
-    number = _number(value)
+    number = _number(value) if numeric else None
     if number is None:
         return
     min_value, max_value = _number(declaration.get("MinValue")), _number(declaration.get("MaxValue"))
@@ -192,14 +222,18 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     Reports a template parameter that no `Ref` or `Fn::Sub` uses.
 
     ## Why is this bad?
-    The value someone sets for it changes nothing, which is rarely what they expect; it also costs
-    template bytes.
+    CloudFormation accepts it, so this is hygiene: the value someone sets for it changes nothing,
+    which is rarely what they expect, and it costs template bytes.
 
     ## Example
     A `MaxAccessKeyAge` parameter whose rule was deleted.
 
     ## Use instead
     Remove the parameter, or refer to it where it was meant to be used.
+
+    ## References
+    - [observed] Deployed packs carry unused parameters without failing (AWS's
+      `Operational-Best-Practices-for-ABS-CCIGv2-Material-Part-1.yaml` has three), hence only a warning.
     """
     used = {name for name, _ in ctx.template.references}
     for name in ctx.template.parameters:
@@ -230,6 +264,14 @@ def parameter_type_not_string(ctx: Context) -> Iterator[Issue]:
       Type: String
       Default: "90"
     ```
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Custom conformance pack": "For each parameter, Type must
+      be specified."
+    - [reported] bridgecrewio/checkov#2965 - CloudFormation: "Template format error: Every Parameters
+      object must contain a Type member."
+    - [observed] All 1,322 parameters of AWS's 97 sample packs and every parameter of the deployed packs in
+      the wild corpus are `Type: String`; whether AWS Config passes other types through is unverified.
     """
     for name, declaration in ctx.template.parameters.items():
         kind = declaration.get("Type")

@@ -18,11 +18,14 @@ _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]*:role/\S+")
 def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks a remediation's `AutomationAssumeRole` parameter: its `StaticValue` must be a literal IAM
-    role ARN, and an automatic remediation (`Automatic: true`) must have one.
+    role ARN, and an automatic remediation (`Automatic: true`) must have one. The ARN's account field
+    is CP410's to check.
 
     ## Why is this bad?
-    AWS Config does not resolve intrinsic functions (`!Sub`, `!Ref`) for the automation execution
-    role of a conformance pack, and automatic remediation fails without a role.
+    AWS Config does not resolve intrinsic functions (`!Sub`, `!Ref`, `!ImportValue`) for the
+    automation execution role of a conformance pack, and automatic remediation needs the role. For
+    an organization pack, write the management account's id: AWS Config replaces it with each
+    member's.
 
     ## Example
     ```yaml
@@ -37,6 +40,15 @@ def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
       StaticValue:
         Values: ["arn:aws:iam::123456789012:role/Remediation"]
     ```
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs"
+      (https://docs.aws.amazon.com/config/latest/developerguide/cpack-prerequisites.html): "AWS Config
+      does not support AWS CloudFormation intrinsic functions for the automation execution role. You
+      must provide the exact ARN of the role as a string."
+    - [documented] AWS Config API Reference, PutRemediationConfigurations: "for automatic remediation
+      configuration, the only valid assumeRole field value is AutomationAssumeRole and you need to
+      provide a value for AutomationAssumeRole".
     """
     for remediation in ctx.template.of_type(REMEDIATION):
         properties = remediation.properties

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from preflight.context import Context
 from preflight.findings import Issue, Severity
+from preflight.request import MANAGED_PACK_SOURCE
 from preflight.rule import rule
 from preflight.s3names import bucket_name_problem
 
@@ -33,6 +34,12 @@ def invalid_pack_name(ctx: Context) -> Iterator[Issue]:
     ```
     preflight check pack.yaml --name cis-baseline-v2
     ```
+
+    ## References
+    - [documented] AWS Config API Reference: `OrganizationConformancePackName` length 1-128 and
+      `ConformancePackName` length 1-256, both with pattern `[a-zA-Z][-a-zA-Z0-9]*`.
+    - [documented] AWS Config Developer Guide, "Deploying a conformance pack using the console": the
+      name "can contain hyphens but cannot contain spaces", and "You cannot change the name".
     """
     request = ctx.request
     path = (request.name_key,)
@@ -61,7 +68,8 @@ def invalid_pack_name(ctx: Context) -> Iterator[Issue]:
 def invalid_delivery_bucket(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks `DeliveryS3Bucket`: a valid S3 bucket name of at most 63 characters that, for an
-    organization pack, starts with `awsconfigconforms`.
+    organization pack, starts with `awsconfigconforms`. A managed conformance pack (`Source`) takes
+    no delivery bucket.
 
     ## Why is this bad?
     AWS Config rejects an organization pack whose delivery bucket lacks the `awsconfigconforms`
@@ -76,11 +84,26 @@ def invalid_delivery_bucket(ctx: Context) -> Iterator[Issue]:
     ```
     --delivery-bucket awsconfigconforms-results
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `DeliveryS3Bucket`: at most
+      63 characters, "If used, it must be prefixed with awsconfigconforms".
+    - [documented] AWS Config API Reference, PutConformancePack: for managed conformance packs "Do not
+      specify ... DeliveryS3Bucket, or DeliveryS3KeyPrefix".
+    - [documented] Amazon S3 User Guide, "Bucket naming rules".
     """
     bucket = ctx.request.delivery_bucket
     if not bucket:
         return
     path = ("DeliveryS3Bucket",)
+    if MANAGED_PACK_SOURCE in ctx.request.other_sources:
+        yield Issue(
+            "a managed conformance pack (Source) takes no DeliveryS3Bucket",
+            path,
+            fix="remove DeliveryS3Bucket",
+            where="request",
+        )
+        return
     if ctx.request.scope == "organization" and not bucket.startswith(ORG_BUCKET_PREFIX):
         yield Issue(
             f"delivery bucket {bucket!r} must start with {ORG_BUCKET_PREFIX!r} for an organization pack",
@@ -96,7 +119,8 @@ def invalid_delivery_bucket(ctx: Context) -> Iterator[Issue]:
 @rule("CP112", "delivery-prefix-too-long", Severity.ERROR, tags=("request",), needs_template=False)
 def delivery_prefix_too_long(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    Reports a `DeliveryS3KeyPrefix` longer than 1,024 characters.
+    Reports a `DeliveryS3KeyPrefix` longer than 1,024 characters, or one given for a managed
+    conformance pack (`Source`).
 
     ## Why is this bad?
     The API rejects the request with a ValidationException.
@@ -106,10 +130,21 @@ def delivery_prefix_too_long(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     A short prefix such as `conformance/<pack-name>`.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack and PutConformancePack
+      `DeliveryS3KeyPrefix`: length 0-1,024; for managed packs "Do not specify ... DeliveryS3KeyPrefix".
     """
     prefix = ctx.request.delivery_prefix
     limit = ctx.limits.delivery_prefix_max
-    if prefix is not None and len(prefix) > limit:
+    if prefix is not None and MANAGED_PACK_SOURCE in ctx.request.other_sources:
+        yield Issue(
+            "a managed conformance pack (Source) takes no DeliveryS3KeyPrefix",
+            ("DeliveryS3KeyPrefix",),
+            fix="remove DeliveryS3KeyPrefix",
+            where="request",
+        )
+    elif prefix is not None and len(prefix) > limit:
         yield Issue(
             f"delivery key prefix is {len(prefix):,} characters; at most {limit:,}",
             ("DeliveryS3KeyPrefix",),
@@ -123,8 +158,8 @@ def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
     Checks that every excluded account is a 12-digit AWS account id.
 
     ## Why is this bad?
-    The API rejects the whole request. (An unquoted `012345678901` in a YAML request file is the
-    number 12345678901 to the AWS CLI, which rejects it: preflight stops there with exit 2.)
+    The API rejects the whole request. Write account ids as quoted strings: YAML readers disagree
+    on whether an unquoted `012345678901` is a number (which loses the leading zero) or a string.
 
     ## Example
     ```yaml
@@ -135,6 +170,10 @@ def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
     ```yaml
     ExcludedAccounts: ["123456789012"]
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `ExcludedAccounts`: each
+      item matches `\\d{12}`.
     """
     for index, account in enumerate(ctx.request.excluded_accounts):
         if not re.fullmatch(ctx.limits.account_id_pattern, account):
@@ -160,6 +199,10 @@ def too_many_excluded_accounts(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Move those accounts into an organizational unit that the pack's accounts do not include, or
     deploy account packs instead.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `ExcludedAccounts`: at most
+      1,000 items.
     """
     accounts = ctx.request.excluded_accounts
     limit = ctx.limits.excluded_accounts_max

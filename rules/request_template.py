@@ -15,33 +15,54 @@ from preflight.s3names import bucket_name_problem
 def template_body_too_large(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a template sent inline (`TemplateBody`, the default when no `--template-s3-uri` is
-    given) that is longer than 51,200 bytes of UTF-8. Comments and indentation count.
+    given) that is longer than 51,200 characters: an error. A template of at most 51,200
+    characters that is longer than 51,200 bytes of UTF-8 (multibyte text) is a warning, since AWS
+    does not say whether the limit counts bytes or characters. Comments and indentation count.
 
     ## Why is this bad?
-    The API rejects the request with a ValidationException; AWS's own NZISM sample once failed this
-    way until comments were trimmed.
+    The API rejects the request ("Member must have length less than or equal to 51200"); AWS's own
+    NZISM sample failed this way until comments were trimmed.
 
     ## Example
     A 52 KB pack with long descriptions, deployed with `--template-body file://pack.yaml`.
 
     ## Use instead
-    Upload the template to S3 and pass `TemplateS3Uri` (`--template-s3-uri`, up to 300 KB), or
-    trim comments and descriptions.
+    Upload the template to S3 and pass `TemplateS3Uri` (`--template-s3-uri`, up to 300 KB), split it
+    into packs that each fit, or trim comments and descriptions.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack and PutConformancePack,
+      `TemplateBody`: "a maximum length of 51,200 bytes" (botocore: max 51200).
+    - [reported] awslabs/aws-config-rules#399 - the NZISM sample (~51,461 characters) failed to deploy
+      until AWS "trimmed some comment characters from the yaml to bring it under the 51200 limit".
+    - [reported] awslabs/aws-config-rdk#247 - "'templateBody' failed to satisfy constraint: Member must
+      have length less than or equal to 51200".
+    - [inferred] Whether AWS counts bytes or characters is not published, hence the warning between the two.
     """
     if ctx.loaded is None or not ctx.template_sent_inline:
         return
     size = ctx.loaded.body_bytes or ctx.loaded.raw_size
+    characters = len(ctx.loaded.text) if ctx.loaded.text is not None else size
     limit = ctx.limits.template_body_max_bytes
-    if size > limit:
+    if size <= limit:
+        return
+    fix = "upload the template to S3 and pass --template-s3-uri (up to 300 KB), split it, or trim comments"
+    if characters > limit:
         message = (
-            f"template body is {size:,} bytes of UTF-8; TemplateBody takes at most {limit:,} "
-            f"({size - limit:,} over; comments count)"
+            f"template body is {characters:,} characters; TemplateBody takes at most {limit:,} "
+            f"({characters - limit:,} over; comments count)"
         )
-        fix = "upload the template to S3 and pass --template-s3-uri (up to 300 KB), or trim comments"
-        if ctx.request.template_body is not None:
-            yield Issue(message, ("TemplateBody",), fix=fix, where="request")
-        else:
-            yield Issue(message, fix=fix, span=START_OF_FILE)
+        severity = None
+    else:
+        message = (
+            f"template body is {size:,} bytes of UTF-8 but {characters:,} characters: over {limit:,} if AWS counts "
+            "bytes, within it if AWS counts characters (AWS does not say which)"
+        )
+        severity = Severity.WARNING
+    if ctx.request.template_body is not None:
+        yield Issue(message, ("TemplateBody",), fix=fix, where="request", severity=severity)
+    else:
+        yield Issue(message, fix=fix, span=START_OF_FILE, severity=severity)
 
 
 @rule("CP102", "s3-template-too-large", Severity.ERROR, tags=("request", "size"), needs_template=False)
@@ -52,13 +73,18 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
     does not say which "300 KB" it means).
 
     ## Why is this bad?
-    AWS Config refuses to read a template object over the limit.
+    AWS Config does not read a template object over the limit.
 
     ## Example
     A 310 KB pack combining several frameworks.
 
     ## Use instead
     Split the pack into two conformance packs.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `TemplateS3Uri`: "The uri
+      must point to the conformance pack template (max size: 300 KB)".
+    - [inferred] Whether 300 KB is 300,000 or 307,200 bytes is not published, hence the warning band.
     """
     if ctx.loaded is None or ctx.request.template_s3_uri is None:
         return
@@ -85,11 +111,10 @@ def template_source(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks that the request names its template exactly once: `TemplateBody` or `TemplateS3Uri` (or,
     for an account pack, `TemplateSSMDocumentDetails` or the `Source` of a managed conformance pack).
-    Neither is an error; `TemplateBody` together with `TemplateS3Uri` is a warning.
 
     ## Why is this bad?
-    With neither, the API rejects the request. With both, AWS Config silently uses the S3 object and
-    ignores the body you reviewed.
+    With neither, the API rejects the request. With both, the API says "not both", and for an
+    organization pack AWS Config silently uses the S3 object and ignores the body you reviewed.
 
     ## Example
     ```json
@@ -100,6 +125,13 @@ def template_source(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Keep one of the two.
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack: "You must specify either
+      the TemplateS3Uri or the TemplateBody parameter, but not both. If you provide both Config uses the
+      TemplateS3Uri parameter and ignores the TemplateBody parameter."
+    - [documented] AWS Config API Reference, PutConformancePack: "For custom conformance packs, you must
+      specify only one of TemplateS3Uri, TemplateBody, TemplateSSMDocumentDetails."
     """
     request = ctx.request
     sources = [
@@ -118,12 +150,15 @@ def template_source(ctx: Context) -> Iterator[Issue]:
             where="request",
         )
     elif "TemplateBody" in sources and "TemplateS3Uri" in sources and len(sources) == 2:
+        ignored = (
+            ": AWS Config uses the S3 object and silently ignores TemplateBody"
+            if request.scope == "organization"
+            else "; the API takes exactly one"
+        )
         yield Issue(
-            "both TemplateBody and TemplateS3Uri are given: AWS Config uses the S3 object and silently "
-            "ignores TemplateBody",
+            f"both TemplateBody and TemplateS3Uri are given{ignored}",
             ("TemplateBody",),
             fix="remove one of the two",
-            severity=Severity.WARNING,
             where="request",
         )
     elif len(sources) > 1:
@@ -144,8 +179,8 @@ def invalid_template_s3_uri(ctx: Context) -> Iterator[Issue]:
     name and a non-empty key.
 
     ## Why is this bad?
-    The API accepts only `s3://` URIs (an `https://` object URL is rejected) and fails the pack when
-    the object cannot be found.
+    The API accepts only `s3://` URIs (an `https://` object URL is rejected), and a URI with an
+    invalid bucket or no key names no template.
 
     ## Example
     ```
@@ -156,6 +191,12 @@ def invalid_template_s3_uri(ctx: Context) -> Iterator[Issue]:
     ```
     --template-s3-uri s3://packs/baseline.yaml
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack `TemplateS3Uri`: length
+      1-1,024, pattern `s3://.*`, "Location of file containing the template body (s3://bucketname/prefix)".
+    - [documented] Amazon S3 User Guide, "Bucket naming rules"
+      (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
     """
     uri = ctx.request.template_s3_uri
     if uri is None:

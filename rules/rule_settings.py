@@ -35,6 +35,14 @@ def frequency_on_change_triggered_rule(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Remove `MaximumExecutionFrequency`.
+
+    ## References
+    - [documented] AWS Config API Reference, `ConfigRule.MaximumExecutionFrequency`: for "an Config
+      managed rule that is triggered at a periodic frequency"; each managed rule's page gives its
+      trigger type.
+    - [reported] trussworks/terraform-aws-config PR #171 - "InvalidParameterValueException: A maximum
+      execution frequency for this rule is not allowed because only a change in resources triggers
+      this managed rule." (elb-logging-enabled, s3-bucket-level-public-access-prohibited).
     """
     for view in ctx.config_rules:
         managed = view.managed
@@ -57,7 +65,7 @@ def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
     are applied.
 
     ## Why is this bad?
-    AWS rejects any other value.
+    AWS rejects any other value ("Member must satisfy enum value set").
 
     ## Example
     ```yaml
@@ -68,6 +76,10 @@ def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
     ```yaml
     MaximumExecutionFrequency: TwentyFour_Hours
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, shape `MaximumExecutionFrequency`: the enum One_Hour,
+      Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours.
     """
     for view in ctx.config_rules:
         candidates = [
@@ -162,10 +174,10 @@ def invalid_source(ctx: Context) -> Iterator[Issue]:
     managed rule names its `SourceIdentifier`; a `CUSTOM_LAMBDA` rule names a Lambda function ARN and
     has `SourceDetails`; a `CUSTOM_POLICY` rule has `CustomPolicyDetails` with `PolicyRuntime:
     guard-2.x.x` and a `PolicyText` of at most 10,000 characters, and is triggered only by
-    configuration item changes.
+    configuration item changes. The ARN's account field is CP410's to check.
 
     ## Why is this bad?
-    AWS rejects the rule when it creates it in each account, an hour after the put succeeded.
+    AWS rejects the rule when it creates it in each account.
 
     ## Example
     ```yaml
@@ -183,6 +195,16 @@ def invalid_source(ctx: Context) -> Iterator[Issue]:
         PolicyRuntime: guard-2.x.x
         PolicyText: "rule check { ... }"
     ```
+
+    ## References
+    - [documented] AWS Config API Reference, `Source.Owner` (CUSTOM_LAMBDA, AWS, CUSTOM_POLICY);
+      PutConfigRule: a managed rule needs its identifier, a custom Lambda rule "the Amazon Resource
+      Name (ARN) that Lambda assigns to the function"; `Source.SourceDetails`: for CUSTOM_POLICY "the
+      only acceptable values ... are ConfigurationItemChangeNotification and
+      OversizedConfigurationItemChangeNotification"; `CustomPolicyDetails`: PolicyRuntime pattern
+      `guard-2.x.x`, PolicyText at most 10,000.
+    - [reported] cloud-custodian/cloud-custodian PR #6114 - a custom rule whose SourceIdentifier was not
+      the function's ARN "fails to deploy".
     """
     for view in ctx.config_rules:
         yield from _source_issues(view)
@@ -198,16 +220,22 @@ def _periodic_only(view: ConfigRuleView) -> bool:
     return all(isinstance(d, dict) and d.get("MessageType") == "ScheduledNotification" for d in details)
 
 
-@rule("CP411", "scope-on-periodic-rule", Severity.ERROR, tags=("template", "catalog"))
+@rule("CP411", "scope-on-periodic-rule", Severity.WARNING, tags=("template", "catalog"), opt_in=True)
 def scope_on_periodic_rule(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `Scope` on a rule that only runs periodically: a managed rule whose catalog trigger
     is periodic only, or a custom Lambda rule whose every `SourceDetails` entry is a
-    `ScheduledNotification`.
+    `ScheduledNotification`. An empty scope (`ComplianceResourceTypes: []`) is not reported.
+
+    Opt-in: the evidence is contested, so the rule runs only when selected by its full id
+    (`--extend-select CP411`, or `extend-select = ["CP411"]` in the configuration); a prefix such
+    as `CP4` does not turn it on.
 
     ## Why is this bad?
-    Since 2025 AWS rejects a Scope on periodic rules with InvalidParameterValueException, Region by
-    Region; packs that deployed before now fail on update.
+    Since February 2025 a direct `PutConfigRule` of a periodic rule with a `Scope` has been refused
+    with InvalidParameterValueException in some Regions. Conformance packs with such scopes, AWS's
+    own among them, have kept deploying, so this is a warning for teams that want to be ready should
+    AWS extend the check to packs.
 
     ## Example
     ```yaml
@@ -217,17 +245,37 @@ def scope_on_periodic_rule(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Remove the `Scope`.
+
+    ## References
+    - [reported] cloud-custodian/cloud-custodian PR #10008 - a direct PutConfigRule of a periodic custom
+      rule with a Scope fails with InvalidParameterValueException since about February 2025, Region by
+      Region, citing AWS Support. This concerns PutConfigRule, not conformance packs.
+    - [observed] AWS's console sample packs re-synced after that date keep a Scope on periodic managed
+      rules: Operational-Best-Practices-for-FedRAMP-HighPart1.yaml (June 2025) and
+      Cyber-Resilience-Best-Practices-for-S3-EBS-DynamoDB.yml (October 2025); 403 such scopes in 68
+      of AWS's 97 sample packs.
+    - [observed] ssc-spc-ccoe-cei/aws-guardrails-cac-solution `arch/templates/ConformancePack.yaml`, an
+      organization pack re-released several times after February 2025, keeps a Scope on 37 periodic
+      custom Lambda rules.
     """
     for view in ctx.config_rules:
         scope = view.resolved(ctx.template, "Scope")
-        if scope is None or scope is UNKNOWN or scope == {} or not _periodic_only(view):
+        if not _scopes_anything(scope) or not _periodic_only(view):
             continue
         name = view.managed.identifier if view.managed is not None else "this custom rule"
         yield Issue(
-            f"{name} runs only periodically; AWS rejects a Scope on periodic rules",
+            f"{name} runs only periodically; AWS has refused a Scope on periodic rules created directly "
+            "(PutConfigRule) since 2025, though packs with one still deploy",
             view.path + ("Scope",),
             fix="remove the Scope",
         )
+
+
+def _scopes_anything(scope: object) -> bool:
+    """A Scope with a value in it: not absent, unknown offline, `{}` or `ComplianceResourceTypes: []`."""
+    if not isinstance(scope, dict):
+        return False
+    return any(value not in (None, "", [], {}) for value in scope.values())
 
 
 @rule("CP412", "managed-rule-not-in-region", Severity.ERROR, tags=("template", "catalog"))
@@ -245,6 +293,12 @@ def managed_rule_not_in_region(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Put the rule under a `Condition` on `AWS::Region`, or keep a separate pack for that Region.
+
+    ## References
+    - [documented] AWS Config Developer Guide, each managed rule's "AWS Region" line, and "Managed rules
+      by Region availability".
+    - [reported] awslabs/aws-config-rules#410 and #421 - AWS's CMMC and FedRAMP packs fail in GovCloud
+      rule by rule ("only one error is displayed at a time"); #437: "The sourceIdentifier ... is invalid".
     """
     region = ctx.request.region
     if not region:

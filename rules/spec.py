@@ -33,13 +33,21 @@ def duplicate_pack_name(ctx: Context) -> Iterator[Issue]:
     Reports two packs of a spec file with the same name, scope and Region.
 
     ## Why is this bad?
-    The second deploy silently replaces the first pack with another template.
+    A put of an existing name updates that pack: the second deploy silently replaces the first
+    pack's template (or fails with ResourceInUseException while the first is still rolling out).
 
     ## Example
     Two entries named `baseline`, copied and not renamed.
 
     ## Use instead
     One name per pack.
+
+    ## References
+    - [documented] AWS Config API Reference, PutConformancePack: "Creates or updates a conformance
+      pack ... PutConformancePack is an idempotent API"; PutOrganizationConformancePack likewise
+      creates or updates the named pack.
+    - [documented] AWS Config API Reference, ResourceInUseException: "a conformance pack creation,
+      update, and deletion is in progress".
     """
     for group in _groups(_spec(ctx)).values():
         seen: set[str] = set()
@@ -56,13 +64,22 @@ def too_many_packs(ctx: Context) -> Iterator[Issue]:
     packs per organization, 50 packs per account; configurable under `[tool.preflight.quotas]`).
 
     ## Why is this bad?
-    The deploys past the quota fail with MaxNumberOfOrganizationConformancePacksExceededException.
+    The deploys past the quota fail with MaxNumberOfOrganizationConformancePacksExceededException
+    (MaxNumberOfConformancePacksExceededException for account packs).
 
     ## Example
     A spec that gives every team its own pack.
 
     ## Use instead
     Merge packs.
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Service Limits"
+      (https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html): 50 conformance
+      packs per account and 50 per organization, not adjustable (the 2023 edition; quotas change, so
+      they are configurable).
+    - [documented] AWS Config API Reference, MaxNumberOfOrganizationConformancePacksExceededException:
+      "You have reached the limit of the number of organization conformance packs you can create".
     """
     for (scope, _region), group in _groups(_spec(ctx)).items():
         names = list(dict.fromkeys(pack.name for _, pack in group))
@@ -84,14 +101,22 @@ def rules_across_packs(ctx: Context) -> Iterator[Issue]:
     organization packs, 150 for account packs).
 
     ## Why is this bad?
-    The last packs fail in every account (MaxNumberOfConfigRulesExceededException), after their puts
-    succeeded.
+    AWS documents these quotas as not adjustable: the packs past them fail to create their rules in
+    the accounts they reach.
 
     ## Example
     Three 130-rule organization packs.
 
     ## Use instead
     Remove rules that several packs share, or exclude accounts from some packs.
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Service Limits": "Maximum number of AWS Config Rules per
+      Region per account across all conformance packs: 150" and "... across all organization
+      conformance packs: 350", not adjustable; "Deploying at the organization level counts in the
+      limit for child accounts" (the 2023 edition; configurable under `[tool.preflight.quotas]`).
+    - [reported] awslabs/aws-config-rules#385 - "there is a service limit of 150 rules ... across all
+      conformance packs that can't be increased".
     """
     for (scope, _region), group in _groups(_spec(ctx)).items():
         limit = (

@@ -6,7 +6,8 @@ import pytest
 
 from preflight.docs import with_rule_table
 from preflight.engine import discover_rules
-from preflight.rule import DOC_SECTIONS
+from preflight.findings import Severity
+from preflight.rule import CONFIDENCE_TAGS, DOC_SECTIONS, ERROR_EVIDENCE, Rule
 from tests.conftest import REPO, run_cli
 
 RULES = discover_rules()
@@ -19,11 +20,24 @@ def test_rule_ids_are_unique_sorted_and_named() -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_every_rule_documents_itself(rule: object) -> None:
-    documentation = rule.documentation  # type: ignore[attr-defined]
+def test_every_rule_documents_itself(rule: Rule) -> None:
+    documentation = rule.documentation
     for section in DOC_SECTIONS:
-        assert f"## {section}\n" in documentation, f"{rule.id} lacks '## {section}'"  # type: ignore[attr-defined]
-    assert rule.summary  # type: ignore[attr-defined]
+        assert f"## {section}\n" in documentation, f"{rule.id} lacks '## {section}'"
+    assert rule.summary
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_evidence_decides_severity(rule: Rule) -> None:
+    """Every rule names its sources and how sure each is; an error needs AWS's documentation or a public
+    report; a contested rule is opt-in and never an error."""
+    references = rule.references
+    assert references, f"{rule.id} has no '- [confidence] source' items under ## References"
+    assert all(tag in CONFIDENCE_TAGS and len(text) > 20 for tag, text in references), references
+    if rule.severity is Severity.ERROR and rule.id != "CP999":
+        assert any(tag in ERROR_EVIDENCE for tag, _ in references), f"{rule.id} is an error without evidence"
+    if rule.opt_in:
+        assert rule.severity is not Severity.ERROR and len(references) >= 2
 
 
 def test_rules_command_lists_every_rule() -> None:
@@ -36,9 +50,16 @@ def test_rules_command_lists_every_rule() -> None:
         "id": "CP001",
         "name": "unreadable-file",
         "severity": "error",
+        "opt_in": False,
+        "evidence": "documented",
         "tags": ["input"],
         "summary": RULES[0].summary,
+        "references": [{"confidence": tag, "source": text} for tag, text in RULES[0].references],
     }
+    assert [row["id"] for row in as_json if row["opt_in"]] == ["CP411"]
+    assert [line.split()[:3] for line in text.stdout.splitlines() if "opt-in" in line] == [
+        ["CP411", "warning", "opt-in"]
+    ]
 
 
 def test_explain_prints_the_docstring() -> None:
@@ -47,6 +68,11 @@ def test_explain_prints_the_docstring() -> None:
     assert result.stdout.startswith("CP101 template-body-too-large (error)\n\n## What it does\n")
     assert "## Use instead" in result.stdout
     assert run_cli(["explain", "template-body-too-large"]).stdout == result.stdout
+    contested = run_cli(["explain", "CP411"])
+    assert contested.stdout.startswith(
+        "CP411 scope-on-periodic-rule (warning, opt-in: runs only when selected by its full id)\n\n## What it does\n"
+    )
+    assert "## References\n- [reported] cloud-custodian/cloud-custodian PR #10008" in contested.stdout
     missing = run_cli(["explain", "CP777"])
     assert missing.exit_code == 2 and "unknown rule 'CP777'" in missing.stderr
 

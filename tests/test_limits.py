@@ -34,6 +34,14 @@ def test_api_limits_match_the_botocore_model() -> None:
         item = parameters.member  # type: ignore[attr-defined]
         assert meta(_member(item, "ParameterName"))["max"] == API_LIMITS.parameter_name_max
         assert meta(_member(item, "ParameterValue"))["max"] == API_LIMITS.parameter_value_max
+    documentation = " ".join(_member(account, "ConformancePackInputParameters").documentation.split())  # type: ignore[attr-defined]
+    assert (
+        f"Custom conformance packs can have at most {API_LIMITS.custom_pack_input_parameters_max} input parameters. "
+        f"Managed conformance packs can have at most {API_LIMITS.input_parameters_max} input parameters."
+    ) in documentation
+    value_doc = " ".join(model.shape_for("ConformancePackInputParameter").documentation.split())
+    assert f"maximum length of {API_LIMITS.managed_pack_parameter_value_max} characters" in value_doc
+    assert f"maximum length of {API_LIMITS.parameter_value_max} characters" in value_doc
     excluded = _member(org, "ExcludedAccounts")
     assert meta(excluded)["max"] == API_LIMITS.excluded_accounts_max
     assert meta(excluded.member)["pattern"] == API_LIMITS.account_id_pattern  # type: ignore[attr-defined]

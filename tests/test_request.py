@@ -63,7 +63,7 @@ def test_params_file_in_configs_shape(tmp_path: Path) -> None:
     )
     result = run_cli(["check", "--format", "json", "--params-file", str(params), str(_pack(tmp_path))])
     # The value breaks the template's AllowedPattern (CP304, at the value) and the rule's int type (CP404).
-    assert _pairs(result.findings) == [("pack.yaml", 12, "CP404", "error"), ("params.json", 8, "CP304", "error")]
+    assert _pairs(result.findings) == [("pack.yaml", 12, "CP404", "warning"), ("params.json", 8, "CP304", "error")]
     assert result.findings[1]["column"] == 5
 
 
@@ -80,7 +80,7 @@ def test_params_file_as_a_flat_mapping_and_flags_override_it(tmp_path: Path) -> 
     params = tmp_path / "params.yaml"
     params.write_text("TargetBucket: logs\nMaxAccessKeyAge: 9x\n")
     bad = run_cli(["check", "--format", "json", "--params-file", str(params), str(_pack(tmp_path))])
-    assert _pairs(bad.findings) == [("pack.yaml", 12, "CP404", "error"), ("params.yaml", 2, "CP304", "error")]
+    assert _pairs(bad.findings) == [("pack.yaml", 12, "CP404", "warning"), ("params.yaml", 2, "CP304", "error")]
     fixed = run_cli(
         [
             "check",
