@@ -13,7 +13,8 @@ from preflight.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
-CORPUS = REPO.parent / "shared" / "corpus" / "aws-samples"
+CORPORA = REPO.parent / "shared" / "corpus"
+CORPUS = CORPORA / "aws-samples"
 
 
 @pytest.fixture(autouse=True)
