@@ -5,6 +5,7 @@ reused when every one of those is unchanged; `--no-cache` turns it off."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from preflight import __version__
 from preflight.config import Config
+from preflight.files import Unreadable, read_regular_file
 from preflight.findings import Finding, Severity, Span
 from preflight.request import PackRequest
 
@@ -72,18 +74,32 @@ def _encode(finding: Finding) -> dict[str, object]:
     return entry
 
 
-def _decode(entry: dict[str, object]) -> Finding:
-    span = Span(*entry["span"])  # type: ignore[misc]
-    return Finding(
-        str(entry["rule"]),
-        str(entry["name"]),
-        Severity(int(entry["severity"])),  # type: ignore[call-overload]
-        str(entry["file"]),
-        span,
-        tuple(entry["path"]),  # type: ignore[arg-type]
-        str(entry["message"]),
-        entry["fix"] if entry["fix"] is None else str(entry["fix"]),
-    )
+class _Damaged(ValueError):
+    """A cache entry that is not exactly what `_encode` writes."""
+
+
+def _decode(entry: object) -> Finding:
+    """A finding from a cache entry, checked field by field: a damaged or forged entry is a miss, never
+    a finding with a wrong type in the JSON contract."""
+    if not isinstance(entry, dict) or set(entry) != _FIELDS:
+        raise _Damaged("fields")
+    span, path, severity, fix = entry["span"], entry["path"], entry["severity"], entry["fix"]
+    texts = (entry["rule"], entry["name"], entry["file"], entry["message"])
+    if not all(isinstance(text, str) for text in texts) or not (fix is None or isinstance(fix, str)):
+        raise _Damaged("text")
+    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and 0 < n < 2**31 for n in span)):
+        raise _Damaged("span")
+    if not (isinstance(path, list) and all(type(part) in (str, int) for part in path)):
+        raise _Damaged("path")
+    if type(severity) is not int or severity not in {int(level) for level in Severity}:
+        raise _Damaged("severity")
+    rule, name, file, message = texts
+    return Finding(rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix)
+
+
+_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix"})
+# An entry holds one file's findings; a file is at most 4 MiB, so its entry is far smaller than this.
+_ENTRY_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,15 +115,19 @@ class Cache:
 
     def get(self, key: str) -> tuple[Finding, ...] | None:
         try:
-            entries = json.loads((self.directory / key[:2] / key).read_text(encoding="utf-8"))
+            data = read_regular_file(self.directory / key[:2] / key, _ENTRY_MAX_BYTES)
+            entries = json.loads(data)
+            if not isinstance(entries, list):
+                return None
             return tuple(_decode(entry) for entry in entries)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (Unreadable, ValueError, RecursionError):
             return None  # missing or damaged: check the file again
 
     def put(self, key: str, findings: tuple[Finding, ...]) -> None:
         if any(finding.rule == "CP999" for finding in findings):
             return  # a crash is not a result
         folder = self.directory / key[:2]
+        temporary: str | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"
@@ -117,5 +137,10 @@ class Cache:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump([_encode(finding) for finding in findings], stream)
             os.replace(temporary, folder / key)
+            temporary = None
         except (OSError, ValueError):
             pass  # an unwritable cache only costs speed
+        finally:
+            if temporary is not None:  # a full disk: leave no half-written file behind
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

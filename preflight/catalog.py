@@ -107,11 +107,6 @@ class Catalog:
             sources=tuple(self.sources[i] for i in source_ids),  # type: ignore[attr-defined]
         )
 
-    def nearest(self, identifier: str, count: int = 3) -> list[str]:
-        import difflib
-
-        return difflib.get_close_matches(identifier.upper(), list(self.lines), n=count, cutoff=0.6)
-
 
 def encode(facts: Mapping[str, object], date: str) -> dict[str, object]:
     """The facts file's `rules` in the package's compact format (region lists and source names interned)."""

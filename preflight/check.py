@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from preflight.config import Config
 from preflight.context import Context
-from preflight.engine import run_rules
+from preflight.engine import crashed, run_rules
 from preflight.findings import DocPath, Finding
 from preflight.limits import SAFETY_LIMITS
 from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
@@ -61,14 +61,7 @@ def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subj
             continue
         path = Path(given)
         if path.is_dir():
-            found = []
-            for directory, folders, files in os.walk(path):
-                folders[:] = sorted(f for f in folders if not f.startswith("."))
-                for name in files:
-                    candidate = Path(directory) / name
-                    if candidate.suffix.lower() in TEMPLATE_SUFFIXES:
-                        found.append(candidate)
-            subjects.extend(Subject(candidate.as_posix(), candidate) for candidate in sorted(found))
+            subjects.extend(Subject(candidate.as_posix(), candidate) for candidate in _templates_below(path))
         elif path.exists():
             subjects.append(Subject(given, path))
         else:
@@ -78,12 +71,6 @@ def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subj
         key = "-" if subject.path is None else str(subject.path.resolve())
         unique.setdefault(key, subject)
     return list(unique.values())
-
-
-def _load(subject: Subject, stdin_bytes: bytes | None) -> Loaded:
-    if subject.path is None:
-        return load_template_bytes(stdin_bytes or b"", subject.display)
-    return load_template_file(subject.path, subject.display)
 
 
 @dataclass(frozen=True)
@@ -105,6 +92,16 @@ class _RunOptions:
     only_packs: bool = False
 
 
+def _templates_below(folder: Path) -> list[Path]:
+    """Template files below `folder`, sorted; hidden folders are skipped. A folder that cannot be read
+    is listed too: reading it fails, and that is a finding (CP001), not silence."""
+    found: list[Path] = []
+    for directory, folders, files in os.walk(folder, onerror=lambda error: found.append(Path(error.filename))):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        found.extend(Path(directory) / name for name in files if Path(name).suffix.lower() in TEMPLATE_SUFFIXES)
+    return sorted(found)
+
+
 def _check_loaded(
     loaded: Loaded | None,
     request: PackRequest,
@@ -120,7 +117,8 @@ def _check_loaded(
     if options.cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
         findings.extend(_cfn_lint_findings(loaded, request, config, findings, runners))
     embedded = request.template_body
-    text = loaded.text if loaded is not None and (embedded is None or embedded.line_offset == 0) else None
+    shown = loaded is not None and bool(findings) and (embedded is None or embedded.line_offset == 0)
+    text = loaded.text if shown and loaded is not None else None  # kept for the report's source lines
     file = loaded.file if loaded is not None else (request.from_request_file or "")
     return _FileResult(file, tuple(findings), text)
 
@@ -169,7 +167,7 @@ def check(
 
     sources = {result.file: result.text for result in results if result.text is not None}
     findings = {finding for result in results for finding in result.findings}
-    kept = [finding for finding in findings if not config.ignored_in_file(finding.rule, finding.file)]
+    kept = config.without_ignored(findings)
     kept = _drop_suppressed(kept, sources)
     kept.sort(key=Finding.sort_key)
     checked = tuple(result.file for result in results if result.file)
@@ -187,41 +185,39 @@ def _check_subjects(
     options: _RunOptions,
     runners: dict[str, CfnLint],
 ) -> list[_FileResult]:
-    """One file at a time (so memory holds one template), from the cache where it can."""
-    results: dict[int, _FileResult] = {}
-    keys: dict[int, str] = {}
-    contents: dict[int, bytes] = {}  # the bytes the key was made of are the bytes that are checked
-    pending: list[int] = []
-    for index, subject in enumerate(subjects):
-        if cache is not None and subject.path is not None:
-            data, _problem = read_bytes(subject.path)
-            if data is not None:
-                contents[index] = data
-                keys[index] = cache.key(subject.display, data)
-                cached = cache.get(keys[index])
-                if cached is not None:
-                    results[index] = _FileResult(subject.display, cached, None)
-                    continue
-        pending.append(index)
+    """One file at a time (so memory holds one template), each read once: the bytes the cache key is
+    made of are the bytes that are checked."""
 
     def check_one(index: int) -> _FileResult:
-        data, subject = contents.get(index), subjects[index]
-        loaded = load_template_bytes(data, subject.display) if data is not None else _load(subject, stdin_bytes)
-        return _check_loaded(loaded, request, config, enabled, options, runners)
+        try:
+            return read_and_check(subjects[index])
+        except Exception as error:  # one file's failure never loses another file's findings
+            if options.raise_errors:
+                raise
+            return _FileResult(subjects[index].display, (crashed(subjects[index].display, "reading", error),), None)
 
-    weights = [_size(subjects[index], contents.get(index)) for index in pending]
-    for index, result in zip(pending, fork_map(check_one, pending, jobs, weights), strict=True):
-        results[index] = result
-    if cache is not None:
-        for index in pending:
-            if index in keys:
-                cache.put(keys[index], results[index].findings)
-    return [results[index] for index in range(len(subjects))]
+    def read_and_check(subject: Subject) -> _FileResult:
+        if subject.path is None:
+            return _check_loaded(load_template_bytes(stdin_bytes or b"", subject.display), request, config,
+                                 enabled, options, runners)  # fmt: skip
+        data, problem = read_bytes(subject.path)
+        if data is None:
+            assert problem is not None
+            return _check_loaded(Loaded(subject.display, None, (problem,)), request, config, enabled, options, runners)
+        key = cache.key(subject.display, data) if cache is not None else None
+        cached = cache.get(key) if cache is not None and key is not None else None
+        if cached is not None:
+            return _FileResult(subject.display, cached, None)
+        result = _check_loaded(load_template_bytes(data, subject.display), request, config, enabled, options, runners)
+        if cache is not None and key is not None:
+            cache.put(key, result.findings)
+        return result
+
+    indexes = list(range(len(subjects)))
+    return fork_map(check_one, indexes, jobs, [_size(subject) for subject in subjects])
 
 
-def _size(subject: Subject, data: bytes | None) -> int:
-    if data is not None:
-        return len(data)
+def _size(subject: Subject) -> int:
     try:
         return subject.path.stat().st_size if subject.path is not None else 0
     except OSError:
@@ -262,13 +258,10 @@ def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[F
 
 
 def _read_text(file: str) -> str | None:
-    path = Path(file)
-    try:
-        if not path.is_file() or path.stat().st_size > SAFETY_LIMITS.max_file_bytes:
-            return None
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
+    data, _problem = read_bytes(Path(file))
+    if data is None or len(data) > SAFETY_LIMITS.max_file_bytes:
         return None
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def check_spec(
@@ -316,5 +309,5 @@ def check_spec(
     enabled = config.enabled(rules)
     findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
     unique = sorted(set(findings), key=Finding.sort_key)
-    kept = _drop_suppressed([f for f in unique if not config.ignored_in_file(f.rule, f.file)], sources)
+    kept = _drop_suppressed(config.without_ignored(unique), sources)
     return Report(tuple(kept), files, sources, tuple(dict.fromkeys(checked)))

@@ -19,6 +19,7 @@ from preflight.findings import Severity
 from preflight.limits import SAFETY_LIMITS
 from preflight.request import PackRequest, RequestError, RequestInputs, build_request
 from preflight.rule import Rule
+from preflight.safe_text import printable
 
 if TYPE_CHECKING:
     from preflight.aws.facts import AwsFacts
@@ -28,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"preflight: error: {message}", err=True)
+    click.echo(f"preflight: error: {printable(message)}", err=True)
     sys.exit(2)
 
 
@@ -230,10 +231,10 @@ def check_command(paths: tuple[str, ...], **options: Any) -> None:
             report = _check_paths(paths, options, config, rules)
     except (ConfigError, RequestError, UsageError) as error:
         _fail(str(error))
-    from preflight.reporters.render import render, summary_line
+    from preflight.reporters.render import render_chunks, summary_line
 
     colour = _use_colour(options["color"])
-    text = render(
+    chunks = render_chunks(
         options["output_format"],
         report,
         rules,
@@ -242,21 +243,16 @@ def check_command(paths: tuple[str, ...], **options: Any) -> None:
     )
     if options["output"] is not None:
         try:
-            options["output"].write_text(text, encoding="utf-8", errors="surrogateescape")
+            with options["output"].open("w", encoding="utf-8", errors="surrogateescape") as stream:
+                stream.writelines(chunks)
         except OSError as error:
             _fail(f"{options['output']}: cannot write the report: {error.strerror or error}")
-        click.echo(f"{summary_line(report)} Report written to {options['output']}.")
+        click.echo(f"{summary_line(report)} Report written to {printable(str(options['output']))}.")
     else:
-        click.echo(text, nl=False, color=colour)
+        for chunk in chunks:
+            click.echo(chunk, nl=False, color=colour)
     failing = any(finding.severity >= config.fail_level for finding in report.findings)
     sys.exit(1 if failing else 0)
-
-
-def _echo_text(report: Report, color: str) -> None:
-    from preflight.reporters.text import render_text
-
-    colour = _use_colour(color)
-    click.echo(render_text(report, colour=colour), nl=False, color=colour)
 
 
 def _aws_target(options: dict[str, Any], region: str | None) -> AwsTarget:

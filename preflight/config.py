@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from preflight.findings import Severity
-from preflight.limits import DEFAULT_QUOTAS, Quotas, quota_keys, quotas_with
+from preflight.files import Unreadable, read_regular_file
+from preflight.findings import Finding, Severity
+from preflight.limits import DEFAULT_QUOTAS, SAFETY_LIMITS, Quotas, quota_keys, quotas_with
 from preflight.rule import Rule
 
 CONFIG_FILE = ".preflight.toml"
@@ -44,14 +45,24 @@ class Config:
     def enabled(self, rules: Iterable[Rule]) -> list[Rule]:
         return [rule for rule in rules if self.is_enabled(rule.id, opt_in=rule.opt_in)]
 
-    def ignored_in_file(self, rule_id: str, file: str) -> bool:
+    def without_ignored(self, findings: Iterable[Finding]) -> list[Finding]:
+        """`findings` less those that `per-file-ignores` ignores; each file's globs are matched once."""
         if not self.per_file_ignores:
-            return False
-        relative = _relative(file, self.root)
-        for pattern, selectors in self.per_file_ignores:
-            if _matches(rule_id, selectors) and _glob_match(relative, pattern):
-                return True
-        return False
+            return list(findings)
+        by_file: dict[str, tuple[str, ...]] = {}
+        kept = []
+        for finding in findings:
+            if finding.file not in by_file:
+                relative = _relative(finding.file, self.root)
+                by_file[finding.file] = tuple(
+                    selector
+                    for pattern, selectors in self.per_file_ignores
+                    if _glob_match(relative, pattern)
+                    for selector in selectors
+                )
+            if not _matches(finding.rule, by_file[finding.file]):
+                kept.append(finding)
+        return kept
 
 
 def _matches(rule_id: str, selectors: Iterable[str]) -> bool:
@@ -94,29 +105,62 @@ def validate_selectors(selectors: Sequence[str], known_ids: Iterable[str], where
 
 def find_config_file(start: Path) -> tuple[Path, bool] | None:
     """The nearest `.preflight.toml`, or `pyproject.toml` with a [tool.preflight] table, from `start`
-    upwards. The flag says whether it is a pyproject.toml."""
+    upwards. The flag says whether it is a pyproject.toml. A pyproject.toml that cannot be read, or
+    whose [tool.preflight] is not UTF-8, is an error: its settings must not be lost without a word."""
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE
         if candidate.is_file():
             return candidate, False
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+            data = _read(pyproject)
+            if b"preflight" not in data:
                 continue
-            if "preflight" in text and _has_preflight_table(text):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                if b"[tool.preflight" in data:
+                    raise ConfigError(f"{pyproject}: configuration is not UTF-8") from None
+                continue
+            if _has_preflight_table(text, pyproject):
                 return pyproject, True
     return None
 
 
-def _has_preflight_table(pyproject_text: str) -> bool:
-    import tomllib
-
+def _read(path: Path) -> bytes:
     try:
-        tool = tomllib.loads(pyproject_text).get("tool", {})
-    except tomllib.TOMLDecodeError:
-        return "[tool.preflight" in pyproject_text  # let load_config report the syntax error
+        data = read_regular_file(path, SAFETY_LIMITS.max_config_bytes)
+    except Unreadable as reason:
+        raise ConfigError(f"{path}: {reason}") from None
+    if len(data) > SAFETY_LIMITS.max_config_bytes:
+        raise ConfigError(f"{path}: larger than {SAFETY_LIMITS.max_config_bytes:,} bytes; not a configuration file")
+    return data
+
+
+# tomllib takes time and memory quadratic in the parts of one dotted key (`a.a.a... = 1`).
+_DOTTED_KEY_PARTS_MAX = 100
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, object]:
+    import tomllib  # only when there is a configuration file
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = line.split("=", 1)[0] if "=" in line and not line.lstrip().startswith(("[", "#")) else ""
+        if key.count(".") >= _DOTTED_KEY_PARTS_MAX:
+            raise ConfigError(f"{path}:{number}: a dotted key of more than {_DOTTED_KEY_PARTS_MAX} parts")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+
+
+def _has_preflight_table(pyproject_text: str, path: Path) -> bool:
+    try:
+        tool = _parse_toml(pyproject_text, path).get("tool", {})
+    except ConfigError:
+        return "[tool.preflight" in pyproject_text  # let load_config report the problem
     return isinstance(tool, dict) and "preflight" in tool
 
 
@@ -129,16 +173,11 @@ def load_config(path: Path | None, known_ids: Iterable[str], start: Path | None 
         path, is_pyproject = found
     else:
         is_pyproject = path.name == "pyproject.toml"
-    import tomllib  # only when there is a configuration file
-
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+        text = _read(path).decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: configuration is not UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    document = _parse_toml(text, path)
     if is_pyproject:
         tool = document.get("tool", {})
         table = tool.get("preflight", {}) if isinstance(tool, dict) else {}

@@ -22,6 +22,7 @@ from preflight.findings import Severity
 from preflight.loader import Loaded, load_template_file, load_template_text
 from preflight.request import PackRequest
 from preflight.rule import Rule
+from preflight.safe_text import printable
 
 if TYPE_CHECKING:
     from preflight.aws.facts import AwsFacts
@@ -63,11 +64,12 @@ class Refused(Exception):
 
 
 def _say(message: str) -> None:
-    click.echo(message)
+    """Text that may quote input or AWS's replies, one escaped line at a time."""
+    click.echo("\n".join(printable(line) for line in message.split("\n")))
 
 
 def _error(message: str) -> None:
-    click.echo(f"preflight: error: {message}", err=True)
+    click.echo(f"preflight: error: {printable(message)}", err=True)
 
 
 def _clients(settings: DeploySettings, region: str | None) -> Clients:
@@ -270,6 +272,6 @@ def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, p
     except Exception as error:
         _error(f"{describe_error(error)}; the rollout goes on in AWS: resume with: preflight status {name}")
         return EXIT_FAILED
-    click.echo(account_table(shot), nl=False)
+    _say(account_table(shot).rstrip("\n"))
     _say(describe_outcome(shot, finished, name))
     return EXIT_OK if finished and shot.succeeded else EXIT_FAILED

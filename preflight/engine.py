@@ -72,18 +72,14 @@ def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False
         except Exception as error:
             if raise_errors:
                 raise
-            findings.append(
-                Finding(
-                    internal_error.id,
-                    internal_error.name,
-                    internal_error.severity,
-                    _subject_file(ctx),
-                    START_OF_FILE,
-                    (),
-                    f"rule {current.id} crashed: {type(error).__name__}: {error}; please report this",
-                )
-            )
+            findings.append(crashed(_subject_file(ctx), f"rule {current.id}", error))
     return findings
+
+
+def crashed(file: str, what: str, error: Exception) -> Finding:
+    """The CP999 finding for a part of preflight that failed on `file`."""
+    message = f"{what} crashed: {type(error).__name__}: {error}; please report this"
+    return Finding(internal_error.id, internal_error.name, internal_error.severity, file, START_OF_FILE, (), message)
 
 
 def _subject_file(ctx: Context) -> str:
@@ -104,4 +100,15 @@ def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
             file = ctx.request.from_request_file
     elif issue.span is None and ctx.document is not None:
         span = ctx.document.locate(issue.path)
-    return Finding(current.id, current.name, severity, file, span, issue.path, issue.message, issue.fix)
+    fix = None if issue.fix is None else _capped(issue.fix)
+    return Finding(current.id, current.name, severity, file, span, issue.path, _capped(issue.message), fix)
+
+
+MESSAGE_MAX_CHARS = 1000
+
+
+def _capped(text: str) -> str:
+    """A message quotes input: a 1 MB value must not flood the report."""
+    if len(text) <= MESSAGE_MAX_CHARS:
+        return text
+    return f"{text[: MESSAGE_MAX_CHARS - 40]}... ({len(text) - MESSAGE_MAX_CHARS + 40:,} more characters)"

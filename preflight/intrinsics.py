@@ -18,6 +18,9 @@ class _NoValue:
 
 
 UNKNOWN = _Unknown()
+# Conditions that refer to conditions are followed this deep; a longer chain is unknown, so a hostile
+# template cannot exhaust the stack (each level is a few frames, and expressions nest up to 100 deep).
+CONDITION_DEPTH_MAX = 50
 NO_VALUE = _NoValue()
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
@@ -64,8 +67,8 @@ class Evaluator:
     def condition(self, name: str) -> bool | None:
         if name in self._memo:
             return self._memo[name]
-        if name in self._evaluating or name not in self._conditions:
-            return None
+        if name in self._evaluating or name not in self._conditions or len(self._evaluating) >= CONDITION_DEPTH_MAX:
+            return None  # a cycle, an undefined name, or a chain too long to follow: unknown
         self._evaluating.add(name)
         try:
             result = self.test(self._conditions[name])
@@ -163,7 +166,7 @@ class Evaluator:
         if not isinstance(items, list) or not _is_scalar(index):
             return UNKNOWN
         text = _as_text(index)
-        if not text.isdigit() or int(text) >= len(items):
+        if not text.isdigit() or len(text) > 9 or int(text) >= len(items):
             return UNKNOWN
         return items[int(text)]
 

@@ -31,6 +31,7 @@ class _JsonReader:
         self.limits = limits
         self.out = out
         self.line_starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
+        self.nodes = 0
 
     def position(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, index)
@@ -49,6 +50,13 @@ class _JsonReader:
 
     def value(self, index: int, path: DocPath, depth: int) -> tuple[object, int]:
         index = self.skip(index)
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self.fail(
+                "CP006",
+                f"more than {self.limits.max_nodes:,} values; no deployable template comes near this many",
+                index,
+            )
         if depth > self.limits.max_depth:
             raise self.fail(
                 "CP006", f"nesting deeper than {self.limits.max_depth} levels; no template needs this", index

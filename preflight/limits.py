@@ -57,8 +57,11 @@ class SafetyLimits:
     """What preflight itself refuses to read (CP006). No deployable pack comes near these."""
 
     max_file_bytes: int = 4 * 1024 * 1024
+    max_config_bytes: int = 1024 * 1024
     max_depth: int = 100
     max_alias_nodes: int = 10_000
+    # AWS's largest sample pack holds 2,210 values in 58 KB, so a real 300 KB template about 12,000.
+    max_nodes: int = 100_000
 
 
 SAFETY_LIMITS = SafetyLimits()

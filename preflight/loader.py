@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from preflight.document import Document
+from preflight.files import Unreadable, read_regular_file
 from preflight.findings import START_OF_FILE, Severity, Span
 from preflight.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.yamlparse import Problem, parse
@@ -30,13 +31,9 @@ class Loaded:
 
 def read_bytes(path: Path, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[bytes | None, Problem | None]:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
-    except IsADirectoryError:
-        return None, Problem("CP001", "is a directory, not a file", START_OF_FILE)
-    except OSError as error:
-        return None, Problem("CP001", f"cannot read file: {error.strerror or error}", START_OF_FILE)
-    return data, None
+        return read_regular_file(path, limits.max_file_bytes), None
+    except Unreadable as reason:
+        return None, Problem("CP001", str(reason), START_OF_FILE)
 
 
 def _byte_position(data: bytes, index: int) -> Span:

@@ -3,22 +3,33 @@ open, change and save, with the same engine, configuration and suppressions as `
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from preflight import __version__
 from preflight.check import PACK_MARKER, check
 from preflight.config import Config, ConfigError, load_config
 from preflight.engine import discover_rules
 from preflight.findings import Finding, Severity, Span
+from preflight.limits import SAFETY_LIMITS
 from preflight.loader import load_template_text
 from preflight.request import PackRequest
 from preflight.rule import Rule
+from preflight.yamlparse import without_surrogates
+
+logger = logging.getLogger(__name__)
 
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -51,9 +62,14 @@ class PreflightServer(LanguageServer):
         self.rules: tuple[Rule, ...] = discover_rules()
         self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed by `serve`
         self._docs = self._write_rule_docs(Path(self._docs_folder.name))
+        self.linter = Coalescer(self._lint_latest)
 
     def remove_rule_docs(self) -> None:
         self._docs_folder.cleanup()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Logged, never shown: an editor's "Error in server" popup helps no one."""
+        logger.error("preflight language server: %s: %s", type(error).__name__, error)
 
     def _write_rule_docs(self, folder: Path) -> dict[str, str]:
         """Each rule's documentation as a file the diagnostic links to (editors open file: links)."""
@@ -73,22 +89,25 @@ class PreflightServer(LanguageServer):
             return str(error)
 
     def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
+        """The diagnostics of one buffer; whatever the URI or the text holds, never an exception."""
+        try:
+            return self._diagnostics(uri, text)
+        except Exception as error:  # a URI with NUL bytes, a name too long for the file system, ...
+            logger.error("preflight language server: %s: %s: %s", uri, type(error).__name__, error)
+            return []
+
+    def _diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
         if PACK_MARKER not in text:
             return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
-        config = self.config_for(path)
+        text = without_surrogates(text)  # JSON-RPC may carry lone surrogates, which no file can hold
         lines = text.splitlines()
+        if len(text) > SAFETY_LIMITS.max_file_bytes or len(text.encode("utf-8")) > SAFETY_LIMITS.max_file_bytes:
+            limit = SAFETY_LIMITS.max_file_bytes
+            return [_message_diagnostic(f"larger than the safety limit of {limit:,} bytes; not checked", "CP006")]
+        config = self.config_for(path)
         if isinstance(config, str):
-            return [
-                types.Diagnostic(
-                    range=types.Range(
-                        start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)
-                    ),
-                    message=f"preflight configuration error: {config}",
-                    severity=types.DiagnosticSeverity.Error,
-                    source="preflight",
-                )
-            ]
+            return [_message_diagnostic(f"preflight configuration error: {config}", None)]
         loaded = load_template_text(text, str(path))
         report = check([], PackRequest(), config, self.rules, preloaded=loaded)
         return [self._diagnostic(finding, lines) for finding in report.findings if finding.file == str(path)]
@@ -105,11 +124,86 @@ class PreflightServer(LanguageServer):
             source="preflight",
         )
 
-    def publish(self, uri: str) -> None:
-        document = self.workspace.get_text_document(uri)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(uri, document.source))
-        )
+    def lint_later(self, uri: str) -> None:
+        """Lint `uri` off the message loop: only its latest text, once edits pause. Only documents the
+        editor opened are linted; nothing is read from disk."""
+        if self._opened(uri) is not None:
+            self.linter.want(uri, asyncio.get_running_loop())
+
+    def _opened(self, uri: str) -> TextDocument | None:
+        """The editor's buffer of `uri` (pygls keys them by the unquoted URI), or None."""
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return document
+
+    def _lint_latest(self, uri: str, loop: asyncio.AbstractEventLoop) -> None:
+        document = self._opened(uri)
+        if document is None:
+            return  # closed meanwhile
+        diagnostics = self.diagnostics(uri, document.source)
+        params = types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
+        loop.call_soon_threadsafe(self._publish_if_open, params)
+
+    def _publish_if_open(self, params: types.PublishDiagnosticsParams) -> None:
+        document = self._opened(params.uri)
+        if document is not None and document.version == params.version:  # no newer edit arrived meanwhile
+            self.text_document_publish_diagnostics(params)
+
+
+def _message_diagnostic(message: str, code: str | None) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)),
+        message=message,
+        severity=types.DiagnosticSeverity.Error,
+        code=code,
+        source="preflight",
+    )
+
+
+class Coalescer:
+    """One worker thread that runs `work(key, loop)` for each wanted key. A key wanted while it is neither
+    waiting nor being worked on is worked on at once; wants that arrive while it is (a burst of edits)
+    wait until they have paused for QUIET_SECONDS, and then count once. So a single edit is answered as
+    fast as it is linted, a thousand quick edits to one document cost two lints, and the message loop
+    keeps answering meanwhile."""
+
+    QUIET_SECONDS = 0.05
+
+    def __init__(self, work: Callable[[str, asyncio.AbstractEventLoop], None]) -> None:
+        self._work = work
+        self._due: dict[str, tuple[float, asyncio.AbstractEventLoop]] = {}
+        self._working: str | None = None
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def want(self, key: str, loop: asyncio.AbstractEventLoop) -> None:
+        now = time.monotonic()
+        with self._condition:
+            burst = key in self._due or key == self._working
+            self._due[key] = (now + self.QUIET_SECONDS if burst else now, loop)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="preflight-lint", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._due:
+                    self._condition.wait()
+                key, (due, loop) = min(self._due.items(), key=lambda item: item[1][0])
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self._condition.wait(wait)
+                    continue
+                del self._due[key]
+                self._working = key
+            try:
+                self._work(key, loop)
+            except Exception as error:  # the worker outlives any one document
+                logger.error("preflight language server: %s: %s: %s", key, type(error).__name__, error)
+            finally:
+                with self._condition:
+                    self._working = None
 
 
 def make_server() -> PreflightServer:
@@ -117,15 +211,15 @@ def make_server() -> PreflightServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PreflightServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+        ls.lint_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: PreflightServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+        ls.lint_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PreflightServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+        ls.lint_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PreflightServer, params: types.DidCloseTextDocumentParams) -> None:

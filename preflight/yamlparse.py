@@ -302,6 +302,7 @@ def _build(
     anchors: dict[str, tuple[object, int]] = {}
     aliased: set[str] = set()
     alias_nodes = 0
+    nodes = 0
     root_set = False
 
     def child_path() -> DocPath:
@@ -337,9 +338,11 @@ def _build(
             elif tag is not None and tag.startswith(_CORE):
                 value = _resolve_tagged(raw, tag, position, problems)
             elif cli_numbers and _LEADING_ZERO.match(raw):
-                value = int(raw)
+                value = _cli_number(raw, position, problems)
             else:
                 value = resolve_plain(raw)
+                if cli_numbers and type(value) is str and _INT.match(raw):
+                    problems.append(Problem("CP002", f"a number of {len(raw):,} digits", Span(*position)))
             if wrapper is not None:
                 value = _wrap(wrapper, value)
                 spans[child_path() + (wrapper,)] = position
@@ -431,6 +434,16 @@ def _build(
         else:
             continue
 
+        nodes += 1
+        if nodes > limits.max_nodes:
+            problems.append(
+                Problem(
+                    "CP006",
+                    f"more than {limits.max_nodes:,} values; no deployable template comes near this many",
+                    Span(*position),
+                )
+            )
+            raise _Abort
         if frame is None:
             if not root_set:
                 out.data = value
@@ -466,6 +479,15 @@ def _build(
         container[key] = value  # type: ignore[call-overload]
         spans[path] = position
         key_spans[path] = key_position
+
+
+def _cli_number(raw: str, position: Position, problems: list[Problem]) -> object:
+    """A plain number with leading zeros, as the AWS CLI reads it: a number."""
+    try:
+        return int(raw)
+    except ValueError:  # more digits than int() takes
+        problems.append(Problem("CP002", f"a number of {len(raw):,} digits", Span(*position)))
+        return raw
 
 
 def _merge_key(position: Position) -> Problem:
@@ -534,6 +556,11 @@ def _resolve_tagged(raw: str, tag: str, position: Position, problems: list[Probl
     if kinds is None:
         return raw
     if isinstance(resolved, kinds) and not (name in ("int", "float") and isinstance(resolved, bool)):
-        return float(resolved) if name == "float" else resolved  # type: ignore[arg-type]
+        if name != "float":
+            return resolved
+        try:
+            return float(resolved)  # type: ignore[arg-type]
+        except OverflowError:  # an integer too large for a float
+            return float("inf") if resolved > 0 else float("-inf")  # type: ignore[operator]
     problems.append(Problem("CP002", f"{raw!r} is not a valid !!{name}", Span(*position)))
     return raw

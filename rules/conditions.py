@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from preflight.context import Context
 from preflight.findings import Issue, Severity
 from preflight.rule import rule
-from preflight.suggest import did_you_mean
+from preflight.suggest import Suggestions
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"))
@@ -38,9 +38,10 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
       ListenForHttps is not defined."
     """
     defined = ctx.template.conditions
+    suggestions = Suggestions(defined)
     for name, path in ctx.template.condition_references:
         if name not in defined:
-            yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=did_you_mean(name, defined))
+            yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=suggestions.did_you_mean(name))
 
 
 @rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"))

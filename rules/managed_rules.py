@@ -11,6 +11,7 @@ from preflight.context import Context
 from preflight.findings import Issue, Severity
 from preflight.intrinsics import UNKNOWN
 from preflight.rule import rule
+from preflight.suggest import Suggestions
 
 _INT = re.compile(r"-?\d+")
 _DOUBLE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
@@ -44,12 +45,13 @@ def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
       AWS is the Owner."
     - [inferred] An identifier missing from the catalog may be newer than the catalog, hence a warning.
     """
+    suggestions = Suggestions(ctx.catalog.lines, cutoff=0.6)
     for view in ctx.config_rules:
         if view.owner != "AWS" or not isinstance(view.identifier, str) or view.managed is not None:
             continue
         if view.identifier == PROCESS_CHECK:
             continue
-        nearest = ctx.catalog.nearest(view.identifier)
+        nearest = suggestions.nearest(view.identifier.upper(), count=3)
         yield Issue(
             f"{view.identifier!r} is not a managed rule identifier in the catalog of {ctx.catalog.date}",
             view.path + ("Source", "SourceIdentifier"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from preflight.context import Context
 from preflight.findings import DocPath, Issue, Severity
+from preflight.patterns import Unmatchable, full_match
 from preflight.request import PARAMETERS_KEY
 from preflight.rule import rule
-from preflight.suggest import did_you_mean
+from preflight.suggest import Suggestions
 from preflight.template import PSEUDO_PARAMETERS
 
 
@@ -41,12 +41,13 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
     """
     template = ctx.template
     known = set(template.parameters) | {resource.logical_id for resource in template.resources} | PSEUDO_PARAMETERS
+    suggestions = Suggestions(known)
     for name, path in template.references:
         if name not in known:
             yield Issue(
                 f"{name!r} is not a parameter, resource or pseudo parameter of this template",
                 path,
-                fix=did_you_mean(name, known),
+                fix=suggestions.did_you_mean(name),
             )
 
 
@@ -79,12 +80,13 @@ def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
     - [inferred] AWS Config passes the input parameters to each member account's stack unchanged.
     """
     declared = ctx.template.parameters
+    suggestions = Suggestions(declared)
     for index, parameter in enumerate(ctx.request.parameters):
         if parameter.name not in declared:
             yield Issue(
                 f"input parameter {parameter.name!r} is not declared in the template's Parameters",
                 (PARAMETERS_KEY, index, "ParameterName"),
-                fix=did_you_mean(parameter.name, declared),
+                fix=suggestions.did_you_mean(parameter.name),
                 where="request",
             )
 
@@ -133,7 +135,9 @@ def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each parameter's value (from the request, else its `Default`) against the parameter's
     `AllowedValues`, `AllowedPattern` and `MinLength`/`MaxLength`, and, for a `Number` parameter,
-    `MinValue`/`MaxValue`.
+    `MinValue`/`MaxValue`. Patterns are matched with RE2, in time linear in the value whatever the
+    pattern; a pattern RE2 cannot run (a lookahead, a backreference, a Java-only class) is a warning
+    that the value was not checked.
 
     ## Why is this bad?
     CloudFormation rejects the value in every member account ("Parameter X failed to satisfy
@@ -169,36 +173,42 @@ def parameter_value_not_allowed(ctx: Context) -> Iterator[Issue]:
             where = "request"
         else:
             path, where = ("Parameters", name, "Default"), "template"
-        for problem in _constraint_problems(value, declaration, numeric=declaration.get("Type") == "Number"):
-            yield Issue(f"value {value!r} of parameter {name!r} {problem}", path, where=where)  # type: ignore[arg-type]
+        numeric = declaration.get("Type") == "Number"
+        for problem, severity in _constraint_problems(value, declaration, numeric=numeric):
+            yield Issue(f"value {value!r} of parameter {name!r} {problem}", path, where=where, severity=severity)  # type: ignore[arg-type]
 
 
-def _constraint_problems(value: str, declaration: object, *, numeric: bool) -> Iterator[str]:
+def _constraint_problems(value: str, declaration: object, *, numeric: bool) -> Iterator[tuple[str, Severity | None]]:
     """`numeric`: a `Number` parameter, the only type CloudFormation applies MinValue and MaxValue to."""
     assert isinstance(declaration, dict)
     allowed = declaration.get("AllowedValues")
     if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
-        yield "is not one of AllowedValues " + ", ".join(repr(_text(item)) for item in allowed)
+        yield "is not one of AllowedValues " + ", ".join(repr(_text(item)) for item in allowed), None
     pattern = declaration.get("AllowedPattern")
     if isinstance(pattern, str):
-        try:
-            if re.fullmatch(pattern, value) is None:
-                yield f"does not match AllowedPattern {pattern!r}"
-        except re.error:
-            pass  # CloudFormation uses Java's regular expressions; this one has no Python equivalent
+        matched = full_match(pattern, value)
+        if isinstance(matched, Unmatchable):
+            yield (
+                f"was not checked against AllowedPattern {pattern!r}: {matched.reason} (preflight matches patterns "
+                "in linear time with RE2, which has no backreferences or lookaround; CloudFormation uses Java's "
+                "regular expressions)",
+                Severity.WARNING,
+            )
+        elif not matched:
+            yield f"does not match AllowedPattern {pattern!r}", None
     min_length, max_length = _number(declaration.get("MinLength")), _number(declaration.get("MaxLength"))
     if min_length is not None and len(value) < min_length:
-        yield f"is shorter than MinLength {min_length:g}"
+        yield f"is shorter than MinLength {min_length:g}", None
     if max_length is not None and len(value) > max_length:
-        yield f"is longer than MaxLength {max_length:g}"
+        yield f"is longer than MaxLength {max_length:g}", None
     number = _number(value) if numeric else None
     if number is None:
         return
     min_value, max_value = _number(declaration.get("MinValue")), _number(declaration.get("MaxValue"))
     if min_value is not None and number < min_value:
-        yield f"is below MinValue {min_value:g}"
+        yield f"is below MinValue {min_value:g}", None
     if max_value is not None and number > max_value:
-        yield f"is above MaxValue {max_value:g}"
+        yield f"is above MaxValue {max_value:g}", None
 
 
 def _number(value: object) -> float | None:
@@ -206,6 +216,8 @@ def _number(value: object) -> float | None:
         return None
     try:
         return float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer too large for a float: beyond any limit
+        return float("inf") if int(value) > 0 else float("-inf")  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
 

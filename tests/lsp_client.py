@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +19,10 @@ class LspClient:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
+            bufsize=0,  # unbuffered, so `select` sees every byte the server sent
         )
         self._next_id = 0
+        self._buffer = b""
 
     def send(self, message: dict[str, Any]) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
@@ -26,19 +30,40 @@ class LspClient:
         self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         self.process.stdin.flush()
 
-    def receive(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
+    def receive(self, timeout: float = 60) -> dict[str, Any]:
+        """The next message; a server that stays silent for `timeout` seconds fails the test instead of
+        hanging it."""
         length = 0
         while True:
-            line = self.process.stdout.readline()
-            if not line:
-                raise EOFError(self.process.stderr.read().decode() if self.process.stderr else "server exited")
+            line = self._read_line(timeout)
             if line in (b"\r\n", b"\n"):
                 break
             name, _, value = line.decode("ascii").partition(":")
             if name.lower() == "content-length":
                 length = int(value)
-        return json.loads(self.process.stdout.read(length))  # type: ignore[no-any-return]
+        return json.loads(self._read(length, timeout))  # type: ignore[no-any-return]
+
+    def _fill(self, timeout: float) -> None:
+        assert self.process.stdout is not None
+        if not select.select([self.process.stdout], [], [], timeout)[0]:
+            self.kill()
+            raise TimeoutError(f"no message from the language server in {timeout:g} s")
+        chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+        if not chunk:
+            raise EOFError(self.process.stderr.read().decode() if self.process.stderr else "server exited")
+        self._buffer += chunk
+
+    def _read(self, size: int, timeout: float) -> bytes:
+        while len(self._buffer) < size:
+            self._fill(timeout)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def _read_line(self, timeout: float) -> bytes:
+        while b"\n" not in self._buffer:
+            self._fill(timeout)
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line + b"\n"
 
     def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         self._next_id += 1

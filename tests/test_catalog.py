@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from preflight.suggest import Suggestions
 from preflight.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
 from preflight.context import Context
 from preflight.intrinsics import intrinsic_name
@@ -68,11 +69,11 @@ def test_catalog_entries() -> None:
 
 
 def test_suggestions_are_sensible() -> None:
-    catalog = load_catalog()
-    assert catalog.nearest("S3_BUCKET_VERSIONING_ENABLE")[0] == "S3_BUCKET_VERSIONING_ENABLED"
-    assert catalog.nearest("access_keys_rotated")[0] == "ACCESS_KEYS_ROTATED"
-    assert catalog.nearest("IAM_PASSWORD_POLICIES")[0] == "IAM_PASSWORD_POLICY"
-    assert catalog.nearest("ZZZZZZZZ") == []
+    suggestions = Suggestions(load_catalog().lines, cutoff=0.6)
+    assert suggestions.nearest("S3_BUCKET_VERSIONING_ENABLE", 3)[0] == "S3_BUCKET_VERSIONING_ENABLED"
+    assert suggestions.nearest("ACCESS_KEYS_ROTATED_", 3)[0] == "ACCESS_KEYS_ROTATED"
+    assert suggestions.nearest("IAM_PASSWORD_POLICIES", 3)[0] == "IAM_PASSWORD_POLICY"
+    assert suggestions.nearest("ZZZZZZZZ", 3) == []
 
 
 def test_parameter_suggestion_respects_case(tmp_path: Path) -> None:

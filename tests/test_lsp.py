@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -68,5 +69,98 @@ def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
         assert client.diagnostics(uri) == []
         assert client.shutdown() == 0
         assert not documentation.parent.exists()  # the rule documentation folder goes with the server
+    finally:
+        client.kill()
+
+
+PACK = (
+    "Resources:\n  Rule:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+    "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n  R:\n    Type: AWS::S3::Bucket\n"
+)
+
+
+def _open(client: LspClient, uri: str, text: str, version: int = 1) -> None:
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}}
+    )
+
+
+def _started(tmp_path: Path) -> LspClient:
+    client = LspClient(tmp_path)
+    client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+    client.notify("initialized", {})
+    return client
+
+
+def _messages_until_diagnostics(client: LspClient, uri: str) -> tuple[list[dict[str, object]], list[object]]:
+    """The messages before the next diagnostics of `uri` (window/showMessage popups among them), and those."""
+    seen = []
+    while True:
+        message = client.receive()
+        if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
+            return seen, message["params"]["diagnostics"]
+        seen.append(message)
+
+
+def test_a_burst_of_edits_skips_the_stale_versions(tmp_path: Path) -> None:
+    uri = (tmp_path / "pack.yaml").as_uri()
+    client = _started(tmp_path)
+    try:
+        _open(client, uri, PACK)
+        assert [d["code"] for d in client.diagnostics(uri)] == ["CP201"]
+        for version in range(2, 1002):  # a thousand edits as fast as the pipe takes them
+            text = PACK.replace("AWS::S3::Bucket", "AWS::Config::ConfigRule" if version == 1001 else f"X{version}")
+            client.notify(
+                "textDocument/didChange",
+                {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+            )
+        published = []
+        while True:  # every answer belongs to some version; the last is the latest text's
+            message = client.receive()
+            if message.get("method") == "textDocument/publishDiagnostics":
+                published.append(message["params"])
+                if message["params"].get("version") == 1001:
+                    break
+        versions = [p["version"] for p in published]
+        assert len(versions) < 100 and versions == sorted(set(versions)), versions  # never a stale one after
+        assert published[-1]["version"] == 1001
+        assert [d["code"] for d in published[-1]["diagnostics"]] == ["CP420"]  # the rule has no Properties
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_hostile_uris_and_text_give_a_diagnostic_or_nothing_never_an_error_popup(tmp_path: Path) -> None:
+    client = _started(tmp_path)
+    try:
+        cases = [
+            ("file:///tmp/a%00b.yaml", PACK, ["CP201"]),  # a NUL byte in the path
+            ((tmp_path / ("d" * 5000 + ".yaml")).as_uri(), PACK, ["CP201"]),  # too long for the file system
+            ((tmp_path / "surrogate.yaml").as_uri(), PACK + '    D: "\ud800"\n', ["CP201"]),
+            ((tmp_path / "big.yaml").as_uri(), PACK + "# " + "x" * (4 * 1024 * 1024) + "\n", ["CP006"]),
+        ]
+        for uri, text, codes in cases:
+            _open(client, uri, text)
+            popups, diagnostics = _messages_until_diagnostics(client, uri)
+            assert popups == []
+            assert [d["code"] for d in diagnostics] in (codes, []), (uri[:60], diagnostics)
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_the_server_reads_nothing_it_was_not_sent(tmp_path: Path) -> None:
+    """A save of a document the editor never opened (/dev/zero, a named pipe) is not read from disk."""
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    client = _started(tmp_path)
+    try:
+        for path in ("/dev/zero", str(fifo)):
+            client.notify("textDocument/didSave", {"textDocument": {"uri": Path(path).as_uri()}})
+        uri = (tmp_path / "open.yaml").as_uri()
+        _open(client, uri, PACK)  # the server still answers, and nothing else came first
+        popups, diagnostics = _messages_until_diagnostics(client, uri)
+        assert popups == [] and [d["code"] for d in diagnostics] == ["CP201"]
+        assert client.shutdown() == 0
     finally:
         client.kill()

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from preflight.aws.deploy import Timing
 from preflight.aws.session import Clients
+from preflight.safe_text import printable
 
 _TERMINAL = ("_SUCCESSFUL", "_FAILED", "_COMPLETE")
 
@@ -120,7 +121,7 @@ def watch(
     while True:
         shot = replace(fetch(clients, name, scope), since=since)
         elapsed = timing.clock() - started
-        line = f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed"
+        line = printable(f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed")
         if live:
             out.write("\r\033[2K" + line)
             out.flush()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from preflight.check import Report
 from preflight.findings import Severity
-from preflight.reporters.locations import relative_path
+from preflight.reporters.locations import relative_paths
+from preflight.safe_text import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -19,12 +20,13 @@ def _property(text: str) -> str:
 
 def render_github(report: Report) -> str:
     lines = []
+    relative = relative_paths(finding.file for finding in report.findings)
     for finding in report.findings:
         span = finding.span
         properties = ",".join(
             f"{key}={_property(str(value))}"
             for key, value in (
-                ("file", relative_path(finding.file)),
+                ("file", printable(relative[finding.file])),
                 ("line", span.line),
                 ("col", span.column),
                 ("endLine", max(span.end_line, span.line)),
@@ -33,5 +35,5 @@ def render_github(report: Report) -> str:
             )
         )
         message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
-        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{_data(message)}")
+        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{_data(printable(message))}")
     return "".join(line + "\n" for line in lines)

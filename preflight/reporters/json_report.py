@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from preflight import __version__
 from preflight.check import Report
 from preflight.findings import Finding
 from preflight.reporters.summary import severity_counts
+from preflight.safe_text import printable_path
 
 FORMAT_VERSION = 1
 
@@ -17,22 +19,52 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity.label,
-        "file": finding.file,
+        "file": printable_path(finding.file),
         "line": finding.span.line,
         "column": finding.span.column,
         "end_line": finding.span.end_line,
         "end_column": finding.span.end_column,
         "path": list(finding.path),
-        "message": finding.message,
-        "fix": finding.fix,
+        "message": printable_path(finding.message),
+        "fix": None if finding.fix is None else printable_path(finding.fix),
     }
 
 
 def render_json(report: Report) -> str:
-    document = {
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The document a finding at a time, exactly as `json.dumps(document, indent=2)` writes it, so a
+    report of many findings is never held twice in memory."""
+    head = {
         "version": FORMAT_VERSION,
         "tool": {"name": "preflight", "version": __version__},
         "summary": {"files": report.files, **severity_counts(report.findings)},
-        "findings": [finding_to_dict(finding) for finding in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    if not report.findings:
+        yield text[:-2] + ',\n  "findings": []\n}\n'
+        return
+    yield text[:-2] + ',\n  "findings": [\n'
+    last = len(report.findings) - 1
+    for index, finding in enumerate(report.findings):
+        yield _finding_text(finding_to_dict(finding)) + (",\n" if index < last else "\n")
+    yield "  ]\n}\n"
+
+
+def _finding_text(entry: dict[str, object]) -> str:
+    """`json.dumps(entry, indent=2)` indented by four more spaces, for the flat entries of the contract,
+    without the pure-Python encoder that `indent` otherwise needs."""
+    lines = []
+    for key, value in entry.items():
+        if isinstance(value, list):
+            items = ",\n".join(f"        {_scalar(item)}" for item in value)
+            text = f"[\n{items}\n      ]" if value else "[]"
+        else:
+            text = _scalar(value)
+        lines.append(f'      "{key}": {text}')
+    return "    {\n" + ",\n".join(lines) + "\n    }"
+
+
+_scalar = json.JSONEncoder(ensure_ascii=False).encode

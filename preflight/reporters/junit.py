@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from preflight.check import Report
 from preflight.findings import Finding, Severity
-from preflight.reporters.locations import relative_path
+from preflight.reporters.locations import relative_paths
+from preflight.safe_text import printable_path
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -22,10 +23,11 @@ def render_junit(report: Report, fail_level: Severity = Severity.ERROR) -> str:
     """Findings at or above `fail_level` (as for the exit code) are failures; the rest are passing
     cases that carry their message."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
+    relative = relative_paths([*(finding.file for finding in report.findings), *report.checked_files])
     for finding in report.findings:
-        by_file[relative_path(finding.file)].append(finding)
+        by_file[printable_path(relative[finding.file])].append(finding)
     for file in report.checked_files:
-        by_file.setdefault(relative_path(file), [])
+        by_file.setdefault(printable_path(relative[file]), [])
     root = ElementTree.Element("testsuites", name="preflight")
     total_cases = total_failures = 0
     for file in sorted(by_file):

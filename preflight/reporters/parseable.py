@@ -1,12 +1,14 @@
-"""One finding per line, `file:line:col: severity: [ID] message`, for editors and problem matchers."""
+"""One finding per line, `file:line:col: severity: [ID] message`, for editors and problem matchers.
+File names and messages have their control characters escaped, so no input can forge a line."""
 
 from __future__ import annotations
 
 from preflight.check import Report
+from preflight.safe_text import printable
 
 
 def render_parseable(report: Report) -> str:
     return "".join(
-        f"{f.file}:{f.span.line}:{f.span.column}: {f.severity.label}: [{f.rule}] {f.message.replace(chr(10), ' ')}\n"
+        f"{printable(f.file)}:{f.span.line}:{f.span.column}: {f.severity.label}: [{f.rule}] {printable(f.message)}\n"
         for f in report.findings
     )

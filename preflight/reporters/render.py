@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from preflight.check import Report
 from preflight.findings import Severity
 from preflight.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")
+
+
+def render_chunks(
+    output_format: str,
+    report: Report,
+    rules: Sequence[Rule],
+    *,
+    colour: bool = False,
+    fail_level: Severity = Severity.ERROR,
+) -> Iterator[str]:
+    """The report in pieces to write one after another: JSON a finding at a time, others whole."""
+    if output_format == "json":
+        from preflight.reporters.json_report import json_chunks
+
+        return json_chunks(report)
+    if output_format == "sarif":
+        from preflight.reporters.sarif import sarif_chunks
+
+        return sarif_chunks(report, rules)
+    return iter((render(output_format, report, rules, colour=colour, fail_level=fail_level),))
 
 
 def render(

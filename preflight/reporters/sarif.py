@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from preflight import __version__
 from preflight.check import Report
 from preflight.findings import Finding, Severity
-from preflight.reporters.locations import relative_path
+from preflight.reporters.locations import relative_paths
 from preflight.rule import Rule
+from preflight.safe_text import printable_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -43,7 +44,7 @@ def _external_descriptor(finding: Finding) -> dict[str, object]:
 def fingerprint(finding: Finding, relative: str) -> str:
     """Stable across runs and across edits elsewhere in the file: no line numbers in it."""
     key = "\x00".join((finding.rule, relative, "/".join(str(part) for part in finding.path), finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def _artifact(file: str, relative: str) -> dict[str, str]:
@@ -65,37 +66,18 @@ def _unique(print_: str, seen: dict[str, int]) -> str:
 
 
 def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
+    return "".join(sarif_chunks(report, rules))
+
+
+def sarif_chunks(report: Report, rules: Sequence[Rule]) -> Iterator[str]:
+    """The document with its results one a line, so thousands of results are never held twice; the
+    rest is indented as usual."""
     descriptors = [_rule_descriptor(rule) for rule in rules]
     index = {str(descriptor["id"]): position for position, descriptor in enumerate(descriptors)}
-    results = []
-    seen: dict[str, int] = {}
     for finding in report.findings:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
             descriptors.append(_external_descriptor(finding))
-        relative = relative_path(finding.file)
-        span = finding.span
-        region = {
-            "startLine": span.line,
-            "startColumn": span.column,
-            "endLine": max(span.end_line, span.line),
-            "endColumn": span.end_column
-            if (span.end_line, span.end_column) > (span.line, span.column)
-            else span.column + 1,
-        }
-        message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
-        results.append(
-            {
-                "ruleId": finding.rule,
-                "ruleIndex": index[finding.rule],
-                "level": LEVELS[finding.severity],
-                "message": {"text": message},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": _artifact(finding.file, relative), "region": region}}
-                ],
-                "partialFingerprints": {FINGERPRINT: _unique(fingerprint(finding, relative), seen)},
-            }
-        )
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -111,8 +93,37 @@ def render_sarif(report: Report, rules: Sequence[Rule]) -> str:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    head, tail = json.dumps(document, indent=2, ensure_ascii=False).rsplit('"results": []', 1)
+    if not report.findings:
+        yield head + '"results": []' + tail + "\n"
+        return
+    yield head + '"results": [\n'
+    relative = relative_paths(finding.file for finding in report.findings)
+    artifacts = {file: _artifact(file, path) for file, path in relative.items()}
+    seen: dict[str, int] = {}
+    last = len(report.findings) - 1
+    for position, finding in enumerate(report.findings):
+        span = finding.span
+        region = {
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": max(span.end_line, span.line),
+            "endColumn": span.end_column
+            if (span.end_line, span.end_column) > (span.line, span.column)
+            else span.column + 1,
+        }
+        message = printable_path(finding.message + (f" (fix: {finding.fix})" if finding.fix else ""))
+        result = {
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": LEVELS[finding.severity],
+            "message": {"text": message},
+            "locations": [{"physicalLocation": {"artifactLocation": artifacts[finding.file], "region": region}}],
+            "partialFingerprints": {FINGERPRINT: _unique(fingerprint(finding, relative[finding.file]), seen)},
+        }
+        yield "        " + json.dumps(result, ensure_ascii=False) + (",\n" if position < last else "\n")
+    yield "      ]" + tail + "\n"

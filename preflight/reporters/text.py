@@ -7,6 +7,7 @@ from collections.abc import Callable
 from preflight.check import Report
 from preflight.findings import Finding
 from preflight.reporters.summary import severity_counts
+from preflight.safe_text import printable
 
 Style = Callable[[str, str], str]
 
@@ -25,15 +26,19 @@ def _ansi(text: str, style: str) -> str:
 def _source_excerpt(finding: Finding, lines: list[str] | None, style: Style) -> list[str]:
     if not lines or not 1 <= finding.span.line <= len(lines):
         return []
-    source = lines[finding.span.line - 1].rstrip("\r\n")
-    if len(source) > 200:
+    raw = lines[finding.span.line - 1].rstrip("\r\n")
+    if len(raw) > 200:
         return []
     column = max(finding.span.column, 1)
-    width = 1
+    end = column + 1
     if finding.span.end_line == finding.span.line and finding.span.end_column > column:
-        width = min(finding.span.end_column - column, max(len(source) - column + 1, 1))
+        end = min(finding.span.end_column, max(len(raw) + 1, column + 1))
+    # Escaped characters take more room than they did: the caret moves with them.
+    source = printable(raw)
+    start = len(printable(raw[: column - 1])) + 1
+    width = max(len(printable(raw[: end - 1])) + 1 - start, 1)
     gutter = f"{finding.span.line:>5} | "
-    pointer = " " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" + "~" * (width - 1)
+    pointer = " " * (len(gutter) - 2) + "| " + " " * (start - 1) + "^" + "~" * (width - 1)
     return [style(gutter, "dim") + source, style(pointer, finding.severity.label)]
 
 
@@ -44,12 +49,12 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     for finding in report.findings:
         if finding.file not in split and finding.file in report.sources:
             split[finding.file] = report.sources[finding.file].splitlines()
-        where = style(f"{finding.file}:{finding.span.line}:{finding.span.column}:", "bold")
+        where = style(f"{printable(finding.file)}:{finding.span.line}:{finding.span.column}:", "bold")
         label = style(finding.severity.label, finding.severity.label)
-        out.append(f"{where} {label} {finding.rule} {finding.name}: {finding.message}")
+        out.append(f"{where} {label} {finding.rule} {finding.name}: {printable(finding.message)}")
         out.extend(_source_excerpt(finding, split.get(finding.file), style))
         if finding.fix:
-            out.append(f"      = fix: {finding.fix}")
+            out.append(f"      = fix: {printable(finding.fix)}")
     out.append(summary(report))
     return "\n".join(out) + "\n"
 
