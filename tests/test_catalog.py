@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from preflight.suggest import Suggestions
 from preflight.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
 from preflight.context import Context
 from preflight.intrinsics import intrinsic_name
 from preflight.limits import DEFAULT_QUOTAS
 from preflight.loader import load_template_file
 from preflight.request import PackRequest
+from preflight.suggest import Suggestions
 from preflight.template import CONFIG_RULE
 from tests.conftest import CORPUS, REPO, run_cli
 
