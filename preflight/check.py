@@ -140,10 +140,11 @@ def check(
 ) -> Report:
     """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
     online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
-    buffer), checked instead of `subjects`. `jobs` checks files in that many processes (same
-    output); `cache` reuses results of files whose every input is unchanged."""
+    buffer, or the one deploy read and will send), checked instead of `subjects` or the request's
+    TemplateBody. `jobs` checks files in that many processes (same output); `cache` reuses results
+    of files whose every input is unchanged."""
     enabled = config.enabled(rules)
-    if request.template_body is not None and (subjects or preloaded is not None):
+    if request.template_body is not None and subjects:
         raise UsageError(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
             "(or drop TemplateBody from the request)"
@@ -272,8 +273,10 @@ def check_spec(
     raise_errors: bool = False,
     cfn_lint: bool = False,
     facts: Sequence[AwsFacts | None] | None = None,
+    loaded: Sequence[Loaded | None] | None = None,
 ) -> Report:
-    """Every pack of a spec file with its own request, then the limits across packs (CP15x)."""
+    """Every pack of a spec file with its own request, then the limits across packs (CP15x). `loaded`:
+    each pack's template as already read (deploy reads each once); otherwise each file is read here."""
     from preflight.config_rule import deployed_rules
     from preflight.spec import PackSummary, SpecSummary
 
@@ -284,24 +287,26 @@ def check_spec(
     summaries: list[PackSummary] = []
     origins: dict[DocPath, Origin] = {}
     for index, pack in enumerate(spec.packs):
+        template = loaded[index] if loaded is not None else None
+        if template is None and pack.template is not None:
+            template = load_template_file(pack.template, pack.template.as_posix())
         report = check(
-            subjects_for(pack.template),
+            [],
             pack.request,
             config,
             rules,
             raise_errors=raise_errors,
             cfn_lint=cfn_lint,
             facts=facts[index] if facts else None,
+            preloaded=template,
         )
         findings.extend(report.findings)
         sources.update(report.sources)
         files += report.files
         checked.extend(report.checked_files)
         count = None
-        if pack.template is not None:
-            loaded = load_template_file(pack.template, pack.template.as_posix())
-            if loaded.is_template:
-                count = len(deployed_rules(Context(loaded, pack.request, config.quotas).template))
+        if template is not None and template.is_template:
+            count = len(deployed_rules(Context(template, pack.request, config.quotas).template))
         summaries.append(PackSummary(pack.request.name or "", pack.request.scope, pack.request.region, count))
         origins[("packs", index, "name")] = pack.request.origins[(pack.request.name_key,)]
     spec_request = PackRequest(from_request_file=spec.file, origins=origins)

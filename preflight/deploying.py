@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from preflight.check import Report, check, check_spec, subjects_for
+from preflight.check import Report, check, check_spec
 from preflight.config import Config
 from preflight.findings import Severity
-from preflight.loader import Loaded, load_template_file, load_template_text
+from preflight.limits import API_LIMITS
+from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
 from preflight.request import PackRequest
 from preflight.rule import Rule
 from preflight.safe_text import printable
 
 if TYPE_CHECKING:
     from preflight.aws.facts import AwsFacts
-    from preflight.aws.plan import Plan
+    from preflight.aws.plan import Plan, StoredTemplate
     from preflight.aws.session import Clients
     from preflight.spec import Spec
 
@@ -72,19 +73,40 @@ def _error(message: str) -> None:
     click.echo(f"preflight: error: {printable(message)}", err=True)
 
 
-def _clients(settings: DeploySettings, region: str | None) -> Clients:
-    from preflight.aws.session import AwsTarget, Clients
+def _clients(settings: DeploySettings, region: str | None, *, attempts: int | None = None) -> Clients:
+    from preflight.aws.session import ATTEMPTS, AwsTarget, Clients
 
-    return Clients(AwsTarget(settings.profile, region, settings.endpoint_url))
+    return Clients(AwsTarget(settings.profile, region, settings.endpoint_url), attempts=attempts or ATTEMPTS)
 
 
-def _load(pack: Pack) -> Loaded | None:
+@dataclass(frozen=True)
+class Source:
+    """A pack's template, read once: what is checked is what is planned, minified and sent. `in_s3` is
+    set when the template is an S3 object, fetched (bounded) and checked as it was fetched."""
+
+    loaded: Loaded | None
+    in_s3: StoredTemplate | None = None
+
+
+def _read(pack: Pack, settings: DeploySettings) -> Source:
     if pack.template is not None:
-        return load_template_file(pack.template, pack.template.as_posix())
+        return Source(load_template_file(pack.template, pack.template.as_posix()))
     body = pack.request.template_body
-    if body is None:
-        return None  # the template is only in S3 (TemplateS3Uri)
-    return load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
+    if body is not None:
+        return Source(
+            load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
+        )
+    uri = pack.request.template_s3_uri
+    if uri is None:
+        return Source(None)
+    from preflight.aws.deploy import fetch_template
+    from preflight.aws.plan import StoredTemplate
+
+    fetched = fetch_template(_clients(settings, pack.request.region), uri)
+    stored = StoredTemplate(uri, fetched.etag)
+    if fetched.size > API_LIMITS.s3_template_max_bytes:  # CP102 reports it; the rest was not read
+        return Source(Loaded(uri, None, raw_size=fetched.size), stored)
+    return Source(replace(load_template_bytes(fetched.body, uri), raw_size=fetched.size), stored)
 
 
 def _show(report: Report, settings: DeploySettings) -> None:
@@ -101,14 +123,14 @@ def _refuse_on_errors(report: Report, what: str) -> None:
         raise Refused(EXIT_FAILED)
 
 
-def _plans(packs: Sequence[Pack], loads: Sequence[Loaded | None], settings: DeploySettings) -> list[Plan]:
+def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySettings) -> list[Plan]:
     from preflight.aws.plan import PlanError, PlanOptions, make_plan
 
     options = PlanOptions(settings.template_bucket, settings.template_prefix, settings.minify)
     plans = []
-    for pack, loaded in zip(packs, loads, strict=True):
+    for pack, source in zip(packs, sources, strict=True):
         try:
-            plans.append(make_plan(loaded, pack.request, options))
+            plans.append(make_plan(source.loaded, pack.request, options, in_s3=source.in_s3))
         except PlanError as error:
             _error(str(error))
             raise Refused(EXIT_USAGE) from None
@@ -125,6 +147,7 @@ def _as_sent(pack: Pack, plan: Plan) -> Pack:
 
 def _lint(
     packs: Sequence[Pack],
+    sources: Sequence[Source],
     plans: Sequence[Plan],
     config: Config,
     rules: Sequence[Rule],
@@ -132,28 +155,34 @@ def _lint(
     spec: Spec | None,
     facts: Sequence[AwsFacts | None] | None = None,
 ) -> Report:
-    """Every pack (and a spec's cross-pack limits) with the requests as they will be sent."""
+    """Every pack (and a spec's cross-pack limits) as it was read, with the requests as they will be sent."""
     from preflight.spec import Spec as SpecFile
     from preflight.spec import SpecPack
 
     sent = [_as_sent(pack, plan) for pack, plan in zip(packs, plans, strict=True)]
+    loads = [source.loaded for source in sources]
     if spec is not None:
         spec_packs = tuple(
             SpecPack(pack.request, pack.template, original.entry)
             for pack, original in zip(sent, spec.packs, strict=True)
         )
         report = check_spec(
-            SpecFile(spec.file, spec_packs), config, rules, raise_errors=settings.raise_rule_errors, facts=facts
+            SpecFile(spec.file, spec_packs),
+            config,
+            rules,
+            raise_errors=settings.raise_rule_errors,
+            facts=facts,
+            loaded=loads,
         )
     else:
-        pack = sent[0]
         report = check(
-            subjects_for(pack.template),
-            pack.request,
+            [],
+            sent[0].request,
             config,
             rules,
             raise_errors=settings.raise_rule_errors,
             facts=facts[0] if facts else None,
+            preloaded=loads[0],
         )
     minified = {plan.name for plan in plans if plan.upload is None and plan.minified_bytes is not None}
     if minified:  # the body that is sent fits: CP101 spoke of the unminified text
@@ -177,18 +206,27 @@ def deploy_packs(
 def _deploy(
     packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
 ) -> int:
+    from preflight.aws.deploy import DeployError
     from preflight.aws.errors import describe_error
     from preflight.aws.gather import gather
 
-    loads = [_load(pack) for pack in packs]
     names = ", ".join(pack.request.name or "(unnamed)" for pack in packs)
-    offline = [rule for rule in rules if not rule.needs_facts]
-    plans = _plans(packs, loads, settings) if all(pack.request.name for pack in packs) else None
-    if plans is None:
+    if not all(pack.request.name for pack in packs):
         _error("deploy needs each pack's name: --name NAME (or the name in --request / --spec)")
         return EXIT_USAGE
-    # (a) lint: nothing needs AWS yet.
-    report = _lint(packs, plans, config, offline, settings, spec)
+    # Each template is read once; a template that is only in S3 is fetched (the one AWS call before the lint).
+    try:
+        sources = [_read(pack, settings) for pack in packs]
+    except DeployError as error:
+        _error(str(error))
+        return EXIT_FAILED
+    except Exception as error:
+        _error(describe_error(error))
+        return EXIT_USAGE
+    plans = _plans(packs, sources, settings)
+    offline = [rule for rule in rules if not rule.needs_facts]
+    # (a) lint: nothing else needs AWS yet.
+    report = _lint(packs, sources, plans, config, offline, settings, spec)
     _show(report, settings)
     _refuse_on_errors(report, names)
     # (b) the online pre-flight.
@@ -200,7 +238,7 @@ def _deploy(
         _error(describe_error(error))
         return EXIT_USAGE
     online = [rule for rule in rules if rule.needs_facts]
-    report = _lint(packs, plans, config, online, settings, None if spec is None else spec, facts)
+    report = _lint(packs, sources, plans, config, online, settings, None if spec is None else spec, facts)
     report = replace(report, findings=tuple(f for f in report.findings if f.rule.startswith("CP5")))
     _show(report, settings)
     _refuse_on_errors(report, names)
@@ -213,7 +251,7 @@ def _deploy(
 
 
 def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
-    from preflight.aws.deploy import DeployError, Timing, put, upload
+    from preflight.aws.deploy import AnswerLost, DeployError, Timing, confirm_unchanged, put, upload
     from preflight.aws.errors import describe_error
 
     _say(f"plan for {plan.name} ({plan.operation}):")
@@ -224,11 +262,17 @@ def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
         _say(f"dry run: nothing was uploaded or put for {plan.name}")
         return EXIT_OK
     timing = Timing(poll_interval=settings.poll_interval, busy_timeout=settings.busy_timeout)
+    put_at = datetime.now(UTC)
     try:
         clients = _clients(settings, pack.request.region)
-        upload(clients, plan)
+        stored = upload(clients, plan) or plan.stored
+        if stored is not None:
+            confirm_unchanged(clients, stored)
         put_at = datetime.now(UTC)
-        put(clients, plan, timing, _say)
+        # Sent once: a put whose answer is lost is found out by reading the pack's status, not re-sent.
+        put(_clients(settings, pack.request.region, attempts=1), plan, timing, _say)
+    except AnswerLost as lost:
+        return _after_lost_answer(clients, plan, settings, put_at, str(lost))
     except DeployError as error:
         _error(str(error))
         return EXIT_FAILED
@@ -236,6 +280,31 @@ def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
         _error(describe_error(error))
         return EXIT_FAILED
     _say(f"put {plan.name}: accepted by AWS Config")
+    if not settings.wait:
+        _say(f"not following the rollout; follow it with: preflight status {plan.name}")
+        return EXIT_OK
+    return _follow(clients, plan.name, plan.scope, settings, put_at)
+
+
+def _after_lost_answer(clients: Clients, plan: Plan, settings: DeploySettings, put_at: datetime, why: str) -> int:
+    """The put went out once and its answer was lost: the pack's status says whether AWS took it."""
+    from preflight.aws.watch import CLOCK_SKEW, snapshot, within
+
+    _say(f"the answer to the put of {plan.name} was lost ({why}); it was sent once and is not sent again")
+    try:
+        shot = within(settings.poll_interval + 60, lambda: snapshot(clients, plan.name, plan.scope))
+    except Exception:
+        shot = None
+    if shot is None or shot.pack_status == "UNKNOWN":
+        _error(f"could not tell whether AWS accepted the put; look with: preflight status {plan.name}")
+        return EXIT_FAILED
+    if shot.updated is not None and shot.updated < put_at - CLOCK_SKEW and not shot.pack_status.endswith("PROGRESS"):
+        _error(
+            f"AWS still shows {plan.name} as before the put ({shot.pack_status}): it was probably not accepted; "
+            f"look with: preflight status {plan.name}, and deploy again"
+        )
+        return EXIT_FAILED
+    _say(f"AWS has {plan.name} ({shot.pack_status}): the put was accepted")
     if not settings.wait:
         _say(f"not following the rollout; follow it with: preflight status {plan.name}")
         return EXIT_OK
@@ -258,7 +327,7 @@ def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, p
     interrupted or AWS refused a status call (the rollout goes on in AWS: `preflight status` resumes)."""
     from preflight.aws.deploy import Timing
     from preflight.aws.errors import describe_error
-    from preflight.aws.watch import account_table, describe_outcome, watch
+    from preflight.aws.watch import AWSTimeout, account_table, describe_outcome, watch
 
     timing = Timing(poll_interval=settings.poll_interval)
     try:
@@ -268,6 +337,9 @@ def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, p
         )  # fmt: skip
     except KeyboardInterrupt:
         _say(f"\ninterrupted; the rollout goes on in AWS: resume with: preflight status {name}")
+        return EXIT_FAILED
+    except AWSTimeout as timeout:
+        _error(f"{timeout}; the rollout goes on in AWS: resume with: preflight status {name}")
         return EXIT_FAILED
     except Exception as error:
         _error(f"{describe_error(error)}; the rollout goes on in AWS: resume with: preflight status {name}")

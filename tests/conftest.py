@@ -59,4 +59,4 @@ def cli() -> object:
     return run_cli
 
 
-pytest_plugins = ["tests.aws_stand_in"]
+pytest_plugins = ["tests.aws_stand_in", "tests.fault_proxy"]

@@ -5,22 +5,49 @@ from __future__ import annotations
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
     ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
 )
+
+from preflight.aws.session import redact
 
 # No credentials, profile, Region or endpoint: nothing AWS can be asked, so these end a run (exit 2)
 # instead of being recorded as one check that could not run.
 ENVIRONMENT_ERRORS = (
     NoCredentialsError,
     PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+    SSOError,
     ProfileNotFound,
     NoRegionError,
     EndpointConnectionError,
 )
+
+# What AWS answers when the credentials themselves are refused (expired, unknown, badly signed), as
+# opposed to a permission the caller lacks: every call would fail the same way, so the run ends.
+CREDENTIAL_ERROR_CODES = frozenset(
+    {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
+     "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature",
+     "MissingAuthenticationToken", "AuthFailure", "RequestExpired", "InvalidToken", "TokenRefreshRequired"}
+)  # fmt: skip
+
+
+class CredentialsRefused(Exception):
+    """AWS refused the caller's credentials; the message is one line for the user."""
+
+
+def refuse_credentials(error: BaseException) -> None:
+    """Raise CredentialsRefused when `error` says the credentials (not a permission) were refused."""
+    if isinstance(error, ClientError) and error_code(error) in CREDENTIAL_ERROR_CODES:
+        raise CredentialsRefused(describe_error(error)) from error
+
 
 # Every exception PutOrganizationConformancePack and PutConformancePack declare in the botocore model.
 PUT_ERRORS: dict[str, str] = {
@@ -62,17 +89,30 @@ PUT_ERRORS: dict[str, str] = {
 
 
 def describe_error(error: BaseException) -> str:
-    """One line for the user; never includes credentials."""
+    """One line for the user; never includes credentials, nor a password in the endpoint URL."""
+    return redact(" ".join(_described(error).split()))
+
+
+def _described(error: BaseException) -> str:
+    if isinstance(error, CredentialsRefused):
+        return str(error)
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Error")
         message = error.response.get("Error", {}).get("Message", "")
         operation = getattr(error, "operation_name", "")
+        if code in CREDENTIAL_ERROR_CODES:
+            return (
+                f"AWS refused the credentials ({operation}: {code}{': ' + message if message else ''}): renew them "
+                "(aws sso login, or new keys) and run again"
+            )
         advice = PUT_ERRORS.get(code)
         detail = f": {message}" if message else ""
         text = f"{operation} failed with {code}{detail}"
         return f"{text}; {advice}" if advice else text
     if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
         return "no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* environment variables"
+    if isinstance(error, (CredentialRetrievalError, TokenRetrievalError, SSOError)):
+        return f"the AWS credentials could not be loaded ({error}): renew them (aws sso login) and run again"
     if isinstance(error, ProfileNotFound):
         return f"{error}: check --profile and ~/.aws/config"
     if isinstance(error, NoRegionError):

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code
+from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, refuse_credentials
 from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
 from preflight.aws.session import Clients
 from preflight.request import PackRequest
@@ -30,6 +30,7 @@ class _Recorder:
         except ENVIRONMENT_ERRORS:
             raise
         except (ClientError, BotoCoreError) as error:
+            refuse_credentials(error)
             code = error_code(error) or type(error).__name__
             message = str(error)
             self.unavailable.append(Unavailable(check, f"{code}: {message}"))
@@ -58,6 +59,7 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
             feature_set = described.get("FeatureSet")
             management = described.get("MasterAccountId")
         except ClientError as error:
+            refuse_credentials(error)
             if error_code(error) in _NO_ORGANIZATION:
                 organization = ORGANIZATION_NONE
             else:
@@ -144,6 +146,7 @@ def _template_object(clients: Clients, request: PackRequest) -> S3Object | None:
     try:
         head = clients("s3").head_object(Bucket=match["bucket"], Key=match["key"])
     except ClientError as error:
+        refuse_credentials(error)
         status = _status_of(error)
         if status == 404:
             return S3Object(uri, False, error="not found")
@@ -162,6 +165,7 @@ def _delivery_bucket(clients: Clients, request: PackRequest) -> Bucket | None:
     try:
         clients("s3").head_bucket(Bucket=name)
     except ClientError as error:
+        refuse_credentials(error)
         status = _status_of(error)
         if status == 404:
             return Bucket(name, False, error="not found")

@@ -32,6 +32,14 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class StoredTemplate:
+    """A template object in S3 as it was checked: AWS must read this ETag, or nothing is put."""
+
+    uri: str
+    etag: str
+
+
+@dataclass(frozen=True)
 class Plan:
     name: str
     scope: str
@@ -40,6 +48,7 @@ class Plan:
     upload: Upload | None
     notes: tuple[str, ...]
     minified_bytes: int | None = None  # the size of the compact JSON body, when that is what is sent
+    stored: StoredTemplate | None = None  # a template already in S3, checked as it was fetched
 
     def as_json(self) -> str:
         document = {
@@ -58,21 +67,27 @@ class PlanOptions:
 
 
 def _minified(loaded: Loaded) -> str | None:
+    """The same template as compact JSON; None unless reading it back gives exactly the checked values."""
     if loaded.document is None:
         return None
     try:
-        return json.dumps(loaded.document.data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        compact = json.dumps(loaded.document.data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return None
+    return compact if json.loads(compact) == loaded.document.data else None
 
 
-def _split_s3_uri(uri: str) -> tuple[str, str]:
+def split_s3_uri(uri: str) -> tuple[str, str]:
     bucket, _, key = uri[len("s3://") :].partition("/")
     return bucket, key
 
 
-def make_plan(loaded: Loaded | None, request: PackRequest, options: PlanOptions) -> Plan:
-    """`loaded` is None when the template is only in S3 (the request's TemplateS3Uri is sent as is)."""
+def make_plan(
+    loaded: Loaded | None, request: PackRequest, options: PlanOptions, *, in_s3: StoredTemplate | None = None
+) -> Plan:
+    """`in_s3`: the template is the S3 object named by the request's TemplateS3Uri, fetched and checked
+    as `loaded`; its URI is sent as is. `loaded` is None when it was not read at all (a dry run
+    without AWS)."""
     if not request.name:
         raise PlanError("deploy needs the pack's name: --name NAME (or the name in --request / --spec)")
     limit = API_LIMITS.template_body_max_bytes
@@ -80,11 +95,12 @@ def make_plan(loaded: Loaded | None, request: PackRequest, options: PlanOptions)
     upload: Upload | None = None
     minified_bytes: int | None = None
     source: dict[str, object]
-    if loaded is None:
+    if in_s3 is not None or loaded is None:
         if request.template_s3_uri is None:
             raise PlanError("the pack names no template: a file, a TemplateBody or a TemplateS3Uri")
         source = {"TemplateS3Uri": request.template_s3_uri}
-        notes.append(f"template already in S3 at {request.template_s3_uri}, sent as TemplateS3Uri")
+        checked = f", checked as fetched (ETag {in_s3.etag})" if in_s3 is not None else ""
+        notes.append(f"template already in S3 at {request.template_s3_uri}{checked}, sent as TemplateS3Uri")
     else:
         if loaded.text is None:
             raise PlanError(f"{loaded.file}: the template could not be read")
@@ -109,7 +125,7 @@ def make_plan(loaded: Loaded | None, request: PackRequest, options: PlanOptions)
             source = {"TemplateBody": inline}
         else:
             if request.template_s3_uri is not None:
-                bucket, key = _split_s3_uri(request.template_s3_uri)
+                bucket, key = split_s3_uri(request.template_s3_uri)
             elif options.template_bucket:
                 digest = hashlib.sha256(body).hexdigest()[:16]
                 suffix = ".json" if loaded.file.endswith(".json") else ".yaml"
@@ -136,4 +152,4 @@ def make_plan(loaded: Loaded | None, request: PackRequest, options: PlanOptions)
     if request.excluded_accounts:
         api_request["ExcludedAccounts"] = list(request.excluded_accounts)
     operation = ORGANIZATION_OPERATION if request.scope == "organization" else ACCOUNT_OPERATION
-    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_bytes)
+    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_bytes, in_s3)

@@ -3,16 +3,47 @@ until every account is done, one failed, or the timeout passes."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from preflight.aws.deploy import Timing
 from preflight.aws.session import Clients
 from preflight.safe_text import printable
 
+T = TypeVar("T")
+
 _TERMINAL = ("_SUCCESSFUL", "_FAILED", "_COMPLETE")
+# How long one look at the status may take when there is no timeout to follow (`status --no-wait`).
+ONE_LOOK_SECONDS = 60.0
+
+
+class AWSTimeout(Exception):
+    """AWS did not answer before the time ran out."""
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
+    """`call()`, or AWSTimeout after `seconds`: a hung connection cannot outlast the command's timeout.
+    The call goes on in a daemon thread, which the process does not wait for."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="preflight-aws-call", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise AWSTimeout(f"AWS did not answer within {seconds:g} s")
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 @dataclass(frozen=True)
@@ -43,6 +74,7 @@ class Snapshot:
     accounts: tuple[AccountStatus, ...]
     reason: str = ""
     since: datetime | None = None  # when the put was made; None when only watching
+    updated: datetime | None = None  # when AWS last changed the pack's own status
 
     @property
     def finished(self) -> bool:
@@ -71,6 +103,7 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
         statuses = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])
         found = statuses.get("OrganizationConformancePackStatuses") or [{}]
         pack_status = found[0].get("Status", "UNKNOWN")
+        updated = found[0].get("LastUpdateTime")
         accounts: list[AccountStatus] = []
         paginator = config.get_paginator("get_organization_conformance_pack_detailed_status")
         for page in paginator.paginate(OrganizationConformancePackName=name):
@@ -84,13 +117,13 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
                         item.get("LastUpdateTime"),
                     )
                 )
-        return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)))
+        return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)), updated=updated)
     details = (
         config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails") or [{}]
     )[0]
     state = details.get("ConformancePackState", "UNKNOWN")
     reason = details.get("ConformancePackStatusReason", "")
-    return Snapshot(state, (), reason)
+    return Snapshot(state, (), reason, updated=details.get("LastUpdateRequestedTime"))
 
 
 def _counts(shot: Snapshot) -> str:
@@ -115,11 +148,23 @@ def watch(
     fetch: Callable[[Clients, str, str], Snapshot] = snapshot,
 ) -> tuple[Snapshot, bool]:
     """The last snapshot, and whether it finished before the timeout. `live` redraws one progress line
-    (a terminal); otherwise a plain line is written whenever the counts change."""
+    (a terminal); otherwise a plain line is written whenever the counts change. The timeout bounds the
+    whole watch, a status call that hangs included (AWSTimeout); with no timeout, one look."""
     started = timing.clock()
     last_line = ""
+    shot: Snapshot | None = None
     while True:
-        shot = replace(fetch(clients, name, scope), since=since)
+        left = timeout - (timing.clock() - started) if timeout > 0 else ONE_LOOK_SECONDS
+        try:
+            if left <= 0 and shot is not None:
+                raise AWSTimeout("the timeout passed")
+            shot = replace(within(max(left, 0.0), lambda: fetch(clients, name, scope)), since=since)
+        except AWSTimeout:
+            if shot is None:
+                raise
+            if live:
+                out.write("\n")
+            return shot, False
         elapsed = timing.clock() - started
         line = printable(f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed")
         if live:
@@ -134,7 +179,7 @@ def watch(
             if live:
                 out.write("\n")
             return shot, False
-        timing.sleep(timing.poll_interval)
+        timing.sleep(min(timing.poll_interval, timeout - elapsed))
     if live:
         out.write("\n")
     return shot, True
