@@ -6,6 +6,7 @@ its own process.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -19,12 +20,18 @@ from tests.test_hostile import run_case
 
 def main() -> int:
     rows = []
-    for name, build in cases():
-        files, args = build()
-        with tempfile.TemporaryDirectory() as folder:
+    for case in cases():
+        folder = Path(tempfile.mkdtemp(prefix="preflight-hostile-"))
+        folder.chmod(0o755)
+        try:
             start = time.perf_counter()
-            code, _out, _err, peak_kb = run_case(Path(folder), files, args)
-            rows.append((name, code, time.perf_counter() - start, peak_kb / 1024))
+            code, _out, _err, peak_kb = run_case(folder, case)
+            rows.append((case.name, code, time.perf_counter() - start, peak_kb / 1024))
+        finally:
+            for path in folder.rglob("*"):
+                if path.is_dir():
+                    path.chmod(0o755)
+            shutil.rmtree(folder)
     print("| input | exit | seconds | peak MB |")
     print("|---|---|---|---|")
     for name, code, seconds, megabytes in rows:

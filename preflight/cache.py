@@ -138,8 +138,8 @@ class Cache:
                 json.dump([_encode(finding) for finding in findings], stream)
             os.replace(temporary, folder / key)
             temporary = None
-        except (OSError, ValueError):
-            pass  # an unwritable cache only costs speed
+        except (OSError, ValueError, TypeError):
+            pass  # an unwritable cache (a full disk) only costs speed
         finally:
             if temporary is not None:  # a full disk: leave no half-written file behind
                 with contextlib.suppress(OSError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,8 @@ class Subject:
 class Report:
     findings: tuple[Finding, ...]
     files: int
-    sources: dict[str, str] = field(default_factory=dict, repr=False)
+    # The source lines the findings point to, by file and line number (for the text report's excerpts).
+    lines: Mapping[str, Mapping[int, str]] = field(default_factory=dict, repr=False)
     checked_files: tuple[str, ...] = ()
 
 
@@ -77,7 +78,7 @@ def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subj
 class _FileResult:
     file: str
     findings: tuple[Finding, ...]
-    text: str | None  # the decoded text, for the report's source lines
+    lines: Mapping[int, str] | None  # the lines the findings point to; None: the file's text was not at hand
 
 
 # A file that names no AWS Config resource type is not a conformance pack (for --only-packs).
@@ -117,10 +118,21 @@ def _check_loaded(
     if options.cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
         findings.extend(_cfn_lint_findings(loaded, request, config, findings, runners))
     embedded = request.template_body
-    shown = loaded is not None and bool(findings) and (embedded is None or embedded.line_offset == 0)
-    text = loaded.text if shown and loaded is not None else None  # kept for the report's source lines
     file = loaded.file if loaded is not None else (request.from_request_file or "")
-    return _FileResult(file, tuple(findings), text)
+    if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
+        return _FileResult(file, tuple(findings), None)  # positions in another file: its text is read later
+    kept, lines = _suppressed_and_shown(findings, file, loaded.text)
+    return _FileResult(file, tuple(kept), lines)
+
+
+def _suppressed_and_shown(findings: Iterable[Finding], file: str, text: str) -> tuple[list[Finding], dict[int, str]]:
+    """`findings` less those an inline comment of `file` suppresses, and the lines of `file` they point
+    to (only those lines are kept: a report of many files never holds their whole text)."""
+    suppressed = suppressed_lines(text)
+    source = text.splitlines()
+    kept = [f for f in findings if not (f.file == file and f.rule in suppressed.get(f.span.line, ()))]
+    lines = {f.span.line: source[f.span.line - 1] for f in kept if f.file == file and 0 < f.span.line <= len(source)}
+    return kept, lines
 
 
 def check(
@@ -166,13 +178,13 @@ def check(
     else:
         results = _check_subjects(subjects, request, config, enabled, stdin_bytes, jobs, cache, options, runners)
 
-    sources = {result.file: result.text for result in results if result.text is not None}
+    lines = {result.file: result.lines for result in results if result.lines is not None}
     findings = {finding for result in results for finding in result.findings}
     kept = config.without_ignored(findings)
-    kept = _drop_suppressed(kept, sources)
+    kept = _drop_suppressed(kept, lines)
     kept.sort(key=Finding.sort_key)
     checked = tuple(result.file for result in results if result.file)
-    return Report(tuple(kept), len(checked) or 1, sources, checked)
+    return Report(tuple(kept), len(checked) or 1, lines, checked)
 
 
 def _check_subjects(
@@ -242,19 +254,24 @@ def _cfn_lint_findings(
     return without_duplicates(theirs, ours)
 
 
-def _drop_suppressed(findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
-    by_file: dict[str, Mapping[int, frozenset[str]]] = {}
+def _drop_suppressed(findings: list[Finding], lines: dict[str, Mapping[int, str]]) -> list[Finding]:
+    """Inline suppressions of the files whose text was not at hand when they were checked (a request or
+    params file, a result from the cache): each is read once, and the lines findings point to kept."""
+    pending: dict[str, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
-        if finding.file not in sources:
-            text = _read_text(finding.file)
-            if text is not None:
-                sources[finding.file] = text
-        if finding.file not in by_file:
-            by_file[finding.file] = suppressed_lines(sources.get(finding.file, ""))
-        if finding.rule in by_file[finding.file].get(finding.span.line, ()):
+        if finding.file in lines:
+            kept.append(finding)
+        else:
+            pending.setdefault(finding.file, []).append(finding)
+    for file, in_file in pending.items():
+        text = _read_text(file)
+        if text is None:
+            kept.extend(in_file)
+            lines[file] = {}
             continue
-        kept.append(finding)
+        shown, lines[file] = _suppressed_and_shown(in_file, file, text)
+        kept.extend(shown)
     return kept
 
 
@@ -281,7 +298,7 @@ def check_spec(
     from preflight.spec import PackSummary, SpecSummary
 
     findings: list[Finding] = []
-    sources: dict[str, str] = {}
+    lines: dict[str, Mapping[int, str]] = {}
     files = 0
     checked: list[str] = []
     summaries: list[PackSummary] = []
@@ -301,7 +318,7 @@ def check_spec(
             preloaded=template,
         )
         findings.extend(report.findings)
-        sources.update(report.sources)
+        lines.update(report.lines)
         files += report.files
         checked.extend(report.checked_files)
         count = None
@@ -314,5 +331,5 @@ def check_spec(
     enabled = config.enabled(rules)
     findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
     unique = sorted(set(findings), key=Finding.sort_key)
-    kept = _drop_suppressed(config.without_ignored(unique), sources)
-    return Report(tuple(kept), files, sources, tuple(dict.fromkeys(checked)))
+    kept = _drop_suppressed(config.without_ignored(unique), lines)
+    return Report(tuple(kept), files, lines, tuple(dict.fromkeys(checked)))

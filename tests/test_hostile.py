@@ -1,4 +1,6 @@
-"""Hostile input never crashes, hangs or exhausts memory: findings, or exit 2 with one line.
+"""Hostile input never crashes, hangs or exhausts memory, and ends in exactly the outcome its row of
+tests/hostile_inputs.py names: the findings' rule ids, or one line on standard error and exit 2. Nothing
+printed carries a raw control character.
 
 Each case runs in its own process; peak memory comes from that process's resource usage. Wall time is
 reported by bench/hostile.py rather than asserted here (timed assertions are flaky); a case that
@@ -6,68 +8,125 @@ hangs is killed and fails."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-from tests.hostile_inputs import Builder, cases
+from tests.hostile_inputs import FIFO, UNREADABLE, Case, Content, cases
 
-CASES = list(cases())
+CASES = cases()
 MAX_RSS_KB = 300 * 1024
 HANG_SECONDS = 120
+NOBODY = 65534
+# Any C0 or C1 control character but a line break, and the escape that starts a terminal sequence.
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 # The child's peak memory, measured by a small wrapper process: a child forked from pytest itself would
 # count pytest's memory as its own until it exec()s.
 _MEASURE = (
     "import resource, subprocess, sys\n"
-    "code = subprocess.call(sys.argv[1:])\n"
+    "code = subprocess.call(sys.argv[1:], stdin=sys.stdin)\n"
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
+# Root reads every folder: a folder the run may not read needs the run to be someone else.
+SETPRIV = shutil.which("setpriv")
+AS_NOBODY = [SETPRIV or "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 
 
-def run_case(folder: Path, files: dict[str, bytes], args: list[str]) -> tuple[int, str, str, int]:
-    """Exit code, standard output, standard error and peak memory (KB) of `preflight ARGS` in `folder`."""
-    for name, data in files.items():
+def make_files(folder: Path, files: Mapping[str, Content]) -> None:
+    for name, content in files.items():
         path = folder / name  # names may carry surrogate escapes: bytes that are not UTF-8
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if content is FIFO:
+            os.mkfifo(path)
+        elif content is UNREADABLE:
+            path.mkdir()
+            (path / "hidden.yaml").write_bytes(b"Resources: {}\n")
+            path.chmod(0)
+        else:
+            assert isinstance(content, bytes)
+            path.write_bytes(content)
+
+
+def run_case(folder: Path, case: Case) -> tuple[int, bytes, bytes, int]:
+    """Exit code, standard output and error (bytes) and peak memory (KB) of the case's `preflight` run."""
+    files, args = case.build()
+    make_files(folder, files)
+    del files
+    prefix = AS_NOBODY if case.unprivileged and os.geteuid() == 0 else []
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT")}
     process = subprocess.Popen(
-        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "preflight", *args],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+        [sys.executable, "-c", _MEASURE, *prefix, sys.executable, "-m", "preflight", *args],
+        cwd=folder, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
     )  # fmt: skip
     killer = threading.Timer(HANG_SECONDS, process.kill)
     killer.start()
     try:
-        stdout, stderr = process.communicate()
+        stdout, stderr = process.communicate(case.stdin)
     finally:
         killer.cancel()
-    text = stderr.decode(errors="replace")
-    *lines, peak = text.splitlines() or ["0"]
-    error = "".join(line + "\n" for line in lines)
-    return process.returncode, stdout.decode(errors="replace"), error, int(peak) if peak.isdigit() else 0
+    *lines, peak = stderr.rstrip(b"\n").split(b"\n") if stderr.strip() else [b"0"]
+    error = b"".join(line + b"\n" for line in lines)
+    return process.returncode, stdout, error, int(peak) if peak.isdigit() else 0
 
 
-def test_there_are_at_least_forty_hostile_inputs() -> None:
-    assert len(CASES) >= 40
+@pytest.fixture
+def case_folder() -> Iterator[Path]:
+    """A folder an unprivileged user may enter (pytest's own are private to their owner)."""
+    folder = Path(tempfile.mkdtemp(prefix="preflight-hostile-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in folder.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o755)
+        shutil.rmtree(folder)
 
 
-@pytest.mark.parametrize(("name", "build"), CASES, ids=[case[0] for case in CASES])
-def test_hostile_input(tmp_path: Path, name: str, build: Builder) -> None:
-    files, args = build()
-    code, stdout, stderr, peak_kb = run_case(tmp_path, files, args)
-    del files
-    assert code in (0, 1, 2), f"exit {code}: {stderr[-2000:]}"
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr[-2000:]
-    assert "CP999" not in stdout
+def test_there_are_at_least_a_hundred_hostile_inputs() -> None:
+    assert len(CASES) >= 100
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+def _rule_ids(stdout: bytes) -> frozenset[str]:
+    text = stdout.decode("utf-8")  # every report is valid UTF-8, whatever the file names were
+    if text.lstrip().startswith("{"):
+        document = json.loads(text)
+        if "runs" in document:  # SARIF
+            return frozenset(str(result["ruleId"]) for result in document["runs"][0]["results"])
+        return frozenset(str(finding["rule"]) for finding in document["findings"])
+    # text: `file:line:col: severity ID name: message`; parseable: `file:line:col: severity: [ID] message`.
+    # The file name may itself look like one: the pattern is greedy, so the last match on a line counts.
+    return frozenset(re.findall(r"(?m)^.*:\d+:\d+: (?:error|warning|info):? \[?(CP\d{3})\]? ", text))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hostile_input(case_folder: Path, case: Case) -> None:
+    if case.unprivileged and os.geteuid() == 0 and SETPRIV is None:
+        pytest.skip("running as root without setpriv: no folder can be made unreadable")
+    code, stdout, stderr, peak_kb = run_case(case_folder, case)
+    text = stderr.decode("utf-8", "replace")
+    assert code == case.expect.exit, f"exit {code}: {text[-2000:]}"
+    assert b"Traceback" not in stderr and b"internal error" not in stderr, text[-2000:]
+    assert not RAW_CONTROL.search(stdout.decode("utf-8")) and not RAW_CONTROL.search(text)
     if code == 2:
-        assert len(stderr.splitlines()) == 1 and stderr.startswith("preflight: error: "), stderr
+        assert text.startswith(case.expect.error) and text.count("\n") == 1, text
+        assert stdout == b""
     else:
-        assert stderr == "", stderr
-    assert peak_kb <= MAX_RSS_KB, f"{name}: peak memory {peak_kb / 1024:.0f} MB"
+        assert text == "", text
+        assert _rule_ids(stdout) == case.expect.rules  # never CP999
+        if case.expect.lines is not None:  # a line break in input never forges a line of output
+            assert len(stdout.decode().splitlines()) == case.expect.lines, stdout
+    assert peak_kb <= MAX_RSS_KB, f"{case.name}: peak memory {peak_kb / 1024:.0f} MB"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from preflight import cache as cache_module
+from preflight.findings import Finding, Severity, Span
 from tests.conftest import CORPUS, FIXTURES, REPO, run_cli
 
 
@@ -138,3 +139,29 @@ def test_only_packs_skips_other_yaml(tmp_path: Path) -> None:
     assert {f["file"] for f in result.findings} == {"pack.yaml"} and result.json["summary"]["files"] == 1
     plain = run_cli(["check", "--format", "json", "workflow.yaml"], cwd=tmp_path)
     assert [f["rule"] for f in plain.findings] == ["CP004"]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {**SENTINEL, "span": ["a", 1, 1, 2]},
+        {**SENTINEL, "severity": 7},
+        {**SENTINEL, "path": [{"x": 1}]},
+        {**SENTINEL, "extra": 1},
+        {k: v for k, v in SENTINEL.items() if k != "fix"},
+    ],
+)
+def test_a_forged_or_mistyped_cache_entry_is_a_miss(project: Path, forged: dict[str, object]) -> None:
+    expected = _run(project)
+    for entry in (project / ".preflight_cache").rglob("*"):
+        if entry.is_file() and entry.name != ".gitignore":
+            entry.write_text(json.dumps([forged]))
+    assert _run(project) == expected  # checked again, and the JSON contract keeps its types
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    cache = cache_module.Cache(tmp_path / "cache", "context")
+    unwritable = Finding("CP001", "x", Severity.ERROR, "f", Span(1, 1, 1, 2), (object(),), "m")  # type: ignore[arg-type]
+    cache.put("ab" + "0" * 62, (unwritable,))
+    assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == [".gitignore"]
+    assert cache.get("ab" + "0" * 62) is None

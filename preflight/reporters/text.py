@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from preflight.check import Report
 from preflight.findings import Finding
@@ -23,10 +23,11 @@ def _ansi(text: str, style: str) -> str:
     return f"{_COLOURS[style]}{text}{_RESET}"
 
 
-def _source_excerpt(finding: Finding, lines: list[str] | None, style: Style) -> list[str]:
-    if not lines or not 1 <= finding.span.line <= len(lines):
+def _source_excerpt(finding: Finding, lines: Mapping[int, str], style: Style) -> list[str]:
+    raw = lines.get(finding.span.line)
+    if raw is None:
         return []
-    raw = lines[finding.span.line - 1].rstrip("\r\n")
+    raw = raw.rstrip("\r\n")
     if len(raw) > 200:
         return []
     column = max(finding.span.column, 1)
@@ -45,14 +46,11 @@ def _source_excerpt(finding: Finding, lines: list[str] | None, style: Style) -> 
 def render_text(report: Report, *, colour: bool = False) -> str:
     style: Style = _ansi if colour else _plain
     out: list[str] = []
-    split: dict[str, list[str]] = {}
     for finding in report.findings:
-        if finding.file not in split and finding.file in report.sources:
-            split[finding.file] = report.sources[finding.file].splitlines()
         where = style(f"{printable(finding.file)}:{finding.span.line}:{finding.span.column}:", "bold")
         label = style(finding.severity.label, finding.severity.label)
         out.append(f"{where} {label} {finding.rule} {finding.name}: {printable(finding.message)}")
-        out.extend(_source_excerpt(finding, split.get(finding.file), style))
+        out.extend(_source_excerpt(finding, report.lines.get(finding.file, {}), style))
         if finding.fix:
             out.append(f"      = fix: {printable(finding.fix)}")
     out.append(summary(report))
