@@ -22,6 +22,15 @@ from preflight.findings import Finding, Severity, Span
 from preflight.request import PackRequest
 
 CACHE_DIRECTORY = ".preflight_cache"
+CACHE_DIRECTORY_VARIABLE = "PREFLIGHT_CACHE_DIR"
+
+
+def cache_directory(root: Path) -> Path:
+    """`PREFLIGHT_CACHE_DIR` when set, else `.preflight_cache` in `root` (the configuration's folder)."""
+    chosen = os.environ.get(CACHE_DIRECTORY_VARIABLE)
+    return Path(chosen) if chosen else root / CACHE_DIRECTORY
+
+
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 

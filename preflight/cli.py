@@ -285,11 +285,11 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
     facts = _gather(options, request) if options["online"] else None
     cache = None
     if not options["no_cache"] and facts is None:
-        from preflight.cache import CACHE_DIRECTORY, Cache, context_fingerprint
+        from preflight.cache import Cache, cache_directory, context_fingerprint
 
         enabled = [rule.id for rule in config.enabled(rules)]
         context = context_fingerprint(config, request, enabled, options["with_cfn_lint"], options["only_packs"])
-        cache = Cache(config.root / CACHE_DIRECTORY, context)
+        cache = Cache(cache_directory(config.root), context)
     return check(
         subjects,
         request,

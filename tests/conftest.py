@@ -18,12 +18,22 @@ CORPUS = CORPORA / "aws-samples"
 
 
 @pytest.fixture(autouse=True)
-def _raise_rule_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests see a crashing rule as an exception, not as a CP999 finding."""
+def _raise_rule_errors(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests see a crashing rule as an exception, not as a CP999 finding, and each test's result cache
+    is a folder of its own, never the repository's (the cache's own tests choose theirs)."""
     monkeypatch.setenv("PREFLIGHT_RAISE_RULE_ERRORS", "1")
     monkeypatch.setenv("PREFLIGHT_DEBUG", "1")
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Running the suite leaves no cache in the repository: one there would make later runs check the
+    cache instead of the rules."""
+    if (REPO / ".preflight_cache").exists():
+        print(f"\nthe test suite left a result cache in the repository: {REPO / '.preflight_cache'}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass(frozen=True)
@@ -60,3 +70,16 @@ def cli() -> object:
 
 
 pytest_plugins = ["tests.aws_stand_in", "tests.fault_proxy"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-expected",
+        action="store_true",
+        help="write each fixture's expected output (fixtures/**/*.expected.json) instead of comparing with it",
+    )
+
+
+@pytest.fixture
+def update_expected(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-expected"))

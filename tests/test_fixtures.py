@@ -1,5 +1,13 @@
 """One folder per rule: `fixtures/CPnnn/good*` has no finding of that rule; `bad*` has exactly the
-findings marked `# expect: CPnnn` on their lines (in the fixture and in any file its arguments name).
+findings marked `# expect: CPnnn` on their lines (in the fixture and in any file its arguments name),
+counted as a multiset (`# expect: CP003, CP003` is two findings on that line).
+
+Beside each fixture, `<fixture>.expected` holds every finding exactly as the JSON contract gives it
+(rule, name, severity, file, start and end line and column, path, message, fix) and the exit status,
+compared whole: a changed message, severity, column or fix fails the test until the expected file is
+regenerated and the change reviewed as a diff:
+
+    .venv/bin/python -m pytest tests/test_fixtures.py --update-expected
 
 A fixture may start with `# args: ...`: extra `preflight check` arguments, where `{file}` is the
 fixture itself (then it is not passed as PATH) and `{dir}` its folder."""
@@ -7,15 +15,17 @@ fixture itself (then it is not passed as PATH) and `{dir}` its folder."""
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import shlex
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from preflight.check import TEMPLATE_SUFFIXES
 from preflight.engine import discover_rules
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, REPO, run_cli
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 _ARGS = re.compile(r"#\s*args:\s*(.*?)\s*(?:#\s*expect:.*)?$")
@@ -30,18 +40,24 @@ def _text(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _expectations(path: Path) -> set[tuple[str, int, str]]:
-    found = set()
-    for number, line in enumerate(_text(path).splitlines(), start=1):
+def _expectations(path: Path) -> Counter[tuple[str, int, str]]:
+    found: Counter[tuple[str, int, str]] = Counter()
+    for number, line in enumerate(_text(REPO / path).splitlines(), start=1):
         match = _EXPECT.search(line)
         if match:
             for rule_id in match.group(1).replace(",", " ").split():
-                found.add((path.as_posix(), number, rule_id))
+                found[(path.as_posix(), number, rule_id)] += 1
     return found
 
 
+def expected_file(path: Path) -> Path:
+    return path.with_name(path.name + ".expected")
+
+
 def _arguments(path: Path) -> tuple[list[str], list[Path]]:
-    lines = _text(path).splitlines()[:3]
+    """`path` is relative to the repository, where the fixtures run (so file names in the expected
+    output do not depend on where the repository is)."""
+    lines = _text(REPO / path).splitlines()[:3]
     for line in lines:
         match = _ARGS.match(line.strip())
         if match:
@@ -53,11 +69,12 @@ def _arguments(path: Path) -> tuple[list[str], list[Path]]:
 
 
 def _cases() -> list[tuple[str, Path]]:
+    """(rule id, fixture path relative to the repository)."""
     cases = []
     for folder in RULE_DIRS:
         for path in sorted(folder.iterdir()):
             if path.name.startswith(("good", "bad")) and path.suffix in TEMPLATE_SUFFIXES:
-                cases.append((folder.name, path))
+                cases.append((folder.name, path.relative_to(REPO)))
     return cases
 
 
@@ -75,23 +92,38 @@ def test_every_rule_has_a_fixture_folder_with_good_and_bad_files() -> None:
 
 
 @pytest.mark.parametrize(("rule_id", "path"), _cases(), ids=lambda value: getattr(value, "name", value))
-def test_fixture(rule_id: str, path: Path) -> None:
+def test_fixture(rule_id: str, path: Path, update_expected: bool) -> None:
     args, mentioned = _arguments(path)
     uses_file_in_args = any(arg == path.as_posix() for arg in args)
     command = ["check", "--format", "json", "--select", rule_id, *args]
     if not uses_file_in_args:
         command.append(path.as_posix())
-    result = run_cli(command)
+    result = run_cli(command, cwd=REPO)
     assert result.exit_code in (0, 1), result.stderr
-    reported = {(str(f["file"]), int(f["line"]), str(f["rule"])) for f in result.findings}  # type: ignore[call-overload]
-    expected: set[tuple[str, int, str]] = set()
+    snapshot = {"exit_code": result.exit_code, "findings": result.findings}
+    stored = REPO / expected_file(path)
+    if update_expected:
+        stored.write_text(json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert stored.is_file(), f"{stored} is missing: run pytest tests/test_fixtures.py --update-expected"
+    assert json.loads(stored.read_text(encoding="utf-8")) == snapshot, (
+        f"the output differs from {stored}: if the change is meant, run pytest tests/test_fixtures.py "
+        "--update-expected and review the diff"
+    )
+    reported = Counter((str(f["file"]), int(f["line"]), str(f["rule"])) for f in result.findings)  # type: ignore[call-overload]
+    expected: Counter[tuple[str, int, str]] = Counter()
     for source in {path, *mentioned}:
-        expected |= _expectations(source)
-    expected = {item for item in expected if item[2] == rule_id}
+        expected += _expectations(source)
+    expected = Counter({item: count for item, count in expected.items() if item[2] == rule_id})
     if path.name.startswith("good"):
-        assert reported == set(), result.stdout
+        assert reported == Counter(), result.stdout
         assert not expected, "good fixtures carry no expectations"
     else:
         assert expected, f"{path} has no '# expect: {rule_id}' line"
         assert reported == expected, result.stdout
         assert result.exit_code == (1 if any(f["severity"] == "error" for f in result.findings) else 0)
+
+
+def test_every_expected_file_belongs_to_a_fixture() -> None:
+    fixtures = {path for _rule, path in _cases()}
+    stored = {path for folder in RULE_DIRS for path in folder.glob("*.expected")}
+    assert {REPO / expected_file(path) for path in fixtures} == stored

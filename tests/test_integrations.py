@@ -86,13 +86,33 @@ def test_configuration_reference_names_every_quota() -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def working_tree_repository(target: Path) -> tuple[Path, str]:
+    """A git repository holding this working tree as it is now (uncommitted and new files included), and
+    its commit: what pre-commit installs is the code under test, not the last commit."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    for name in filter(None, listed.decode().split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "working tree"]):
+        subprocess.run(["git", *command], cwd=target, check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=target, capture_output=True, text=True, check=True)
+    return target, head.stdout.strip()
+
+
 def test_pre_commit_hook(tmp_path: Path) -> None:
-    """pre-commit itself installs this repository's hook (at HEAD) and runs it on a repository."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    """pre-commit itself installs this repository's hook, from the working tree under test, and runs it
+    on a repository."""
+    repository, head = working_tree_repository(tmp_path / "preflight")
     config = (
         snippet("pre-commit")
-        .replace("https://github.com/conformance-preflight/conformance-preflight", str(REPO))
-        .replace("rev: v0.1.0", f"rev: {head.strip()}")
+        .replace("https://github.com/conformance-preflight/conformance-preflight", str(repository))
+        .replace("rev: v0.1.0", f"rev: {head}")
     )
     folder = _workspace(tmp_path / "project")
     (folder / ".pre-commit-config.yaml").write_text(config)

@@ -29,7 +29,8 @@ SENTINEL = {
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("PREFLIGHT_CACHE_DIR")  # the default: next to the configuration, else here
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "a.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
     (tmp_path / "packs" / "b.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text())
