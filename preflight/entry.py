@@ -23,7 +23,7 @@ def load_cli() -> Callable[[], NoReturn]:
     """
     gc.disable()
     try:
-        from preflight.cli import run as run_cli
+        from preflight.cli.main import run as run_cli
     finally:
         gc.freeze()
         gc.enable()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.rule import rule
-from preflight.suggest import Suggestions
+from preflight.engine.context import Context
+from preflight.knowledge.suggest import Suggestions
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.config_rule import PACK_SUFFIX_LENGTH, deployed_rules, effective_rule_name
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.intrinsics import intrinsic_name
-from preflight.rule import rule
-from preflight.template import CONFIG_RULE, REMEDIATION, Resource, Template
+from preflight.engine.context import Context
+from preflight.knowledge.config_rules import PACK_SUFFIX_LENGTH, deployed_rules, effective_rule_name
+from preflight.knowledge.intrinsics import intrinsic_name
+from preflight.knowledge.template import CONFIG_RULE, REMEDIATION, Resource, Template
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP204", "too-many-config-rules", Severity.ERROR, tags=("template", "quota"))

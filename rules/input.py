@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP001", "unreadable-file", Severity.ERROR, tags=("input",), needs_template=False)

@@ -6,12 +6,12 @@ import json
 import re
 from collections.abc import Iterator
 
-from preflight.config_rule import PROCESS_CHECK, as_text, parameter_items
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.intrinsics import UNKNOWN
-from preflight.rule import rule
-from preflight.suggest import Suggestions
+from preflight.engine.context import Context
+from preflight.knowledge.config_rules import PROCESS_CHECK, as_text, parameter_items
+from preflight.knowledge.intrinsics import UNKNOWN
+from preflight.knowledge.suggest import Suggestions
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 _INT = re.compile(r"-?\d+")
 _DOUBLE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
@@ -95,7 +95,7 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
             if same_case:
                 hint: str | None = f"parameter names are case-sensitive: use {same_case[0]!r}"
             else:
-                from preflight.suggest import did_you_mean
+                from preflight.knowledge.suggest import did_you_mean
 
                 hint = did_you_mean(name, known) or (
                     f"{view.managed.identifier} takes: {', '.join(known)}"

@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from preflight.aws import ORGANIZATION_NONE, ORGANIZATION_PRESENT
-from preflight.config_rule import deployed_rules, effective_rule_name
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.knowledge.config_rules import deployed_rules, effective_rule_name
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 if TYPE_CHECKING:
-    from preflight.aws.facts import AwsFacts
+    from preflight.model.facts import AwsFacts
 
 _PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
 

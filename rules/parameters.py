@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import DocPath, Issue, Severity
-from preflight.patterns import Unmatchable, full_match
-from preflight.request import PARAMETERS_KEY
-from preflight.rule import rule
-from preflight.suggest import Suggestions
-from preflight.template import PSEUDO_PARAMETERS
+from preflight.engine.context import Context
+from preflight.knowledge.patterns import Unmatchable, full_match
+from preflight.knowledge.suggest import Suggestions
+from preflight.knowledge.template import PSEUDO_PARAMETERS
+from preflight.load.request_file import PARAMETERS_KEY
+from preflight.model.findings import DocPath, Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.intrinsics import intrinsic_name
-from preflight.rule import rule
-from preflight.template import REMEDIATION
+from preflight.engine.context import Context
+from preflight.knowledge.intrinsics import intrinsic_name
+from preflight.knowledge.template import REMEDIATION
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]*:role/\S+")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.request import MANAGED_PACK_SOURCE
-from preflight.rule import rule
-from preflight.s3names import bucket_name_problem
+from preflight.engine.context import Context
+from preflight.knowledge.s3_names import bucket_name_problem
+from preflight.load.request_file import MANAGED_PACK_SOURCE
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 ORG_BUCKET_PREFIX = "awsconfigconforms"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.request import MANAGED_PACK_SOURCE, PARAMETERS_KEY
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP130", "too-many-input-parameters", Severity.ERROR, tags=("request", "parameters"), needs_template=False)

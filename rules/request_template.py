@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import START_OF_FILE, Issue, Severity
-from preflight.rule import rule
-from preflight.s3names import bucket_name_problem
+from preflight.engine.context import Context
+from preflight.knowledge.s3_names import bucket_name_problem
+from preflight.model.findings import START_OF_FILE, Issue, Severity
+from preflight.model.rule import rule
 
 
 @rule("CP101", "template-body-too-large", Severity.ERROR, tags=("request", "size"), needs_template=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import DocPath, Issue, Severity
-from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_validators
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_validators
+from preflight.model.findings import DocPath, Issue, Severity
+from preflight.model.rule import rule
 
 RESOURCE_ATTRIBUTES = frozenset(
     {"Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy",

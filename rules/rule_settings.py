@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.config_rule import FREQUENCIES, OWNERS, ConfigRuleView
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.intrinsics import UNKNOWN
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.knowledge.config_rules import FREQUENCIES, OWNERS, ConfigRuleView
+from preflight.knowledge.intrinsics import UNKNOWN
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 _LAMBDA_ARN = re.compile(r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
 _GUARD_RUNTIME = re.compile(r"guard\-2\.x\.x")
@@ -103,7 +103,7 @@ def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
 
 
 def _nearest_frequency(value: object) -> str | None:
-    from preflight.suggest import did_you_mean
+    from preflight.knowledge.suggest import did_you_mean
 
     return did_you_mean(str(value), FREQUENCIES) if isinstance(value, str) else None
 

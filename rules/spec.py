@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 if TYPE_CHECKING:
-    from preflight.spec import PackSummary, SpecSummary
+    from preflight.load.spec_file import PackSummary, SpecSummary
 
 
 def _spec(ctx: Context) -> SpecSummary:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.context import Context
-from preflight.findings import Issue, Severity
-from preflight.rule import rule
-from preflight.suggest import did_you_mean
-from preflight.template import CONFIG_RULE, REMEDIATION
+from preflight.engine.context import Context
+from preflight.knowledge.suggest import did_you_mean
+from preflight.knowledge.template import CONFIG_RULE, REMEDIATION
+from preflight.model.findings import Issue, Severity
+from preflight.model.rule import rule
 
 SUPPORTED_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Parameters", "Conditions", "Mappings", "Resources"}

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from preflight.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
-from preflight.context import Context
-from preflight.intrinsics import intrinsic_name
-from preflight.limits import DEFAULT_QUOTAS
-from preflight.loader import load_template_file
-from preflight.request import PackRequest
-from preflight.suggest import Suggestions
-from preflight.template import CONFIG_RULE
+from preflight.engine.context import Context
+from preflight.knowledge.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
+from preflight.knowledge.intrinsics import intrinsic_name
+from preflight.knowledge.suggest import Suggestions
+from preflight.knowledge.template import CONFIG_RULE
+from preflight.load.parsing import load_template_file
+from preflight.load.request_file import PackRequest
+from preflight.model.limits import DEFAULT_QUOTAS
 from tests.conftest import CORPUS, REPO, run_cli
 
 FACTS = REPO.parent / "shared" / "data" / "managed-rules.json"
@@ -29,7 +29,7 @@ def test_build_round_trips_the_facts(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "preflight.catalog",
+            "preflight.knowledge.catalog",
             "build",
             str(FACTS),
             "--date",
@@ -50,7 +50,10 @@ def test_build_round_trips_the_facts(tmp_path: Path) -> None:
 @needs_facts
 def test_the_shipped_catalog_holds_exactly_the_facts() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "preflight.catalog", "verify", str(FACTS)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "preflight.knowledge.catalog", "verify", str(FACTS)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 

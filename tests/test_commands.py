@@ -5,9 +5,9 @@ import json
 import pytest
 
 from preflight.docs import with_rule_table
-from preflight.engine import discover_rules
-from preflight.findings import Severity
-from preflight.rule import CONFIDENCE_TAGS, DOC_SECTIONS, ERROR_EVIDENCE, Rule
+from preflight.engine.runner import discover_rules
+from preflight.model.findings import Severity
+from preflight.model.rule import CONFIDENCE_TAGS, DOC_SECTIONS, ERROR_EVIDENCE, Rule
 from tests.conftest import REPO, run_cli
 
 RULES = discover_rules()

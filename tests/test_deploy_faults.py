@@ -91,7 +91,7 @@ def test_an_upload_is_read_back_and_the_minified_body_is_the_checked_template(
     assert fault_proxy.seen.count("S3 PUT") == 1 and "S3 GET" in fault_proxy.seen  # uploaded once, read back
     code, out, _err = _run(fault_proxy, "deploy", *FAST, "--name", "big", "--minify", str(LARGE))
     assert code == 0, out
-    from preflight.loader import load_template_file
+    from preflight.load.parsing import load_template_file
 
     checked = load_template_file(LARGE, str(LARGE)).document
     assert checked is not None and json.loads(aws.scenario.puts[-1]["template_body"]) == checked.data

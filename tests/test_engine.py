@@ -4,13 +4,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from preflight.context import Context
-from preflight.engine import discover_rules, run_rules
-from preflight.findings import Issue, Severity
-from preflight.limits import DEFAULT_QUOTAS
-from preflight.loader import load_template_text
-from preflight.request import PackRequest
-from preflight.rule import rule
+from preflight.engine.context import Context
+from preflight.engine.runner import discover_rules, run_rules
+from preflight.load.parsing import load_template_text
+from preflight.load.request_file import PackRequest
+from preflight.model.findings import Issue, Severity
+from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.rule import rule
 
 
 @rule("CP998", "always-crashes", Severity.WARNING)

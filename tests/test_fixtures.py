@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from preflight.check import TEMPLATE_SUFFIXES
-from preflight.engine import discover_rules
+from preflight.engine.pipeline import TEMPLATE_SUFFIXES
+from preflight.engine.runner import discover_rules
 from tests.conftest import FIXTURES, REPO, run_cli
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")

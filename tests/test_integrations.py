@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from preflight.limits import quota_keys
+from preflight.model.limits import quota_keys
 from tests.conftest import FIXTURES, REPO, run_cli
 from tests.lsp_client import LspClient
 

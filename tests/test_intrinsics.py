@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from preflight.intrinsics import NO_VALUE, UNKNOWN, Evaluator
+from preflight.knowledge.intrinsics import NO_VALUE, UNKNOWN, Evaluator
 
 CONDITIONS = {
     "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from preflight import cache as cache_module
-from preflight.findings import Finding, Severity, Span
+from preflight.engine import cache as cache_module
+from preflight.model.findings import Finding, Severity, Span
 from tests.conftest import CORPUS, FIXTURES, REPO, run_cli
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import botocore.session
 
-from preflight.limits import API_LIMITS
+from preflight.model.limits import API_LIMITS
 
 
 def _member(shape: object, name: str) -> object:
@@ -50,7 +50,7 @@ def test_api_limits_match_the_botocore_model() -> None:
 
 
 def test_request_file_keys_match_the_botocore_model() -> None:
-    from preflight.request import REQUEST_KEYS
+    from preflight.load.request_file import REQUEST_KEYS
 
     model = botocore.session.get_session().get_service_model("config")
     org = model.operation_model("PutOrganizationConformancePack").input_shape

@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
-from preflight.check import check
-from preflight.config import Config
-from preflight.engine import discover_rules
-from preflight.loader import Loaded, load_template_file
-from preflight.request import PackRequest
+from preflight.engine.pipeline import check
+from preflight.engine.runner import discover_rules
+from preflight.load.parsing import Loaded, load_template_file
+from preflight.load.request_file import PackRequest
+from preflight.load.settings_file import Config
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
 from tests.conftest import FIXTURES
 
 RULES = discover_rules()

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from preflight.parallel import fork_map, share_out
+from preflight.engine.parallel import fork_map, share_out
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the platform cannot fork")
 
@@ -77,7 +77,7 @@ except ChildProcessError:
 
 STOPS_WORKERS = """
 import os
-from preflight.parallel import fork_map
+from preflight.engine.parallel import fork_map
 
 parent = os.getpid()
 
@@ -96,7 +96,7 @@ except ValueError:
 # An interrupt while this process waits for a worker's results.
 INTERRUPTED_WHILE_COLLECTING = """
 import os, signal, time
-from preflight.parallel import fork_map
+from preflight.engine.parallel import fork_map
 
 parent = os.getpid()
 

@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from preflight.check import Report, check
-from preflight.config import Config
-from preflight.engine import discover_rules
-from preflight.loader import load_template_text
+from preflight.engine.pipeline import Report, check
+from preflight.engine.runner import discover_rules
+from preflight.load.parsing import load_template_text
+from preflight.load.request_file import PackRequest
+from preflight.load.settings_file import Config
 from preflight.reporters.json_report import render_json
-from preflight.request import PackRequest
 from tests.conftest import FIXTURES
 
 RULES = discover_rules()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from preflight.resource_schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_schemas
-from preflight.schema_check import validate
+from preflight.knowledge.schema_validator import validate
+from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_schemas
 
 
 def test_schemas_are_the_ones_cfn_lint_validates_with() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from preflight.suggest import QUERIES_MAX, Suggestions, did_you_mean
+from preflight.knowledge.suggest import QUERIES_MAX, Suggestions, did_you_mean
 from tests.conftest import run_cli
 
 

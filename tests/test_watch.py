@@ -7,8 +7,8 @@ import io
 
 import botocore.session
 
-from preflight.aws.deploy import Timing
 from preflight.aws.errors import PUT_ERRORS
+from preflight.aws.s3_templates import Timing
 from preflight.aws.watch import AccountStatus, Snapshot, account_table, describe_outcome, watch
 
 PROGRESS = [

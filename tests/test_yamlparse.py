@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import math
 
-from preflight.findings import Severity, Span
-from preflight.loader import load_template_bytes, load_template_text
-from preflight.yamlparse import INTRINSIC_TAGS, parse
+from preflight.load.parsing import load_template_bytes, load_template_text
+from preflight.load.yaml_builder import INTRINSIC_TAGS, parse
+from preflight.model.findings import Severity, Span
 
 
 def test_positions_of_keys_and_values_are_one_based() -> None:

@@ -1,6 +1,2 @@
-"""Everything that talks to AWS. Only the constants below are imported by the lint path; the rest
-is imported by `check --online`, `deploy` and `status`."""
-
-# What the online pre-flight found out about the caller's organization (AwsFacts.organization).
-ORGANIZATION_PRESENT = "present"
-ORGANIZATION_NONE = "none"
+"""Everything that calls AWS (boto3): sessions and errors, the online pre-flight's read-only calls,
+templates in S3, the put, and following a rollout. Nothing else in preflight imports boto3."""

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, refuse_credentials
-from preflight.aws.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
 from preflight.aws.session import Clients
-from preflight.request import PackRequest
+from preflight.load.request_file import PackRequest
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
 
 CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 T = TypeVar("T")

@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TextIO, TypeVar
 
-from preflight.aws.deploy import Timing
+from preflight.aws.s3_templates import Timing
 from preflight.aws.session import Clients
-from preflight.safe_text import printable
+from preflight.reporters.printable import printable
 
 T = TypeVar("T")
 

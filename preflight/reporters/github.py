@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from preflight.check import Report
-from preflight.findings import Severity
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Severity
 from preflight.reporters.locations import relative_paths
-from preflight.safe_text import printable
+from preflight.reporters.printable import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

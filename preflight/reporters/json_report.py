@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator
 
 from preflight import __version__
-from preflight.check import Report
-from preflight.findings import Finding
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Finding
+from preflight.reporters.printable import printable_path
 from preflight.reporters.summary import severity_counts
-from preflight.safe_text import printable_path
 
 FORMAT_VERSION = 1
 

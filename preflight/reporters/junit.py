@@ -6,10 +6,10 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 
-from preflight.check import Report
-from preflight.findings import Finding, Severity
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Finding, Severity
 from preflight.reporters.locations import relative_paths
-from preflight.safe_text import printable_path
+from preflight.reporters.printable import printable_path
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -3,8 +3,8 @@ File names and messages have their control characters escaped, so no input can f
 
 from __future__ import annotations
 
-from preflight.check import Report
-from preflight.safe_text import printable
+from preflight.engine.pipeline import Report
+from preflight.reporters.printable import printable
 
 
 def render_parseable(report: Report) -> str:

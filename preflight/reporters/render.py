@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from preflight.check import Report
-from preflight.findings import Severity
-from preflight.rule import Rule
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Severity
+from preflight.model.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")
 

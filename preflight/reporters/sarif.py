@@ -9,11 +9,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from preflight import __version__
-from preflight.check import Report
-from preflight.findings import Finding, Severity
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Finding, Severity
+from preflight.model.rule import Rule
 from preflight.reporters.locations import relative_paths
-from preflight.rule import Rule
-from preflight.safe_text import printable_path
+from preflight.reporters.printable import printable_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

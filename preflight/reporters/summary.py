@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from preflight.findings import Finding, Severity
+from preflight.model.findings import Finding, Severity
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

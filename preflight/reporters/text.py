@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from preflight.check import Report
-from preflight.findings import Finding
+from preflight.engine.pipeline import Report
+from preflight.model.findings import Finding
+from preflight.reporters.printable import printable
 from preflight.reporters.summary import severity_counts
-from preflight.safe_text import printable
 
 Style = Callable[[str, str], str]
 

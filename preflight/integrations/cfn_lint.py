@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from preflight.findings import Finding, Severity, Span
+from preflight.model.findings import Finding, Severity, Span
 
 PREFIX = "cfn-lint:"
 # cfn-lint rules that report what a CP rule already reports; the CP finding on the same line wins.

@@ -7,9 +7,9 @@ import pkgutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from preflight.context import Context
-from preflight.findings import START_OF_FILE, Finding, Issue, Severity
-from preflight.rule import Rule, rule
+from preflight.engine.context import Context
+from preflight.model.findings import START_OF_FILE, Finding, Issue, Severity
+from preflight.model.rule import Rule, rule
 
 RULES_PACKAGE = "preflight.rules"
 
@@ -41,7 +41,7 @@ def discover_rules() -> tuple[Rule, ...]:
     try:
         package = importlib.import_module(RULES_PACKAGE)
     except ModuleNotFoundError:
-        here = Path(__file__).resolve().parent
+        here = Path(__file__).resolve().parent.parent
         raise RuntimeError(
             f"{RULES_PACKAGE} is not importable: `preflight` was imported from {here}, a source tree without the "
             "install's package mapping; run the installed `preflight` command, or `pip install -e .`"

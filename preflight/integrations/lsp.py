@@ -19,15 +19,15 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from preflight import __version__
-from preflight.check import PACK_MARKER, check
-from preflight.config import Config, ConfigError, load_config
-from preflight.engine import discover_rules
-from preflight.findings import Finding, Severity, Span
-from preflight.limits import SAFETY_LIMITS
-from preflight.loader import load_template_text
-from preflight.request import PackRequest
-from preflight.rule import Rule
-from preflight.yamlparse import without_surrogates
+from preflight.engine.pipeline import PACK_MARKER, check
+from preflight.engine.runner import discover_rules
+from preflight.load.parsing import load_template_text
+from preflight.load.request_file import PackRequest
+from preflight.load.settings_file import Config, ConfigError, load_config
+from preflight.load.yaml_builder import without_surrogates
+from preflight.model.findings import Finding, Severity, Span
+from preflight.model.limits import SAFETY_LIMITS
+from preflight.model.rule import Rule
 
 logger = logging.getLogger(__name__)
 

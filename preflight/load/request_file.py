@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from preflight.document import Document
-from preflight.findings import DocPath, Span
-from preflight.loader import decode, parse_text, read_bytes
+from preflight.load.parsing import decode, parse_text, read_bytes
+from preflight.model.document import Document
+from preflight.model.findings import DocPath, Span
 
 Scope = Literal["organization", "account"]
 ORG_NAME_KEY = "OrganizationConformancePackName"

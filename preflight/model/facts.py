@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from preflight.aws import ORGANIZATION_NONE, ORGANIZATION_PRESENT
-
-__all__ = ["ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "S3Object", "Unavailable"]
+# What the online pre-flight found out about the caller's organization (AwsFacts.organization).
+ORGANIZATION_PRESENT = "present"
+ORGANIZATION_NONE = "none"
 
 
 @dataclass(frozen=True)

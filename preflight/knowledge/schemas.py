@@ -9,8 +9,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from preflight.schema_check import SchemaValidator
-from preflight.template import CONFIG_RULE, REMEDIATION
+from preflight.knowledge.schema_validator import SchemaValidator
+from preflight.knowledge.template import CONFIG_RULE, REMEDIATION
 
 SCHEMA_REGION = "us-east-1"
 PACK_RESOURCE_TYPES = (CONFIG_RULE, REMEDIATION)

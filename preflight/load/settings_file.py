@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from preflight.files import Unreadable, read_regular_file
-from preflight.findings import Finding, Severity
-from preflight.limits import DEFAULT_QUOTAS, SAFETY_LIMITS, Quotas, quota_keys, quotas_with
-from preflight.rule import Rule
+from preflight.load.files import Unreadable, read_regular_file
+from preflight.model.findings import Finding, Severity
+from preflight.model.limits import DEFAULT_QUOTAS, SAFETY_LIMITS, Quotas, quota_keys, quotas_with
+from preflight.model.rule import Rule
 
 CONFIG_FILE = ".preflight.toml"
 _KEYS = frozenset({"select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas"})

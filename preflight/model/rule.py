@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.findings import Issue, Severity
+from preflight.model.findings import Issue, Severity
 
 if TYPE_CHECKING:
-    from preflight.context import Context
+    from preflight.engine.context import Context
 
 CheckFunction = Callable[["Context"], Iterable[Issue]]
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")

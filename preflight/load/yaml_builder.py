@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from preflight.findings import DocPath, Position, Severity, Span
-from preflight.limits import SAFETY_LIMITS, SafetyLimits
+from preflight.model.findings import DocPath, Position, Severity, Span
+from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 
 try:
     from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]

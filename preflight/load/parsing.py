@@ -6,11 +6,11 @@ import codecs
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from preflight.document import Document
-from preflight.files import Unreadable, read_regular_file
-from preflight.findings import START_OF_FILE, Severity, Span
-from preflight.limits import SAFETY_LIMITS, SafetyLimits
-from preflight.yamlparse import Problem, parse
+from preflight.load.files import Unreadable, read_regular_file
+from preflight.load.yaml_builder import Problem, parse
+from preflight.model.document import Document
+from preflight.model.findings import START_OF_FILE, Severity, Span
+from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -98,7 +98,7 @@ def parse_text(
     parsed = None
     not_strict: Problem | None = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
-        from preflight.jsonparse import parse_json  # only JSON input needs it
+        from preflight.load.json_reader import parse_json  # only JSON input needs it
 
         parsed = parse_json(text, limits=limits, line_offset=line_offset)
         if not parsed.complete:

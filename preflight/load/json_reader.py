@@ -11,9 +11,9 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
-from preflight.findings import DocPath, Position, Span
-from preflight.limits import SAFETY_LIMITS, SafetyLimits
-from preflight.yamlparse import _SURROGATE, Parsed, Problem, duplicate_key, without_surrogates
+from preflight.load.yaml_builder import _SURROGATE, Parsed, Problem, duplicate_key, without_surrogates
+from preflight.model.findings import DocPath, Position, Span
+from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")

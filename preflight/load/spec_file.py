@@ -23,9 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from preflight.document import Document
-from preflight.findings import DocPath, Span
-from preflight.request import (
+from preflight.load.request_file import (
     ACCOUNT_NAME_KEY,
     ORG_NAME_KEY,
     PARAMETERS_KEY,
@@ -36,6 +34,8 @@ from preflight.request import (
     load_mapping_file,
     origin_at,
 )
+from preflight.model.document import Document
+from preflight.model.findings import DocPath, Span
 
 PACK_KEYS = frozenset(
     {"name", "template", "template-s3-uri", "parameters", "exclude-accounts", "delivery-bucket", "delivery-prefix",

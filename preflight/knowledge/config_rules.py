@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.findings import DocPath
-from preflight.intrinsics import NO_VALUE, UNKNOWN
-from preflight.template import CONFIG_RULE, Resource, Template
+from preflight.knowledge.intrinsics import NO_VALUE, UNKNOWN
+from preflight.knowledge.template import CONFIG_RULE, Resource, Template
+from preflight.model.findings import DocPath
 
 if TYPE_CHECKING:
-    from preflight.catalog import Catalog, ManagedRule
+    from preflight.knowledge.catalog import Catalog, ManagedRule
 
 # Deployed rule names get "-conformance-pack-" and a 9-character id appended.
 PACK_SUFFIX_LENGTH = len("-conformance-pack-") + 9

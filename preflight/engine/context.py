@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from preflight.document import Document
-from preflight.findings import Issue
-from preflight.limits import API_LIMITS, ApiLimits, Quotas
-from preflight.loader import Loaded
-from preflight.request import PackRequest
-from preflight.template import Template
+from preflight.knowledge.template import Template
+from preflight.load.parsing import Loaded
+from preflight.load.request_file import PackRequest
+from preflight.model.document import Document
+from preflight.model.findings import Issue
+from preflight.model.limits import API_LIMITS, ApiLimits, Quotas
 
 if TYPE_CHECKING:
-    from preflight.aws.facts import AwsFacts
-    from preflight.catalog import Catalog
-    from preflight.config_rule import ConfigRuleView
-    from preflight.spec import SpecSummary
+    from preflight.knowledge.catalog import Catalog
+    from preflight.knowledge.config_rules import ConfigRuleView
+    from preflight.load.spec_file import SpecSummary
+    from preflight.model.facts import AwsFacts
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,14 @@ class Context:
 
     @cached_property
     def catalog(self) -> Catalog:
-        from preflight.catalog import load_catalog
+        from preflight.knowledge.catalog import load_catalog
 
         return load_catalog()
 
     @cached_property
     def config_rules(self) -> tuple[ConfigRuleView, ...]:
         """Deployed config rules, resolved, with their catalog entries."""
-        from preflight.config_rule import config_rule_views
+        from preflight.knowledge.config_rules import config_rule_views
 
         return config_rule_views(self.template, self.catalog)
 

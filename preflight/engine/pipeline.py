@@ -8,22 +8,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.config import Config
-from preflight.context import Context
-from preflight.engine import crashed, run_rules
-from preflight.findings import DocPath, Finding
-from preflight.limits import SAFETY_LIMITS
-from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
-from preflight.parallel import fork_map
-from preflight.request import Origin, PackRequest
-from preflight.rule import Rule
-from preflight.suppression import suppressed_lines
+from preflight.engine.context import Context
+from preflight.engine.parallel import fork_map
+from preflight.engine.runner import crashed, run_rules
+from preflight.engine.suppression import suppressed_lines
+from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
+from preflight.load.request_file import Origin, PackRequest
+from preflight.load.settings_file import Config
+from preflight.model.findings import DocPath, Finding
+from preflight.model.limits import SAFETY_LIMITS
+from preflight.model.rule import Rule
 
 if TYPE_CHECKING:
-    from preflight.aws.facts import AwsFacts
-    from preflight.cache import Cache
-    from preflight.cfn_lint import CfnLint
-    from preflight.spec import Spec
+    from preflight.engine.cache import Cache
+    from preflight.integrations.cfn_lint import CfnLint
+    from preflight.load.spec_file import Spec
+    from preflight.model.facts import AwsFacts
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 STDIN = "-"
@@ -240,7 +240,7 @@ def _size(subject: Subject) -> int:
 def _cfn_lint_findings(
     loaded: Loaded, request: PackRequest, config: Config, ours: Sequence[Finding], runners: dict[str, CfnLint]
 ) -> list[Finding]:
-    from preflight.cfn_lint import CfnLint, without_duplicates
+    from preflight.integrations.cfn_lint import CfnLint, without_duplicates
 
     if "runner" not in runners:
         runners["runner"] = CfnLint(request.region)
@@ -294,8 +294,8 @@ def check_spec(
 ) -> Report:
     """Every pack of a spec file with its own request, then the limits across packs (CP15x). `loaded`:
     each pack's template as already read (deploy reads each once); otherwise each file is read here."""
-    from preflight.config_rule import deployed_rules
-    from preflight.spec import PackSummary, SpecSummary
+    from preflight.knowledge.config_rules import deployed_rules
+    from preflight.load.spec_file import PackSummary, SpecSummary
 
     findings: list[Finding] = []
     lines: dict[str, Mapping[int, str]] = {}

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from preflight.findings import DocPath
-from preflight.intrinsics import intrinsic_name
+from preflight.knowledge.intrinsics import intrinsic_name
+from preflight.model.findings import DocPath
 
 Problem = tuple[DocPath, str]
 # Intrinsics whose result is always a string (a `Ref` unless it names a list parameter), and those whose
@@ -245,7 +245,7 @@ class SchemaValidator:
         if node.closed:
             names = [name for name in value if name not in properties]
             if names:
-                from preflight.suggest import nearest
+                from preflight.knowledge.suggest import nearest
 
                 unknown = {name: nearest(name, properties) for name in names}
         for name in node.required:

@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from preflight.check import Report, check, check_spec
-from preflight.config import Config
-from preflight.findings import Severity
-from preflight.limits import API_LIMITS
-from preflight.loader import Loaded, load_template_bytes, load_template_file, load_template_text
-from preflight.request import PackRequest
-from preflight.rule import Rule
-from preflight.safe_text import printable
+from preflight.engine.pipeline import Report, check, check_spec
+from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
+from preflight.load.request_file import PackRequest
+from preflight.load.settings_file import Config
+from preflight.model.findings import Severity
+from preflight.model.limits import API_LIMITS
+from preflight.model.rule import Rule
+from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
-    from preflight.aws.facts import AwsFacts
-    from preflight.aws.plan import Plan, StoredTemplate
     from preflight.aws.session import Clients
-    from preflight.spec import Spec
+    from preflight.deploy.plan import Plan, StoredTemplate
+    from preflight.load.spec_file import Spec
+    from preflight.model.facts import AwsFacts
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -99,8 +99,8 @@ def _read(pack: Pack, settings: DeploySettings) -> Source:
     uri = pack.request.template_s3_uri
     if uri is None:
         return Source(None)
-    from preflight.aws.deploy import fetch_template
-    from preflight.aws.plan import StoredTemplate
+    from preflight.aws.s3_templates import fetch_template
+    from preflight.deploy.plan import StoredTemplate
 
     fetched = fetch_template(_clients(settings, pack.request.region), uri)
     stored = StoredTemplate(uri, fetched.etag)
@@ -124,7 +124,7 @@ def _refuse_on_errors(report: Report, what: str) -> None:
 
 
 def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySettings) -> list[Plan]:
-    from preflight.aws.plan import PlanError, PlanOptions, make_plan
+    from preflight.deploy.plan import PlanError, PlanOptions, make_plan
 
     options = PlanOptions(settings.template_bucket, settings.template_prefix, settings.minify)
     plans = []
@@ -156,8 +156,8 @@ def _lint(
     facts: Sequence[AwsFacts | None] | None = None,
 ) -> Report:
     """Every pack (and a spec's cross-pack limits) as it was read, with the requests as they will be sent."""
-    from preflight.spec import Spec as SpecFile
-    from preflight.spec import SpecPack
+    from preflight.load.spec_file import Spec as SpecFile
+    from preflight.load.spec_file import SpecPack
 
     sent = [_as_sent(pack, plan) for pack, plan in zip(packs, plans, strict=True)]
     loads = [source.loaded for source in sources]
@@ -206,9 +206,9 @@ def deploy_packs(
 def _deploy(
     packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
 ) -> int:
-    from preflight.aws.deploy import DeployError
     from preflight.aws.errors import describe_error
     from preflight.aws.gather import gather
+    from preflight.aws.s3_templates import DeployError
 
     names = ", ".join(pack.request.name or "(unnamed)" for pack in packs)
     if not all(pack.request.name for pack in packs):
@@ -251,8 +251,8 @@ def _deploy(
 
 
 def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
-    from preflight.aws.deploy import AnswerLost, DeployError, Timing, confirm_unchanged, put, upload
     from preflight.aws.errors import describe_error
+    from preflight.aws.s3_templates import AnswerLost, DeployError, Timing, confirm_unchanged, put, upload
 
     _say(f"plan for {plan.name} ({plan.operation}):")
     for note in plan.notes:
@@ -325,8 +325,8 @@ def follow(name: str, scope: str, region: str | None, settings: DeploySettings) 
 def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, put_at: datetime | None) -> int:
     """Exit 0 when every account succeeded; 1 when one failed, the timeout passed, the watch was
     interrupted or AWS refused a status call (the rollout goes on in AWS: `preflight status` resumes)."""
-    from preflight.aws.deploy import Timing
     from preflight.aws.errors import describe_error
+    from preflight.aws.s3_templates import Timing
     from preflight.aws.watch import AWSTimeout, account_table, describe_outcome, watch
 
     timing = Timing(poll_interval=settings.poll_interval)

@@ -3,9 +3,9 @@
 The package ships its own compact format (`preflight/data/managed_rules.jsonl`), built from a facts
 file with
 
-    python -m preflight.catalog build FACTS.json [--date YYYY-MM-DD] [--output PATH]
+    python -m preflight.knowledge.catalog build FACTS.json [--date YYYY-MM-DD] [--output PATH]
 
-and checked by `python -m preflight.catalog verify FACTS.json` (the build round-trips the facts).
+and checked by `python -m preflight.knowledge.catalog verify FACTS.json` (the build round-trips the facts).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CATALOG_FILE = Path(__file__).resolve().parent / "data" / "managed_rules.jsonl"
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "managed_rules.jsonl"
 # JSON lines: a header ({"format", "date", "region_sets", "sources"}), then one rule per line,
 # `["IDENTIFIER", rule_name, trigger_types, parameters, resource_types, regions, source_ids]`,
 # so a check decodes only the lines of the rules its pack uses.
@@ -221,7 +221,7 @@ def catalog_summary(path: Path = CATALOG_FILE) -> str:
 def _build(argv: Sequence[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m preflight.catalog")
+    parser = argparse.ArgumentParser(prog="python -m preflight.knowledge.catalog")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="convert a facts file into the package's catalog")
     build.add_argument("facts", type=Path)

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from preflight.findings import DocPath
-from preflight.intrinsics import Evaluator, intrinsic_name, is_list_type
+from preflight.knowledge.intrinsics import Evaluator, intrinsic_name, is_list_type
+from preflight.model.findings import DocPath
 
 CONFIG_RULE = "AWS::Config::ConfigRule"
 REMEDIATION = "AWS::Config::RemediationConfiguration"

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from preflight import __version__
-from preflight.check import Report, UsageError, check, expand_paths
-from preflight.config import Config, ConfigError, load_config, validate_selectors
-from preflight.engine import discover_rules
-from preflight.findings import Severity
-from preflight.limits import SAFETY_LIMITS
-from preflight.request import PackRequest, RequestError, RequestInputs, build_request
-from preflight.rule import Rule
-from preflight.safe_text import printable
+from preflight.engine.pipeline import Report, UsageError, check, expand_paths
+from preflight.engine.runner import discover_rules
+from preflight.load.request_file import PackRequest, RequestError, RequestInputs, build_request
+from preflight.load.settings_file import Config, ConfigError, load_config, validate_selectors
+from preflight.model.findings import Severity
+from preflight.model.limits import SAFETY_LIMITS
+from preflight.model.rule import Rule
+from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
-    from preflight.aws.facts import AwsFacts
     from preflight.aws.session import AwsTarget
+    from preflight.model.facts import AwsFacts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +99,7 @@ class _OneLineErrors(click.Group):
 def _print_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
     if not value or context.resilient_parsing:
         return
-    from preflight.catalog import catalog_summary
+    from preflight.knowledge.catalog import catalog_summary
 
     click.echo(f"preflight, version {__version__} ({catalog_summary()})")
     context.exit()
@@ -285,7 +285,7 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
     facts = _gather(options, request) if options["online"] else None
     cache = None
     if not options["no_cache"] and facts is None:
-        from preflight.cache import Cache, cache_directory, context_fingerprint
+        from preflight.engine.cache import Cache, cache_directory, context_fingerprint
 
         enabled = [rule.id for rule in config.enabled(rules)]
         context = context_fingerprint(config, request, enabled, options["with_cfn_lint"], options["only_packs"])
@@ -306,8 +306,8 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
 
 
 def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Config, rules: Sequence[Rule]) -> Report:
-    from preflight.check import check_spec
-    from preflight.spec import load_spec
+    from preflight.engine.pipeline import check_spec
+    from preflight.load.spec_file import load_spec
 
     if paths or _request_inputs(options).any_given:
         raise UsageError("--spec describes every pack: give no PATH or request options with it")
@@ -336,13 +336,13 @@ def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Config,
 )
 def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
     """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
-    from preflight.deploying import DeploySettings, Pack, deploy_packs
+    from preflight.deploy.run import DeploySettings, Pack, deploy_packs
 
     spec = None
     try:
         config, rules = _lint_setup(options)
         if options["spec_file"] is not None:
-            from preflight.spec import load_spec
+            from preflight.load.spec_file import load_spec
 
             if paths or _request_inputs(options).any_given:
                 raise UsageError("--spec describes every pack: give no PATH or request options with it")
@@ -386,7 +386,7 @@ def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
 @click.option("--no-wait", is_flag=True, help="Show the current state once.")
 def status_command(name: str, **options: Any) -> None:
     """Follow (or resume following) a pack's rollout and report every account."""
-    from preflight.deploying import DeploySettings, follow
+    from preflight.deploy.run import DeploySettings, follow
 
     settings = DeploySettings(
         timeout=0 if options["no_wait"] else options["timeout"],
@@ -432,7 +432,7 @@ def _use_colour(choice: str) -> bool:
 @main.command("lsp")
 def lsp_command() -> None:
     """Run the language server on standard input and output (for editors)."""
-    from preflight.lsp import serve
+    from preflight.integrations.lsp import serve
 
     serve()
 

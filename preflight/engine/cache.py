@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from preflight import __version__
-from preflight.config import Config
-from preflight.files import Unreadable, read_regular_file
-from preflight.findings import Finding, Severity, Span
-from preflight.request import PackRequest
+from preflight.load.files import Unreadable, read_regular_file
+from preflight.load.request_file import PackRequest
+from preflight.load.settings_file import Config
+from preflight.model.findings import Finding, Severity, Span
 
 CACHE_DIRECTORY = ".preflight_cache"
 CACHE_DIRECTORY_VARIABLE = "PREFLIGHT_CACHE_DIR"
@@ -32,7 +32,7 @@ def cache_directory(root: Path) -> Path:
 
 
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 
 
 def code_fingerprint() -> str:

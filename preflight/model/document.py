@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from preflight.findings import START_OF_FILE, DocPath, Position, Span
+from preflight.model.findings import START_OF_FILE, DocPath, Position, Span
 
 
 @dataclass(frozen=True)

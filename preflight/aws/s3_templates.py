@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from preflight.aws.errors import error_code, refuse_credentials
-from preflight.aws.plan import Plan, StoredTemplate, split_s3_uri
 from preflight.aws.session import Clients
-from preflight.limits import API_LIMITS
+from preflight.deploy.plan import Plan, StoredTemplate, split_s3_uri
+from preflight.model.limits import API_LIMITS
 
 
 class DeployError(Exception):

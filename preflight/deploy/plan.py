@@ -8,9 +8,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from preflight.limits import API_LIMITS
-from preflight.loader import Loaded
-from preflight.request import ORG_NAME_KEY, PackRequest
+from preflight.load.parsing import Loaded
+from preflight.load.request_file import ORG_NAME_KEY, PackRequest
+from preflight.model.limits import API_LIMITS
 
 ORGANIZATION_OPERATION = "put_organization_conformance_pack"
 ACCOUNT_OPERATION = "put_conformance_pack"

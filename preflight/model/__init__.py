@@ -1,0 +1,1 @@
+"""Pure data: findings, rules' metadata, requests, limits, AWS facts, documents. No I/O."""
