@@ -12,8 +12,8 @@ from preflight.engine.pipeline import check
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.request_file import PackRequest
-from preflight.load.settings_file import Config
 from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
+from preflight.model.settings import Settings
 from tests.conftest import FIXTURES
 
 RULES = discover_rules()
@@ -42,7 +42,7 @@ def _online(
 ) -> list[Row]:
     if template and loaded is None:
         loaded = load_template_file(PACK, FILE)
-    report = check([], request, Config(select=(rule_id,)), RULES, facts=facts, preloaded=loaded, raise_errors=True)
+    report = check([], request, Settings(select=(rule_id,)), RULES, facts=facts, preloaded=loaded, raise_errors=True)
     return [(f.rule, f.severity.label, f.file, f.span.line, f.span.column, f.message, f.fix) for f in report.findings]
 
 

@@ -13,12 +13,12 @@ from preflight.engine.pipeline import Report, check
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import load_template_text
 from preflight.load.request_file import PackRequest
-from preflight.load.settings_file import Config
+from preflight.model.settings import Settings
 from preflight.reporters.json_report import render_json
 from tests.conftest import FIXTURES
 
 RULES = discover_rules()
-CONFIG = Config()
+CONFIG = Settings()
 # Derandomized: the same examples every run, so CI is never flaky; still hundreds of distinct inputs.
 PROFILE = settings(derandomize=True, deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 TOKENS = [

@@ -15,10 +15,11 @@ from preflight import __version__
 from preflight.engine.pipeline import Report, UsageError, check, expand_paths
 from preflight.engine.runner import discover_rules
 from preflight.load.request_file import PackRequest, RequestError, RequestInputs, build_request
-from preflight.load.settings_file import Config, ConfigError, load_config, validate_selectors
+from preflight.load.settings_file import SettingsError, load_settings, validate_selectors
 from preflight.model.findings import Severity
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
+from preflight.model.settings import Settings
 from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
@@ -174,10 +175,10 @@ def _request_inputs(options: dict[str, Any]) -> RequestInputs:
     )
 
 
-def _lint_setup(options: dict[str, Any]) -> tuple[Config, tuple[Rule, ...]]:
+def _lint_setup(options: dict[str, Any]) -> tuple[Settings, tuple[Rule, ...]]:
     rules = discover_rules()
     ids = [rule.id for rule in rules]
-    config = load_config(options["config_path"], ids)
+    config = load_settings(options["config_path"], ids)
     overrides = _Overrides(options["select"], options["extend_select"], options["ignore"], options["fail_level"])
     return _apply_overrides(config, overrides, ids), rules
 
@@ -229,7 +230,7 @@ def check_command(paths: tuple[str, ...], **options: Any) -> None:
             report = _check_spec(paths, options, config, rules)
         else:
             report = _check_paths(paths, options, config, rules)
-    except (ConfigError, RequestError, UsageError) as error:
+    except (SettingsError, RequestError, UsageError) as error:
         _fail(str(error))
     from preflight.reporters.render import render_chunks, summary_line
 
@@ -272,7 +273,7 @@ def _gather(options: dict[str, Any], request: PackRequest) -> AwsFacts:
         raise UsageError(describe_error(error)) from None
 
 
-def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config, rules: Sequence[Rule]) -> Report:
+def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Settings, rules: Sequence[Rule]) -> Report:
     request = build_request(_request_inputs(options))
     if not paths and request.template_body is None and options["request_file"] is None:
         raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
@@ -305,7 +306,7 @@ def _check_paths(paths: tuple[str, ...], options: dict[str, Any], config: Config
     )
 
 
-def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Config, rules: Sequence[Rule]) -> Report:
+def _check_spec(paths: tuple[str, ...], options: dict[str, Any], config: Settings, rules: Sequence[Rule]) -> Report:
     from preflight.engine.pipeline import check_spec
     from preflight.load.spec_file import load_spec
 
@@ -357,7 +358,7 @@ def deploy_command(paths: tuple[str, ...], **options: Any) -> None:
             if not paths and request.template_body is None and request.template_s3_uri is None:
                 raise UsageError("deploy needs the template: PATH, --request with a template, or --template-s3-uri")
             packs = [Pack(Path(paths[0]) if paths else None, request)]
-    except (ConfigError, RequestError, UsageError) as error:
+    except (SettingsError, RequestError, UsageError) as error:
         _fail(str(error))
     settings = DeploySettings(
         template_bucket=options["template_bucket"],
@@ -405,7 +406,7 @@ class _Overrides:
     fail_level: str | None
 
 
-def _apply_overrides(config: Config, overrides: _Overrides, ids: Sequence[str]) -> Config:
+def _apply_overrides(config: Settings, overrides: _Overrides, ids: Sequence[str]) -> Settings:
     from dataclasses import replace
 
     select, ignore, fail_level = overrides.select, overrides.ignore, overrides.fail_level

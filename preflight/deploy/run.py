@@ -19,10 +19,10 @@ import click
 from preflight.engine.pipeline import Report, check, check_spec
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
 from preflight.load.request_file import PackRequest
-from preflight.load.settings_file import Config
 from preflight.model.findings import Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.rule import Rule
+from preflight.model.settings import Settings
 from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def _lint(
     packs: Sequence[Pack],
     sources: Sequence[Source],
     plans: Sequence[Plan],
-    config: Config,
+    config: Settings,
     rules: Sequence[Rule],
     settings: DeploySettings,
     spec: Spec | None,
@@ -195,7 +195,7 @@ def _lint(
 
 
 def deploy_packs(
-    packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None = None
+    packs: Sequence[Pack], config: Settings, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None = None
 ) -> int:
     try:
         return _deploy(packs, config, rules, settings, spec)
@@ -204,7 +204,7 @@ def deploy_packs(
 
 
 def _deploy(
-    packs: Sequence[Pack], config: Config, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
+    packs: Sequence[Pack], config: Settings, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
 ) -> int:
     from preflight.aws.errors import describe_error
     from preflight.aws.gather import gather

@@ -18,8 +18,8 @@ from pathlib import Path
 from preflight import __version__
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.load.request_file import PackRequest
-from preflight.load.settings_file import Config
 from preflight.model.findings import Finding, Severity, Span
+from preflight.model.settings import Settings
 
 CACHE_DIRECTORY = ".preflight_cache"
 CACHE_DIRECTORY_VARIABLE = "PREFLIGHT_CACHE_DIR"
@@ -61,7 +61,7 @@ def _rules_path() -> list[str]:
 
 
 def context_fingerprint(
-    config: Config, request: PackRequest, rule_ids: list[str], cfn_lint: bool, only_packs: bool = False
+    config: Settings, request: PackRequest, rule_ids: list[str], cfn_lint: bool, only_packs: bool = False
 ) -> str:
     """Everything besides the file that decides its findings."""
     document = {

@@ -14,10 +14,10 @@ from preflight.engine.runner import crashed, run_rules
 from preflight.engine.suppression import suppressed_lines
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
 from preflight.load.request_file import Origin, PackRequest
-from preflight.load.settings_file import Config
 from preflight.model.findings import DocPath, Finding
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
+from preflight.model.settings import Settings
 
 if TYPE_CHECKING:
     from preflight.engine.cache import Cache
@@ -106,7 +106,7 @@ def _templates_below(folder: Path) -> list[Path]:
 def _check_loaded(
     loaded: Loaded | None,
     request: PackRequest,
-    config: Config,
+    config: Settings,
     enabled: Sequence[Rule],
     options: _RunOptions,
     runners: dict[str, CfnLint],
@@ -138,7 +138,7 @@ def _suppressed_and_shown(findings: Iterable[Finding], file: str, text: str) -> 
 def check(
     subjects: Sequence[Subject],
     request: PackRequest,
-    config: Config,
+    config: Settings,
     rules: Sequence[Rule],
     *,
     stdin_bytes: bytes | None = None,
@@ -190,7 +190,7 @@ def check(
 def _check_subjects(
     subjects: Sequence[Subject],
     request: PackRequest,
-    config: Config,
+    config: Settings,
     enabled: Sequence[Rule],
     stdin_bytes: bytes | None,
     jobs: int,
@@ -238,7 +238,7 @@ def _size(subject: Subject) -> int:
 
 
 def _cfn_lint_findings(
-    loaded: Loaded, request: PackRequest, config: Config, ours: Sequence[Finding], runners: dict[str, CfnLint]
+    loaded: Loaded, request: PackRequest, config: Settings, ours: Sequence[Finding], runners: dict[str, CfnLint]
 ) -> list[Finding]:
     from preflight.integrations.cfn_lint import CfnLint, without_duplicates
 
@@ -284,7 +284,7 @@ def _read_text(file: str) -> str | None:
 
 def check_spec(
     spec: Spec,
-    config: Config,
+    config: Settings,
     rules: Sequence[Rule],
     *,
     raise_errors: bool = False,

@@ -23,11 +23,12 @@ from preflight.engine.pipeline import PACK_MARKER, check
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import load_template_text
 from preflight.load.request_file import PackRequest
-from preflight.load.settings_file import Config, ConfigError, load_config
+from preflight.load.settings_file import SettingsError, load_settings
 from preflight.load.yaml_builder import without_surrogates
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
+from preflight.model.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +81,12 @@ class PreflightServer(LanguageServer):
             links[current.id] = path.as_uri()
         return links
 
-    def config_for(self, file: Path) -> Config | str:
+    def config_for(self, file: Path) -> Settings | str:
         """The configuration that applies to `file` now (read every time: about a millisecond, and an
         edited configuration applies at once), or the one-line error that makes it unusable."""
         try:
-            return load_config(None, [rule.id for rule in self.rules], start=file.parent)
-        except ConfigError as error:
+            return load_settings(None, [rule.id for rule in self.rules], start=file.parent)
+        except SettingsError as error:
             return str(error)
 
     def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:

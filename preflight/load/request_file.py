@@ -174,7 +174,7 @@ class _Sourced:
 
 
 def read_params_file(path: Path) -> list[_Sourced]:
-    """Three shapes: Config's `[{ParameterName, ParameterValue}]`, CloudFormation's
+    """Three shapes: Settings's `[{ParameterName, ParameterValue}]`, CloudFormation's
     `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML."""
     document = load_mapping_file(path, strict_types=False)
     return _parameters_from(document, (), document.data, allow_flat=True)
