@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +38,7 @@ class FaultProxy:
     faults: list[Fault] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)  # every operation that reached the proxy, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
+    closing: threading.Event = field(default_factory=threading.Event)  # ends every hanging call
 
     def args(self) -> list[str]:
         return ["--endpoint-url", self.url]
@@ -80,7 +80,8 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.action == "meanwhile" and fault.before is not None:
                 fault.before()
             if fault is not None and fault.action == "hang":
-                time.sleep(3600)  # a daemon thread: the proxy's shutdown does not wait for it
+                proxy.closing.wait(3600)  # until the test ends; then the connection closes unanswered
+                self.close_connection = True
                 return
             if fault is not None and fault.action == "respond":
                 self.send_response(fault.status)
@@ -125,5 +126,6 @@ def fault_proxy(aws: StandIn) -> Iterator[FaultProxy]:
     try:
         yield proxy
     finally:
+        proxy.closing.set()
         server.shutdown()
         server.server_close()

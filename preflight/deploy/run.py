@@ -74,9 +74,12 @@ def _error(message: str) -> None:
 
 
 def _clients(settings: DeploySettings, region: str | None, *, attempts: int | None = None) -> Clients:
-    from preflight.aws.session import ATTEMPTS, AwsTarget, Clients
+    from preflight.aws.session import ATTEMPTS, READ_TIMEOUT_SECONDS, AwsTarget, Clients
 
-    return Clients(AwsTarget(settings.profile, region, settings.endpoint_url), attempts=attempts or ATTEMPTS)
+    # One answer never takes longer than the whole rollout may.
+    read_timeout = min(READ_TIMEOUT_SECONDS, settings.timeout) if settings.timeout > 0 else READ_TIMEOUT_SECONDS
+    target = AwsTarget(settings.profile, region, settings.endpoint_url)
+    return Clients(target, attempts=attempts or ATTEMPTS, read_timeout=read_timeout)
 
 
 @dataclass(frozen=True)
