@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from preflight.engine.context import Context
 from preflight.model.findings import Issue, Severity
+from preflight.model.problems import ProblemKind
 from preflight.model.rule import rule
 
 
@@ -39,7 +40,7 @@ def unreadable_file(ctx: Context) -> Iterator[Issue]:
       validation error: Template contains invalid characters".
     - [reported] aws/aws-cdk#29792 - a template that starts with one UTF-8 byte order mark is accepted.
     """
-    return ctx.load_problems("CP001")
+    return ctx.load_problems(ProblemKind.UNREADABLE)
 
 
 @rule("CP002", "syntax-error", Severity.ERROR, tags=("input",), needs_template=False)
@@ -73,7 +74,7 @@ def syntax_error(ctx: Context) -> Iterator[Issue]:
     - [reported] Sceptre/sceptre#1087 - CloudFormation reads JSON templates with its YAML parser, so
       JSON that is only valid as YAML (CP008) is not a syntax error.
     """
-    return ctx.load_problems("CP002")
+    return ctx.load_problems(ProblemKind.SYNTAX)
 
 
 @rule("CP003", "duplicate-key", Severity.ERROR, tags=("input",), needs_template=False)
@@ -108,7 +109,7 @@ def duplicate_key(ctx: Context) -> Iterator[Issue]:
     - [observed] ssc-spc-ccoe-cei/aws-guardrails-cac-solution `arch/templates/ConformancePack.yaml`
       (commit f10b3fc), an organization pack, repeats one rule's definition identically.
     """
-    return ctx.load_problems("CP003")
+    return ctx.load_problems(ProblemKind.DUPLICATE_KEY)
 
 
 @rule("CP004", "not-a-template", Severity.ERROR, tags=("input",), needs_template=False)
@@ -144,7 +145,7 @@ def not_a_template(ctx: Context) -> Iterator[Issue]:
       not a mapping; "At least one Resources member must be defined" (AWS Knowledge Center).
     - [inferred] No report says what AWS does with a second YAML document, hence a warning.
     """
-    return ctx.load_problems("CP004")
+    return ctx.load_problems(ProblemKind.NOT_A_TEMPLATE)
 
 
 @rule("CP005", "unknown-tag", Severity.ERROR, tags=("input",), needs_template=False)
@@ -177,7 +178,7 @@ def unknown_tag(ctx: Context) -> Iterator[Issue]:
     - [inferred] No public report shows what CloudFormation does with an unknown local tag, hence a
       warning.
     """
-    return ctx.load_problems("CP005")
+    return ctx.load_problems(ProblemKind.UNKNOWN_TAG)
 
 
 @rule("CP007", "unsupported-yaml-feature", Severity.ERROR, tags=("input",), needs_template=False)
@@ -215,7 +216,7 @@ def unsupported_yaml_feature(ctx: Context) -> Iterator[Issue]:
       "CloudFormation won't accept templates that contain these"; `put-conformance-pack` sends the body
       unprocessed.
     """
-    return ctx.load_problems("CP007")
+    return ctx.load_problems(ProblemKind.UNSUPPORTED_YAML)
 
 
 @rule("CP008", "not-strict-json", Severity.WARNING, tags=("input",), needs_template=False)
@@ -245,7 +246,7 @@ def not_strict_json(ctx: Context) -> Iterator[Issue]:
     - [documented] YAML 1.2 specification, section 1.3 "Relation to JSON": YAML is a superset of JSON,
       and a YAML parser accepts the flow collection with a trailing comma.
     """
-    return ctx.load_problems("CP008")
+    return ctx.load_problems(ProblemKind.NOT_STRICT_JSON)
 
 
 @rule("CP006", "input-over-safety-limits", Severity.ERROR, tags=("input",), needs_template=False)
@@ -276,4 +277,4 @@ def input_over_safety_limits(ctx: Context) -> Iterator[Issue]:
       alias bomb is never deployable.
     - [inferred] The 100-level nesting bound is this tool's own; no AWS limit is published.
     """
-    return ctx.load_problems("CP006")
+    return ctx.load_problems(ProblemKind.OVER_LIMITS)

@@ -5,6 +5,7 @@ import math
 from preflight.load.parsing import load_template_bytes, load_template_text
 from preflight.load.yaml_builder import INTRINSIC_TAGS, parse
 from preflight.model.findings import Severity, Span
+from preflight.model.problems import ProblemKind
 
 
 def test_positions_of_keys_and_values_are_one_based() -> None:
@@ -53,7 +54,10 @@ def test_noValue_inside_a_flow_sequence_parses_although_libyaml_rejects_it() -> 
 
 def test_duplicate_keys_are_reported_at_every_depth() -> None:
     parsed = parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n")
-    assert [(p.rule, p.span.line) for p in parsed.problems] == [("CP003", 4), ("CP003", 5)]
+    assert [(p.kind, p.span.line) for p in parsed.problems] == [
+        (ProblemKind.DUPLICATE_KEY, 4),
+        (ProblemKind.DUPLICATE_KEY, 5),
+    ]
 
 
 def test_alias_bomb_stops_early_without_expanding() -> None:
@@ -62,26 +66,26 @@ def test_alias_bomb_stops_early_without_expanding() -> None:
         previous, name = chr(96 + index), chr(97 + index)
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
     parsed = parse("\n".join(lines) + "\n")
-    assert [p.rule for p in parsed.problems] == ["CP007"] * 4 + ["CP006"]
+    assert [p.kind for p in parsed.problems] == [ProblemKind.UNSUPPORTED_YAML] * 4 + [ProblemKind.OVER_LIMITS]
     assert parsed.complete is False
 
 
 def test_small_aliases_are_shared_not_copied() -> None:
     parsed = parse("a: &x {k: v}\nb: *x\nc: *x\n")
-    assert [(p.rule, p.span.line) for p in parsed.problems] == [("CP007", 2)]
+    assert [(p.kind, p.span.line) for p in parsed.problems] == [(ProblemKind.UNSUPPORTED_YAML, 2)]
     assert isinstance(parsed.data, dict) and parsed.data["a"] is parsed.data["b"]
 
 
 def test_deep_nesting_is_a_finding_not_a_crash() -> None:
     parsed = parse("[" * 100_000 + "]" * 100_000)
-    assert [p.rule for p in parsed.problems] == ["CP006"]
+    assert [p.kind for p in parsed.problems] == [ProblemKind.OVER_LIMITS]
     block = "".join(" " * depth + "k:\n" for depth in range(150))
-    assert [p.rule for p in parse(block).problems] == ["CP006"]
+    assert [p.kind for p in parse(block).problems] == [ProblemKind.OVER_LIMITS]
 
 
 def test_collection_keys_are_syntax_errors() -> None:
     parsed = parse("? [a, b]\n: c\n")
-    assert [p.rule for p in parsed.problems] == ["CP002"]
+    assert [p.kind for p in parsed.problems] == [ProblemKind.SYNTAX]
 
 
 def test_json_templates_use_their_own_syntax_errors_and_tabs() -> None:
@@ -89,17 +93,17 @@ def test_json_templates_use_their_own_syntax_errors_and_tabs() -> None:
     assert good.problems == () and good.is_template
     assert good.document is not None and good.document.locate(("Resources", "R")) == Span(3, 3, 3, 6)
     broken = load_template_text('{"Resources": {"R": 1]}', "t.json")
-    assert [(p.rule, p.span.line, p.span.column) for p in broken.problems] == [("CP002", 1, 22)]
+    assert [(p.kind, p.span.line, p.span.column) for p in broken.problems] == [(ProblemKind.SYNTAX, 1, 22)]
     assert broken.document is None
     duplicate = load_template_text('{"Resources": {}, "Resources": {}}', "t.json")
-    assert [(p.rule, p.severity) for p in duplicate.problems] == [("CP003", Severity.WARNING)]
+    assert [(p.kind, p.severity) for p in duplicate.problems] == [(ProblemKind.DUPLICATE_KEY, Severity.WARNING)]
     differing = load_template_text('{"Resources": {}, "Resources": {"R": 1}}', "t.json")
-    assert [(p.rule, p.severity) for p in differing.problems] == [("CP003", None)]
+    assert [(p.kind, p.severity) for p in differing.problems] == [(ProblemKind.DUPLICATE_KEY, None)]
 
 
 def test_a_json_file_that_only_yaml_reads_is_read_as_yaml_with_a_warning() -> None:
     trailing = load_template_text('{"Resources": {"R": {"Type": "AWS::Config::ConfigRule"},}}', "t.json")
-    assert [(p.rule, p.span.line, p.span.column) for p in trailing.problems] == [("CP008", 1, 57)]
+    assert [(p.kind, p.span.line, p.span.column) for p in trailing.problems] == [(ProblemKind.NOT_STRICT_JSON, 1, 57)]
     assert trailing.is_template and trailing.document is not None
     assert trailing.document.data == {"Resources": {"R": {"Type": "AWS::Config::ConfigRule"}}}
     assert trailing.document.locate(("Resources", "R", "Type")) == Span(1, 22, 1, 28)
@@ -107,7 +111,7 @@ def test_a_json_file_that_only_yaml_reads_is_read_as_yaml_with_a_warning() -> No
     assert named_yaml.problems == () and named_yaml.document is not None
     assert named_yaml.document.data == trailing.document.data
     duplicate_too = load_template_text('{"Resources": {"R": 1, "R": 2,}}', "t.json")
-    assert [p.rule for p in duplicate_too.problems] == ["CP008", "CP003"]
+    assert [p.kind for p in duplicate_too.problems] == [ProblemKind.NOT_STRICT_JSON, ProblemKind.DUPLICATE_KEY]
 
 
 def test_bom_and_crlf() -> None:
@@ -118,22 +122,25 @@ def test_bom_and_crlf() -> None:
 
 def test_invalid_utf8_is_located() -> None:
     loaded = load_template_bytes(b"Resources:\n  R: caf\xe9\n", "t.yaml")
-    assert [(p.rule, p.span.line, p.span.column) for p in loaded.problems] == [("CP001", 2, 9)]
+    assert [(p.kind, p.span.line, p.span.column) for p in loaded.problems] == [(ProblemKind.UNREADABLE, 2, 9)]
 
 
 def test_oversized_input_is_refused_before_parsing() -> None:
     loaded = load_template_bytes(b"#" * (4 * 1024 * 1024 + 1), "big.yaml")
-    assert [p.rule for p in loaded.problems] == ["CP006"]
+    assert [p.kind for p in loaded.problems] == [ProblemKind.OVER_LIMITS]
 
 
 def test_lines_are_counted_as_editors_count_them() -> None:
     """libyaml breaks lines at U+2028, U+2029 and U+0085 too; editors, grep and GitHub do not."""
     text = 'a: "x\u2028y\u2029z\u0085w"\nb: 1\nb: 2\n'
     parsed = parse(text)
-    assert [(p.rule, p.span.line, p.span.column) for p in parsed.problems] == [("CP003", 3, 1)]
+    assert [(p.kind, p.span.line, p.span.column) for p in parsed.problems] == [(ProblemKind.DUPLICATE_KEY, 3, 1)]
     assert parsed.key_spans[("b",)] == (3, 1, 3, 2)
 
 
 def test_a_tagged_merge_key_reports_the_tag_then_the_merge_key() -> None:
     parsed = parse("a: 1\n!foo <<: 2\n")
-    assert [(problem.rule, problem.span.line) for problem in parsed.problems] == [("CP005", 2), ("CP007", 2)]
+    assert [(problem.kind, problem.span.line) for problem in parsed.problems] == [
+        (ProblemKind.UNKNOWN_TAG, 2),
+        (ProblemKind.UNSUPPORTED_YAML, 2),
+    ]

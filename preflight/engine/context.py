@@ -13,6 +13,7 @@ from preflight.load.request_file import PackRequest
 from preflight.model.document import Document
 from preflight.model.findings import Issue
 from preflight.model.limits import API_LIMITS, ApiLimits, Quotas
+from preflight.model.problems import ProblemKind
 
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
@@ -45,11 +46,11 @@ class Context:
         """No S3 URI: the body travels as TemplateBody (the default when nothing says otherwise)."""
         return self.request.template_s3_uri is None and not self.request.other_sources
 
-    def load_problems(self, rule_id: str) -> Iterator[Issue]:
+    def load_problems(self, kind: ProblemKind) -> Iterator[Issue]:
         if self.loaded is None:
             return
         for problem in self.loaded.problems:
-            if problem.rule == rule_id:
+            if problem.kind is kind:
                 yield Issue(problem.message, fix=problem.fix, span=problem.span, severity=problem.severity)
 
     @cached_property

@@ -7,13 +7,18 @@ by the standard library's scanner; depth is bounded like the YAML path."""
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
+from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
-from preflight.load.yaml_builder import _SURROGATE, Parsed, Problem, duplicate_key, without_surrogates
+from preflight.load import yaml_problems as problems
+from preflight.load.parsed import Parsed
+from preflight.load.yaml_builder import _SURROGATE, without_surrogates
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
+from preflight.model.problems import Problem
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
@@ -40,10 +45,13 @@ class _JsonReader:
     def span(self, start: int, end: int) -> Position:
         return (*self.position(start), *self.position(end))
 
-    def fail(self, rule: str, message: str, index: int) -> _Stop:
+    def stop(self, problem: Callable[[Span], Problem], index: int) -> _Stop:
         line, column = self.position(min(index, len(self.text)))
-        self.out.problems.append(Problem(rule, message, Span(line, column, line, column + 1)))
+        self.out.problems.append(problem(Span(line, column, line, column + 1)))
         return _Stop()
+
+    def fail(self, detail: str, index: int) -> _Stop:
+        return self.stop(functools.partial(problems.json_syntax_error, detail), index)
 
     def skip(self, index: int) -> int:
         return _WHITESPACE.match(self.text, index).end()  # type: ignore[union-attr]
@@ -52,15 +60,9 @@ class _JsonReader:
         index = self.skip(index)
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            raise self.fail(
-                "CP006",
-                f"more than {self.limits.max_nodes:,} values; no deployable template comes near this many",
-                index,
-            )
+            raise self.stop(functools.partial(problems.too_many_values, self.limits.max_nodes), index)
         if depth > self.limits.max_depth:
-            raise self.fail(
-                "CP006", f"nesting deeper than {self.limits.max_depth} levels; no template needs this", index
-            )
+            raise self.stop(functools.partial(problems.too_deep, self.limits.max_depth), index)
         char = self.text[index : index + 1]
         start = index
         value: object
@@ -82,7 +84,7 @@ class _JsonReader:
                         value, index = literal, index + len(word)
                         break
                 else:
-                    raise self.fail("CP002", "JSON syntax error: expecting a value", index)
+                    raise self.fail("expecting a value", index)
         self.out.spans[path] = self.span(start, index)
         return value, index
 
@@ -90,7 +92,7 @@ class _JsonReader:
         try:
             value, end = scanstring(self.text, index + 1, True)
         except json.JSONDecodeError as error:
-            raise self.fail("CP002", f"JSON syntax error: {error.msg}", error.pos) from None
+            raise self.fail(error.msg, error.pos) from None
         return _clean(value), end
 
     def mapping(self, index: int, path: DocPath, depth: int) -> tuple[dict[str, object], int]:
@@ -102,19 +104,19 @@ class _JsonReader:
         while True:
             index = self.skip(index)
             if not self.text.startswith('"', index):
-                raise self.fail("CP002", "JSON syntax error: expecting a property name in double quotes", index)
+                raise self.fail("expecting a property name in double quotes", index)
             key_start = index
             key, index = self.string(index)
             key_span = self.span(key_start, index)
             index = self.skip(index)
             if not self.text.startswith(":", index):
-                raise self.fail("CP002", "JSON syntax error: expecting ':' after a property name", index)
+                raise self.fail("expecting ':' after a property name", index)
             child = path + (key,)
             value, index = self.value(index + 1, child, depth + 1)
             if key in first_lines:
                 identical = result[key] == value
                 first = first_lines[key] + self.line_offset
-                self.out.problems.append(duplicate_key(key, first, Span(*key_span), identical=identical))
+                self.out.problems.append(problems.duplicate_key(key, first, Span(*key_span), identical=identical))
             else:
                 first_lines[key] = key_span[0]
             result[key] = value
@@ -125,7 +127,7 @@ class _JsonReader:
                 continue
             if self.text.startswith("}", index):
                 return result, index + 1
-            raise self.fail("CP002", "JSON syntax error: expecting ',' or '}'", index)
+            raise self.fail("expecting ',' or '}'", index)
 
     def sequence(self, index: int, path: DocPath, depth: int) -> tuple[list[object], int]:
         result: list[object] = []
@@ -141,7 +143,7 @@ class _JsonReader:
                 continue
             if self.text.startswith("]", index):
                 return result, index + 1
-            raise self.fail("CP002", "JSON syntax error: expecting ',' or ']'", index)
+            raise self.fail("expecting ',' or ']'", index)
 
 
 def _int(text: str) -> int | str:
@@ -163,11 +165,11 @@ def parse_json(text: str, *, limits: SafetyLimits = SAFETY_LIMITS, line_offset: 
         data, index = reader.value(0, (), 0)
         index = reader.skip(index)
         if index != len(text):
-            raise reader.fail("CP002", "JSON syntax error: extra data after the document", index)
+            raise reader.fail("extra data after the document", index)
     except _Stop:
         return out
     except RecursionError:
-        out.problems.append(Problem("CP006", "JSON nested too deeply to read", Span(1, 1, 1, 1)))
+        out.problems.append(problems.nested_too_deeply(Span(1, 1, 1, 1)))
         return out
     out.data = data
     out.documents = 1

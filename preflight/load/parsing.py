@@ -7,10 +7,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from preflight.load.files import Unreadable, read_regular_file
-from preflight.load.yaml_builder import Problem, parse
+from preflight.load.yaml_builder import parse
 from preflight.model.document import Document
 from preflight.model.findings import START_OF_FILE, Severity, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
+from preflight.model.problems import Problem, ProblemKind
 
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -33,7 +34,7 @@ def read_bytes(path: Path, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[bytes 
     try:
         return read_regular_file(path, limits.max_file_bytes), None
     except Unreadable as reason:
-        return None, Problem("CP001", str(reason), START_OF_FILE)
+        return None, Problem(ProblemKind.UNREADABLE, str(reason), START_OF_FILE)
 
 
 def _byte_position(data: bytes, index: int) -> Span:
@@ -48,7 +49,7 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
     bytes that are not UTF-8 are read as Latin-1 with a CP001 warning; over the size limit is CP006."""
     if len(data) > limits.max_file_bytes:
         return None, Problem(
-            "CP006",
+            ProblemKind.OVER_LIMITS,
             f"file is larger than the safety limit of {limits.max_file_bytes:,} bytes; "
             "a conformance pack cannot exceed 300 KB",
             START_OF_FILE,
@@ -57,7 +58,7 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
         if data.startswith(bom):
             encoding = "UTF-32" if len(bom) == 4 else "UTF-16"
             return None, Problem(
-                "CP001",
+                ProblemKind.UNREADABLE,
                 f"file is {encoding} (byte order mark); AWS tools read templates as UTF-8 and fail on it or garble it",
                 START_OF_FILE,
                 fix="save the file as UTF-8",
@@ -65,7 +66,9 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
     nul = data.find(b"\x00")
     if nul >= 0:
         return None, Problem(
-            "CP001", "file contains NUL bytes: binary, not a YAML or JSON template", _byte_position(data, nul)
+            ProblemKind.UNREADABLE,
+            "file contains NUL bytes: binary, not a YAML or JSON template",
+            _byte_position(data, nul),
         )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -73,7 +76,7 @@ def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | Non
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
         return data.decode("latin-1"), Problem(
-            "CP001",
+            ProblemKind.UNREADABLE,
             f"not valid UTF-8 (byte 0x{data[error.start]:02x}), read as Latin-1: the AWS CLI decodes a template "
             "file with the machine's locale, so it deploys from some machines and fails or is garbled on others",
             _byte_position(data, error.start),
@@ -102,12 +105,14 @@ def parse_text(
 
         parsed = parse_json(text, limits=limits, line_offset=line_offset)
         if not parsed.complete:
-            syntax = next((problem for problem in parsed.problems if problem.rule == "CP002"), None)
+            syntax = next((problem for problem in parsed.problems if problem.kind is ProblemKind.SYNTAX), None)
             if not file.endswith(".json"):
                 parsed = None  # YAML flow style, not JSON
             elif syntax is not None:
                 as_yaml = parse(text, limits=limits, line_offset=line_offset)
-                if as_yaml.complete and not any(problem.rule in ("CP001", "CP002") for problem in as_yaml.problems):
+                if as_yaml.complete and not any(
+                    problem.kind in (ProblemKind.UNREADABLE, ProblemKind.SYNTAX) for problem in as_yaml.problems
+                ):
                     parsed = as_yaml
                     not_strict = _not_strict_json(syntax)
     if parsed is None:
@@ -132,7 +137,7 @@ def parse_text(
 def _not_strict_json(syntax: Problem) -> Problem:
     detail = syntax.message.removeprefix("JSON syntax error: ")
     return Problem(
-        "CP008",
+        ProblemKind.NOT_STRICT_JSON,
         f"not strict JSON ({detail}); read as YAML, as AWS Config reads a pack's body",
         syntax.span,
         fix="make the file strict JSON (other JSON tools reject it), or name it .yaml",
@@ -142,23 +147,29 @@ def _not_strict_json(syntax: Problem) -> Problem:
 def template_shape_problem(document: Document) -> Problem | None:
     data = document.data
     if data is None:
-        return Problem("CP004", "file is empty: a conformance pack template needs a Resources section", START_OF_FILE)
+        return Problem(
+            ProblemKind.NOT_A_TEMPLATE,
+            "file is empty: a conformance pack template needs a Resources section",
+            START_OF_FILE,
+        )
     if not isinstance(data, dict):
         return Problem(
-            "CP004",
+            ProblemKind.NOT_A_TEMPLATE,
             f"top level is a {_kind(data)}, not a mapping: this is not a CloudFormation template",
             document.locate(()),
         )
     if "Resources" not in data:
         return Problem(
-            "CP004",
+            ProblemKind.NOT_A_TEMPLATE,
             "no Resources section: this is not a conformance pack template",
             START_OF_FILE,
             fix="add a Resources section with at least one AWS::Config::ConfigRule",
         )
     if not isinstance(data["Resources"], dict):
         return Problem(
-            "CP004", f"Resources is a {_kind(data['Resources'])}, not a mapping", document.locate(("Resources",))
+            ProblemKind.NOT_A_TEMPLATE,
+            f"Resources is a {_kind(data['Resources'])}, not a mapping",
+            document.locate(("Resources",)),
         )
     return None
 
@@ -199,7 +210,7 @@ def load_template_text(
 def _shift_problem(problem: Problem, line_offset: int, column_offset: int) -> Problem:
     s = problem.span
     span = Span(s.line + line_offset, s.column + column_offset, s.end_line + line_offset, s.end_column + column_offset)
-    return Problem(problem.rule, problem.message, span, problem.fix, problem.severity)
+    return Problem(problem.kind, problem.message, span, problem.fix, problem.severity)
 
 
 def load_template_bytes(data: bytes, file: str, *, limits: SafetyLimits = SAFETY_LIMITS) -> Loaded:

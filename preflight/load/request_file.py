@@ -16,6 +16,7 @@ from typing import Literal
 from preflight.load.parsing import decode, parse_text, read_bytes
 from preflight.model.document import Document
 from preflight.model.findings import DocPath, Span
+from preflight.model.problems import ProblemKind
 
 Scope = Literal["organization", "account"]
 ORG_NAME_KEY = "OrganizationConformancePackName"
@@ -139,11 +140,13 @@ def load_mapping_file(path: Path, *, strict_types: bool) -> Document:
         message = "not valid UTF-8" if text is not None else problem.message
         raise RequestError(f"{path}: {message}")
     document, problems = parse_text(text, str(path), scalars_as_text=not strict_types, cli_numbers=strict_types)
-    fatal = [p for p in problems if p.rule != "CP005"]
+    fatal = [p for p in problems if p.kind is not ProblemKind.UNKNOWN_TAG]
     if document is None or fatal:
         first = (fatal or problems)[0]
         message = (
-            first.message.split(";")[0] + " (each key may appear once)" if first.rule == "CP003" else first.message
+            first.message.split(";")[0] + " (each key may appear once)"
+            if first.kind is ProblemKind.DUPLICATE_KEY
+            else first.message
         )
         raise RequestError(f"{path}:{first.span.line}:{first.span.column}: {message}")
     return document

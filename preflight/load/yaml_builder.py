@@ -11,10 +11,13 @@ import bisect
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from preflight.model.findings import DocPath, Position, Severity, Span
+from preflight.load import yaml_problems as problems
+from preflight.load.parsed import Parsed
+from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
+from preflight.model.problems import Problem, ProblemKind
 
 try:
     from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]
@@ -100,48 +103,6 @@ def resolve_plain(text: str) -> object:
     if _NAN.match(text):
         return float("nan")
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """`severity` overrides the reporting rule's own."""
-
-    rule: str
-    message: str
-    span: Span
-    fix: str | None = None
-    severity: Severity | None = None
-
-
-def duplicate_key(key: str, first_line: int, span: Span, *, identical: bool) -> Problem:
-    """The second definition of `key` in one mapping, at `span`; the first starts on `first_line`.
-    CloudFormation keeps the last definition and drops the earlier one without a word."""
-    if identical:
-        return Problem(
-            "CP003",
-            f"duplicate key {key!r} repeats its definition on line {first_line} exactly; "
-            "CloudFormation keeps one of the two",
-            span,
-            fix="remove one of the two copies",
-            severity=Severity.WARNING,
-        )
-    return Problem(
-        "CP003",
-        f"duplicate key {key!r}: CloudFormation keeps this last definition and silently drops the different "
-        f"one on line {first_line}",
-        span,
-        fix=f"merge the two definitions into one, or rename one of them (see line {first_line})",
-    )
-
-
-@dataclass
-class Parsed:
-    data: object = None
-    spans: dict[DocPath, Position] = field(default_factory=dict)
-    key_spans: dict[DocPath, Position] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    documents: int = 0
-    complete: bool = False
 
 
 class _Abort(Exception):
@@ -233,8 +194,8 @@ def _renumber_lines(parsed: Parsed, text: str) -> None:
     parsed.key_spans = {path: renumber_position(where) for path, where in parsed.key_spans.items()}
     parsed.problems = [
         problem
-        if problem.rule == "CP001"
-        else Problem(problem.rule, problem.message, renumber(problem.span), problem.fix, problem.severity)
+        if problem.kind is ProblemKind.UNREADABLE
+        else Problem(problem.kind, problem.message, renumber(problem.span), problem.fix, problem.severity)
         for problem in parsed.problems
     ]
 
@@ -264,22 +225,20 @@ def _parse_with(parser: object, text: str, build: Callable[[object, Parsed], Non
         code = (
             f"#x{ord(char):04x}" if isinstance(char, str) and char else f"#x{char:04x}" if isinstance(char, int) else ""
         )
-        out.problems.append(
-            Problem("CP001", f"unreadable character {code} at this position: {error.reason}", _position(text, index))
-        )
+        out.problems.append(problems.unreadable_character(code, error.reason, _position(text, index)))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         detail = error.problem or "invalid YAML"
         if error.context:
             detail = f"{detail} ({error.context})"
-        out.problems.append(Problem("CP002", f"YAML syntax error: {detail}", Span(line, column, line, column + 1)))
+        out.problems.append(problems.syntax_error(detail, Span(line, column, line, column + 1)))
         return out, True
     except YAMLError as error:
-        out.problems.append(Problem("CP002", f"YAML syntax error: {error}", Span(1, 1, 1, 1)))
+        out.problems.append(problems.syntax_error(str(error), Span(1, 1, 1, 1)))
         return out, True
     except RecursionError:
-        out.problems.append(Problem("CP006", "input is nested too deeply to read", Span(1, 1, 1, 1)))
+        out.problems.append(problems.nested_too_deeply(Span(1, 1, 1, 1)))
     return out, False
 
 
@@ -296,7 +255,7 @@ def _build(
     """One pass over the events, the hot loop of every check. Positions stay plain tuples; each value
     is attached to the innermost open container (the code after the if-chain) as it completes."""
     get_event = parser.get_event  # type: ignore[attr-defined]
-    spans, key_spans, problems = out.spans, out.key_spans, out.problems
+    spans, key_spans, found = out.spans, out.key_spans, out.problems
     stack: list[_Frame] = []
     frame: _Frame | None = None  # the innermost open container
     anchors: dict[str, tuple[object, int]] = {}
@@ -327,22 +286,22 @@ def _build(
             wrapper = None
             if tag is not None:
                 tag = tag if isinstance(tag, str) else str(tag)
-                wrapper = _tag_wrapper(tag, position, problems)
+                wrapper = _tag_wrapper(tag, position, found)
             if raw == "<<" and not style and frame is not None and frame.pending_key is None:
                 if type(frame.value) is dict:
-                    problems.append(_merge_key(position))
+                    found.append(problems.merge_key(Span(*position)))
             if style == '"' and _SURROGATE.search(raw):
                 raw = without_surrogates(raw)
             if as_text or style or tag == _STR or tag == "!":
                 value = raw
             elif tag is not None and tag.startswith(_CORE):
-                value = _resolve_tagged(raw, tag, position, problems)
+                value = _resolve_tagged(raw, tag, position, found)
             elif cli_numbers and _LEADING_ZERO.match(raw):
-                value = _cli_number(raw, position, problems)
+                value = _cli_number(raw, position, found)
             else:
                 value = resolve_plain(raw)
                 if cli_numbers and type(value) is str and _INT.match(raw):
-                    problems.append(Problem("CP002", f"a number of {len(raw):,} digits", Span(*position)))
+                    found.append(problems.number_too_long(len(raw), Span(*position)))
             if wrapper is not None:
                 value = _wrap(wrapper, value)
                 spans[child_path() + (wrapper,)] = position
@@ -361,13 +320,7 @@ def _build(
             frame = stack[-1] if stack else None
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= limits.max_depth:
-                problems.append(
-                    Problem(
-                        "CP006",
-                        f"nesting deeper than {limits.max_depth} levels; no template needs this",
-                        Span(*_position_of(event)),
-                    )
-                )
+                found.append(problems.too_deep(limits.max_depth, Span(*_position_of(event))))
                 raise _Abort
             start = event.start_mark
             line, column = start.line + 1, start.column + 1
@@ -375,7 +328,7 @@ def _build(
             wrapper = None
             if tag is not None:
                 tag = tag if isinstance(tag, str) else str(tag)
-                wrapper = _tag_wrapper(tag, _position_of(event), problems)
+                wrapper = _tag_wrapper(tag, _position_of(event), found)
             path = child_path()
             if wrapper is not None:
                 path = path + (wrapper,)
@@ -386,45 +339,20 @@ def _build(
             position = _position_of(event)
             if event.anchor not in aliased:  # once per anchor: an alias-heavy file is one mistake
                 aliased.add(event.anchor)
-                problems.append(
-                    Problem(
-                        "CP007",
-                        f"YAML alias *{event.anchor}: CloudFormation does not support aliases",
-                        Span(*position),
-                        fix="repeat the content instead of the alias",
-                    )
-                )
+                found.append(problems.alias_used(event.anchor, Span(*position)))
             target = anchors.get(event.anchor)
             if target is None:
-                problems.append(
-                    Problem("CP002", f"YAML alias *{event.anchor} has no anchor before it", Span(*position))
-                )
+                found.append(problems.alias_without_anchor(event.anchor, Span(*position)))
                 raise _Abort
             value, size = target
             alias_nodes += size
             if alias_nodes > limits.max_alias_nodes:
-                problems.append(
-                    Problem(
-                        "CP006",
-                        f"YAML aliases expand to more than {limits.max_alias_nodes} nodes "
-                        "(an alias bomb, or a template CloudFormation would not accept)",
-                        Span(*position),
-                    )
-                )
+                found.append(problems.aliases_over_budget(limits.max_alias_nodes, Span(*position)))
                 raise _Abort
         elif kind is DocumentStartEvent:
             out.documents += 1
             if out.documents > 1:
-                problems.append(
-                    Problem(
-                        "CP004",
-                        "a second YAML document starts here; only the first is checked, and whether AWS reads "
-                        "past it is unverified",
-                        Span(*_position_of(event)),
-                        fix="split the documents into separate files",
-                        severity=Severity.WARNING,
-                    )
-                )
+                found.append(problems.second_document(Span(*_position_of(event))))
                 out.complete = True
                 return
             continue
@@ -436,13 +364,7 @@ def _build(
 
         nodes += 1
         if nodes > limits.max_nodes:
-            problems.append(
-                Problem(
-                    "CP006",
-                    f"more than {limits.max_nodes:,} values; no deployable template comes near this many",
-                    Span(*position),
-                )
-            )
+            found.append(problems.too_many_values(limits.max_nodes, Span(*position)))
             raise _Abort
         if frame is None:
             if not root_set:
@@ -460,7 +382,7 @@ def _build(
         key = frame.pending_key
         if key is None:
             if isinstance(value, (dict, list)):
-                problems.append(Problem("CP002", "a mapping key must be a scalar, not a collection", Span(*position)))
+                found.append(problems.collection_as_key(Span(*position)))
                 key = f"<{type(value).__name__} key at line {position[0]}>"
             else:
                 key = value if isinstance(value, str) else _key_text(value)
@@ -475,31 +397,24 @@ def _build(
                 frame.first_lines = {}
             first_line = frame.first_lines.setdefault(key, key_spans[path][0])
             identical = container[key] == value  # type: ignore[call-overload]
-            problems.append(duplicate_key(key, first_line + line_offset, Span(*key_position), identical=identical))
+            found.append(
+                problems.duplicate_key(key, first_line + line_offset, Span(*key_position), identical=identical)
+            )
         container[key] = value  # type: ignore[call-overload]
         spans[path] = position
         key_spans[path] = key_position
 
 
-def _cli_number(raw: str, position: Position, problems: list[Problem]) -> object:
+def _cli_number(raw: str, position: Position, found: list[Problem]) -> object:
     """A plain number with leading zeros, as the AWS CLI reads it: a number."""
     try:
         return int(raw)
     except ValueError:  # more digits than int() takes
-        problems.append(Problem("CP002", f"a number of {len(raw):,} digits", Span(*position)))
+        found.append(problems.number_too_long(len(raw), Span(*position)))
         return raw
 
 
-def _merge_key(position: Position) -> Problem:
-    return Problem(
-        "CP007",
-        "YAML merge key '<<': CloudFormation does not support merge keys",
-        Span(*position),
-        fix="write the merged entries out",
-    )
-
-
-def _tag_wrapper(tag: str, position: Position, problems: list[Problem]) -> str | None:
+def _tag_wrapper(tag: str, position: Position, found: list[Problem]) -> str | None:
     """The long form a CloudFormation short-form tag stands for; a finding for any other tag."""
     if tag in _PLAIN_TAGS or tag == "!":
         return None
@@ -507,24 +422,9 @@ def _tag_wrapper(tag: str, position: Position, problems: list[Problem]) -> str |
     if long_form is not None:
         return long_form
     if tag.startswith(_CORE):
-        problems.append(
-            Problem(
-                "CP005",
-                f"YAML tag !!{tag[len(_CORE) :]} is not supported by CloudFormation",
-                Span(*position),
-                fix="write the value as a plain string, number, list or mapping",
-            )
-        )
+        found.append(problems.unsupported_core_tag(tag[len(_CORE) :], Span(*position)))
     else:
-        problems.append(
-            Problem(
-                "CP005",
-                f"unknown YAML tag {tag}: not a CloudFormation short form; its value is checked as if untagged",
-                Span(*position),
-                fix="use one of the CloudFormation short forms (!Ref, !Sub, !If, ...) or the long form (Fn::...)",
-                severity=Severity.WARNING,
-            )
-        )
+        found.append(problems.unknown_tag(tag, Span(*position)))
     return None
 
 
@@ -543,7 +443,7 @@ def _wrap(long_form: str, value: object) -> dict[str, object]:
     return {long_form: value}
 
 
-def _resolve_tagged(raw: str, tag: str, position: Position, problems: list[Problem]) -> object:
+def _resolve_tagged(raw: str, tag: str, position: Position, found: list[Problem]) -> object:
     name = tag[len(_CORE) :]
     resolved = resolve_plain(raw)
     expected: dict[str, tuple[type, ...]] = {
@@ -562,5 +462,5 @@ def _resolve_tagged(raw: str, tag: str, position: Position, problems: list[Probl
             return float(resolved)  # type: ignore[arg-type]
         except OverflowError:  # an integer too large for a float
             return float("inf") if resolved > 0 else float("-inf")  # type: ignore[operator]
-    problems.append(Problem("CP002", f"{raw!r} is not a valid !!{name}", Span(*position)))
+    found.append(problems.invalid_tagged_value(raw, name, Span(*position)))
     return raw
