@@ -10,7 +10,7 @@ from preflight.model.findings import Issue, Severity
 from preflight.model.rule import rule
 
 
-@rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"))
+@rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"), cfn_lint=("E1028", "E8002"))
 def undefined_condition(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a condition name used by a resource's `Condition`, an `Fn::If` or another condition that
@@ -44,7 +44,7 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=suggestions.did_you_mean(name))
 
 
-@rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"))
+@rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"), cfn_lint=("W8001",))
 def unused_condition(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a condition that nothing uses.

@@ -112,7 +112,7 @@ def duplicate_config_rule_name(ctx: Context) -> Iterator[Issue]:
             seen[name] = resource.logical_id
 
 
-@rule("CP206", "invalid-config-rule-name", Severity.ERROR, tags=("template",))
+@rule("CP206", "invalid-config-rule-name", Severity.ERROR, tags=("template",), cfn_lint=("E3012",))
 def invalid_config_rule_name(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each `ConfigRuleName`: written out (no intrinsic function), 1 to 128 characters, not only

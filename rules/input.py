@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from preflight.engine.context import Context
 from preflight.model.findings import Issue, Severity
 from preflight.model.problems import ProblemKind
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 
-@rule("CP001", "unreadable-file", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP001", "unreadable-file", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def unreadable_file(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a file that cannot be read as a text template: an I/O error, UTF-16 or UTF-32 text, NUL
@@ -43,7 +43,7 @@ def unreadable_file(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.UNREADABLE)
 
 
-@rule("CP002", "syntax-error", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP002", "syntax-error", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def syntax_error(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports YAML or JSON that does not parse, at the position the parser stopped.
@@ -77,7 +77,7 @@ def syntax_error(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.SYNTAX)
 
 
-@rule("CP003", "duplicate-key", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP003", "duplicate-key", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def duplicate_key(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a mapping key that appears twice in the same mapping, at any depth, at the second
@@ -112,7 +112,7 @@ def duplicate_key(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.DUPLICATE_KEY)
 
 
-@rule("CP004", "not-a-template", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP004", "not-a-template", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def not_a_template(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a file that parses but is not a conformance pack template: empty, a top level that is
@@ -148,7 +148,7 @@ def not_a_template(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.NOT_A_TEMPLATE)
 
 
-@rule("CP005", "unknown-tag", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP005", "unknown-tag", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def unknown_tag(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports YAML tags CloudFormation does not support: `!!binary`, `!!timestamp`, `!!set`, `!!omap`
@@ -181,7 +181,7 @@ def unknown_tag(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.UNKNOWN_TAG)
 
 
-@rule("CP007", "unsupported-yaml-feature", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP007", "unsupported-yaml-feature", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def unsupported_yaml_feature(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports YAML aliases (`*name`) and merge keys (`<<`), which CloudFormation's YAML parser does
@@ -219,7 +219,7 @@ def unsupported_yaml_feature(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.UNSUPPORTED_YAML)
 
 
-@rule("CP008", "not-strict-json", Severity.WARNING, tags=("input",), needs_template=False)
+@rule("CP008", "not-strict-json", Severity.WARNING, tags=("input",), phase=Phase.REQUEST)
 def not_strict_json(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `.json` template that is not strict JSON but is valid YAML, such as one with a
@@ -249,7 +249,7 @@ def not_strict_json(ctx: Context) -> Iterator[Issue]:
     return ctx.load_problems(ProblemKind.NOT_STRICT_JSON)
 
 
-@rule("CP006", "input-over-safety-limits", Severity.ERROR, tags=("input",), needs_template=False)
+@rule("CP006", "input-over-safety-limits", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))
 def input_over_safety_limits(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports input this tool refuses to expand: a file over 4 MiB, nesting deeper than 100 levels, or

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from preflight.engine.context import Context
-from preflight.knowledge.config_rules import PROCESS_CHECK, as_text, parameter_items
+from preflight.knowledge.config_rules import PROCESS_CHECK, parameter_items
 from preflight.knowledge.intrinsics import UNKNOWN
 from preflight.knowledge.suggest import Suggestions
 from preflight.model.findings import Issue, Severity
 from preflight.model.rule import rule
-
-_INT = re.compile(r"-?\d+")
-_DOUBLE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
 
 
 @rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"))
@@ -159,9 +156,9 @@ CASE_SENSITIVE_BOOLEANS = frozenset({"IAM_PASSWORD_POLICY"})
 
 
 def _type_problem(kind: str, value: str, identifier: str) -> tuple[str, Severity] | None:
-    if kind == "int" and not _INT.fullmatch(value):
+    if kind == "int" and not INTEGER_TEXT.fullmatch(value):
         return f"{value!r} is not an integer", Severity.WARNING
-    if kind == "double" and not _DOUBLE.fullmatch(value):
+    if kind == "double" and not NUMBER_TEXT.fullmatch(value):
         return f"{value!r} is not a number", Severity.WARNING
     if kind == "boolean" and value not in ("true", "false"):
         documented = identifier in CASE_SENSITIVE_BOOLEANS
@@ -225,7 +222,7 @@ def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
             parameter = view.managed.parameters.get(name)
             if parameter is None or value is UNKNOWN or isinstance(value, (dict, list)) or value is None:
                 continue
-            problem = _type_problem(parameter.type, as_text(value), view.managed.identifier)
+            problem = _type_problem(parameter.type, scalar_text(value), view.managed.identifier)
             if problem is not None:
                 message, severity = problem
                 yield Issue(
@@ -255,7 +252,7 @@ def input_parameters_too_long(ctx: Context) -> Iterator[Issue]:
     ## References
     - [documented] AWS Config API Reference, `ConfigRule.InputParameters`: length 1-1,024.
     """
-    limit = 1024
+    limit = ctx.limits.rule_input_parameters_max
     for view in ctx.config_rules:
         if not isinstance(view.input_parameters, dict):
             continue
@@ -302,8 +299,9 @@ def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
     for view in ctx.config_rules:
         for name, value in parameter_items(view).items():
             if value is None or isinstance(value, (bool, int, float)):
+                shown = scalar_text(value) if value is not None else "null"
                 yield Issue(
-                    f"InputParameters value {name}: {as_text(value) if value is not None else 'null'} is not a string",
+                    f"InputParameters value {name}: {shown} is not a string",
                     view.parameters_path(name),
-                    fix=f'quote it: {name}: "{as_text(value) if value is not None else ""}"',
+                    fix=f'quote it: {name}: "{scalar_text(value) if value is not None else ""}"',
                 )

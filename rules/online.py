@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from preflight.engine.context import Context
 from preflight.knowledge.config_rules import deployed_rules, effective_rule_name
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 if TYPE_CHECKING:
     from preflight.model.facts import AwsFacts
@@ -28,7 +28,7 @@ def _could_not_check(what: str, reason: str) -> Issue:
     return Issue(f"could not check {what}: {reason}", severity=Severity.WARNING, where="request")
 
 
-@rule("CP501", "no-organization", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP501", "no-organization", Severity.ERROR, tags=("online",), phase=Phase.ONLINE)
 def no_organization(ctx: Context) -> Iterator[Issue]:
     """## What it does
     For an organization pack, reports a caller whose account belongs to no AWS Organization.
@@ -61,11 +61,11 @@ def no_organization(ctx: Context) -> Iterator[Issue]:
             fix="run from the management account or a delegated administrator, or use --scope account",
             where="request",
         )
-    elif facts.organization is None and (reason := facts.why_unavailable("organization")):
+    elif facts.organization is None and (reason := facts.why_unavailable(Fact.ORGANIZATION)):
         yield _could_not_check("the organization", reason)
 
 
-@rule("CP502", "all-features-not-enabled", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP502", "all-features-not-enabled", Severity.ERROR, tags=("online",), phase=Phase.ONLINE)
 def all_features_not_enabled(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an organization that has only consolidated billing, not all features.
@@ -95,7 +95,7 @@ def all_features_not_enabled(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP503", "caller-not-administrator", Severity.ERROR, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP503", "caller-not-administrator", Severity.ERROR, tags=("online",), phase=Phase.ONLINE)
 def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a caller that is neither the organization's management account nor a registered
@@ -122,12 +122,12 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
         return
     caller = facts.caller_account
     if caller is None:
-        yield _could_not_check("the caller's account", facts.why_unavailable("caller identity") or "unknown")
+        yield _could_not_check("the caller's account", facts.why_unavailable(Fact.CALLER_IDENTITY) or "unknown")
         return
     if caller == facts.management_account:
         return
     if facts.delegated_administrators is None:
-        reason = facts.why_unavailable("delegated administrators") or "the delegated administrators are unknown"
+        reason = facts.why_unavailable(Fact.DELEGATED_ADMINISTRATORS) or "the delegated administrators are unknown"
         if reason.startswith("AccessDenied"):
             # AWS lets only the management account and delegated administrators list them, and a delegated
             # administrator needs that permission for the put too: either way the put is refused.
@@ -152,8 +152,7 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP504", "excluded-account-not-in-organization", Severity.WARNING, tags=("online",), needs_template=False,
-      needs_facts=True)  # fmt: skip
+@rule("CP504", "excluded-account-not-in-organization", Severity.WARNING, tags=("online",), phase=Phase.ONLINE)
 def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an excluded account that is not a member of the organization.
@@ -180,7 +179,7 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
     if ctx.request.scope != "organization" or not ctx.request.excluded_accounts:
         return
     if facts.accounts is None:
-        if reason := facts.why_unavailable("organization accounts"):
+        if reason := facts.why_unavailable(Fact.ORGANIZATION_ACCOUNTS):
             yield _could_not_check("the excluded accounts against the organization", reason)
         return
     for index, account in enumerate(ctx.request.excluded_accounts):
@@ -192,7 +191,7 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP505", "pack-limit-reached", Severity.ERROR, tags=("online", "quota"), needs_template=False, needs_facts=True)
+@rule("CP505", "pack-limit-reached", Severity.ERROR, tags=("online", "quota"), phase=Phase.ONLINE)
 def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a new pack when the organization (or account) already has as many conformance packs as
@@ -216,7 +215,7 @@ def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
     facts = _facts(ctx)
     if facts.existing_packs is None:
         if reason := facts.why_unavailable(
-            "organization conformance packs" if ctx.request.scope == "organization" else "conformance packs"
+            Fact.ORGANIZATION_PACKS if ctx.request.scope == "organization" else Fact.ACCOUNT_PACKS
         ):
             yield _could_not_check("the number of conformance packs", reason)
         return
@@ -233,7 +232,7 @@ def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP506", "pack-busy", Severity.WARNING, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP506", "pack-busy", Severity.WARNING, tags=("online",), phase=Phase.ONLINE)
 def pack_busy(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a pack whose create, update or delete is still in progress.
@@ -255,7 +254,7 @@ def pack_busy(ctx: Context) -> Iterator[Issue]:
     """
     facts = _facts(ctx)
     status = facts.pack_status
-    if status is None and (reason := facts.why_unavailable("pack status")):
+    if status is None and (reason := facts.why_unavailable(Fact.PACK_STATUS)):
         yield _could_not_check(f"whether pack {ctx.request.name} is busy", reason)
     if status and status.endswith("_IN_PROGRESS"):
         yield Issue(
@@ -266,7 +265,7 @@ def pack_busy(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP507", "s3-template-problem", Severity.ERROR, tags=("online", "size"), needs_template=False, needs_facts=True)
+@rule("CP507", "s3-template-problem", Severity.ERROR, tags=("online", "size"), phase=Phase.ONLINE)
 def s3_template_problem(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks the template object named by `TemplateS3Uri`. When the template exists only in S3 it must
@@ -315,7 +314,7 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP508", "delivery-bucket-missing", Severity.WARNING, tags=("online",), needs_template=False, needs_facts=True)
+@rule("CP508", "delivery-bucket-missing", Severity.WARNING, tags=("online",), phase=Phase.ONLINE)
 def delivery_bucket_missing(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `DeliveryS3Bucket` that does not exist, or cannot be checked.
@@ -345,7 +344,7 @@ def delivery_bucket_missing(ctx: Context) -> Iterator[Issue]:
         yield _could_not_check(f"the delivery bucket {bucket.name}", bucket.error or "unknown")
 
 
-@rule("CP509", "rules-per-account-quota", Severity.ERROR, tags=("online", "quota"), needs_facts=True)
+@rule("CP509", "rules-per-account-quota", Severity.ERROR, tags=("online", "quota"), phase=Phase.ONLINE)
 def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Adds this pack's rules to the config rules already in the caller's account and compares the sum
@@ -373,8 +372,10 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
       quota).
     """
     facts = _facts(ctx)
+    if not ctx.is_template:  # the pack's rules are unknown (its template is in S3)
+        return
     if facts.config_rule_names is None:
-        if reason := facts.why_unavailable("config rules"):
+        if reason := facts.why_unavailable(Fact.CONFIG_RULES):
             yield _could_not_check("the number of config rules in the account", reason)
         return
     template = ctx.template

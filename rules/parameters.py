@@ -11,9 +11,10 @@ from preflight.knowledge.template import PSEUDO_PARAMETERS
 from preflight.load.request_file import PARAMETERS_KEY
 from preflight.model.findings import DocPath, Issue, Severity
 from preflight.model.rule import rule
+from preflight.model.values import scalar_text
 
 
-@rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"))
+@rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"), cfn_lint=("E1012", "E1019"))
 def undefined_reference(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `Ref` or `${Name}` in `Fn::Sub` that names neither a template parameter, a resource,
@@ -182,8 +183,8 @@ def _constraint_problems(value: str, declaration: object, *, numeric: bool) -> I
     """`numeric`: a `Number` parameter, the only type CloudFormation applies MinValue and MaxValue to."""
     assert isinstance(declaration, dict)
     allowed = declaration.get("AllowedValues")
-    if isinstance(allowed, list) and value not in [_text(item) for item in allowed]:
-        yield "is not one of AllowedValues " + ", ".join(repr(_text(item)) for item in allowed), None
+    if isinstance(allowed, list) and value not in [scalar_text(item) for item in allowed]:
+        yield "is not one of AllowedValues " + ", ".join(repr(scalar_text(item)) for item in allowed), None
     pattern = declaration.get("AllowedPattern")
     if isinstance(pattern, str):
         matched = full_match(pattern, value)
@@ -222,13 +223,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-@rule("CP305", "unused-parameter", Severity.WARNING, tags=("template", "parameters"))
+@rule("CP305", "unused-parameter", Severity.WARNING, tags=("template", "parameters"), cfn_lint=("W2001",))
 def unused_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a template parameter that no `Ref` or `Fn::Sub` uses.

@@ -9,12 +9,12 @@ from preflight.engine.context import Context
 from preflight.knowledge.s3_names import bucket_name_problem
 from preflight.load.request_file import MANAGED_PACK_SOURCE
 from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 ORG_BUCKET_PREFIX = "awsconfigconforms"
 
 
-@rule("CP110", "invalid-pack-name", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP110", "invalid-pack-name", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def invalid_pack_name(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks the conformance pack name: a letter followed by letters, digits and hyphens, at most
@@ -64,7 +64,7 @@ def invalid_pack_name(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP111", "invalid-delivery-bucket", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP111", "invalid-delivery-bucket", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def invalid_delivery_bucket(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks `DeliveryS3Bucket`: a valid S3 bucket name of at most 63 characters that, for an
@@ -116,7 +116,7 @@ def invalid_delivery_bucket(ctx: Context) -> Iterator[Issue]:
         yield Issue(f"delivery bucket {bucket!r} {problem}", path, where="request")
 
 
-@rule("CP112", "delivery-prefix-too-long", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP112", "delivery-prefix-too-long", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def delivery_prefix_too_long(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `DeliveryS3KeyPrefix` longer than 1,024 characters, or one given for a managed
@@ -152,7 +152,7 @@ def delivery_prefix_too_long(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP120", "invalid-excluded-account", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP120", "invalid-excluded-account", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks that every excluded account is a 12-digit AWS account id.
@@ -185,7 +185,7 @@ def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP121", "too-many-excluded-accounts", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP121", "too-many-excluded-accounts", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def too_many_excluded_accounts(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports more than 1,000 excluded accounts.

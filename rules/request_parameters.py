@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from preflight.engine.context import Context
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 
-@rule("CP130", "too-many-input-parameters", Severity.ERROR, tags=("request", "parameters"), needs_template=False)
+@rule("CP130", "too-many-input-parameters", Severity.ERROR, tags=("request", "parameters"), phase=Phase.REQUEST)
 def too_many_input_parameters(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a request with more input parameters than AWS takes: a custom account pack (one with a
@@ -60,7 +60,7 @@ def too_many_input_parameters(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP131", "input-parameter-name-too-long", Severity.ERROR, tags=("request", "parameters"), needs_template=False)
+@rule("CP131", "input-parameter-name-too-long", Severity.ERROR, tags=("request", "parameters"), phase=Phase.REQUEST)
 def input_parameter_name_too_long(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an input parameter name longer than 255 characters.
@@ -88,7 +88,7 @@ def input_parameter_name_too_long(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP132", "input-parameter-value-too-long", Severity.ERROR, tags=("request", "parameters"), needs_template=False)
+@rule("CP132", "input-parameter-value-too-long", Severity.ERROR, tags=("request", "parameters"), phase=Phase.REQUEST)
 def input_parameter_value_too_long(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an input parameter value longer than 4,096 characters (1,024 for a managed conformance
@@ -120,7 +120,7 @@ def input_parameter_value_too_long(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP133", "duplicate-input-parameter", Severity.WARNING, tags=("request", "parameters"), needs_template=False)
+@rule("CP133", "duplicate-input-parameter", Severity.WARNING, tags=("request", "parameters"), phase=Phase.REQUEST)
 def duplicate_input_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an input parameter given twice in the same list (a params file or a request file).

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from preflight.engine.context import Context
-from preflight.knowledge.s3_names import bucket_name_problem
+from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.model.findings import START_OF_FILE, Issue, Severity
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 
-@rule("CP101", "template-body-too-large", Severity.ERROR, tags=("request", "size"), needs_template=False)
+@rule("CP101", "template-body-too-large", Severity.ERROR, tags=("request", "size"), phase=Phase.REQUEST)
 def template_body_too_large(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a template sent inline (`TemplateBody`, the default when no `--template-s3-uri` is
     given) that is longer than 51,200 characters: an error. A template of at most 51,200
     characters that is longer than 51,200 bytes of UTF-8 (multibyte text) is a warning, since AWS
     does not say whether the limit counts bytes or characters. Comments and indentation count.
+    When `deploy --minify` sends a compact JSON rendering instead, the body as sent is measured.
 
     ## Why is this bad?
     The API rejects the request ("Member must have length less than or equal to 51200"); AWS's own
@@ -41,8 +41,11 @@ def template_body_too_large(ctx: Context) -> Iterator[Issue]:
     """
     if ctx.loaded is None or not ctx.template_sent_inline:
         return
-    size = ctx.loaded.body_bytes or ctx.loaded.raw_size
-    characters = len(ctx.loaded.text) if ctx.loaded.text is not None else size
+    if ctx.sent_body is not None:  # deploy sends another rendering (minified): that is what counts
+        size, characters = len(ctx.sent_body.encode("utf-8")), len(ctx.sent_body)
+    else:
+        size = ctx.loaded.body_bytes or ctx.loaded.raw_size
+        characters = len(ctx.loaded.text) if ctx.loaded.text is not None else size
     limit = ctx.limits.template_body_max_bytes
     if size <= limit:
         return
@@ -65,7 +68,7 @@ def template_body_too_large(ctx: Context) -> Iterator[Issue]:
         yield Issue(message, fix=fix, span=START_OF_FILE, severity=severity)
 
 
-@rule("CP102", "s3-template-too-large", Severity.ERROR, tags=("request", "size"), needs_template=False)
+@rule("CP102", "s3-template-too-large", Severity.ERROR, tags=("request", "size"), phase=Phase.REQUEST)
 def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a template that will be uploaded to S3 (`--template-s3-uri`) and is larger than AWS's
@@ -106,7 +109,7 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CP103", "template-source", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP103", "template-source", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def template_source(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks that the request names its template exactly once: `TemplateBody` or `TemplateS3Uri` (or,
@@ -169,10 +172,7 @@ def template_source(ctx: Context) -> Iterator[Issue]:
         )
 
 
-_S3_URI = re.compile(r"s3://(?P<bucket>[^/]*)/(?P<key>.*)")
-
-
-@rule("CP104", "invalid-template-s3-uri", Severity.ERROR, tags=("request",), needs_template=False)
+@rule("CP104", "invalid-template-s3-uri", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
 def invalid_template_s3_uri(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks `TemplateS3Uri`: at most 1,024 characters, the form `s3://bucket/key` with a valid bucket
@@ -206,8 +206,8 @@ def invalid_template_s3_uri(ctx: Context) -> Iterator[Issue]:
     if not uri or len(uri) > limit:
         yield Issue(f"TemplateS3Uri is {len(uri)} characters; it must be 1 to {limit:,}", path, where="request")
         return
-    match = _S3_URI.fullmatch(uri)
-    if match is None:
+    location = split_s3_uri(uri)
+    if location is None:
         yield Issue(
             f"TemplateS3Uri {uri!r} is not of the form s3://bucket/key",
             path,
@@ -215,8 +215,9 @@ def invalid_template_s3_uri(ctx: Context) -> Iterator[Issue]:
             where="request",
         )
         return
-    problem = bucket_name_problem(match["bucket"])
+    bucket, key = location
+    problem = bucket_name_problem(bucket)
     if problem is not None:
-        yield Issue(f"TemplateS3Uri bucket {match['bucket']!r} {problem}", path, where="request")
-    if not match["key"] or match["key"].endswith("/"):
+        yield Issue(f"TemplateS3Uri bucket {bucket!r} {problem}", path, where="request")
+    if not key or key.endswith("/"):
         yield Issue(f"TemplateS3Uri {uri!r} names no object key", path, where="request")

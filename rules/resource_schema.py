@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from preflight.engine.context import Context
-from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable, load_pack_validators
+from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
 from preflight.model.findings import DocPath, Issue, Severity
 from preflight.model.rule import rule
 
@@ -17,7 +17,13 @@ RESOURCE_ATTRIBUTES = frozenset(
 PACK_ATTRIBUTES = frozenset({"Controls", "Description"})
 
 
-@rule("CP420", "resource-schema", Severity.ERROR, tags=("template", "schema"))
+@rule(
+    "CP420",
+    "resource-schema",
+    Severity.ERROR,
+    tags=("template", "schema"),
+    cfn_lint=("E1020", "W1030", "E3001", "E3002", "E3003", "E3012", "E3033"),
+)
 def resource_schema(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Validates every `AWS::Config::ConfigRule` and `AWS::Config::RemediationConfiguration` against the
@@ -62,10 +68,9 @@ def resource_schema(ctx: Context) -> Iterator[Issue]:
     resources = [resource for resource in ctx.template.resources if resource.type in PACK_RESOURCE_TYPES]
     if not resources:
         return
-    try:
-        validators = load_pack_validators()
-    except SchemasUnavailable as error:
-        yield Issue(f"resource schemas unavailable, properties not checked: {error}", severity=Severity.INFO)
+    validators = ctx.reference.pack_validators
+    if isinstance(validators, SchemasUnavailable):
+        yield Issue(f"resource schemas unavailable, properties not checked: {validators}", severity=Severity.INFO)
         return
     for resource in resources:
         for attribute in resource.body:

@@ -9,12 +9,12 @@ from preflight.engine.context import Context
 from preflight.knowledge.config_rules import FREQUENCIES, OWNERS, ConfigRuleView
 from preflight.knowledge.intrinsics import UNKNOWN
 from preflight.model.findings import Issue, Severity
+from preflight.model.limits import API_LIMITS
 from preflight.model.rule import rule
 
 _LAMBDA_ARN = re.compile(r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
-_GUARD_RUNTIME = re.compile(r"guard\-2\.x\.x")
+_GUARD_RUNTIME = re.compile(API_LIMITS.policy_runtime_pattern)
 _POLICY_MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
-POLICY_TEXT_MAX = 10_000
 
 
 @rule("CP407", "frequency-on-change-triggered-rule", Severity.ERROR, tags=("template", "catalog"))
@@ -152,9 +152,9 @@ def _policy_issues(source: dict[str, object], path: tuple[str | int, ...]) -> It
     text = details.get("PolicyText")
     if text is None:
         yield Issue("CustomPolicyDetails needs PolicyText (the Guard rules)", path + ("CustomPolicyDetails",))
-    elif isinstance(text, str) and len(text) > POLICY_TEXT_MAX:
+    elif isinstance(text, str) and len(text) > API_LIMITS.policy_text_max:
         yield Issue(
-            f"PolicyText is {len(text):,} characters; AWS Config takes at most {POLICY_TEXT_MAX:,}",
+            f"PolicyText is {len(text):,} characters; AWS Config takes at most {API_LIMITS.policy_text_max:,}",
             path + ("CustomPolicyDetails", "PolicyText"),
         )
     source_details = source.get("SourceDetails")
@@ -167,7 +167,7 @@ def _policy_issues(source: dict[str, object], path: tuple[str | int, ...]) -> It
             )
 
 
-@rule("CP409", "invalid-source", Severity.ERROR, tags=("template",))
+@rule("CP409", "invalid-source", Severity.ERROR, tags=("template",), cfn_lint=("E3003",))
 def invalid_source(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each config rule's `Source`: `Owner` is `AWS`, `CUSTOM_LAMBDA` or `CUSTOM_POLICY`; a

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from preflight.engine.context import Context
 from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.model.rule import Phase, rule
 
 if TYPE_CHECKING:
     from preflight.load.spec_file import PackSummary, SpecSummary
@@ -27,7 +27,7 @@ def _groups(spec: SpecSummary) -> dict[tuple[str, str | None], list[tuple[int, P
     return groups
 
 
-@rule("CP150", "duplicate-pack-name", Severity.ERROR, tags=("spec",), needs_template=False, needs_spec=True)
+@rule("CP150", "duplicate-pack-name", Severity.ERROR, tags=("spec",), phase=Phase.SPEC)
 def duplicate_pack_name(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports two packs of a spec file with the same name, scope and Region.
@@ -57,7 +57,7 @@ def duplicate_pack_name(ctx: Context) -> Iterator[Issue]:
             seen.add(pack.name)
 
 
-@rule("CP151", "too-many-packs", Severity.ERROR, tags=("spec", "quota"), needs_template=False, needs_spec=True)
+@rule("CP151", "too-many-packs", Severity.ERROR, tags=("spec", "quota"), phase=Phase.SPEC)
 def too_many_packs(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a spec file with more packs for one scope and Region than the quota (50 organization
@@ -93,7 +93,7 @@ def too_many_packs(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP152", "rules-across-packs", Severity.ERROR, tags=("spec", "quota"), needs_template=False, needs_spec=True)
+@rule("CP152", "rules-across-packs", Severity.ERROR, tags=("spec", "quota"), phase=Phase.SPEC)
 def rules_across_packs(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Adds up the config rules of the spec's packs that reach the same account (per scope and Region)

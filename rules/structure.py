@@ -31,7 +31,7 @@ LANGUAGE_EXTENSION_FUNCTIONS = frozenset({"Fn::Length", "Fn::ToJsonString", "Fn:
 STACK_PSEUDO_PARAMETERS = frozenset({"AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"})
 
 
-@rule("CP201", "unsupported-resource-type", Severity.ERROR, tags=("template",))
+@rule("CP201", "unsupported-resource-type", Severity.ERROR, tags=("template",), cfn_lint=("E3001", "E3006"))
 def unsupported_resource_type(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a resource whose `Type` is missing or is anything other than
@@ -74,7 +74,7 @@ def unsupported_resource_type(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP202", "unsupported-section", Severity.ERROR, tags=("template",))
+@rule("CP202", "unsupported-section", Severity.ERROR, tags=("template",), cfn_lint=("E1001",))
 def unsupported_section(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks the template's top-level sections. `Parameters`, `Conditions`, `Mappings`, `Resources`,

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from preflight.engine.pipeline import TEMPLATE_SUFFIXES
 from preflight.engine.runner import discover_rules
+from preflight.load.paths import TEMPLATE_SUFFIXES
+from preflight.model.rule import Phase
 from tests.conftest import FIXTURES, REPO, run_cli
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
@@ -81,7 +82,7 @@ def _cases() -> list[tuple[str, Path]]:
 def test_every_rule_has_a_fixture_folder_with_good_and_bad_files() -> None:
     # Online rules (CP5xx) read AWS facts; tests/test_online.py runs each against a local AWS stand-in.
     # Spec rules (CP15x) read a spec file: tests/test_spec.py.
-    ids = {rule.id for rule in discover_rules() if not (rule.needs_facts or rule.needs_spec)} - {"CP999"}
+    ids = {rule.id for rule in discover_rules() if rule.phase not in (Phase.ONLINE, Phase.SPEC)} - {"CP999"}
     folders = {folder.name for folder in RULE_DIRS}
     assert ids <= folders, f"rules without fixtures: {sorted(ids - folders)}"
     assert folders <= ids, f"fixture folders for unknown rules: {sorted(folders - ids)}"

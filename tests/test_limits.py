@@ -47,6 +47,12 @@ def test_api_limits_match_the_botocore_model() -> None:
     assert meta(excluded.member)["pattern"] == API_LIMITS.account_id_pattern  # type: ignore[attr-defined]
     rule_name = model.shape_for("ConfigRule").members["ConfigRuleName"]
     assert meta(rule_name)["max"] == API_LIMITS.config_rule_name_max
+    assert meta(model.shape_for("ConfigRule").members["InputParameters"])["max"] == API_LIMITS.rule_input_parameters_max
+    policy = model.shape_for("CustomPolicyDetails")
+    assert meta(policy.members["PolicyText"])["max"] == API_LIMITS.policy_text_max  # type: ignore[attr-defined]
+    assert meta(policy.members["PolicyRuntime"])["pattern"] == API_LIMITS.policy_runtime_pattern  # type: ignore[attr-defined]
+    # A delivery bucket is any bucket: the model's limit is S3's naming rule.
+    assert API_LIMITS.delivery_bucket_max == API_LIMITS.bucket_name_max
 
 
 def test_request_file_keys_match_the_botocore_model() -> None:

@@ -137,7 +137,7 @@ def test_hostile_uris_and_text_give_a_diagnostic_or_nothing_never_an_error_popup
             ("file:///tmp/a%00b.yaml", PACK, ["CP201"]),  # a NUL byte in the path
             ((tmp_path / ("d" * 5000 + ".yaml")).as_uri(), PACK, ["CP201"]),  # too long for the file system
             ((tmp_path / "surrogate.yaml").as_uri(), PACK + '    D: "\ud800"\n', ["CP201"]),
-            ((tmp_path / "big.yaml").as_uri(), PACK + "# " + "x" * (4 * 1024 * 1024) + "\n", ["CP006"]),
+            ((tmp_path / "big.yaml").as_uri(), PACK + "# " + "x" * (4 * 1024 * 1024) + "\n", ["CP006", "CP101"]),
         ]
         for uri, text, codes in cases:
             _open(client, uri, text)

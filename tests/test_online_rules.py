@@ -8,11 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from preflight.engine.pipeline import check
+from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.request_file import PackRequest
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, Fact, S3Object, Unavailable
+from preflight.model.rule import Phase
 from preflight.model.settings import Settings
 from tests.conftest import FIXTURES
 
@@ -42,13 +43,14 @@ def _online(
 ) -> list[Row]:
     if template and loaded is None:
         loaded = load_template_file(PACK, FILE)
-    report = check([], request, Settings(select=(rule_id,)), RULES, facts=facts, preloaded=loaded, raise_errors=True)
+    sources = (loaded,) if loaded is not None else ()
+    report = run(Job((PackInput(request, sources, facts),), Settings(select=(rule_id,)), RULES, raise_errors=True))
     return [(f.rule, f.severity.label, f.file, f.span.line, f.span.column, f.message, f.fix) for f in report.findings]
 
 
 def test_every_online_rule_is_silent_on_a_clean_organization() -> None:
     for rule in RULES:
-        if rule.needs_facts:
+        if rule.phase is Phase.ONLINE:
             assert _online(rule.id, CLEAN) == [], rule.id
 
 
@@ -58,7 +60,7 @@ def test_cp501_no_organization() -> None:
          "run from the management account or a delegated administrator, or use --scope account"),
     ]  # fmt: skip
     assert _online("CP501", replace(CLEAN, organization=ORGANIZATION_NONE), replace(REQUEST, scope="account")) == []
-    unknown = replace(CLEAN, organization=None, unavailable=(Unavailable("organization", DENIED),))
+    unknown = replace(CLEAN, organization=None, unavailable=(Unavailable(Fact.ORGANIZATION, DENIED),))
     assert _online("CP501", unknown) == [
         ("CP501", "warning", FILE, 1, 1, f"could not check the organization: {DENIED}", None),
     ]
@@ -82,14 +84,14 @@ def test_cp503_caller_not_administrator() -> None:
     ]  # fmt: skip
     assert _online("CP503", replace(member, delegated_administrators=frozenset({MEMBER}))) == []
     denied = replace(member, delegated_administrators=None,
-                     unavailable=(Unavailable("delegated administrators", DENIED),))  # fmt: skip
+                     unavailable=(Unavailable(Fact.DELEGATED_ADMINISTRATORS, DENIED),))  # fmt: skip
     assert [row[:2] for row in _online("CP503", denied)] == [("CP503", "error")]
-    throttled = replace(denied, unavailable=(Unavailable("delegated administrators", "ThrottlingException: slow"),))
+    throttled = replace(denied, unavailable=(Unavailable(Fact.DELEGATED_ADMINISTRATORS, "ThrottlingException: slow"),))
     assert _online("CP503", throttled) == [
         ("CP503", "warning", FILE, 1, 1,
          "could not check whether this account is a delegated administrator: ThrottlingException: slow", None),
     ]  # fmt: skip
-    nobody = replace(CLEAN, caller_account=None, unavailable=(Unavailable("caller identity", DENIED),))
+    nobody = replace(CLEAN, caller_account=None, unavailable=(Unavailable(Fact.CALLER_IDENTITY, DENIED),))
     assert _online("CP503", nobody) == [
         ("CP503", "warning", FILE, 1, 1, f"could not check the caller's account: {DENIED}", None),
     ]
@@ -101,7 +103,7 @@ def test_cp504_excluded_account_not_in_organization() -> None:
         ("CP504", "warning", FILE, 1, 1, "excluded account 333333333333 is not in the organization", None),
     ]
     assert _online("CP504", CLEAN, replace(request, excluded_accounts=(MEMBER,))) == []
-    unknown = replace(CLEAN, accounts=None, unavailable=(Unavailable("organization accounts", DENIED),))
+    unknown = replace(CLEAN, accounts=None, unavailable=(Unavailable(Fact.ORGANIZATION_ACCOUNTS, DENIED),))
     assert _online("CP504", unknown, request) == [
         ("CP504", "warning", FILE, 1, 1, f"could not check the excluded accounts against the organization: {DENIED}",
          None),
@@ -116,7 +118,7 @@ def test_cp505_pack_limit_reached() -> None:
     ]  # fmt: skip
     updating = replace(full, existing_packs=(*full.existing_packs[:49], "s3-baseline"))
     assert _online("CP505", updating) == []  # an update adds no pack
-    unknown = replace(CLEAN, existing_packs=None, unavailable=(Unavailable("organization conformance packs", DENIED),))
+    unknown = replace(CLEAN, existing_packs=None, unavailable=(Unavailable(Fact.ORGANIZATION_PACKS, DENIED),))
     assert _online("CP505", unknown) == [
         ("CP505", "warning", FILE, 1, 1, f"could not check the number of conformance packs: {DENIED}", None),
     ]
@@ -128,7 +130,7 @@ def test_cp506_pack_busy() -> None:
          "ResourceInUseException", "wait for it: preflight status s3-baseline"),
     ]  # fmt: skip
     assert _online("CP506", replace(CLEAN, pack_status="CREATE_SUCCESSFUL")) == []
-    unknown = replace(CLEAN, unavailable=(Unavailable("pack status", DENIED),))
+    unknown = replace(CLEAN, unavailable=(Unavailable(Fact.PACK_STATUS, DENIED),))
     assert _online("CP506", unknown) == [
         ("CP506", "warning", FILE, 1, 1, f"could not check whether pack s3-baseline is busy: {DENIED}", None),
     ]
@@ -195,7 +197,7 @@ def test_cp509_rules_per_account() -> None:
         ("CP509", "error", FILE, 16, 1,
          f"{CALLER} already has 1000 config rules; with this pack's 3 it would have 1003, over the quota of 1000", None),
     ]  # fmt: skip
-    unknown = replace(CLEAN, config_rule_names=None, unavailable=(Unavailable("config rules", DENIED),))
+    unknown = replace(CLEAN, config_rule_names=None, unavailable=(Unavailable(Fact.CONFIG_RULES, DENIED),))
     assert _online("CP509", unknown) == [
         ("CP509", "warning", FILE, 1, 1, f"could not check the number of config rules in the account: {DENIED}",
          None),

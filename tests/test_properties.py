@@ -9,10 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from preflight.engine.pipeline import Report, check
+from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import load_template_text
 from preflight.load.request_file import PackRequest
+from preflight.model.findings import Report
 from preflight.model.settings import Settings
 from preflight.reporters.json_report import render_json
 from tests.conftest import FIXTURES
@@ -38,7 +39,8 @@ PACKS = [
 
 
 def lint(text: str, file: str = "pack.yaml") -> Report:
-    return check([], PackRequest(), CONFIG, RULES, raise_errors=True, preloaded=load_template_text(text, file))
+    loaded = load_template_text(text, file)
+    return run(Job((PackInput(PackRequest(), (loaded,)),), CONFIG, RULES, raise_errors=True))
 
 
 def assert_well_formed(text: str, report: Report, file: str = "pack.yaml") -> None:

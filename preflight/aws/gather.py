@@ -3,7 +3,6 @@ entry naming the check it served; nothing here raises for a denied or missing pe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -11,12 +10,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, refuse_credentials
 from preflight.aws.session import Clients
+from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.request_file import PackRequest
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, S3Object, Unavailable
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, Fact, S3Object, Unavailable
 
 CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 T = TypeVar("T")
-_S3_URI = re.compile(r"s3://(?P<bucket>[^/]+)/(?P<key>.+)")
 _NO_ORGANIZATION = {"AWSOrganizationsNotInUseException"}
 
 
@@ -24,7 +23,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.unavailable: list[Unavailable] = []
 
-    def call(self, check: str, function: Callable[[], T]) -> T | None:
+    def call(self, fact: Fact, function: Callable[[], T]) -> T | None:
         try:
             return function()
         except ENVIRONMENT_ERRORS:
@@ -33,7 +32,7 @@ class _Recorder:
             refuse_credentials(error)
             code = error_code(error) or type(error).__name__
             message = str(error)
-            self.unavailable.append(Unavailable(check, f"{code}: {message}"))
+            self.unavailable.append(Unavailable(fact, f"{code}: {message}"))
             return None
 
 
@@ -46,7 +45,7 @@ def _paginate(client: Any, operation: str, key: str, **arguments: Any) -> list[A
 
 def gather(clients: Clients, request: PackRequest) -> AwsFacts:
     recorder = _Recorder()
-    identity = recorder.call("caller identity", lambda: clients("sts").get_caller_identity())
+    identity = recorder.call(Fact.CALLER_IDENTITY, lambda: clients("sts").get_caller_identity())
     caller = identity.get("Account") if isinstance(identity, dict) else None
 
     organization = feature_set = management = None
@@ -63,19 +62,19 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
             if error_code(error) in _NO_ORGANIZATION:
                 organization = ORGANIZATION_NONE
             else:
-                recorder.unavailable.append(Unavailable("organization", f"{error_code(error)}: {error}"))
+                recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, f"{error_code(error)}: {error}"))
         except ENVIRONMENT_ERRORS:
             raise
         except BotoCoreError as error:
-            recorder.unavailable.append(Unavailable("organization", str(error)))
+            recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, str(error)))
         if organization == ORGANIZATION_PRESENT:
             listed = recorder.call(
-                "organization accounts", lambda: _paginate(organizations, "list_accounts", "Accounts")
+                Fact.ORGANIZATION_ACCOUNTS, lambda: _paginate(organizations, "list_accounts", "Accounts")
             )
             accounts = frozenset(a["Id"] for a in listed) if listed is not None else None
             if caller != management:
                 admins = recorder.call(
-                    "delegated administrators",
+                    Fact.DELEGATED_ADMINISTRATORS,
                     lambda: _paginate(
                         organizations,
                         "list_delegated_administrators",
@@ -90,13 +89,13 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
     status = None
     if request.scope == "organization":
         packs = recorder.call(
-            "organization conformance packs",
+            Fact.ORGANIZATION_PACKS,
             lambda: _paginate(config, "describe_organization_conformance_packs", "OrganizationConformancePacks"),
         )
         existing = tuple(p["OrganizationConformancePackName"] for p in packs) if packs is not None else None
         if request.name and existing is not None and request.name in existing:
             statuses = recorder.call(
-                "pack status",
+                Fact.PACK_STATUS,
                 lambda: config.describe_organization_conformance_pack_statuses(
                     OrganizationConformancePackNames=[request.name]
                 )["OrganizationConformancePackStatuses"],
@@ -104,18 +103,18 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
             status = statuses[0].get("Status") if statuses else None
     else:
         packs = recorder.call(
-            "conformance packs", lambda: _paginate(config, "describe_conformance_packs", "ConformancePackDetails")
+            Fact.ACCOUNT_PACKS, lambda: _paginate(config, "describe_conformance_packs", "ConformancePackDetails")
         )
         existing = tuple(p["ConformancePackName"] for p in packs) if packs is not None else None
         if request.name and existing is not None and request.name in existing:
             statuses = recorder.call(
-                "pack status",
+                Fact.PACK_STATUS,
                 lambda: config.describe_conformance_pack_status(ConformancePackNames=[request.name])[
                     "ConformancePackStatusDetails"
                 ],
             )
             status = statuses[0].get("ConformancePackState") if statuses else None
-    rules = recorder.call("config rules", lambda: _paginate(config, "describe_config_rules", "ConfigRules"))
+    rules = recorder.call(Fact.CONFIG_RULES, lambda: _paginate(config, "describe_config_rules", "ConfigRules"))
     rule_names = tuple(rule["ConfigRuleName"] for rule in rules) if rules is not None else None
 
     return AwsFacts(
@@ -140,11 +139,11 @@ def _status_of(error: ClientError) -> int:
 
 def _template_object(clients: Clients, request: PackRequest) -> S3Object | None:
     uri = request.template_s3_uri
-    match = _S3_URI.fullmatch(uri or "")
-    if uri is None or match is None:
+    location = split_s3_uri(uri or "")
+    if uri is None or location is None or not all(location):
         return None
     try:
-        head = clients("s3").head_object(Bucket=match["bucket"], Key=match["key"])
+        head = clients("s3").head_object(Bucket=location[0], Key=location[1])
     except ClientError as error:
         refuse_credentials(error)
         status = _status_of(error)

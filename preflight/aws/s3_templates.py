@@ -13,8 +13,9 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 
 from preflight.aws.errors import error_code, refuse_credentials
 from preflight.aws.session import Clients
-from preflight.deploy.plan import Plan, StoredTemplate, split_s3_uri
+from preflight.knowledge.s3_names import split_s3_uri
 from preflight.model.limits import API_LIMITS
+from preflight.model.plan import Plan, StoredTemplate
 
 
 class DeployError(Exception):
@@ -45,7 +46,10 @@ class Fetched:
 
 def fetch_template(clients: Clients, uri: str) -> Fetched:
     """The template object at `uri`, read once and bounded by the S3 template limit."""
-    bucket, key = split_s3_uri(uri)
+    location = split_s3_uri(uri)
+    if location is None or not all(location):
+        raise DeployError(f"TemplateS3Uri {uri!r} is not of the form s3://bucket/key")
+    bucket, key = location
     limit = API_LIMITS.s3_template_max_bytes
     try:
         answer = clients("s3").get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{limit}")
@@ -77,7 +81,7 @@ def upload(clients: Clients, plan: Plan) -> StoredTemplate | None:
 
 def confirm_unchanged(clients: Clients, stored: StoredTemplate) -> None:
     """Right before the put: the object AWS will read is still the one that was checked."""
-    bucket, key = split_s3_uri(stored.uri)
+    bucket, key = split_s3_uri(stored.uri) or ("", "")
     try:
         now = clients("s3").head_object(Bucket=bucket, Key=key)
     except ClientError as error:

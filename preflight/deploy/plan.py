@@ -1,62 +1,21 @@
 """How a pack will be sent: inline `TemplateBody`, or an upload to S3 and `TemplateS3Uri`. Pure: the
-plan is data, printed by `--dry-run` and carried out by `deploy`."""
+plan (preflight.model.plan) is data, printed by `--dry-run` and carried out by `deploy`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.parsing import Loaded
 from preflight.load.request_file import ORG_NAME_KEY, PackRequest
 from preflight.model.limits import API_LIMITS
-
-ORGANIZATION_OPERATION = "put_organization_conformance_pack"
-ACCOUNT_OPERATION = "put_conformance_pack"
+from preflight.model.plan import ACCOUNT_OPERATION, ORGANIZATION_OPERATION, Plan, StoredTemplate, Upload
 
 
 class PlanError(Exception):
     """The pack cannot be sent as asked; one line for the user."""
-
-
-@dataclass(frozen=True)
-class Upload:
-    bucket: str
-    key: str
-    body: bytes
-
-    @property
-    def uri(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
-
-
-@dataclass(frozen=True)
-class StoredTemplate:
-    """A template object in S3 as it was checked: AWS must read this ETag, or nothing is put."""
-
-    uri: str
-    etag: str
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    scope: str
-    operation: str
-    request: Mapping[str, object]
-    upload: Upload | None
-    notes: tuple[str, ...]
-    minified_bytes: int | None = None  # the size of the compact JSON body, when that is what is sent
-    stored: StoredTemplate | None = None  # a template already in S3, checked as it was fetched
-
-    def as_json(self) -> str:
-        document = {
-            "operation": self.operation,
-            "upload": {"uri": self.upload.uri, "bytes": len(self.upload.body)} if self.upload else None,
-            "request": self.request,
-        }
-        return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -77,11 +36,6 @@ def _minified(loaded: Loaded) -> str | None:
     return compact if json.loads(compact) == loaded.document.data else None
 
 
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri[len("s3://") :].partition("/")
-    return bucket, key
-
-
 def make_plan(
     loaded: Loaded | None, request: PackRequest, options: PlanOptions, *, in_s3: StoredTemplate | None = None
 ) -> Plan:
@@ -93,7 +47,7 @@ def make_plan(
     limit = API_LIMITS.template_body_max_bytes
     notes: list[str] = []
     upload: Upload | None = None
-    minified_bytes: int | None = None
+    minified_body: str | None = None
     source: dict[str, object]
     if in_s3 is not None or loaded is None:
         if request.template_s3_uri is None:
@@ -114,7 +68,7 @@ def make_plan(
             elif size >= len(body):
                 notes.append(f"compact JSON ({size:,} bytes) is no smaller than the template: not minified")
             elif size <= limit:
-                inline, minified_bytes = compact, size
+                inline = minified_body = compact
                 notes.append(f"minified to compact JSON: {size:,} bytes, {len(body) - size:,} bytes saved")
             else:
                 notes.append(f"compact JSON is still {size:,} bytes, over {limit:,}: uploading the template instead")
@@ -125,7 +79,10 @@ def make_plan(
             source = {"TemplateBody": inline}
         else:
             if request.template_s3_uri is not None:
-                bucket, key = split_s3_uri(request.template_s3_uri)
+                location = split_s3_uri(request.template_s3_uri)
+                if location is None:
+                    raise PlanError(f"TemplateS3Uri {request.template_s3_uri!r} is not of the form s3://bucket/key")
+                bucket, key = location
             elif options.template_bucket:
                 digest = hashlib.sha256(body).hexdigest()[:16]
                 suffix = ".json" if loaded.file.endswith(".json") else ".yaml"
@@ -152,4 +109,4 @@ def make_plan(
     if request.excluded_accounts:
         api_request["ExcludedAccounts"] = list(request.excluded_accounts)
     operation = ORGANIZATION_OPERATION if request.scope == "organization" else ACCOUNT_OPERATION
-    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_bytes, in_s3)
+    return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_body, in_s3)

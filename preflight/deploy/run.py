@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from preflight.engine.pipeline import Report, check, check_spec
+from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
 from preflight.load.request_file import PackRequest
-from preflight.model.findings import Severity
+from preflight.model.findings import Report, Severity
 from preflight.model.limits import API_LIMITS
-from preflight.model.rule import Rule
+from preflight.model.rule import OFFLINE, Phase, Rule
 from preflight.model.settings import Settings
 from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
     from preflight.aws.session import Clients
-    from preflight.deploy.plan import Plan, StoredTemplate
     from preflight.load.spec_file import Spec
     from preflight.model.facts import AwsFacts
+    from preflight.model.plan import Plan, StoredTemplate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -103,7 +103,7 @@ def _read(pack: Pack, settings: DeploySettings) -> Source:
     if uri is None:
         return Source(None)
     from preflight.aws.s3_templates import fetch_template
-    from preflight.deploy.plan import StoredTemplate
+    from preflight.model.plan import StoredTemplate
 
     fetched = fetch_template(_clients(settings, pack.request.region), uri)
     stored = StoredTemplate(uri, fetched.etag)
@@ -140,61 +140,30 @@ def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySet
     return plans
 
 
-def _as_sent(pack: Pack, plan: Plan) -> Pack:
-    """The request as it will be sent: an uploaded template is checked against the S3 limit (CP102),
-    not the inline one (CP101)."""
-    if plan.upload is None:
-        return pack
-    return replace(pack, request=replace(pack.request, template_s3_uri=plan.upload.uri))
+def _as_sent(pack: Pack, source: Source, plan: Plan, facts: AwsFacts | None = None) -> PackInput:
+    """The pack as it will be sent: an uploaded template is checked against the S3 limit (CP102), not
+    the inline one (CP101), and a minified body is measured as sent."""
+    request = pack.request
+    if plan.upload is not None:
+        request = replace(request, template_s3_uri=plan.upload.uri)
+    sources = (source.loaded,) if source.loaded is not None else ()
+    return PackInput(request, sources, facts, sent_body=plan.minified_body)
 
 
 def _lint(
-    packs: Sequence[Pack],
-    sources: Sequence[Source],
-    plans: Sequence[Plan],
+    inputs: Sequence[PackInput],
     config: Settings,
     rules: Sequence[Rule],
     settings: DeploySettings,
     spec: Spec | None,
-    facts: Sequence[AwsFacts | None] | None = None,
+    phases: frozenset[Phase],
 ) -> Report:
     """Every pack (and a spec's cross-pack limits) as it was read, with the requests as they will be sent."""
-    from preflight.load.spec_file import Spec as SpecFile
-    from preflight.load.spec_file import SpecPack
-
-    sent = [_as_sent(pack, plan) for pack, plan in zip(packs, plans, strict=True)]
-    loads = [source.loaded for source in sources]
-    if spec is not None:
-        spec_packs = tuple(
-            SpecPack(pack.request, pack.template, original.entry)
-            for pack, original in zip(sent, spec.packs, strict=True)
-        )
-        report = check_spec(
-            SpecFile(spec.file, spec_packs),
-            config,
-            rules,
-            raise_errors=settings.raise_rule_errors,
-            facts=facts,
-            loaded=loads,
-        )
-    else:
-        report = check(
-            [],
-            sent[0].request,
-            config,
-            rules,
-            raise_errors=settings.raise_rule_errors,
-            facts=facts[0] if facts else None,
-            preloaded=loads[0],
-        )
-    minified = {plan.name for plan in plans if plan.upload is None and plan.minified_bytes is not None}
-    if minified:  # the body that is sent fits: CP101 spoke of the unminified text
-        names = {pack.request.name: pack for pack in packs}
-        drop = {p.template.as_posix() for name in minified if (p := names.get(name)) and p.template}
-        report = replace(
-            report, findings=tuple(f for f in report.findings if not (f.rule == "CP101" and f.file in drop))
-        )
-    return report
+    job = Job(
+        tuple(inputs), config, tuple(rules), phases, spec_file=spec.file if spec is not None else None,
+        raise_errors=settings.raise_rule_errors,
+    )  # fmt: skip
+    return run(job)
 
 
 def deploy_packs(
@@ -227,22 +196,18 @@ def _deploy(
         _error(describe_error(error))
         return EXIT_USAGE
     plans = _plans(packs, sources, settings)
-    offline = [rule for rule in rules if not rule.needs_facts]
     # (a) lint: nothing else needs AWS yet.
-    report = _lint(packs, sources, plans, config, offline, settings, spec)
+    sent = [_as_sent(pack, source, plan) for pack, source, plan in zip(packs, sources, plans, strict=True)]
+    report = _lint(sent, config, rules, settings, spec, OFFLINE)
     _show(report, settings)
     _refuse_on_errors(report, names)
     # (b) the online pre-flight.
-    facts: list[AwsFacts | None] = []
     try:
-        for pack, plan in zip(packs, plans, strict=True):
-            facts.append(gather(_clients(settings, pack.request.region), _as_sent(pack, plan).request))
+        sent = [replace(one, facts=gather(_clients(settings, one.request.region), one.request)) for one in sent]
     except Exception as error:
         _error(describe_error(error))
         return EXIT_USAGE
-    online = [rule for rule in rules if rule.needs_facts]
-    report = _lint(packs, sources, plans, config, online, settings, None if spec is None else spec, facts)
-    report = replace(report, findings=tuple(f for f in report.findings if f.rule.startswith("CP5")))
+    report = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
     _show(report, settings)
     _refuse_on_errors(report, names)
     # (c) to (e), one pack at a time; a failure stops the rest.

@@ -12,13 +12,16 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from preflight import __version__
+from preflight.engine.runner import internal_error
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.load.request_file import PackRequest
 from preflight.model.findings import Finding, Severity, Span
+from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 
 CACHE_DIRECTORY = ".preflight_cache"
@@ -60,19 +63,38 @@ def _rules_path() -> list[str]:
     return list(importlib.import_module("preflight.rules").__path__)
 
 
-def context_fingerprint(
-    config: Settings, request: PackRequest, rule_ids: list[str], cfn_lint: bool, only_packs: bool = False
+# Settings that decide no finding, so changing them keeps the cache.
+SETTINGS_OUTSIDE_FINGERPRINT = {
+    "fail_level": "decides the exit status, not the findings",
+    "source": "names the file the settings came from; their values are fingerprinted",
+}
+
+
+def run_fingerprint(
+    settings: Settings, request: PackRequest, rules: Sequence[Rule], cfn_lint: bool, only_packs: bool = False
 ) -> str:
-    """Everything besides the file that decides its findings."""
+    """Everything besides the file that decides its findings: the code, the enabled rules, every
+    field of the request and of the settings (less `SETTINGS_OUTSIDE_FINGERPRINT`), and the options."""
     document = {
         "code": code_fingerprint(),
-        "config": repr(config),
-        "request": repr(request),
-        "rules": rule_ids,
+        "rules": [rule.id for rule in rules],
         "cfn_lint": cfn_lint,
         "only_packs": only_packs,
+        "settings": {
+            item.name: repr(getattr(settings, item.name))
+            for item in fields(settings)
+            if item.name not in SETTINGS_OUTSIDE_FINGERPRINT
+        },
+        "request": {item.name: _stable(getattr(request, item.name)) for item in fields(request)},
     }
-    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def _stable(value: object) -> str:
+    """`repr`, with mappings in key order (the request's origins)."""
+    if isinstance(value, Mapping):
+        return repr(sorted((repr(key), repr(item)) for key, item in value.items()))
+    return repr(value)
 
 
 def _encode(finding: Finding) -> dict[str, object]:
@@ -133,7 +155,7 @@ class Cache:
             return None  # missing or damaged: check the file again
 
     def put(self, key: str, findings: tuple[Finding, ...]) -> None:
-        if any(finding.rule == "CP999" for finding in findings):
+        if any(finding.rule == internal_error.id for finding in findings):
             return  # a crash is not a result
         folder = self.directory / key[:2]
         temporary: str | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from preflight.knowledge.reference import Reference
 from preflight.knowledge.template import Template
 from preflight.load.parsing import Loaded
 from preflight.load.request_file import PackRequest
@@ -14,6 +15,7 @@ from preflight.model.document import Document
 from preflight.model.findings import Issue
 from preflight.model.limits import API_LIMITS, ApiLimits, Quotas
 from preflight.model.problems import ProblemKind
+from preflight.model.values import scalar_text
 
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
@@ -32,6 +34,8 @@ class Context:
     limits: ApiLimits = API_LIMITS
     facts: AwsFacts | None = None  # from the online pre-flight (check --online, deploy)
     spec: SpecSummary | None = None  # set only for the cross-pack rules of a spec file
+    sent_body: str | None = None  # the body deploy sends, when it is not the template's text (minified)
+    reference: Reference = field(default_factory=Reference)
 
     @property
     def document(self) -> Document | None:
@@ -63,15 +67,13 @@ class Context:
         for name, declaration in template.parameters.items():
             default = declaration.get("Default")
             if default is not None and not isinstance(default, (dict, list)):
-                values[name] = _text(default)
+                values[name] = scalar_text(default)
         values.update(self.request.values())
         return values
 
-    @cached_property
+    @property
     def catalog(self) -> Catalog:
-        from preflight.knowledge.catalog import load_catalog
-
-        return load_catalog()
+        return self.reference.catalog
 
     @cached_property
     def config_rules(self) -> tuple[ConfigRuleView, ...]:
@@ -85,12 +87,6 @@ class Context:
         assert self.document is not None and isinstance(self.document.data, dict)
         pseudo = _region_pseudo_parameters(self.request.region) if self.request.region else {}
         return Template(self.document.data, self.parameter_values, pseudo)
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _region_pseudo_parameters(region: str) -> dict[str, str]:

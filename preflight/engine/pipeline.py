@@ -1,128 +1,210 @@
-"""`preflight check`: files in, sorted and filtered findings out."""
+"""The one pipeline every command runs: read each pack's template, build its context, run the rules
+of the job's phases, then the cross-pack rules of a spec, and filter (configuration, inline
+suppressions) into one sorted report. `check`, `check --online`, `check --spec`, `deploy` and the
+language server differ only in the `Job` they describe."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, run_rules
 from preflight.engine.suppression import suppressed_lines
-from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text, read_bytes
+from preflight.knowledge.reference import Reference
+from preflight.load.parsing import Loaded, load_template_bytes, load_template_text, read_bytes
+from preflight.load.paths import Subject
 from preflight.load.request_file import Origin, PackRequest
-from preflight.model.findings import DocPath, Finding
+from preflight.model.findings import DocPath, Finding, Report
 from preflight.model.limits import SAFETY_LIMITS
-from preflight.model.rule import Rule
+from preflight.model.rule import EVERY_PHASE, Phase, Rule
 from preflight.model.settings import Settings
 
 if TYPE_CHECKING:
     from preflight.engine.cache import Cache
-    from preflight.integrations.cfn_lint import CfnLint
-    from preflight.load.spec_file import Spec
+    from preflight.load.spec_file import PackSummary
     from preflight.model.facts import AwsFacts
-
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-STDIN = "-"
-
-
-class UsageError(Exception):
-    """Bad command-line input; the CLI prints it as one line and exits 2."""
-
-
-@dataclass(frozen=True)
-class Subject:
-    display: str
-    path: Path | None  # None: standard input
-
-
-@dataclass(frozen=True)
-class Report:
-    findings: tuple[Finding, ...]
-    files: int
-    # The source lines the findings point to, by file and line number (for the text report's excerpts).
-    lines: Mapping[str, Mapping[int, str]] = field(default_factory=dict, repr=False)
-    checked_files: tuple[str, ...] = ()
-
-
-def subjects_for(template: Path | None) -> list[Subject]:
-    """The subject list of a single template file (none when the template is elsewhere)."""
-    return [Subject(template.as_posix(), template)] if template is not None else []
-
-
-def expand_paths(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Subject]:
-    """Files as given; directories recursively (sorted, hidden folders skipped) over template suffixes."""
-    subjects: list[Subject] = []
-    for given in paths:
-        if given == STDIN:
-            subjects.append(Subject(stdin_name, None))
-            continue
-        path = Path(given)
-        if path.is_dir():
-            subjects.extend(Subject(candidate.as_posix(), candidate) for candidate in _templates_below(path))
-        elif path.exists():
-            subjects.append(Subject(given, path))
-        else:
-            raise UsageError(f"{given}: no such file or directory")
-    unique: dict[str, Subject] = {}
-    for subject in subjects:  # a file named twice (or `-` twice) is checked once
-        key = "-" if subject.path is None else str(subject.path.resolve())
-        unique.setdefault(key, subject)
-    return list(unique.values())
-
-
-@dataclass(frozen=True)
-class _FileResult:
-    file: str
-    findings: tuple[Finding, ...]
-    lines: Mapping[int, str] | None  # the lines the findings point to; None: the file's text was not at hand
-
 
 # A file that names no AWS Config resource type is not a conformance pack (for --only-packs).
 PACK_MARKER = "AWS::Config::"
 
 
+class ExternalLinter(Protocol):
+    """Another linter run on every template (cfn-lint, with --cfn-lint); its findings are merged."""
+
+    def lint(self, text: str, file: str, region: str | None) -> list[Finding]: ...
+
+
 @dataclass(frozen=True)
-class _RunOptions:
-    raise_errors: bool = False
-    cfn_lint: bool = False
-    facts: AwsFacts | None = None
+class PackInput:
+    """One pack: its request and what to check with it. With no `sources`, the template is the
+    request's TemplateBody, or there is none (the template is in S3)."""
+
+    request: PackRequest
+    sources: tuple[Subject | Loaded, ...] = ()  # files to read, or templates already read
+    facts: AwsFacts | None = None  # what the online pre-flight gathered for this request
+    sent_body: str | None = None  # the body deploy sends, when it is not the template's text (minified)
+
+
+@dataclass(frozen=True)
+class Job:
+    """`spec_file`: the packs are a spec file's, and its cross-pack rules run once after them.
+    `stdin`: the bytes of the source read from standard input. `jobs`: processes to check files in
+    (the output is the same). `cache`: reuse the results of files whose every input is unchanged."""
+
+    packs: tuple[PackInput, ...]
+    settings: Settings
+    rules: tuple[Rule, ...]
+    phases: frozenset[Phase] = EVERY_PHASE
+    spec_file: str | None = None
+    stdin: bytes | None = None
+    jobs: int = 1
+    cache: Cache | None = None
     only_packs: bool = False
+    raise_errors: bool = False
+    external: ExternalLinter | None = None
+    reference: Reference = field(default_factory=Reference)
 
 
-def _templates_below(folder: Path) -> list[Path]:
-    """Template files below `folder`, sorted; hidden folders are skipped. A folder that cannot be read
-    is listed too: reading it fails, and that is a finding (CP001), not silence."""
-    found: list[Path] = []
-    for directory, folders, files in os.walk(folder, onerror=lambda error: found.append(Path(error.filename))):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        found.extend(Path(directory) / name for name in files if Path(name).suffix.lower() in TEMPLATE_SUFFIXES)
-    return sorted(found)
+@dataclass(frozen=True)
+class _Result:
+    pack: int
+    file: str  # "" when the source was skipped (not a pack)
+    findings: tuple[Finding, ...]
+    lines: Mapping[int, str] | None  # the lines the findings point to; None: the file's text was not at hand
+    config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
 
 
-def _check_loaded(
-    loaded: Loaded | None,
-    request: PackRequest,
-    config: Settings,
-    enabled: Sequence[Rule],
-    options: _RunOptions,
-    runners: dict[str, CfnLint],
-) -> _FileResult:
-    if options.only_packs and loaded is not None and loaded.text is not None and PACK_MARKER not in loaded.text:
-        return _FileResult("", (), None)  # not a conformance pack: not checked, not counted
-    context = Context(loaded, request, config.quotas, facts=options.facts)
-    findings = run_rules(enabled, context, raise_errors=options.raise_errors)
-    if options.cfn_lint and loaded is not None and loaded.is_template and loaded.text is not None:
-        findings.extend(_cfn_lint_findings(loaded, request, config, findings, runners))
-    embedded = request.template_body
-    file = loaded.file if loaded is not None else (request.from_request_file or "")
+def run(job: Job) -> Report:
+    rules = tuple(rule for rule in job.settings.enabled(job.rules) if rule.phase in job.phases)
+    work = [(index, source) for index, pack in enumerate(job.packs) for source in pack.sources or (None,)]
+
+    def check_one(item: int) -> _Result:
+        index, source = work[item]
+        try:
+            return _check_source(job, rules, index, source)
+        except Exception as error:  # one file's failure never loses another file's findings
+            if job.raise_errors:
+                raise
+            file = source.display if isinstance(source, Subject) else _file_of(job.packs[index].request, source)
+            return _Result(index, file, (crashed(file, "reading", error),), None)
+
+    sizes = [source.size if isinstance(source, Subject) else 0 for _index, source in work]
+    results: list[_Result] = fork_map(check_one, list(range(len(work))), job.jobs, sizes)
+    findings = [finding for result in results for finding in result.findings]
+    if job.spec_file is not None and Phase.SPEC in job.phases:
+        findings.extend(_across_packs(job, rules, results))
+    lines = {result.file: result.lines for result in results if result.lines is not None}
+    kept = _drop_suppressed(job.settings.without_ignored(set(findings)), lines)
+    kept.sort(key=Finding.sort_key)
+    checked = tuple(dict.fromkeys(result.file for result in results if result.file))
+    files = sum(max(1, sum(1 for r in results if r.pack == index and r.file)) for index in range(len(job.packs)))
+    return Report(tuple(kept), files, lines, checked)
+
+
+def _file_of(request: PackRequest, loaded: Loaded | None) -> str:
+    return loaded.file if loaded is not None else (request.from_request_file or "")
+
+
+def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject | Loaded | None) -> _Result:
+    """Each file is read once: the bytes the cache key is made of are the bytes that are checked."""
+    pack = job.packs[index]
+    if not isinstance(source, Subject):
+        return _check_loaded(job, rules, index, source if source is not None else _request_body(pack.request))
+    if source.path is None:
+        return _check_loaded(job, rules, index, load_template_bytes(job.stdin or b"", source.display))
+    data, problem = read_bytes(source.path)
+    if data is None:
+        assert problem is not None
+        return _check_loaded(job, rules, index, Loaded(source.display, None, (problem,)))
+    cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
+    key = cache.key(source.display, data) if cache is not None else None
+    cached = cache.get(key) if cache is not None and key is not None else None
+    if cached is not None:
+        return _Result(index, source.display, cached, None)
+    result = _check_loaded(job, rules, index, load_template_bytes(data, source.display))
+    if cache is not None and key is not None:
+        cache.put(key, result.findings)
+    return result
+
+
+def _request_body(request: PackRequest) -> Loaded | None:
+    body = request.template_body
+    if body is None:
+        return None
+    return load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
+
+
+def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | None) -> _Result:
+    pack = job.packs[index]
+    if job.only_packs and loaded is not None and loaded.text is not None and PACK_MARKER not in loaded.text:
+        return _Result(index, "", (), None)  # not a conformance pack: not checked, not counted
+    context = Context(
+        loaded, pack.request, job.settings.quotas, facts=pack.facts, sent_body=pack.sent_body, reference=job.reference
+    )
+    findings = run_rules(rules, context, raise_errors=job.raise_errors)
+    if job.external is not None and loaded is not None and loaded.is_template and loaded.text is not None:
+        findings.extend(_external_findings(job, loaded, pack.request, findings))
+    config_rules = None
+    if job.spec_file is not None and context.is_template:
+        from preflight.knowledge.config_rules import deployed_rules
+
+        config_rules = len(deployed_rules(context.template))
+    file = _file_of(pack.request, loaded)
+    embedded = pack.request.template_body
     if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
-        return _FileResult(file, tuple(findings), None)  # positions in another file: its text is read later
+        return _Result(index, file, tuple(findings), None, config_rules)  # positions in another file: read later
     kept, lines = _suppressed_and_shown(findings, file, loaded.text)
-    return _FileResult(file, tuple(kept), lines)
+    return _Result(index, file, tuple(kept), lines, config_rules)
+
+
+def _external_findings(job: Job, loaded: Loaded, request: PackRequest, ours: Sequence[Finding]) -> list[Finding]:
+    assert job.external is not None and loaded.text is not None and loaded.document is not None
+    document = loaded.document
+    theirs = [
+        replace(finding, span=document.shift(finding.span))
+        for finding in job.external.lint(loaded.text, loaded.file, request.region)
+        if job.settings.is_enabled(finding.rule)
+    ]
+    return _without_repeats(theirs, ours, job.rules)
+
+
+def _without_repeats(theirs: Iterable[Finding], ours: Sequence[Finding], rules: Iterable[Rule]) -> list[Finding]:
+    """Another linter's findings less those that repeat, on the same line, a finding of a rule whose
+    metadata names that linter's rule as reporting the same problem."""
+    same_as: dict[str, set[str]] = {}
+    for rule in rules:
+        for theirs_id in rule.cfn_lint:
+            same_as.setdefault(f"cfn-lint:{theirs_id}", set()).add(rule.id)
+    lines = {(finding.file, finding.span.line, finding.rule) for finding in ours}
+    return [
+        finding
+        for finding in theirs
+        if not any((finding.file, finding.span.line, rule) in lines for rule in same_as.get(finding.rule, ()))
+    ]
+
+
+def _across_packs(job: Job, rules: Sequence[Rule], results: Sequence[_Result]) -> list[Finding]:
+    """The spec file's own rules (CP15x), on a summary of its packs."""
+    from preflight.load.spec_file import PackSummary, SpecSummary
+
+    assert job.spec_file is not None
+    counts = {result.pack: result.config_rules for result in results}  # a spec's pack has one template
+    summaries: list[PackSummary] = []
+    origins: dict[DocPath, Origin] = {}
+    for index, pack in enumerate(job.packs):
+        request = pack.request
+        summaries.append(PackSummary(request.name or "", request.scope, request.region, counts.get(index)))
+        origins[("packs", index, "name")] = request.origins[(request.name_key,)]
+    spec_request = PackRequest(from_request_file=job.spec_file, origins=origins)
+    context = Context(
+        None, spec_request, job.settings.quotas, spec=SpecSummary(job.spec_file, tuple(summaries)),
+        reference=job.reference,
+    )  # fmt: skip
+    return run_rules(rules, context, raise_errors=job.raise_errors)
 
 
 def _suppressed_and_shown(findings: Iterable[Finding], file: str, text: str) -> tuple[list[Finding], dict[int, str]]:
@@ -135,128 +217,10 @@ def _suppressed_and_shown(findings: Iterable[Finding], file: str, text: str) -> 
     return kept, lines
 
 
-def check(
-    subjects: Sequence[Subject],
-    request: PackRequest,
-    config: Settings,
-    rules: Sequence[Rule],
-    *,
-    stdin_bytes: bytes | None = None,
-    raise_errors: bool = False,
-    cfn_lint: bool = False,
-    facts: AwsFacts | None = None,
-    preloaded: Loaded | None = None,
-    jobs: int = 1,
-    cache: Cache | None = None,
-    only_packs: bool = False,
-) -> Report:
-    """`cfn_lint` also runs cfn-lint on every template and merges its findings; `facts` (from the
-    online pre-flight) enables the CP5xx rules; `preloaded` is a template already read (an editor's
-    buffer, or the one deploy read and will send), checked instead of `subjects` or the request's
-    TemplateBody. `jobs` checks files in that many processes (same output); `cache` reuses results
-    of files whose every input is unchanged."""
-    enabled = config.enabled(rules)
-    if request.template_body is not None and subjects:
-        raise UsageError(
-            f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
-            "(or drop TemplateBody from the request)"
-        )
-    options = _RunOptions(raise_errors, cfn_lint, facts, only_packs)
-    runners: dict[str, CfnLint] = {}
-    results: list[_FileResult] = []
-    if preloaded is not None or request.template_body is not None or not subjects:
-        if preloaded is not None:
-            loaded: Loaded | None = preloaded
-        elif request.template_body is not None:
-            body = request.template_body
-            loaded = load_template_text(
-                body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset
-            )
-        else:
-            loaded = None
-        results.append(_check_loaded(loaded, request, config, enabled, options, runners))
-    else:
-        results = _check_subjects(subjects, request, config, enabled, stdin_bytes, jobs, cache, options, runners)
-
-    lines = {result.file: result.lines for result in results if result.lines is not None}
-    findings = {finding for result in results for finding in result.findings}
-    kept = config.without_ignored(findings)
-    kept = _drop_suppressed(kept, lines)
-    kept.sort(key=Finding.sort_key)
-    checked = tuple(result.file for result in results if result.file)
-    return Report(tuple(kept), len(checked) or 1, lines, checked)
-
-
-def _check_subjects(
-    subjects: Sequence[Subject],
-    request: PackRequest,
-    config: Settings,
-    enabled: Sequence[Rule],
-    stdin_bytes: bytes | None,
-    jobs: int,
-    cache: Cache | None,
-    options: _RunOptions,
-    runners: dict[str, CfnLint],
-) -> list[_FileResult]:
-    """One file at a time (so memory holds one template), each read once: the bytes the cache key is
-    made of are the bytes that are checked."""
-
-    def check_one(index: int) -> _FileResult:
-        try:
-            return read_and_check(subjects[index])
-        except Exception as error:  # one file's failure never loses another file's findings
-            if options.raise_errors:
-                raise
-            return _FileResult(subjects[index].display, (crashed(subjects[index].display, "reading", error),), None)
-
-    def read_and_check(subject: Subject) -> _FileResult:
-        if subject.path is None:
-            return _check_loaded(load_template_bytes(stdin_bytes or b"", subject.display), request, config,
-                                 enabled, options, runners)  # fmt: skip
-        data, problem = read_bytes(subject.path)
-        if data is None:
-            assert problem is not None
-            return _check_loaded(Loaded(subject.display, None, (problem,)), request, config, enabled, options, runners)
-        key = cache.key(subject.display, data) if cache is not None else None
-        cached = cache.get(key) if cache is not None and key is not None else None
-        if cached is not None:
-            return _FileResult(subject.display, cached, None)
-        result = _check_loaded(load_template_bytes(data, subject.display), request, config, enabled, options, runners)
-        if cache is not None and key is not None:
-            cache.put(key, result.findings)
-        return result
-
-    indexes = list(range(len(subjects)))
-    return fork_map(check_one, indexes, jobs, [_size(subject) for subject in subjects])
-
-
-def _size(subject: Subject) -> int:
-    try:
-        return subject.path.stat().st_size if subject.path is not None else 0
-    except OSError:
-        return 0
-
-
-def _cfn_lint_findings(
-    loaded: Loaded, request: PackRequest, config: Settings, ours: Sequence[Finding], runners: dict[str, CfnLint]
-) -> list[Finding]:
-    from preflight.integrations.cfn_lint import CfnLint, without_duplicates
-
-    if "runner" not in runners:
-        runners["runner"] = CfnLint(request.region)
-    assert loaded.text is not None and loaded.document is not None
-    document = loaded.document
-    theirs = [
-        replace(finding, span=document.shift(finding.span))
-        for finding in runners["runner"].lint(loaded.text, loaded.file)
-        if config.is_enabled(finding.rule)
-    ]
-    return without_duplicates(theirs, ours)
-
-
 def _drop_suppressed(findings: list[Finding], lines: dict[str, Mapping[int, str]]) -> list[Finding]:
     """Inline suppressions of the files whose text was not at hand when they were checked (a request or
-    params file, a result from the cache): each is read once, and the lines findings point to kept."""
+    params file, a spec file, a result from the cache): each is read once, and the lines findings
+    point to kept."""
     pending: dict[str, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
@@ -280,56 +244,3 @@ def _read_text(file: str) -> str | None:
     if data is None or len(data) > SAFETY_LIMITS.max_file_bytes:
         return None
     return data.decode("utf-8-sig", errors="replace")
-
-
-def check_spec(
-    spec: Spec,
-    config: Settings,
-    rules: Sequence[Rule],
-    *,
-    raise_errors: bool = False,
-    cfn_lint: bool = False,
-    facts: Sequence[AwsFacts | None] | None = None,
-    loaded: Sequence[Loaded | None] | None = None,
-) -> Report:
-    """Every pack of a spec file with its own request, then the limits across packs (CP15x). `loaded`:
-    each pack's template as already read (deploy reads each once); otherwise each file is read here."""
-    from preflight.knowledge.config_rules import deployed_rules
-    from preflight.load.spec_file import PackSummary, SpecSummary
-
-    findings: list[Finding] = []
-    lines: dict[str, Mapping[int, str]] = {}
-    files = 0
-    checked: list[str] = []
-    summaries: list[PackSummary] = []
-    origins: dict[DocPath, Origin] = {}
-    for index, pack in enumerate(spec.packs):
-        template = loaded[index] if loaded is not None else None
-        if template is None and pack.template is not None:
-            template = load_template_file(pack.template, pack.template.as_posix())
-        report = check(
-            [],
-            pack.request,
-            config,
-            rules,
-            raise_errors=raise_errors,
-            cfn_lint=cfn_lint,
-            facts=facts[index] if facts else None,
-            preloaded=template,
-        )
-        findings.extend(report.findings)
-        lines.update(report.lines)
-        files += report.files
-        checked.extend(report.checked_files)
-        count = None
-        if template is not None and template.is_template:
-            count = len(deployed_rules(Context(template, pack.request, config.quotas).template))
-        summaries.append(PackSummary(pack.request.name or "", pack.request.scope, pack.request.region, count))
-        origins[("packs", index, "name")] = pack.request.origins[(pack.request.name_key,)]
-    spec_request = PackRequest(from_request_file=spec.file, origins=origins)
-    context = Context(None, spec_request, config.quotas, spec=SpecSummary(spec.file, tuple(summaries)))
-    enabled = config.enabled(rules)
-    findings.extend(run_rules(enabled, context, raise_errors=raise_errors))
-    unique = sorted(set(findings), key=Finding.sort_key)
-    kept = _drop_suppressed(config.without_ignored(unique), lines)
-    return Report(tuple(kept), files, lines, tuple(dict.fromkeys(checked)))

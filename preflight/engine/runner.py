@@ -9,12 +9,12 @@ from pathlib import Path
 
 from preflight.engine.context import Context
 from preflight.model.findings import START_OF_FILE, Finding, Issue, Severity
-from preflight.model.rule import Rule, rule
+from preflight.model.rule import Phase, Rule, rule
 
 RULES_PACKAGE = "preflight.rules"
 
 
-@rule("CP999", "internal-error", Severity.ERROR, tags=("internal",), needs_template=False)
+@rule("CP999", "internal-error", Severity.ERROR, tags=("internal",), phase=Phase.REQUEST)
 def internal_error(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a rule that crashed on this input. The other rules' findings are still reported.
@@ -57,14 +57,21 @@ def discover_rules() -> tuple[Rule, ...]:
     return tuple(sorted(found.values(), key=lambda r: r.id))
 
 
+def runs_on(current: Rule, ctx: Context) -> bool:
+    """Whether `ctx` holds what the rule's phase reads."""
+    if current.phase is Phase.SPEC or ctx.spec is not None:
+        return current.phase is Phase.SPEC and ctx.spec is not None
+    if current.phase is Phase.TEMPLATE:
+        return ctx.is_template
+    if current.phase is Phase.ONLINE:
+        return ctx.facts is not None
+    return True
+
+
 def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False) -> list[Finding]:
     findings: list[Finding] = []
     for current in rules:
-        if current.id == internal_error.id:
-            continue
-        if current.needs_spec != (ctx.spec is not None):
-            continue
-        if (current.needs_template and not ctx.is_template) or (current.needs_facts and ctx.facts is None):
+        if current.id == internal_error.id or not runs_on(current, ctx):
             continue
         try:
             for issue in current.check(ctx):

@@ -4,50 +4,37 @@ load."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from typing import Any
 
 from preflight.model.findings import Finding, Severity, Span
 
 PREFIX = "cfn-lint:"
-# cfn-lint rules that report what a CP rule already reports; the CP finding on the same line wins.
-EQUIVALENT_RULES: dict[str, frozenset[str]] = {
-    "E0000": frozenset({"CP001", "CP002", "CP003", "CP004", "CP005", "CP006", "CP007"}),
-    "E1001": frozenset({"CP202"}),
-    "E1012": frozenset({"CP301"}),
-    "E1020": frozenset({"CP420"}),
-    "W1030": frozenset({"CP420"}),
-    "E1028": frozenset({"CP208"}),
-    "E1019": frozenset({"CP301"}),
-    "E3001": frozenset({"CP201", "CP420"}),
-    "E3002": frozenset({"CP420"}),
-    "E3003": frozenset({"CP420", "CP409"}),
-    "E3006": frozenset({"CP201"}),
-    "E3012": frozenset({"CP420", "CP206"}),
-    "E3033": frozenset({"CP420"}),
-    "W2001": frozenset({"CP305"}),
-    "W8001": frozenset({"CP209"}),
-    "E8002": frozenset({"CP208"}),
-}
+DEFAULT_REGION = "us-east-1"
 # Resource-level keys of AWS's own console packs, which cfn-lint calls unknown (E3001).
 PACK_RESOURCE_ATTRIBUTES = frozenset({"Controls", "Description"})
 _SEVERITIES = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 
 class CfnLint:
-    """One cfn-lint runner, reused for every template."""
+    """cfn-lint's runners, one per Region, each made on first use and reused for every template."""
 
-    def __init__(self, region: str | None) -> None:
-        from cfnlint.config import ConfigMixIn
-        from cfnlint.runner import Runner
+    def __init__(self) -> None:
+        self._runners: dict[str, Any] = {}
 
-        self._runner = Runner(ConfigMixIn(regions=[region or "us-east-1"]))
-
-    def lint(self, text: str, file: str) -> list[Finding]:
+    def lint(self, text: str, file: str, region: str | None) -> list[Finding]:
         from cfnlint.decode.decode import decode_str
 
         template, errors = decode_str(text)
-        matches = errors if errors else list(self._runner.validate_template(template))
+        matches = errors if errors else list(self._runner(region or DEFAULT_REGION).validate_template(template))
         return [finding for match in matches if (finding := _to_finding(match, file)) is not None]
+
+    def _runner(self, region: str) -> Any:
+        if region not in self._runners:
+            from cfnlint.config import ConfigMixIn
+            from cfnlint.runner import Runner
+
+            self._runners[region] = Runner(ConfigMixIn(regions=[region]))
+        return self._runners[region]
 
 
 def _to_finding(match: object, file: str) -> Finding | None:
@@ -71,15 +58,3 @@ def _to_finding(match: object, file: str) -> Finding | None:
         tuple(part if isinstance(part, (str, int)) else str(part) for part in path),
         str(match.message),  # type: ignore[attr-defined]
     )
-
-
-def without_duplicates(theirs: Iterable[Finding], ours: Sequence[Finding]) -> list[Finding]:
-    """Drop cfn-lint findings that repeat a CP finding of an equivalent rule on the same line."""
-    lines = {(finding.file, finding.span.line, finding.rule) for finding in ours}
-    kept = []
-    for finding in theirs:
-        equivalents = EQUIVALENT_RULES.get(finding.rule[len(PREFIX) :], frozenset())
-        if any((finding.file, finding.span.line, rule) in lines for rule in equivalents):
-            continue
-        kept.append(finding)
-    return kept

@@ -19,14 +19,14 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from preflight import __version__
-from preflight.engine.pipeline import PACK_MARKER, check
+from preflight.engine.pipeline import PACK_MARKER, Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.load.parsing import load_template_text
+from preflight.knowledge.reference import Reference
+from preflight.load.parsing import load_template_bytes
 from preflight.load.request_file import PackRequest
 from preflight.load.settings_file import SettingsError, load_settings
 from preflight.load.yaml_builder import without_surrogates
 from preflight.model.findings import Finding, Severity, Span
-from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 
@@ -61,6 +61,7 @@ class PreflightServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("preflight", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.rules: tuple[Rule, ...] = discover_rules()
+        self.reference = Reference()  # the catalog and schemas, read once for the server's life
         self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed by `serve`
         self._docs = self._write_rule_docs(Path(self._docs_folder.name))
         self.linter = Coalescer(self._lint_latest)
@@ -81,7 +82,7 @@ class PreflightServer(LanguageServer):
             links[current.id] = path.as_uri()
         return links
 
-    def config_for(self, file: Path) -> Settings | str:
+    def settings_for(self, file: Path) -> Settings | str:
         """The configuration that applies to `file` now (read every time: about a millisecond, and an
         edited configuration applies at once), or the one-line error that makes it unusable."""
         try:
@@ -103,14 +104,13 @@ class PreflightServer(LanguageServer):
             return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
         text = without_surrogates(text)  # JSON-RPC may carry lone surrogates, which no file can hold
         lines = text.splitlines()
-        if len(text) > SAFETY_LIMITS.max_file_bytes or len(text.encode("utf-8")) > SAFETY_LIMITS.max_file_bytes:
-            limit = SAFETY_LIMITS.max_file_bytes
-            return [_message_diagnostic(f"larger than the safety limit of {limit:,} bytes; not checked", "CP006")]
-        config = self.config_for(path)
-        if isinstance(config, str):
-            return [_message_diagnostic(f"preflight configuration error: {config}", None)]
-        loaded = load_template_text(text, str(path))
-        report = check([], PackRequest(), config, self.rules, preloaded=loaded)
+        settings = self.settings_for(path)
+        if isinstance(settings, str):
+            return [_message_diagnostic(f"preflight configuration error: {settings}")]
+        # Read as a file of these bytes would be, size limit included.
+        loaded = load_template_bytes(text.encode("utf-8"), str(path))
+        job = Job((PackInput(PackRequest(), (loaded,)),), settings, self.rules, reference=self.reference)
+        report = run(job)
         return [self._diagnostic(finding, lines) for finding in report.findings if finding.file == str(path)]
 
     def _diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
@@ -150,12 +150,11 @@ class PreflightServer(LanguageServer):
             self.text_document_publish_diagnostics(params)
 
 
-def _message_diagnostic(message: str, code: str | None) -> types.Diagnostic:
+def _message_diagnostic(message: str) -> types.Diagnostic:
     return types.Diagnostic(
         range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)),
         message=message,
         severity=types.DiagnosticSeverity.Error,
-        code=code,
         source="preflight",
     )
 

@@ -10,7 +10,6 @@ and checked by `python -m preflight.knowledge.catalog verify FACTS.json` (the bu
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -204,9 +203,7 @@ def compact_form(catalog: Catalog) -> dict[str, object]:
             "rules": rules}  # fmt: skip
 
 
-@functools.cache
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
-    """Read once per process; the file is immutable package data."""
     return read_catalog(path.read_text(encoding="utf-8"))
 
 

@@ -98,12 +98,5 @@ def config_rule_views(template: Template, catalog: Catalog) -> tuple[ConfigRuleV
     return tuple(views)
 
 
-def as_text(value: object) -> str:
-    """How a YAML scalar reaches AWS Config inside the InputParameters JSON."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def parameter_items(view: ConfigRuleView) -> Mapping[str, object]:
     return view.input_parameters if isinstance(view.input_parameters, dict) else {}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from preflight.model.values import scalar_text
+
 
 class _Unknown:
     def __repr__(self) -> str:
@@ -91,7 +93,7 @@ class Evaluator:
             left, right = (self.resolve(item) for item in argument)
             if left is UNKNOWN or right is UNKNOWN:
                 return None
-            return _as_text(left) == _as_text(right)
+            return scalar_text(left) == scalar_text(right)
         if kind == "Fn::Not":
             if not (isinstance(argument, list) and len(argument) == 1):
                 return None
@@ -157,7 +159,7 @@ class Evaluator:
         items = self.resolve(argument[1])
         if not isinstance(items, list) or any(not _is_scalar(item) for item in items):
             return UNKNOWN
-        return argument[0].join(_as_text(item) for item in items)
+        return argument[0].join(scalar_text(item) for item in items)
 
     def _select(self, argument: object) -> object:
         if not (isinstance(argument, list) and len(argument) == 2):
@@ -165,7 +167,7 @@ class Evaluator:
         index, items = self.resolve(argument[0]), self.resolve(argument[1])
         if not isinstance(items, list) or not _is_scalar(index):
             return UNKNOWN
-        text = _as_text(index)
+        text = scalar_text(index)
         if not text.isdigit() or len(text) > 9 or int(text) >= len(items):
             return UNKNOWN
         return items[int(text)]
@@ -176,7 +178,7 @@ class Evaluator:
         text = self.resolve(argument[1])
         if not argument[0] or not _is_scalar(text):
             return UNKNOWN
-        return _as_text(text).split(argument[0])
+        return scalar_text(text).split(argument[0])
 
     def _substitute(self, template: str) -> object:
         unknown = False
@@ -197,9 +199,3 @@ class Evaluator:
 
 def _is_scalar(value: object) -> bool:
     return isinstance(value, (str, int, float, bool))
-
-
-def _as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

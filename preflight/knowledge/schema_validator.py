@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 from preflight.knowledge.intrinsics import intrinsic_name
 from preflight.model.findings import DocPath
+from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT
 
 Problem = tuple[DocPath, str]
 # Intrinsics whose result is always a string (a `Ref` unless it names a list parameter), and those whose
 # result is always a list; anything else may produce either.
 STRING_RESULTS = frozenset({"Ref", "Fn::Sub", "Fn::Join", "Fn::Base64", "Fn::ImportValue"})
 LIST_RESULTS = frozenset({"Fn::Split", "Fn::GetAZs", "Fn::Cidr"})
-_INTEGER = re.compile(r"[-+]?\d+")
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def _resolve_ref(schema: Mapping[str, object], root: Mapping[str, object]) -> Mapping[str, object]:
@@ -54,11 +53,11 @@ def _fits(value: object, kind: str) -> bool:
     if kind == "integer":
         if isinstance(value, bool):
             return False
-        return isinstance(value, int) or (isinstance(value, str) and bool(_INTEGER.fullmatch(value)))
+        return isinstance(value, int) or (isinstance(value, str) and bool(INTEGER_TEXT.fullmatch(value)))
     if kind == "number":
         if isinstance(value, bool):
             return False
-        return isinstance(value, (int, float)) or (isinstance(value, str) and bool(_NUMBER.fullmatch(value)))
+        return isinstance(value, (int, float)) or (isinstance(value, str) and bool(NUMBER_TEXT.fullmatch(value)))
     if kind == "boolean":
         return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
     if kind == "object":
@@ -293,7 +292,7 @@ def _check_scalar(value: str | int | float, node: _Node, path: DocPath, found: l
     if node.pattern is not None and node.pattern.search(text) is None:
         found.append((path, f"{text!r} does not match the pattern {node.pattern.pattern}"))
     for limit, below, words in ((node.minimum, True, "below the minimum"), (node.maximum, False, "above the maximum")):
-        if limit is not None and _NUMBER.fullmatch(text):
+        if limit is not None and NUMBER_TEXT.fullmatch(text):
             number = float(text)
             if (number < float(limit)) if below else (number > float(limit)):
                 found.append((path, f"{text} is {words} {limit}"))

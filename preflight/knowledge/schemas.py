@@ -3,7 +3,6 @@ from the data files cfn-lint ships (already patched by cfn-lint), without import
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 from collections.abc import Mapping
@@ -27,7 +26,6 @@ def cfn_lint_schema_directory() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "schemas"
 
 
-@functools.cache
 def load_pack_schemas(directory: Path | None = None) -> Mapping[str, Mapping[str, object]]:
     """Resource type -> its provider schema, as cfn-lint validates it."""
     root = directory or cfn_lint_schema_directory()
@@ -41,8 +39,7 @@ def load_pack_schemas(directory: Path | None = None) -> Mapping[str, Mapping[str
         raise SchemasUnavailable(f"cfn-lint's resource schemas could not be read from {root}: {error}") from None
 
 
-@functools.cache
 def load_pack_validators(directory: Path | None = None) -> Mapping[str, SchemaValidator]:
-    """Resource type -> a validator for its provider schema, kept for the process: a validator reads
-    each schema node once."""
+    """Resource type -> a validator for its provider schema (kept by `Reference`: a validator reads
+    each schema node once)."""
     return {kind: SchemaValidator(schema) for kind, schema in load_pack_schemas(directory).items()}

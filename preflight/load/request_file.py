@@ -15,6 +15,7 @@ from typing import Literal
 
 from preflight.load.parsing import decode, parse_text, read_bytes
 from preflight.model.document import Document
+from preflight.model.errors import InputError
 from preflight.model.findings import DocPath, Span
 from preflight.model.problems import ProblemKind
 
@@ -33,7 +34,7 @@ REQUEST_KEYS: Mapping[Scope, frozenset[str]] = {
 }
 
 
-class RequestError(Exception):
+class RequestError(InputError):
     """A request input that cannot be used at all; the CLI prints it as one line and exits 2."""
 
 

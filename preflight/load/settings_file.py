@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from preflight.load.files import Unreadable, read_regular_file
+from preflight.model.errors import InputError
 from preflight.model.findings import Severity
 from preflight.model.limits import SAFETY_LIMITS, quota_keys, quotas_with
 from preflight.model.settings import EVERY_RULE, Settings
@@ -17,7 +18,7 @@ _SELECTOR = re.compile(r"CP\d{0,3}")
 CFN_LINT_SELECTOR = re.compile(r"cfn-lint(:[EWI]?\d{0,4})?")
 
 
-class SettingsError(Exception):
+class SettingsError(InputError):
     """A settings file that cannot be used; the CLI prints it as one line and exits 2."""
 
 

@@ -18,6 +18,7 @@ from preflight.load.parsed import Parsed
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.model.problems import Problem, ProblemKind
+from preflight.model.values import scalar_text
 
 try:
     from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]
@@ -429,11 +430,7 @@ def _tag_wrapper(tag: str, position: Position, found: list[Problem]) -> str | No
 
 
 def _key_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return "" if value is None else scalar_text(value)
 
 
 def _wrap(long_form: str, value: object) -> dict[str, object]:

@@ -3,6 +3,7 @@ here, so rules and their tests need no AWS at all."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 # What the online pre-flight found out about the caller's organization (AwsFacts.organization).
@@ -10,11 +11,25 @@ ORGANIZATION_PRESENT = "present"
 ORGANIZATION_NONE = "none"
 
 
+class Fact(enum.Enum):
+    """What one read-only call (or group of calls) of the online pre-flight finds out; an `Unavailable`
+    names the fact it could not learn, and the online rules ask for it by the same member."""
+
+    CALLER_IDENTITY = "caller identity"
+    ORGANIZATION = "organization"
+    ORGANIZATION_ACCOUNTS = "organization accounts"
+    DELEGATED_ADMINISTRATORS = "delegated administrators"
+    ORGANIZATION_PACKS = "organization conformance packs"
+    ACCOUNT_PACKS = "conformance packs"
+    PACK_STATUS = "pack status"
+    CONFIG_RULES = "config rules"
+
+
 @dataclass(frozen=True)
 class Unavailable:
     """A check that could not run, and why (usually a permission the caller lacks)."""
 
-    check: str
+    fact: Fact
     reason: str
 
 
@@ -48,8 +63,8 @@ class AwsFacts:
     config_rule_names: tuple[str, ...] | None = None
     unavailable: tuple[Unavailable, ...] = ()
 
-    def why_unavailable(self, check: str) -> str | None:
+    def why_unavailable(self, fact: Fact) -> str | None:
         for item in self.unavailable:
-            if item.check == check:
+            if item.fact is fact:
                 return item.reason
         return None

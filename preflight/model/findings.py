@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 PathPart = str | int
@@ -79,3 +80,14 @@ class Finding:
             self.file, span.line, span.column, self.rule,
             span.end_line, span.end_column, self.message, repr(self.path), self.severity, self.fix or "",
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a run found, for the reporters: the findings in report order, how many files were checked,
+    and the source lines the findings point to (by file and line number, for the text report)."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    lines: Mapping[str, Mapping[int, str]] = field(default_factory=dict, repr=False)
+    checked_files: tuple[str, ...] = ()

@@ -31,6 +31,13 @@ class ApiLimits:
     s3_template_warn_bytes: int = 300_000
     s3_template_max_bytes: int = 307_200
     config_rule_name_max: int = 128
+    # The resources a pack deploys (botocore `ConfigRule`, `CustomPolicyDetails`).
+    rule_input_parameters_max: int = 1024  # ConfigRule.InputParameters, as JSON text
+    policy_text_max: int = 10_000
+    policy_runtime_pattern: str = r"guard\-2\.x\.x"
+    # S3 (bucket naming rules): any bucket a request names.
+    bucket_name_min: int = 3
+    bucket_name_max: int = 63
 
 
 API_LIMITS = ApiLimits()

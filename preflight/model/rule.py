@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,19 @@ CONFIDENCE_TAGS = ("documented", "reported", "observed", "inferred")
 ERROR_EVIDENCE = ("documented", "reported")
 
 
+class Phase(enum.Enum):
+    """When a rule runs, by what it reads."""
+
+    REQUEST = "request"  # the request and what reading found: with or without a parsed template
+    TEMPLATE = "template"  # a parsed template (and the request)
+    ONLINE = "online"  # the facts the online pre-flight gathered from AWS
+    SPEC = "spec"  # once per spec file, across its packs
+
+
+OFFLINE = frozenset({Phase.REQUEST, Phase.TEMPLATE, Phase.SPEC})
+EVERY_PHASE = frozenset(Phase)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -27,10 +41,9 @@ class Rule:
     severity: Severity
     check: CheckFunction
     tags: tuple[str, ...] = ()
-    needs_template: bool = True
-    needs_facts: bool = False
-    needs_spec: bool = False
+    phase: Phase = Phase.TEMPLATE
     opt_in: bool = False
+    cfn_lint: tuple[str, ...] = ()  # cfn-lint rules that report the same problem (--cfn-lint drops theirs)
 
     @property
     def documentation(self) -> str:
@@ -87,17 +100,16 @@ def rule(
     severity: Severity,
     *,
     tags: tuple[str, ...] = (),
-    needs_template: bool = True,
-    needs_facts: bool = False,
-    needs_spec: bool = False,
+    phase: Phase = Phase.TEMPLATE,
     opt_in: bool = False,
+    cfn_lint: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], Rule]:
-    """`needs_template`: skipped when there is no parsed template; `needs_facts`: skipped unless the
-    online pre-flight gathered AWS facts; `needs_spec`: runs only, once, on a spec file's packs;
-    `opt_in`: the evidence is contested, so the rule runs only when selected by its full id."""
+    """`phase`: when the rule runs (see `Phase`); `opt_in`: the evidence is contested, so the rule runs
+    only when selected by its full id; `cfn_lint`: the cfn-lint rule ids whose findings on the same
+    line repeat this rule's."""
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, needs_template, needs_facts, needs_spec, opt_in)
+        return Rule(rule_id, name, severity, check, tags, phase, opt_in, cfn_lint)
 
     return wrap
 

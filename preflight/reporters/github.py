@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Severity
+from preflight.model.findings import Report, Severity
 from preflight.reporters.locations import relative_paths
 from preflight.reporters.printable import printable
 

@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterator
 
 from preflight import __version__
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Finding
+from preflight.model.findings import Finding, Report
 from preflight.reporters.printable import printable_path
 from preflight.reporters.summary import severity_counts
 

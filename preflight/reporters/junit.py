@@ -6,8 +6,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Finding, Severity
+from preflight.model.findings import Finding, Report, Severity
 from preflight.reporters.locations import relative_paths
 from preflight.reporters.printable import printable_path
 

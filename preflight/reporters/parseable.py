@@ -3,7 +3,7 @@ File names and messages have their control characters escaped, so no input can f
 
 from __future__ import annotations
 
-from preflight.engine.pipeline import Report
+from preflight.model.findings import Report
 from preflight.reporters.printable import printable
 
 

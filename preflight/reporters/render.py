@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Severity
+from preflight.model.findings import Report, Severity
 from preflight.model.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")

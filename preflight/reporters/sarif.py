@@ -9,8 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from preflight import __version__
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Finding, Severity
+from preflight.model.findings import Finding, Report, Severity
 from preflight.model.rule import Rule
 from preflight.reporters.locations import relative_paths
 from preflight.reporters.printable import printable_path

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from preflight.engine.pipeline import Report
-from preflight.model.findings import Finding
+from preflight.model.findings import Finding, Report
 from preflight.reporters.printable import printable
 from preflight.reporters.summary import severity_counts
 

@@ -1,0 +1,150 @@
+"""`preflight deploy` and `preflight status`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import click
+
+from preflight.cli.options import (
+    AwsOptions,
+    LintOptions,
+    aws_options,
+    lint_options,
+    raise_rule_errors,
+    request_options,
+    spec_alone,
+    spec_option,
+    take,
+)
+from preflight.cli.terminal import fail
+from preflight.engine.runner import discover_rules
+from preflight.load.request_file import RequestInputs, build_request
+from preflight.model.errors import InputError, UsageError
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    paths: tuple[str, ...]
+    request: RequestInputs
+    lint: LintOptions
+    aws: AwsOptions
+    spec_file: Path | None
+    template_bucket: str | None
+    template_prefix: str
+    minify: bool
+    dry_run: bool
+    no_wait: bool
+    timeout: float
+    poll_interval: float
+    busy_timeout: float
+
+
+@click.command("deploy")
+@click.argument("paths", nargs=-1)
+@request_options
+@lint_options
+@spec_option
+@aws_options
+@click.option("--template-bucket", help="Upload templates over 51,200 bytes here (content-addressed keys).")
+@click.option("--template-prefix", default="preflight/", show_default=True, help="Key prefix for uploaded templates.")
+@click.option("--minify", is_flag=True, help="Send a compact JSON rendering of the template when that fits inline.")
+@click.option("--dry-run", is_flag=True, help="Print the plan and the exact request; change nothing.")
+@click.option("--no-wait", is_flag=True, help="Put, and do not follow the rollout (see `preflight status`).")
+@click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
+@click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
+@click.option(
+    "--busy-timeout", type=float, default=600, show_default=True, help="Seconds to wait for a busy pack before putting."
+)
+def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
+    """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
+    request, lint, aws = take(RequestInputs, given), take(LintOptions, given), take(AwsOptions, given)
+    sys.exit(deploy(DeployOptions(paths, request, lint, aws, **given)))
+
+
+def deploy(options: DeployOptions) -> int:
+    from preflight.deploy.run import DeploySettings, Pack, deploy_packs
+
+    rules = discover_rules()
+    spec = None
+    try:
+        settings = options.lint.settings(rules)
+        if options.spec_file is not None:
+            from preflight.load.spec_file import load_spec
+
+            spec_alone(options.paths, options.request)
+            spec = load_spec(options.spec_file)
+            packs = [Pack(pack.template, pack.request) for pack in spec.packs]
+        else:
+            packs = [_pack(options)]
+    except InputError as error:
+        fail(str(error))
+    deploy_settings = DeploySettings(
+        template_bucket=options.template_bucket,
+        template_prefix=options.template_prefix,
+        minify=options.minify,
+        dry_run=options.dry_run,
+        wait=not options.no_wait,
+        timeout=options.timeout,
+        poll_interval=options.poll_interval,
+        busy_timeout=options.busy_timeout,
+        profile=options.aws.profile,
+        endpoint_url=options.aws.endpoint_url,
+        colour=options.lint.colour,
+        raise_rule_errors=raise_rule_errors(),
+    )
+    return deploy_packs(packs, settings, rules, deploy_settings, spec)
+
+
+def _pack(options: DeployOptions) -> Any:
+    from preflight.deploy.run import Pack
+
+    request = build_request(options.request)
+    paths = options.paths
+    if len(paths) > 1:
+        raise UsageError("deploy takes one template (or --spec for several)")
+    if paths and not Path(paths[0]).is_file():
+        raise UsageError(f"{paths[0]}: no such file")
+    if not paths and request.template_body is None and request.template_s3_uri is None:
+        raise UsageError("deploy needs the template: PATH, --request with a template, or --template-s3-uri")
+    return Pack(Path(paths[0]) if paths else None, request)
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    name: str
+    aws: AwsOptions
+    scope: Literal["organization", "account"]
+    region: str | None
+    timeout: float
+    poll_interval: float
+    no_wait: bool
+
+
+@click.command("status")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["organization", "account"]), default="organization", show_default=True)
+@click.option("--region", help="The Region the pack is deployed to.")
+@aws_options
+@click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
+@click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
+@click.option("--no-wait", is_flag=True, help="Show the current state once.")
+def status_command(name: str, **given: Any) -> None:
+    """Follow (or resume following) a pack's rollout and report every account."""
+    aws = take(AwsOptions, given)
+    sys.exit(status(StatusOptions(name, aws, **given)))
+
+
+def status(options: StatusOptions) -> int:
+    from preflight.deploy.run import DeploySettings, follow
+
+    settings = DeploySettings(
+        timeout=0 if options.no_wait else options.timeout,
+        poll_interval=options.poll_interval,
+        profile=options.aws.profile,
+        endpoint_url=options.aws.endpoint_url,
+    )
+    return follow(options.name, options.scope, options.region, settings)

@@ -1,0 +1,53 @@
+"""`preflight rules` and `preflight explain`: what each rule checks, and the evidence behind it."""
+
+from __future__ import annotations
+
+import click
+
+from preflight.cli.terminal import fail
+from preflight.engine.runner import discover_rules
+from preflight.model.rule import Rule
+
+
+@click.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(output_format: str) -> None:
+    """List every rule."""
+    rules = discover_rules()
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([_as_json(rule) for rule in rules], indent=2, ensure_ascii=False))
+        return
+    width = max(len(rule.name) for rule in rules)
+    for rule in rules:
+        default = "opt-in " if rule.opt_in else "       "
+        click.echo(f"{rule.id}  {rule.severity.label:<7}  {default}  {rule.name:<{width}}  {rule.summary}")
+
+
+def _as_json(rule: Rule) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "severity": rule.severity.label,
+        "opt_in": rule.opt_in,
+        "evidence": rule.evidence,
+        "tags": list(rule.tags),
+        "summary": rule.summary,
+        "references": [{"confidence": tag, "source": text} for tag, text in rule.references],
+    }
+
+
+@click.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id: str) -> None:
+    """Show a rule's documentation, such as `preflight explain CP101`."""
+    wanted = rule_id.strip().upper()
+    rules = {rule.id: rule for rule in discover_rules()}
+    by_name = {rule.name: rule for rule in rules.values()}
+    found = rules.get(wanted) or by_name.get(rule_id.strip())
+    if found is None:
+        fail(f"unknown rule {rule_id!r} (see `preflight rules`)")
+    opt_in = ", opt-in: runs only when selected by its full id" if found.opt_in else ""
+    click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in})\n")
+    click.echo(found.documentation)

@@ -1,0 +1,38 @@
+"""The reference data rules look things up in: the managed-rule catalog and the resource provider
+schemas. Each is read on first use (a run that needs neither never imports their readers) and kept
+by the one `Reference` a run, or a language server, holds and hands to rules through their context:
+nothing is cached for the process."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from preflight.knowledge.catalog import Catalog
+    from preflight.knowledge.schema_validator import SchemaValidator
+    from preflight.knowledge.schemas import SchemasUnavailable
+
+
+class Reference:
+    def __init__(self, catalog_file: Path | None = None, schema_directory: Path | None = None) -> None:
+        self._catalog_file = catalog_file
+        self._schema_directory = schema_directory
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from preflight.knowledge.catalog import CATALOG_FILE, load_catalog
+
+        return load_catalog(self._catalog_file or CATALOG_FILE)
+
+    @cached_property
+    def pack_validators(self) -> Mapping[str, SchemaValidator] | SchemasUnavailable:
+        """Resource type -> a validator of its provider schema, or why the schemas could not be read."""
+        from preflight.knowledge.schemas import SchemasUnavailable, load_pack_validators
+
+        try:
+            return load_pack_validators(self._schema_directory)
+        except SchemasUnavailable as error:
+            return error
