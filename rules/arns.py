@@ -6,11 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from preflight.engine.context import Context
-from preflight.knowledge.intrinsics import intrinsic_name
-from preflight.load.request_file import PARAMETERS_KEY
-from preflight.model.findings import DocPath, Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import PARAMETERS_KEY, Context, DocPath, Issue, Severity, intrinsic_name, rule
 
 # In a traced string, a parameter's value is `\x01Name\x01` and anything unknowable `\x02`.
 _PARAMETER_MARK = "\x01"

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.suggest import Suggestions
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import Context, Issue, Severity, Suggestions, rule
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"), cfn_lint=("E1028", "E8002"))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.config_rules import PACK_SUFFIX_LENGTH, deployed_rules, effective_rule_name
-from preflight.knowledge.intrinsics import intrinsic_name
-from preflight.knowledge.template import CONFIG_RULE, REMEDIATION, Resource, Template
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import (
+    CONFIG_RULE,
+    PACK_SUFFIX_LENGTH,
+    REMEDIATION,
+    Context,
+    Issue,
+    Resource,
+    Severity,
+    Template,
+    deployed_rules,
+    effective_rule_name,
+    intrinsic_name,
+    rule,
+)
 
 
 @rule("CP204", "too-many-config-rules", Severity.ERROR, tags=("template", "quota"))

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.model.findings import Issue, Severity
-from preflight.model.problems import ProblemKind
-from preflight.model.rule import Phase, rule
+from preflight.api import Context, Issue, Phase, ProblemKind, Severity, rule
 
 
 @rule("CP001", "unreadable-file", Severity.ERROR, tags=("input",), phase=Phase.REQUEST, cfn_lint=("E0000",))

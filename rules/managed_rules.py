@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.config_rules import PROCESS_CHECK, parameter_items
-from preflight.knowledge.intrinsics import UNKNOWN
-from preflight.knowledge.suggest import Suggestions
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
-from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
+from preflight.api import (
+    INTEGER_TEXT,
+    NUMBER_TEXT,
+    PROCESS_CHECK,
+    UNKNOWN,
+    Context,
+    Issue,
+    Severity,
+    Suggestions,
+    parameter_items,
+    rule,
+    scalar_text,
+)
 
 
 @rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"))
@@ -92,7 +98,7 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
             if same_case:
                 hint: str | None = f"parameter names are case-sensitive: use {same_case[0]!r}"
             else:
-                from preflight.knowledge.suggest import did_you_mean
+                from preflight.api import did_you_mean
 
                 hint = did_you_mean(name, known) or (
                     f"{view.managed.identifier} takes: {', '.join(known)}"

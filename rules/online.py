@@ -7,14 +7,21 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from preflight.engine.context import Context
-from preflight.knowledge.config_rules import deployed_rules, effective_rule_name
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import Phase, rule
+from preflight.api import (
+    ORGANIZATION_NONE,
+    ORGANIZATION_PRESENT,
+    Context,
+    Fact,
+    Issue,
+    Phase,
+    Severity,
+    deployed_rules,
+    effective_rule_name,
+    rule,
+)
 
 if TYPE_CHECKING:
-    from preflight.model.facts import AwsFacts
+    from preflight.api import AwsFacts
 
 _PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
 

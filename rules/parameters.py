@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.patterns import Unmatchable, full_match
-from preflight.knowledge.suggest import Suggestions
-from preflight.knowledge.template import PSEUDO_PARAMETERS
-from preflight.load.request_file import PARAMETERS_KEY
-from preflight.model.findings import DocPath, Issue, Severity
-from preflight.model.rule import rule
-from preflight.model.values import scalar_text
+from preflight.api import (
+    PARAMETERS_KEY,
+    PSEUDO_PARAMETERS,
+    Context,
+    DocPath,
+    Issue,
+    Severity,
+    Suggestions,
+    Unmatchable,
+    full_match,
+    rule,
+    scalar_text,
+)
 
 
 @rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"), cfn_lint=("E1012", "E1019"))

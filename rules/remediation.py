@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.intrinsics import intrinsic_name
-from preflight.knowledge.template import REMEDIATION
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import REMEDIATION, Context, Issue, Severity, intrinsic_name, rule
 
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]*:role/\S+")
 

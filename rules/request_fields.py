@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.s3_names import bucket_name_problem
-from preflight.load.request_file import MANAGED_PACK_SOURCE
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import Phase, rule
+from preflight.api import MANAGED_PACK_SOURCE, Context, Issue, Phase, Severity, bucket_name_problem, rule
 
 ORG_BUCKET_PREFIX = "awsconfigconforms"
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import Phase, rule
+from preflight.api import MANAGED_PACK_SOURCE, PARAMETERS_KEY, Context, Issue, Phase, Severity, rule
 
 
 @rule("CP130", "too-many-input-parameters", Severity.ERROR, tags=("request", "parameters"), phase=Phase.REQUEST)

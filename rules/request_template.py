@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
-from preflight.model.findings import START_OF_FILE, Issue, Severity
-from preflight.model.rule import Phase, rule
+from preflight.api import START_OF_FILE, Context, Issue, Phase, Severity, bucket_name_problem, rule, split_s3_uri
 
 
 @rule("CP101", "template-body-too-large", Severity.ERROR, tags=("request", "size"), phase=Phase.REQUEST)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
-from preflight.model.findings import DocPath, Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import PACK_RESOURCE_TYPES, Context, DocPath, Issue, SchemasUnavailable, Severity, rule
 
 RESOURCE_ATTRIBUTES = frozenset(
     {"Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy",

@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.config_rules import FREQUENCIES, OWNERS, ConfigRuleView
-from preflight.knowledge.intrinsics import UNKNOWN
-from preflight.model.findings import Issue, Severity
-from preflight.model.limits import API_LIMITS
-from preflight.model.rule import rule
+from preflight.api import API_LIMITS, FREQUENCIES, OWNERS, UNKNOWN, ConfigRuleView, Context, Issue, Severity, rule
 
 _LAMBDA_ARN = re.compile(r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
 _GUARD_RUNTIME = re.compile(API_LIMITS.policy_runtime_pattern)
@@ -103,7 +98,7 @@ def invalid_execution_frequency(ctx: Context) -> Iterator[Issue]:
 
 
 def _nearest_frequency(value: object) -> str | None:
-    from preflight.knowledge.suggest import did_you_mean
+    from preflight.api import did_you_mean
 
     return did_you_mean(str(value), FREQUENCIES) if isinstance(value, str) else None
 

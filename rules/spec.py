@@ -6,12 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from preflight.engine.context import Context
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import Phase, rule
+from preflight.api import Context, Issue, Phase, Severity, rule
 
 if TYPE_CHECKING:
-    from preflight.load.spec_file import PackSummary, SpecSummary
+    from preflight.api import PackSummary, SpecSummary
 
 
 def _spec(ctx: Context) -> SpecSummary:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.engine.context import Context
-from preflight.knowledge.suggest import did_you_mean
-from preflight.knowledge.template import CONFIG_RULE, REMEDIATION
-from preflight.model.findings import Issue, Severity
-from preflight.model.rule import rule
+from preflight.api import CONFIG_RULE, REMEDIATION, Context, Issue, Severity, did_you_mean, rule
 
 SUPPORTED_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Parameters", "Conditions", "Mappings", "Resources"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 HEAVY = ("boto3", "botocore", "cfnlint", "jsonschema", "networkx")
 
@@ -26,3 +27,14 @@ def test_check_imports_no_aws_sdk_and_no_cfn_lint() -> None:
         imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
         assert "preflight" in imported
         assert not imported & set(HEAVY), f"{args}: {sorted(imported & set(HEAVY))}"
+
+
+def test_the_layer_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts: each layer imports only from those below it, rules
+    only from preflight.api, and the lint path no AWS SDK, cfn-lint or language server."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "Contracts: 3 kept, 0 broken." in result.stdout

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from preflight.engine import cache as cache_module
+from preflight.engine.runner import discover_rules
+from preflight.load.request_file import EmbeddedBody, InputParameter, Origin, PackRequest
 from preflight.model.findings import Finding, Severity, Span
+from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.settings import Settings
 from tests.conftest import CORPUS, FIXTURES, REPO, run_cli
 
 
@@ -166,3 +171,51 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     cache.put("ab" + "0" * 62, (unwritable,))
     assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == [".gitignore"]
     assert cache.get("ab" + "0" * 62) is None
+
+
+# One changed value for every field of the settings and of the request: each must change the key.
+SETTINGS_CHANGES: dict[str, object] = {
+    "select": ("CP1",),
+    "extend_select": ("CP411",),
+    "ignore": ("CP2",),
+    "per_file_ignores": (("*.yaml", ("CP1",)),),
+    "quotas": replace(DEFAULT_QUOTAS, rules_per_pack=1),
+    "root": Path("/elsewhere"),
+}
+REQUEST_CHANGES: dict[str, object] = {
+    "known": True,
+    "scope": "account",
+    "name": "pack",
+    "name_given": True,
+    "template_body": EmbeddedBody("Resources: {}", "request.json", 3, 4),
+    "template_s3_uri": "s3://bucket/pack.yaml",
+    "other_sources": ("TemplateSSMDocumentDetails",),
+    "parameters": (InputParameter("Age", "90"),),
+    "excluded_accounts": ("111122223333",),
+    "delivery_bucket": "awsconfigconforms-results",
+    "delivery_prefix": "results",
+    "region": "eu-west-1",
+    "origins": {("ConformancePackName",): Origin("request.json", Span(2, 3, 2, 9))},
+    "from_request_file": "request.json",
+}
+
+
+def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> None:
+    settings, request = Settings(root=REPO), PackRequest()
+    rules = discover_rules()
+
+    def key(settings: Settings, request: PackRequest, cfn_lint: bool = False, only_packs: bool = False) -> str:
+        return cache_module.run_fingerprint(settings, request, rules, cfn_lint, only_packs)
+
+    assert set(SETTINGS_CHANGES) | set(cache_module.SETTINGS_OUTSIDE_FINGERPRINT) == {f.name for f in fields(Settings)}
+    assert set(REQUEST_CHANGES) == {f.name for f in fields(PackRequest)}
+    base = key(settings, request)
+    for name, value in SETTINGS_CHANGES.items():
+        assert key(replace(settings, **{name: value}), request) != base, name
+    for name, value in REQUEST_CHANGES.items():
+        assert key(settings, replace(request, **{name: value})) != base, name
+    assert key(settings, request, cfn_lint=True) != base
+    assert key(settings, request, only_packs=True) != base
+    assert cache_module.run_fingerprint(settings, request, rules[1:], False, False) != base
+    # What decides no finding keeps the cache.
+    assert key(replace(settings, fail_level=Severity.WARNING, source="pyproject.toml"), request) == base

@@ -45,8 +45,8 @@ def _byte_position(data: bytes, index: int) -> Span:
 
 
 def decode(data: bytes, limits: SafetyLimits = SAFETY_LIMITS) -> tuple[str | None, Problem | None]:
-    """UTF-8 with or without a BOM. UTF-16, UTF-32 and binary data are CP001 errors (no text); other
-    bytes that are not UTF-8 are read as Latin-1 with a CP001 warning; over the size limit is CP006."""
+    """UTF-8 with or without a BOM. UTF-16, UTF-32 and binary data are unreadable (no text); other
+    bytes that are not UTF-8 are read as Latin-1, with a warning; over the size limit is over limits."""
     if len(data) > limits.max_file_bytes:
         return None, Problem(
             ProblemKind.OVER_LIMITS,
@@ -97,7 +97,7 @@ def parse_text(
 ) -> tuple[Document | None, list[Problem]]:
     """JSON when the file is named .json, or starts with `{` and parses as JSON; YAML otherwise. A
     `.json` file that is not strict JSON but is valid YAML (a trailing comma, a comment) is read as
-    YAML, as AWS reads pack bodies, with a CP008 warning where strict JSON stopped."""
+    YAML, as AWS reads pack bodies, with a not-strict-JSON warning where strict JSON stopped."""
     parsed = None
     not_strict: Problem | None = None
     if file.endswith(".json") or text.lstrip().startswith("{"):

@@ -271,18 +271,25 @@ def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody
     return EmbeddedBody(body, f"{document.file}#TemplateBody", 0, 0)
 
 
+# The request's plain text parameters: the API key, and the field of PackRequest (and of
+# RequestInputs, the command-line option) that holds it.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("TemplateS3Uri", "template_s3_uri"),
+    ("DeliveryS3Bucket", "delivery_bucket"),
+    ("DeliveryS3KeyPrefix", "delivery_prefix"),
+)
+
+
 def build_request(inputs: RequestInputs) -> PackRequest:
     origins: dict[DocPath, Origin] = {}
     scope: Scope | None = None
     name: str | None = None
     name_given = False
     body: EmbeddedBody | None = None
-    s3_uri: str | None = None
+    texts: dict[str, str] = {}  # PackRequest field -> value, for the fields of TEXT_FIELDS
     other_sources: list[str] = []
     request_params: list[_Sourced] = []
     excluded: list[str] = []
-    bucket: str | None = None
-    prefix: str | None = None
 
     if inputs.request_file is not None:
         document = load_mapping_file(inputs.request_file, strict_types=True)
@@ -318,19 +325,14 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             text = _expect_str(document, ("TemplateBody",), data["TemplateBody"], "TemplateBody")
             body = _embedded_body(document, ("TemplateBody",), text)
             origins[("TemplateBody",)] = origin_at(document, ("TemplateBody",))
-        if "TemplateS3Uri" in data:
-            s3_uri = _expect_str(document, ("TemplateS3Uri",), data["TemplateS3Uri"], "TemplateS3Uri")
-            origins[("TemplateS3Uri",)] = origin_at(document, ("TemplateS3Uri",))
+        for api_key, field_name in TEXT_FIELDS:
+            if api_key in data:
+                texts[field_name] = _expect_str(document, (api_key,), data[api_key], api_key)
+                origins[(api_key,)] = origin_at(document, (api_key,))
         for other_source in ("TemplateSSMDocumentDetails", MANAGED_PACK_SOURCE):
             if other_source in data:
                 other_sources.append(other_source)
                 origins[(other_source,)] = origin_at(document, (other_source,))
-        if "DeliveryS3Bucket" in data:
-            bucket = _expect_str(document, ("DeliveryS3Bucket",), data["DeliveryS3Bucket"], "DeliveryS3Bucket")
-            origins[("DeliveryS3Bucket",)] = origin_at(document, ("DeliveryS3Bucket",))
-        if "DeliveryS3KeyPrefix" in data:
-            prefix = _expect_str(document, ("DeliveryS3KeyPrefix",), data["DeliveryS3KeyPrefix"], "DeliveryS3KeyPrefix")
-            origins[("DeliveryS3KeyPrefix",)] = origin_at(document, ("DeliveryS3KeyPrefix",))
         if PARAMETERS_KEY in data:
             request_params = _parameters_from(document, (PARAMETERS_KEY,), data[PARAMETERS_KEY], allow_flat=False)
             origins[(PARAMETERS_KEY,)] = origin_at(document, (PARAMETERS_KEY,))
@@ -357,9 +359,11 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         name, name_given = inputs.name, True
         origins.pop((ORG_NAME_KEY,), None)
         origins.pop((ACCOUNT_NAME_KEY,), None)
-    if inputs.template_s3_uri is not None:
-        s3_uri = inputs.template_s3_uri
-        origins.pop(("TemplateS3Uri",), None)
+    for api_key, field_name in TEXT_FIELDS:  # an option overrides the request file, as in the AWS CLI
+        given = getattr(inputs, field_name)
+        if given is not None:
+            texts[field_name] = given
+            origins.pop((api_key,), None)
     if inputs.exclude_accounts:
         if scope == "account":
             raise RequestError("--exclude-account applies to organization packs only (--scope organization)")
@@ -367,12 +371,6 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         excluded.extend(inputs.exclude_accounts)
         for index in range(base, len(excluded)):
             origins.pop(("ExcludedAccounts", index), None)
-    if inputs.delivery_bucket is not None:
-        bucket = inputs.delivery_bucket
-        origins.pop(("DeliveryS3Bucket",), None)
-    if inputs.delivery_prefix is not None:
-        prefix = inputs.delivery_prefix
-        origins.pop(("DeliveryS3KeyPrefix",), None)
 
     return PackRequest(
         known=inputs.any_given,
@@ -380,13 +378,13 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         name=name,
         name_given=name_given,
         template_body=body,
-        template_s3_uri=s3_uri,
         other_sources=tuple(other_sources),
         parameters=tuple(parameters),
         excluded_accounts=tuple(excluded),
-        delivery_bucket=bucket,
-        delivery_prefix=prefix,
         region=inputs.region,
+        template_s3_uri=texts.get("template_s3_uri"),
+        delivery_bucket=texts.get("delivery_bucket"),
+        delivery_prefix=texts.get("delivery_prefix"),
         origins=origins,
         from_request_file=str(inputs.request_file) if inputs.request_file is not None else None,
     )

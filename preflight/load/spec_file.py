@@ -27,6 +27,7 @@ from preflight.load.request_file import (
     ACCOUNT_NAME_KEY,
     ORG_NAME_KEY,
     PARAMETERS_KEY,
+    TEXT_FIELDS,
     InputParameter,
     Origin,
     PackRequest,
@@ -42,6 +43,14 @@ PACK_KEYS = frozenset(
      "scope", "region"}
 )  # fmt: skip
 DEFAULT_KEYS = PACK_KEYS - {"name", "template", "template-s3-uri"}
+# A pack's plain text settings: the spec key, where findings about it point (the API key) and the
+# field of PackRequest that holds it.
+_TEXT_KEYS = (
+    ("delivery-bucket", "DeliveryS3Bucket", "delivery_bucket"),
+    ("delivery-prefix", "DeliveryS3KeyPrefix", "delivery_prefix"),
+    ("region", "Region", "region"),
+    ("template-s3-uri", *TEXT_FIELDS[0]),
+)
 
 
 @dataclass(frozen=True)
@@ -144,29 +153,24 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
             excluded.append(str(account))
             origins[("ExcludedAccounts", index)] = origin_at(document, accounts_path + (index,))
 
-    def optional_text(key: str, api_key: str) -> str | None:
+    texts: dict[str, str] = {}
+    for key, api_key, field_name in _TEXT_KEYS:
         found = setting(key)
-        if found is None:
-            return None
-        origins[(api_key,)] = origin_at(document, found[1])
-        return _text(document, found[1], found[0], key)
-
-    bucket = optional_text("delivery-bucket", "DeliveryS3Bucket")
-    prefix = optional_text("delivery-prefix", "DeliveryS3KeyPrefix")
-    region = optional_text("region", "Region")
-    uri = optional_text("template-s3-uri", "TemplateS3Uri")
+        if found is not None:
+            origins[(api_key,)] = origin_at(document, found[1])
+            texts[field_name] = _text(document, found[1], found[0], key)
     request = PackRequest(
         known=True,
         scope=scope,  # type: ignore[arg-type]
         name=name,
         name_given=True,
-        template_s3_uri=uri,
         parameters=tuple(input_parameters),
         excluded_accounts=tuple(excluded),
-        delivery_bucket=bucket,
-        delivery_prefix=prefix,
-        region=region,
         origins=origins,
+        template_s3_uri=texts.get("template_s3_uri"),
+        delivery_bucket=texts.get("delivery_bucket"),
+        delivery_prefix=texts.get("delivery_prefix"),
+        region=texts.get("region"),
     )
     return SpecPack(request, template, origin_at(document, path))
 

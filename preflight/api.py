@@ -1,0 +1,78 @@
+"""What a rule module may use, and the only module it imports from preflight: the context a rule
+reads, the issues it yields, the `rule` decorator and its phases, the template and AWS Config
+knowledge, the limits and the facts. Everything else in preflight may change shape without
+touching a rule; the layer contract in pyproject.toml holds rules to this module."""
+
+from __future__ import annotations
+
+from preflight.engine.context import Context
+from preflight.knowledge.config_rules import (
+    FREQUENCIES,
+    OWNERS,
+    PACK_SUFFIX_LENGTH,
+    PROCESS_CHECK,
+    ConfigRuleView,
+    deployed_rules,
+    effective_rule_name,
+    parameter_items,
+)
+from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
+from preflight.knowledge.patterns import Unmatchable, full_match
+from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
+from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
+from preflight.knowledge.suggest import Suggestions, did_you_mean
+from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
+from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
+from preflight.load.spec_file import PackSummary, SpecSummary
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Fact
+from preflight.model.findings import START_OF_FILE, DocPath, Issue, Severity
+from preflight.model.limits import API_LIMITS
+from preflight.model.problems import ProblemKind
+from preflight.model.rule import Phase, rule
+from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
+
+__all__ = [
+    "API_LIMITS",
+    "CONFIG_RULE",
+    "FREQUENCIES",
+    "INTEGER_TEXT",
+    "MANAGED_PACK_SOURCE",
+    "NUMBER_TEXT",
+    "ORGANIZATION_NONE",
+    "ORGANIZATION_PRESENT",
+    "OWNERS",
+    "PACK_RESOURCE_TYPES",
+    "PACK_SUFFIX_LENGTH",
+    "PARAMETERS_KEY",
+    "PROCESS_CHECK",
+    "PSEUDO_PARAMETERS",
+    "REMEDIATION",
+    "START_OF_FILE",
+    "UNKNOWN",
+    "AwsFacts",
+    "ConfigRuleView",
+    "Context",
+    "DocPath",
+    "Fact",
+    "Issue",
+    "PackSummary",
+    "Phase",
+    "ProblemKind",
+    "Resource",
+    "SchemasUnavailable",
+    "Severity",
+    "SpecSummary",
+    "Suggestions",
+    "Template",
+    "Unmatchable",
+    "bucket_name_problem",
+    "deployed_rules",
+    "did_you_mean",
+    "effective_rule_name",
+    "full_match",
+    "intrinsic_name",
+    "parameter_items",
+    "rule",
+    "scalar_text",
+    "split_s3_uri",
+]
