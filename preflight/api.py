@@ -5,6 +5,8 @@ touching a rule; the layer contract in pyproject.toml holds rules to this module
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from preflight.engine.context import Context
 from preflight.knowledge.config_rules import (
     FREQUENCIES,
@@ -23,13 +25,16 @@ from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
 from preflight.knowledge.suggest import Suggestions, did_you_mean
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
-from preflight.load.spec_file import PackSummary, SpecSummary
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Fact
+from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 from preflight.model.findings import START_OF_FILE, DocPath, Issue, Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind
 from preflight.model.rule import Phase, rule
 from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
+
+if TYPE_CHECKING:  # for annotations: a check is handed these, never makes them
+    from preflight.load.spec_file import PackSummary, SpecSummary
+    from preflight.model.facts import AwsFacts
 
 __all__ = [
     "API_LIMITS",

@@ -3,6 +3,7 @@ explain, lsp), each a function of a typed options object."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any, NoReturn
@@ -10,15 +11,33 @@ from typing import Any, NoReturn
 import click
 
 from preflight import __version__
-from preflight.cli.check import command as check_command
-from preflight.cli.deploy import deploy_command, status_command
-from preflight.cli.lsp import lsp_command
-from preflight.cli.rules import explain_command, rules_command
 from preflight.cli.terminal import fail
+
+# Each command's module and function. A command's module is imported when that command runs, so
+# `check` never loads what `deploy` needs.
+COMMANDS = {
+    "check": ("preflight.cli.check", "command"),
+    "deploy": ("preflight.cli.deploy", "deploy_command"),
+    "explain": ("preflight.cli.rules", "explain_command"),
+    "lsp": ("preflight.cli.lsp", "lsp_command"),
+    "rules": ("preflight.cli.rules", "rules_command"),
+    "status": ("preflight.cli.deploy", "status_command"),
+}
 
 
 class _OneLineErrors(click.Group):
-    """Usage errors as one line on standard error and exit 2, like every other error of preflight."""
+    """Usage errors as one line on standard error and exit 2, like every other error of preflight;
+    the commands of COMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -51,10 +70,6 @@ def _print_version(context: click.Context, _parameter: click.Parameter, value: b
 )
 def main() -> None:
     """Lint AWS Config conformance packs before AWS sees them."""
-
-
-for command in (check_command, deploy_command, status_command, lsp_command, rules_command, explain_command):
-    main.add_command(command)
 
 
 def run() -> NoReturn:
