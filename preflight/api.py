@@ -25,7 +25,7 @@ from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
 from preflight.knowledge.suggest import Suggestions, did_you_mean
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
+from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 from preflight.model.findings import START_OF_FILE, DocPath, Issue, Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind

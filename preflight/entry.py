@@ -3,7 +3,6 @@ CLI's imports run."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -14,17 +13,10 @@ def run() -> NoReturn:
 
 
 def load_cli() -> Callable[[], NoReturn]:
-    """Import the CLI with the cyclic garbage collector paused; return its entry point.
+    """Import the CLI with the cyclic garbage collector paused (see preflight.cli.loading); return
+    its entry point."""
+    from preflight.cli.loading import collector_paused
 
-    Loading creates tens of thousands of objects (modules, functions, classes) and no garbage, yet
-    the collector would scan them over and over while they are created and on every later full
-    collection. It is paused while they load, and what they made is frozen out of later scans; the
-    checks themselves run with the collector on.
-    """
-    gc.disable()
-    try:
+    with collector_paused():
         from preflight.cli.main import run as run_cli
-    finally:
-        gc.freeze()
-        gc.enable()
     return run_cli

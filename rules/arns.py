@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from preflight.api import PARAMETERS_KEY, Context, DocPath, Issue, Severity, intrinsic_name, rule
 
@@ -34,14 +33,6 @@ def bad_account_ids(text: str) -> list[str]:
         for account in _ARN.findall(flattened)
         if _UNKNOWN_MARK not in account and _PARAMETER_MARK not in account and is_bad_account(account)
     ]
-
-
-@dataclass(frozen=True)
-class _Use:
-    """A parameter whose value is an ARN's account field, at `path` (the composing function)."""
-
-    parameter: str
-    path: DocPath
 
 
 @rule("CP410", "invalid-account-id-in-arn", Severity.ERROR, tags=("template", "content"))

@@ -10,7 +10,9 @@ from typing import Any, Literal
 
 import click
 
+from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
+    A_FILE,
     AwsOptions,
     LintOptions,
     aws_options,
@@ -67,7 +69,7 @@ class CheckOptions:
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=A_FILE,
     help="Write the report to this file; the terminal gets the summary.",
 )
 @click.option("--stdin-filename", default="<stdin>", help="The name to report for `-` (standard input).")
@@ -95,7 +97,8 @@ def command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def check(options: CheckOptions) -> int:
-    rules = discover_rules()
+    with collector_paused():  # the rule modules
+        rules = discover_rules()
     try:
         settings = options.lint.settings(rules)
         job = _spec_job(options, settings, rules) if options.spec_file is not None else _job(options, settings, rules)
@@ -172,7 +175,7 @@ def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]
 def _cfn_lint() -> Any:
     from preflight.integrations.cfn_lint import CfnLint
 
-    return CfnLint()
+    return CfnLint().lint
 
 
 def _gather(aws: AwsOptions, request: PackRequest) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import click
 
+from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     AwsOptions,
     LintOptions,
@@ -68,7 +69,8 @@ def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
 def deploy(options: DeployOptions) -> int:
     from preflight.deploy.run import DeploySettings, Pack, deploy_packs
 
-    rules = discover_rules()
+    with collector_paused():  # the rule modules
+        rules = discover_rules()
     spec = None
     try:
         settings = options.lint.settings(rules)

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 import click
 
 from preflight import __version__
+from preflight.cli.loading import collector_paused
 from preflight.cli.terminal import fail
 
 # Each command's module and function. A command's module is imported when that command runs, so
@@ -36,7 +37,7 @@ class _OneLineErrors(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module, name = COMMANDS[cmd_name]
-        command: click.Command = getattr(importlib.import_module(module), name)
+        command: click.Command = getattr(_load(module), name)
         return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -53,6 +54,11 @@ class _OneLineErrors(click.Group):
             if os.environ.get("PREFLIGHT_DEBUG") == "1":
                 raise
             fail(f"internal error: {type(error).__name__}: {error} (PREFLIGHT_DEBUG=1 shows the traceback)")
+
+
+def _load(module: str) -> object:
+    with collector_paused():
+        return importlib.import_module(module)
 
 
 def _print_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:

@@ -1,4 +1,4 @@
-"""What every command prints the same way."""
+"""What every command prints the same way, and how it ends."""
 
 from __future__ import annotations
 

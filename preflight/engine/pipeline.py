@@ -5,10 +5,10 @@ language server differ only in the `Job` they describe."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
@@ -32,10 +32,9 @@ if TYPE_CHECKING:
 PACK_MARKER = "AWS::Config::"
 
 
-class ExternalLinter(Protocol):
-    """Another linter run on every template (cfn-lint, with --cfn-lint); its findings are merged."""
-
-    def lint(self, text: str, file: str, region: str | None) -> list[Finding]: ...
+# Another linter run on every template (cfn-lint, with --cfn-lint): (text, file, Region) -> its
+# findings, which are merged.
+ExternalLinter = Callable[[str, str, str | None], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def _external_findings(job: Job, loaded: Loaded, request: PackRequest, ours: Seq
     document = loaded.document
     theirs = [
         replace(finding, span=document.shift(finding.span))
-        for finding in job.external.lint(loaded.text, loaded.file, request.region)
+        for finding in job.external(loaded.text, loaded.file, request.region)
         if job.settings.is_enabled(finding.rule)
     ]
     return _without_repeats(theirs, ours, job.rules)

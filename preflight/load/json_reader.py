@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
-from preflight.load import yaml_problems as problems
-from preflight.load.parsed import Parsed
+from preflight.load import reading as problems
+from preflight.load.reading import Parsed
 from preflight.load.yaml_builder import _SURROGATE, without_surrogates
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits

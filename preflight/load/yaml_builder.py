@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from preflight.load import yaml_problems as problems
-from preflight.load.parsed import Parsed
+from preflight.load import reading as problems
+from preflight.load.reading import Parsed
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.model.problems import Problem, ProblemKind

@@ -3,26 +3,11 @@ here, so rules and their tests need no AWS at all."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-# What the online pre-flight found out about the caller's organization (AwsFacts.organization).
-ORGANIZATION_PRESENT = "present"
-ORGANIZATION_NONE = "none"
+from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 
-
-class Fact(enum.Enum):
-    """What one read-only call (or group of calls) of the online pre-flight finds out; an `Unavailable`
-    names the fact it could not learn, and the online rules ask for it by the same member."""
-
-    CALLER_IDENTITY = "caller identity"
-    ORGANIZATION = "organization"
-    ORGANIZATION_ACCOUNTS = "organization accounts"
-    DELEGATED_ADMINISTRATORS = "delegated administrators"
-    ORGANIZATION_PACKS = "organization conformance packs"
-    ACCOUNT_PACKS = "conformance packs"
-    PACK_STATUS = "pack status"
-    CONFIG_RULES = "config rules"
+__all__ = ["ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "Fact", "S3Object", "Unavailable"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ class ProblemKind(enum.Enum):
     NOT_STRICT_JSON = "not-strict-json"  # a .json file that only a YAML parser reads
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """`severity` overrides the reporting rule's own."""
 

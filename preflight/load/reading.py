@@ -1,10 +1,25 @@
-"""The problems the YAML and JSON readers report, worded once. The readers' hot loops only decide that
+"""What the YAML and JSON readers make of a text (`Parsed`: plain values, the position of every node,
+problems), and the problems they report, worded once: the readers' hot loops only decide that
 something is wrong and where; these functions say what."""
 
 from __future__ import annotations
 
-from preflight.model.findings import Severity, Span
+from dataclasses import dataclass, field
+
+from preflight.model.findings import DocPath, Position, Severity, Span
 from preflight.model.problems import Problem, ProblemKind
+
+
+@dataclass
+class Parsed:
+    """`complete`: the text was read to its end (or to the end of its first document)."""
+
+    data: object = None
+    spans: dict[DocPath, Position] = field(default_factory=dict)
+    key_spans: dict[DocPath, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    documents: int = 0
+    complete: bool = False
 
 
 def unreadable_character(code: str, reason: str, span: Span) -> Problem:
