@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from preflight.api import (
     PARAMETERS_KEY,
@@ -57,6 +57,14 @@ def undefined_reference(ctx: Context) -> Iterator[Issue]:
             )
 
 
+def _declared(names: Iterable[str]) -> str:
+    listed = sorted(names)
+    if not listed:
+        return "remove it: the template declares no parameters"
+    shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
+    return f"remove it, or pass one the template declares: {shown}"
+
+
 @rule("CP302", "undeclared-input-parameter", Severity.ERROR, tags=("request", "parameters"))
 def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
@@ -92,7 +100,7 @@ def undeclared_input_parameter(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 f"input parameter {parameter.name!r} is not declared in the template's Parameters",
                 (PARAMETERS_KEY, index, "ParameterName"),
-                fix=suggestions.did_you_mean(parameter.name),
+                fix=suggestions.did_you_mean(parameter.name) or _declared(declared),
                 where="request",
             )
 

@@ -29,7 +29,8 @@ from preflight.model.rule import Phase
 from tests.conftest import FIXTURES, REPO, run_cli
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
-_ARGS = re.compile(r"#\s*args:\s*(.*?)\s*(?:#\s*expect:.*)?$")
+_EXPECT_FILE = re.compile(r"#\s*expect-file:\s*([A-Z0-9, ]+)")  # about the whole file: its line 1
+_ARGS = re.compile(r"#\s*args:\s*(.*?)\s*(?:#\s*expect(?:-file)?:.*)?$")
 RULE_DIRS = sorted(path for path in FIXTURES.iterdir() if re.fullmatch(r"CP\d{3}", path.name))
 
 
@@ -44,10 +45,16 @@ def _text(path: Path) -> str:
 def _expectations(path: Path) -> Counter[tuple[str, int, str]]:
     found: Counter[tuple[str, int, str]] = Counter()
     for number, line in enumerate(_text(REPO / path).splitlines(), start=1):
+        whole_file = _EXPECT_FILE.search(line)
+        if whole_file:
+            for rule_id in whole_file.group(1).replace(",", " ").split():
+                found[(path.as_posix(), 1, rule_id)] += 1
         match = _EXPECT.search(line)
         if match:
+            # On the `# args:` line, a marker expects a finding about a command-line value: no line.
+            line_number = 0 if _ARGS.match(line.strip()) else number
             for rule_id in match.group(1).replace(",", " ").split():
-                found[(path.as_posix(), number, rule_id)] += 1
+                found[(path.as_posix(), line_number, rule_id)] += 1
     return found
 
 
@@ -110,7 +117,7 @@ def test_fixture(rule_id: str, path: Path, update_expected: bool) -> None:
         f"the output differs from {stored}: if the change is meant, run pytest tests/test_fixtures.py "
         "--update-expected and review the diff"
     )
-    reported = Counter((str(f["file"]), int(f["line"]), str(f["rule"])) for f in result.findings)  # type: ignore[call-overload]
+    reported = Counter((str(f["file"]), int(f["line"] or 0), str(f["rule"])) for f in result.findings)  # type: ignore[call-overload]
     expected: Counter[tuple[str, int, str]] = Counter()
     for source in {path, *mentioned}:
         expected += _expectations(source)

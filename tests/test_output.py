@@ -46,7 +46,8 @@ def test_json_contract() -> None:
     assert document["summary"] == {"files": 2, "error": 3, "warning": 2, "info": 0}
     first = result.findings[0]
     assert list(first) == [
-        "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "path", "message", "fix",
+        "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "origin", "path", "message",
+        "fix",
     ]  # fmt: skip
     assert first == {
         "rule": "CP305",
@@ -57,6 +58,7 @@ def test_json_contract() -> None:
         "column": 3,
         "end_line": 17,
         "end_column": 53,
+        "origin": None,
         "path": ["Parameters", "IamUserUnusedCredentialsParamMaxCredentialUsageAge"],
         "message": "parameter 'IamUserUnusedCredentialsParamMaxCredentialUsageAge' is never used",
         "fix": "remove it",
@@ -125,3 +127,42 @@ def test_stdin_is_checked_under_the_given_name() -> None:
         ["check", "--format", "json", "--select", "CP208", "--stdin-filename", "iam.yaml", "-"], stdin=data
     )
     assert [(f["file"], f["line"]) for f in result.findings] == [("iam.yaml", 29)]
+
+
+def test_a_finding_about_a_command_line_value_names_the_option_not_a_line() -> None:
+    pack = "fixtures/CP302/good.yaml"
+    args = ["check", pack, "--param", "Extra=1", "--param", "MaxAccesKeyAge=4"]
+    message = "input parameter '{}' is not declared in the template's Parameters"
+    text = run_cli([*args, "--format", "text"], cwd=REPO)
+    assert (text.exit_code, text.stdout) == (1, (
+        f"{pack}: --param Extra=1: error CP302 undeclared-input-parameter: {message.format('Extra')}\n"
+        "      = fix: remove it, or pass one the template declares: MaxAccessKeyAge\n"
+        f"{pack}: --param MaxAccesKeyAge=4: error CP302 undeclared-input-parameter: "
+        f"{message.format('MaxAccesKeyAge')}\n"
+        "      = fix: did you mean 'MaxAccessKeyAge'?\n"
+        "Found 2 errors in 1 file.\n"
+    ))  # fmt: skip
+    parseable = run_cli([*args, "--format", "parseable"], cwd=REPO)
+    assert parseable.stdout == (
+        f"{pack}: --param Extra=1: error: [CP302] {message.format('Extra')}\n"
+        f"{pack}: --param MaxAccesKeyAge=4: error: [CP302] {message.format('MaxAccesKeyAge')}\n"
+    )
+    github = run_cli([*args, "--format", "github"], cwd=REPO)
+    assert github.stdout.splitlines()[0] == (
+        f"::error file={pack},title=CP302 undeclared-input-parameter::--param Extra=1: {message.format('Extra')} "
+        "(fix: remove it, or pass one the template declares: MaxAccessKeyAge)"
+    )
+    sarif = json.loads(run_cli([*args, "--format", "sarif"], cwd=REPO).stdout)
+    result = sarif["runs"][0]["results"][0]
+    assert result["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": pack, "uriBaseId": "%SRCROOT%"}}}]
+    assert result["message"]["text"] == (
+        f"--param Extra=1: {message.format('Extra')} (fix: remove it, or pass one the template declares: "
+        "MaxAccessKeyAge)"
+    )
+    first = run_cli([*args, "--format", "json"], cwd=REPO).findings[0]
+    assert first == {
+        "rule": "CP302", "name": "undeclared-input-parameter", "severity": "error", "file": pack,
+        "line": None, "column": None, "end_line": None, "end_column": None, "origin": "--param Extra=1",
+        "path": ["ConformancePackInputParameters", 0, "ParameterName"], "message": message.format("Extra"),
+        "fix": "remove it, or pass one the template declares: MaxAccessKeyAge",
+    }  # fmt: skip

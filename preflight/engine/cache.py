@@ -34,7 +34,7 @@ def cache_directory(root: Path) -> Path:
     return Path(chosen) if chosen else root / CACHE_DIRECTORY
 
 
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 
 
@@ -101,6 +101,7 @@ def _encode(finding: Finding) -> dict[str, object]:
     entry = asdict(finding)
     entry["severity"] = int(finding.severity)
     entry["span"] = list(asdict(finding.span).values())
+    entry["origin"] = finding.origin
     entry["path"] = list(finding.path)
     return entry
 
@@ -114,21 +115,24 @@ def _decode(entry: object) -> Finding:
     a finding with a wrong type in the JSON contract."""
     if not isinstance(entry, dict) or set(entry) != _FIELDS:
         raise _Damaged("fields")
-    span, path, severity, fix = entry["span"], entry["path"], entry["severity"], entry["fix"]
+    span, path, severity, fix, origin = entry["span"], entry["path"], entry["severity"], entry["fix"], entry["origin"]
     texts = (entry["rule"], entry["name"], entry["file"], entry["message"])
     if not all(isinstance(text, str) for text in texts) or not (fix is None or isinstance(fix, str)):
         raise _Damaged("text")
-    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and 0 < n < 2**31 for n in span)):
+    if not (origin is None or isinstance(origin, str)):
+        raise _Damaged("origin")
+    lowest = 0 if origin is not None else 1  # a command-line value's finding has no position
+    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and lowest <= n < 2**31 for n in span)):
         raise _Damaged("span")
     if not (isinstance(path, list) and all(type(part) in (str, int) for part in path)):
         raise _Damaged("path")
     if type(severity) is not int or severity not in {int(level) for level in Severity}:
         raise _Damaged("severity")
     rule, name, file, message = texts
-    return Finding(rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix)
+    return Finding(rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix, origin)
 
 
-_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix"})
+_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix", "origin"})
 # An entry holds one file's findings; a file is at most 4 MiB, so its entry is far smaller than this.
 _ENTRY_MAX_BYTES = 64 * 1024 * 1024
 

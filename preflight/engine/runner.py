@@ -6,9 +6,10 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import overload
 
 from preflight.engine.context import Context
-from preflight.model.findings import START_OF_FILE, Finding, Issue, Severity
+from preflight.model.findings import NO_POSITION, START_OF_FILE, Finding, Issue, Severity
 from preflight.model.rule import Phase, Rule, rule
 
 RULES_PACKAGE = "preflight.rules"
@@ -95,27 +96,43 @@ def _subject_file(ctx: Context) -> str:
     return ctx.request.from_request_file or "<request>"
 
 
+# What a request finding is about when no file or option gave the value: the request as a whole, or
+# for an online rule the account and organization it read.
+REQUEST_ORIGIN = "request"
+AWS_ORIGIN = "AWS account"
+
+
 def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
     severity = issue.severity or current.severity
     file = _subject_file(ctx)
     span = issue.span or START_OF_FILE
+    origin: str | None = None
     if issue.where == "request":
-        origin = ctx.request.origin(issue.path)
-        if origin is not None:
-            file, span = origin.file, origin.span
+        given = ctx.request.origin(issue.path)
+        if given is not None and given.option is not None:
+            span, origin = NO_POSITION, given.option
+        elif given is not None:
+            file, span = given.file, given.span
         elif ctx.loaded is None and ctx.request.from_request_file is not None:
             file = ctx.request.from_request_file
+        else:
+            span, origin = NO_POSITION, AWS_ORIGIN if current.phase is Phase.ONLINE else REQUEST_ORIGIN
     elif issue.span is None and ctx.document is not None:
         span = ctx.document.locate(issue.path)
     fix = None if issue.fix is None else _capped(issue.fix)
-    return Finding(current.id, current.name, severity, file, span, issue.path, _capped(issue.message), fix)
+    message = _capped(issue.message)
+    return Finding(current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin))
 
 
 MESSAGE_MAX_CHARS = 1000
 
 
-def _capped(text: str) -> str:
+@overload
+def _capped(text: str) -> str: ...
+@overload
+def _capped(text: None) -> None: ...
+def _capped(text: str | None) -> str | None:
     """A message quotes input: a 1 MB value must not flood the report."""
-    if len(text) <= MESSAGE_MAX_CHARS:
+    if text is None or len(text) <= MESSAGE_MAX_CHARS:
         return text
     return f"{text[: MESSAGE_MAX_CHARS - 40]}... ({len(text) - MESSAGE_MAX_CHARS + 40:,} more characters)"

@@ -114,7 +114,8 @@ class PreflightServer(LanguageServer):
         return [self._diagnostic(finding, lines) for finding in report.findings if finding.file == str(path)]
 
     def _diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
-        message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
+        message = (f"{finding.origin}: " if finding.origin else "") + finding.message
+        message += f" (fix: {finding.fix})" if finding.fix else ""
         link = self._docs.get(finding.rule)
         return types.Diagnostic(
             range=to_range(finding.span, lines),

@@ -16,7 +16,7 @@ from typing import Literal
 from preflight.load.parsing import decode, parse_text, read_bytes
 from preflight.model.document import Document
 from preflight.model.errors import InputError
-from preflight.model.findings import DocPath, Span
+from preflight.model.findings import NO_POSITION, DocPath, Span
 from preflight.model.problems import ProblemKind
 
 Scope = Literal["organization", "account"]
@@ -40,8 +40,16 @@ class RequestError(InputError):
 
 @dataclass(frozen=True)
 class Origin:
+    """Where a request value was written: a place in a file, or a command-line option (`option`,
+    as typed; `file` and `span` are then empty)."""
+
     file: str
     span: Span
+    option: str | None = None
+
+
+def command_line(option: str) -> Origin:
+    return Origin("", NO_POSITION, option)
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,8 @@ class PackRequest:
         return ORG_NAME_KEY if self.scope == "organization" else ACCOUNT_NAME_KEY
 
     def origin(self, path: DocPath) -> Origin | None:
-        """Where the value at `path` was written. An entry of a list given on the command line
-        (`--param`) has no origin, even when other entries of that list came from a file."""
+        """Where the value at `path` was given: a place in a file or a command-line option. An entry
+        of a list has only an origin of its own, never the list's."""
         probe = tuple(path)
         while probe:
             found = self.origins.get(probe)
@@ -359,18 +367,21 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         name, name_given = inputs.name, True
         origins.pop((ORG_NAME_KEY,), None)
         origins.pop((ACCOUNT_NAME_KEY,), None)
+        origins[(ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY,)] = command_line(
+            f"--name {inputs.name}"
+        )
     for api_key, field_name in TEXT_FIELDS:  # an option overrides the request file, as in the AWS CLI
         given = getattr(inputs, field_name)
         if given is not None:
             texts[field_name] = given
-            origins.pop((api_key,), None)
+            origins[(api_key,)] = command_line(f"--{field_name.replace('_', '-')} {given}")
     if inputs.exclude_accounts:
         if scope == "account":
             raise RequestError("--exclude-account applies to organization packs only (--scope organization)")
         base = len(excluded)
         excluded.extend(inputs.exclude_accounts)
         for index in range(base, len(excluded)):
-            origins.pop(("ExcludedAccounts", index), None)
+            origins[("ExcludedAccounts", index)] = command_line(f"--exclude-account {excluded[index]}")
 
     return PackRequest(
         known=inputs.any_given,
@@ -403,7 +414,10 @@ def _merge_parameters(request_params: list[_Sourced], inputs: RequestInputs) -> 
             if "=" not in item:
                 raise RequestError(f"--param {item!r}: expected NAME=VALUE")
             key, value = item.split("=", 1)
-            flag_params.append(_Sourced(InputParameter(key, value)))
+            option = command_line(f"--param {item}")
+            flag_params.append(
+                _Sourced(InputParameter(key, value), {"": option, "ParameterName": option, "ParameterValue": option})
+            )
         sources.append(flag_params)
     merged: list[_Sourced] = []
     for source in sources:

@@ -39,6 +39,8 @@ class Span:
 
 
 START_OF_FILE = Span(1, 1, 1, 1)
+# A finding about a value given on the command line has no place in a file (see Finding.origin).
+NO_POSITION = Span(0, 0, 0, 0)
 
 # A node's start and end as (line, column, end line, end column): how a parsed document stores the
 # positions of its many nodes, cheaper to make than a Span; `Span(*position)` when one is needed.
@@ -71,14 +73,19 @@ class Finding:
     path: DocPath
     message: str
     fix: str | None = None
+    # The command-line option that gave the value the finding is about (`--param Age=45`), or what
+    # else it is about when that is no place in a file ("request", "AWS account"); `span` is then
+    # NO_POSITION and `file` the file checked with it.
+    origin: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str]:
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str, str]:
         """File, line, column, rule (the JSON contract), then everything else, so equal-looking
         findings still come out in one order."""
         span = self.span
         return (
             self.file, span.line, span.column, self.rule,
             span.end_line, span.end_column, self.message, repr(self.path), self.severity, self.fix or "",
+            self.origin or "",
         )  # fmt: skip
 
 

@@ -22,17 +22,21 @@ def render_github(report: Report) -> str:
     relative = relative_paths(finding.file for finding in report.findings)
     for finding in report.findings:
         span = finding.span
+        place: tuple[tuple[str, object], ...] = (
+            ("line", span.line),
+            ("col", span.column),
+            ("endLine", max(span.end_line, span.line)),
+            ("endColumn", span.end_column),
+        )
         properties = ",".join(
             f"{key}={_property(str(value))}"
             for key, value in (
                 ("file", printable(relative[finding.file])),
-                ("line", span.line),
-                ("col", span.column),
-                ("endLine", max(span.end_line, span.line)),
-                ("endColumn", span.end_column),
+                *(place if finding.origin is None else ()),  # a command-line value: no line to mark
                 ("title", f"{finding.rule} {finding.name}"),
             )
         )
-        message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
+        message = (f"{finding.origin}: " if finding.origin else "") + finding.message
+        message += f" (fix: {finding.fix})" if finding.fix else ""
         lines.append(f"::{COMMANDS[finding.severity]} {properties}::{_data(printable(message))}")
     return "".join(line + "\n" for line in lines)

@@ -14,15 +14,18 @@ FORMAT_VERSION = 1
 
 
 def finding_to_dict(finding: Finding) -> dict[str, object]:
+    """Positions are null for a finding about a command-line value; `origin` names the option."""
+    placed = finding.origin is None
     return {
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity.label,
         "file": printable_path(finding.file),
-        "line": finding.span.line,
-        "column": finding.span.column,
-        "end_line": finding.span.end_line,
-        "end_column": finding.span.end_column,
+        "line": finding.span.line if placed else None,
+        "column": finding.span.column if placed else None,
+        "end_line": finding.span.end_line if placed else None,
+        "end_column": finding.span.end_column if placed else None,
+        "origin": None if placed else printable_path(finding.origin or ""),
         "path": list(finding.path),
         "message": printable_path(finding.message),
         "fix": None if finding.fix is None else printable_path(finding.fix),

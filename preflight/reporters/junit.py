@@ -41,15 +41,13 @@ def render_junit(report: Report, fail_level: Severity = Severity.ERROR) -> str:
         if not findings:
             ElementTree.SubElement(suite, "testcase", name="no findings", classname=name, file=name)
         for finding in findings:
+            where = f"{finding.span.line}:{finding.span.column}" if finding.origin is None else _xml(finding.origin)
             case = ElementTree.SubElement(
-                suite,
-                "testcase",
-                name=f"{finding.rule} {finding.name} at {finding.span.line}:{finding.span.column}",
-                classname=name,
-                file=name,
-                line=str(finding.span.line),
+                suite, "testcase", name=f"{finding.rule} {finding.name} at {where}", classname=name, file=name
             )
-            text = f"{name}:{finding.span.line}:{finding.span.column}: {_xml(finding.message)}"
+            if finding.origin is None:
+                case.set("line", str(finding.span.line))
+            text = f"{name}:{where}: {_xml(finding.message)}"
             if finding.fix:
                 text += f"\nfix: {_xml(finding.fix)}"
             if finding.severity >= fail_level:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from preflight.model.findings import Report
 from preflight.reporters.printable import printable
+from preflight.reporters.text import location
 
 
 def render_parseable(report: Report) -> str:
-    return "".join(
-        f"{printable(f.file)}:{f.span.line}:{f.span.column}: {f.severity.label}: [{f.rule}] {printable(f.message)}\n"
-        for f in report.findings
-    )
+    return "".join(f"{location(f)}: {f.severity.label}: [{f.rule}] {printable(f.message)}\n" for f in report.findings)

@@ -115,13 +115,20 @@ def sarif_chunks(report: Report, rules: Sequence[Rule]) -> Iterator[str]:
             if (span.end_line, span.end_column) > (span.line, span.column)
             else span.column + 1,
         }
-        message = printable_path(finding.message + (f" (fix: {finding.fix})" if finding.fix else ""))
+        message = printable_path(
+            (f"{finding.origin}: " if finding.origin else "")
+            + finding.message
+            + (f" (fix: {finding.fix})" if finding.fix else "")
+        )
+        location: dict[str, object] = {"artifactLocation": artifacts[finding.file]}
+        if finding.origin is None:  # a command-line value has no region in the file
+            location["region"] = region
         result = {
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": LEVELS[finding.severity],
             "message": {"text": message},
-            "locations": [{"physicalLocation": {"artifactLocation": artifacts[finding.file], "region": region}}],
+            "locations": [{"physicalLocation": location}],
             "partialFingerprints": {FINGERPRINT: _unique(fingerprint(finding, relative[finding.file]), seen)},
         }
         yield "        " + json.dumps(result, ensure_ascii=False) + (",\n" if position < last else "\n")

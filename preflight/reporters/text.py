@@ -46,7 +46,7 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     style: Style = _ansi if colour else _plain
     out: list[str] = []
     for finding in report.findings:
-        where = style(f"{printable(finding.file)}:{finding.span.line}:{finding.span.column}:", "bold")
+        where = style(f"{location(finding)}:", "bold")
         label = style(finding.severity.label, finding.severity.label)
         out.append(f"{where} {label} {finding.rule} {finding.name}: {printable(finding.message)}")
         out.extend(_source_excerpt(finding, report.lines.get(finding.file, {}), style))
@@ -54,6 +54,13 @@ def render_text(report: Report, *, colour: bool = False) -> str:
             out.append(f"      = fix: {printable(finding.fix)}")
     out.append(summary(report))
     return "\n".join(out) + "\n"
+
+
+def location(finding: Finding) -> str:
+    """`file:line:column`, or `file: option` for a finding about a command-line value."""
+    if finding.origin is not None:
+        return f"{printable(finding.file)}: {printable(finding.origin)}"
+    return f"{printable(finding.file)}:{finding.span.line}:{finding.span.column}"
 
 
 def summary(report: Report) -> str:
