@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.api import Context, Issue, Severity, Suggestions, rule
+from preflight.api import Context, DocPath, Issue, Severity, rule
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"), cfn_lint=("E1028", "E8002"))
@@ -34,11 +34,12 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
     - [reported] aws-cloudformation/cfn-lint#92 - CloudFormation: "Template format error: Condition
       ListenForHttps is not defined."
     """
-    defined = ctx.template.conditions
-    suggestions = Suggestions(defined)
-    for name, path in ctx.template.condition_references:
-        if name not in defined:
-            yield Issue(f"condition {name!r} is not defined in Conditions", path, fix=suggestions.did_you_mean(name))
+    related = ctx.related
+    for typo in related.misspelt_conditions:
+        fix = f"did you mean {typo.meant!r}?" if typo.meant else None
+        if typo.meant in related.unused_conditions:
+            fix = f"did you mean {typo.meant!r}? It is defined and used nowhere else (CP209)"
+        yield Issue(f"condition {typo.reference!r} is not defined in Conditions", typo.path, fix=fix)
 
 
 @rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"), cfn_lint=("W8001",))
@@ -60,7 +61,19 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     - [observed] Deployed packs carry unused conditions without failing (the Government of Canada
       organization pack has five), hence only a warning.
     """
-    used = {name for name, _ in ctx.template.condition_references}
-    for name in ctx.template.conditions:
-        if name not in used:
-            yield Issue(f"condition {name!r} is never used", ("Conditions", name), fix="remove it")
+    related = ctx.related
+    for name in related.unused_conditions:
+        typos = related.typos_of(name)
+        if typos:
+            where = _line(ctx, typos[0].path)
+            fix = (
+                f"keep it: {where}refers to {typos[0].reference!r}, which is not defined (CP208) and probably "
+                "means this condition; correct that name"
+            )
+        else:
+            fix = "remove it, or use it where it was meant to be used"
+        yield Issue(f"condition {name!r} is never used", ("Conditions", name), fix=fix)
+
+
+def _line(ctx: Context, path: DocPath) -> str:
+    return f"line {ctx.document.locate(path).line} " if ctx.document is not None else ""

@@ -141,20 +141,23 @@ def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
       the same error, and the console's default is not applied through the API.
     - [documented] AWS Config Developer Guide, each managed rule's page marks its optional parameters.
     """
-    for view in ctx.config_rules:
-        if view.managed is None or view.input_parameters is UNKNOWN or isinstance(view.input_parameters, str):
-            continue
-        present = parameter_items(view)
-        for parameter in view.managed.parameters.values():
-            if parameter.optional or parameter.name in present:
-                continue
-            default = f" (AWS documents {parameter.default!r} as the console's default)" if parameter.default else ""
-            where = view.parameters_path() if view.input_parameters is not None else view.path + ("Source",)
-            yield Issue(
-                f"{view.managed.identifier} requires parameter {parameter.name!r}, which is not present{default}",
-                where,
-                fix=f"add InputParameters: {{{parameter.name}: ...}}",
+    for missing in ctx.related.missing_parameters:
+        view, parameter = missing.view, missing.parameter
+        assert view.managed is not None
+        default = f" (AWS documents {parameter.default!r} as the console's default)" if parameter.default else ""
+        where = view.parameters_path() if view.input_parameters is not None else view.path + ("Source",)
+        if missing.declared is not None:
+            fix = (
+                f"add InputParameters: {{{parameter.name}: !Ref {missing.declared}}} (the template declares "
+                f"{missing.declared} and uses it nowhere else, CP305)"
             )
+        else:
+            fix = f"add InputParameters: {{{parameter.name}: ...}}"
+        yield Issue(
+            f"{view.managed.identifier} requires parameter {parameter.name!r}, which is not present{default}",
+            where,
+            fix=fix,
+        )
 
 
 # The one managed rule whose documentation says a boolean written other than `true` reads as false.

@@ -255,10 +255,19 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     - [observed] Deployed packs carry unused parameters without failing (AWS's
       `Operational-Best-Practices-for-ABS-CCIGv2-Material-Part-1.yaml` has three), hence only a warning.
     """
-    used = {name for name, _ in ctx.template.references}
-    for name in ctx.template.parameters:
-        if name not in used:
-            yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix="remove it")
+    related = ctx.related
+    for name in related.unused_parameters:
+        needing = related.needing(name)
+        if needing:
+            missing = needing[0]
+            line = ctx.document.locate(missing.view.resource.path).line if ctx.document is not None else 0
+            fix = (
+                f"use it: {missing.view.resource.logical_id} (line {line}) lacks the required parameter "
+                f"{missing.parameter.name!r} (CP403); add {missing.parameter.name}: !Ref {name} to its InputParameters"
+            )
+        else:
+            fix = "remove it, or reference it where it was meant to be used"
+        yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix=fix)
 
 
 @rule("CP306", "parameter-type-not-string", Severity.WARNING, tags=("template", "parameters"))

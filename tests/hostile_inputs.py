@@ -524,8 +524,9 @@ def _templates() -> list[Case]:
 
 
 def _special() -> list[Case]:
-    named = {"bad\udcff.yaml": b"Resources:\n  R:\n    Type: AWS::S3::Bucket\n",
-             "new\nline\x1b[2J.yaml": b"Resources:\n  R:\n    Type: AWS::S3::Bucket\n"}  # fmt: skip
+    # Packs by their content (a misspelt AWS Config type), found by searching the folder.
+    named = {"bad\udcff.yaml": b"Resources:\n  R:\n    Type: AWS::Confg::ConfigRule\n",
+             "new\nline\x1b[2J.yaml": b"Resources:\n  R:\n    Type: AWS::Confg::ConfigRule\n"}  # fmt: skip
     return [
         Case(
             "fifo_as_template",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,39 @@ def test_inline_suppression_on_the_reported_line(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     pack.write_text("\n".join(lines) + "\n")
     result = run_cli(["check", "--format", "json", str(pack)])
-    assert [(f["rule"], f["line"]) for f in result.findings] == [("CP209", 21), ("CP208", 29), ("CP403", 59)]
+    assert [(f["rule"], f["line"], f["message"]) for f in result.findings if f["rule"] == "CP009"] == [
+        ("CP009", 29, "ignore[CP305] suppresses nothing: no CP305 finding on this line"),
+        ("CP009", 77, "ignore[CP999] suppresses nothing: no CP999 finding on this line"),
+    ]
+    assert [(f["rule"], f["line"]) for f in result.findings if f["rule"] != "CP009"] == [
+        ("CP209", 21), ("CP208", 29), ("CP403", 59),
+    ]  # fmt: skip
+
+
+def test_json_packs_suppress_in_resource_metadata_and_stale_suppressions_are_reported(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.json"
+    pack.write_text(json.dumps({
+        "Parameters": {"Unused": {"Type": "String", "Default": "x"}},
+        "Resources": {
+            "Rule": {
+                "Type": "AWS::Config::ConfigRule",
+                "Metadata": {"preflight": {"ignore": ["CP410", "CP404", "CP350"]}},
+                "Properties": {
+                    "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier":
+                               "arn:aws:lambda:us-east-1:<Account-Id>:function:check",
+                               "SourceDetails": [{"EventSource": "aws.config",
+                                                  "MessageType": "ConfigurationItemChangeNotification"}]},
+                },
+            },
+        },
+    }, indent=1))  # fmt: skip
+    result = run_cli(["check", "--format", "json", str(pack)])
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in result.findings] == [
+        ("CP305", 3, 3, "parameter 'Unused' is never used"),
+        ("CP009", 13, 6, "'CP350' is not a rule id (see `preflight rules`)"),
+        ("CP009", 13, 6, "ignore[CP404] suppresses nothing: no CP404 finding in this resource"),
+    ]
+    assert result.exit_code == 0
 
 
 SCOPED_PERIODIC = """Resources:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -35,7 +37,8 @@ SENTINEL = {
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PREFLIGHT_CACHE_DIR")  # the default: next to the configuration, else here
+    monkeypatch.delenv("PREFLIGHT_CACHE_DIR")  # the default: next to the settings file
+    (tmp_path / ".preflight.toml").write_text("")
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "a.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
     (tmp_path / "packs" / "b.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text())
@@ -50,7 +53,7 @@ def _run(project: Path, *args: str) -> str:
 
 def _poison(project: Path) -> int:
     """Replace every cached result with a sentinel finding; a run that shows it read the cache."""
-    entries = [p for p in (project / ".preflight_cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    entries = [p for p in (project / ".preflight_cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
     for entry in entries:
         entry.write_text(json.dumps([SENTINEL]))
     return len(entries)
@@ -181,6 +184,7 @@ SETTINGS_CHANGES: dict[str, object] = {
     "per_file_ignores": (("*.yaml", ("CP1",)),),
     "quotas": replace(DEFAULT_QUOTAS, rules_per_pack=1),
     "root": Path("/elsewhere"),
+    "cfn_lint": True,
 }
 REQUEST_CHANGES: dict[str, object] = {
     "known": True,
@@ -219,3 +223,39 @@ def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> No
     assert cache_module.run_fingerprint(settings, request, rules[1:], False, False) != base
     # What decides no finding keeps the cache.
     assert key(replace(settings, fail_level=Severity.WARNING, source="pyproject.toml"), request) == base
+
+
+def test_the_cache_lives_in_the_project_else_in_the_users_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFLIGHT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    pack = (FIXTURES / "packs" / "s3-baseline.yaml").read_text()
+    settings_project, git_project, no_project = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for folder in (settings_project / "sub", git_project / "sub", no_project):
+        folder.mkdir(parents=True)
+        (folder / "pack.yaml").write_text(pack)
+    (settings_project / ".preflight.toml").write_text("")
+    (git_project / ".git").mkdir()
+    for folder in (settings_project / "sub", git_project / "sub", no_project):
+        assert run_cli(["check", "pack.yaml"], cwd=folder).exit_code == 0
+    assert (settings_project / ".preflight_cache").is_dir() and not (
+        settings_project / "sub" / ".preflight_cache"
+    ).exists()
+    assert (git_project / ".preflight_cache").is_dir() and not (git_project / "sub" / ".preflight_cache").exists()
+    assert not (no_project / ".preflight_cache").exists()
+    assert len([p for p in (tmp_path / "user-cache" / "preflight").rglob("*") if len(p.parent.name) == 2]) == 1
+
+
+def test_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path: Path) -> None:
+    cache = cache_module.Cache(tmp_path / "cache", "context")
+    for key, age_days in (("aa" + "1" * 62, 40), ("ab" + "2" * 62, 10)):
+        cache.put(key, ())
+        entry = tmp_path / "cache" / key[:2] / key
+        os.utime(entry, (time.time() - age_days * 86400,) * 2)
+    assert cache.prune() == 1
+    assert [p.name[:2] for p in (tmp_path / "cache").rglob("*") if len(p.parent.name) == 2] == ["ab"]
+    old = tmp_path / "cache" / "ab" / ("ab" + "2" * 62)
+    os.utime(old, (time.time() - 40 * 86400,) * 2)
+    assert cache.prune() == 0  # pruned less than a day ago
+    assert cache.prune(now=time.time() + 86400 + 1) == 1

@@ -21,12 +21,15 @@ def test_text_report_shows_location_source_caret_fix_and_summary() -> None:
         "is never used",
         "   17 |   IamUserUnusedCredentialsParamMaxCredentialUsageAge:",
         "      |   ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
-        "      = fix: remove it",
+        "      = fix: use it: IamUserUnusedCredentialsCheck (line 55) lacks the required parameter "
+        "'maxCredentialUsageAge' (CP403); add maxCredentialUsageAge: !Ref "
+        "IamUserUnusedCredentialsParamMaxCredentialUsageAge to its InputParameters",
         f"{IAM}:29:13: error CP208 undefined-condition: condition 'accessKeysRotatedParamMaxAccesKeyAge' is not "
         "defined in Conditions",
         "   29 |           - accessKeysRotatedParamMaxAccesKeyAge",
         "      |             ^" + "~" * 35,
-        "      = fix: did you mean 'accessKeysRotatedParamMaxAccessKeyAge'?",
+        "      = fix: did you mean 'accessKeysRotatedParamMaxAccessKeyAge'? It is defined and used nowhere else "
+        "(CP209)",
         "Found 1 error, 1 warning in 1 file.",
     ]
     assert "\033[" not in result.stdout
@@ -43,7 +46,7 @@ def test_json_contract() -> None:
     assert list(document) == ["version", "tool", "summary", "findings"]
     assert document["version"] == 1
     assert document["tool"] == {"name": "preflight", "version": "0.1.0"}
-    assert document["summary"] == {"files": 2, "error": 3, "warning": 2, "info": 0}
+    assert document["summary"] == {"files": 2, "skipped": 0, "without_template": 0, "error": 3, "warning": 2, "info": 0}
     first = result.findings[0]
     assert list(first) == [
         "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "origin", "path", "message",
@@ -61,7 +64,9 @@ def test_json_contract() -> None:
         "origin": None,
         "path": ["Parameters", "IamUserUnusedCredentialsParamMaxCredentialUsageAge"],
         "message": "parameter 'IamUserUnusedCredentialsParamMaxCredentialUsageAge' is never used",
-        "fix": "remove it",
+        "fix": "use it: IamUserUnusedCredentialsCheck (line 55) lacks the required parameter 'maxCredentialUsageAge' "
+        "(CP403); add maxCredentialUsageAge: !Ref IamUserUnusedCredentialsParamMaxCredentialUsageAge to its "
+        "InputParameters",
     }
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in result.findings]
     assert keys == sorted(keys)  # type: ignore[type-var]

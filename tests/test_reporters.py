@@ -93,7 +93,7 @@ def test_github_annotations(packs: Path) -> None:
     assert lines[2] == (
         "::error file=packs/iam.yaml,line=29,col=13,endLine=29,endColumn=49,title=CP208 undefined-condition::"
         "condition 'accessKeysRotatedParamMaxAccesKeyAge' is not defined in Conditions "
-        "(fix: did you mean 'accessKeysRotatedParamMaxAccessKeyAge'?)"
+        "(fix: did you mean 'accessKeysRotatedParamMaxAccessKeyAge'? It is defined and used nowhere else (CP209))"
     )
     assert [line.split(" ", 1)[0] for line in lines] == ["::warning", "::warning", "::error", "::error", "::error"]
 

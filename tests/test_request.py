@@ -149,7 +149,10 @@ def test_request_with_template_in_s3_checks_the_request_alone(tmp_path: Path) ->
     )
     result = run_cli(["check", "--format", "json", "--request", str(request)])
     assert result.findings == [] and result.exit_code == 0
-    assert result.json["summary"] == {"files": 1, "error": 0, "warning": 0, "info": 0}
+    summary = {"files": 0, "skipped": 0, "without_template": 1, "error": 0, "warning": 0, "info": 0}
+    assert result.json["summary"] == summary
+    text = run_cli(["check", "--request", str(request)])
+    assert (text.exit_code, text.stdout) == (0, "No problems found in 1 request (its template is in S3, not read).\n")
 
 
 def test_s3_size_between_300000_and_307200_bytes_is_a_warning(tmp_path: Path) -> None:

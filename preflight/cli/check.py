@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,17 +23,18 @@ from preflight.cli.options import (
     spec_option,
     take,
 )
-from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, fail
+from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.load.paths import expand_paths
+from preflight.load.paths import Search, expand_paths
 from preflight.load.request_file import PackRequest, RequestInputs, build_request
 from preflight.model.errors import InputError, UsageError
 from preflight.model.findings import Report
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
-from preflight.model.settings import Settings
+from preflight.model.settings import COMMAND_LINE, Settings
 from preflight.reporters.printable import printable
+from preflight.reporters.settings import describe_settings
 
 OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
 
@@ -53,9 +54,23 @@ class CheckOptions:
     jobs: int | None
     no_cache: bool
     only_packs: bool
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    respect_gitignore: bool | None
+    statistics: bool
+    exit_zero: bool
+    quiet: bool
+    show_settings: bool
 
 
-@click.command("check")
+EXIT_STATUS = """\b
+Exit status:
+  0  no finding at or above the fail level (default: error)
+  1  findings at or above the fail level
+  2  usage or settings error, a path that does not exist, or preflight itself failed"""
+
+
+@click.command("check", epilog=EXIT_STATUS)
 @click.argument("paths", nargs=-1)
 @request_options
 @lint_options
@@ -63,7 +78,7 @@ class CheckOptions:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "junit", "github", "parseable"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "parseable"], case_sensitive=False),
     default="text",
     show_default=True,
 )
@@ -87,8 +102,19 @@ class CheckOptions:
 @click.option(
     "--only-packs",
     is_flag=True,
-    help="Skip files that name no AWS::Config:: resource type (for hooks that pass every YAML file).",
+    help="Check named files only if they are conformance packs, as files found in folders are (for hooks).",
 )
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Paths not to search (replaces the default list).")
+@click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Paths not to search, besides the default list.")
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip what git ignores when searching folders (default: on).",
+)
+@click.option("--statistics", is_flag=True, help="Count the findings by rule instead of listing them.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--show-settings", is_flag=True, help="Print the settings in effect and where each came from.")
 @aws_options
 def command(paths: tuple[str, ...], **given: Any) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
@@ -99,25 +125,59 @@ def command(paths: tuple[str, ...], **given: Any) -> None:
 def check(options: CheckOptions) -> int:
     with collector_paused():  # the rule modules
         rules = discover_rules()
+    missing: tuple[str, ...] = ()
     try:
-        settings = options.lint.settings(rules)
-        job = _spec_job(options, settings, rules) if options.spec_file is not None else _job(options, settings, rules)
+        settings = _with_search_options(options.lint.settings(rules), options)
+        if options.show_settings:
+            click.echo(describe_settings(settings), nl=False)
+            return EXIT_OK
+        if options.spec_file is not None:
+            job = _spec_job(options, settings, rules)
+        else:
+            job, missing = _job(options, settings, rules)
     except InputError as error:
         fail(str(error))
     report = run(job)
+    if settings.cfn_lint and sys.stderr.isatty():
+        click.echo("\r" + " " * 71 + "\r", nl=False, err=True)  # clear the progress line
+    if job.cache is not None:
+        job.cache.prune()
     _render(report, options, rules, settings)
+    for path in missing:  # after the report, so a typo in one path does not hide the others' findings
+        click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
+    if missing:
+        return EXIT_USAGE
     failing = any(finding.severity >= settings.fail_level for finding in report.findings)
-    return EXIT_FAILED if failing else EXIT_OK
+    return EXIT_FAILED if failing and not options.exit_zero else EXIT_OK
 
 
-def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> Job:
+def _with_search_options(settings: Settings, options: CheckOptions) -> Settings:
+    given = dict(settings.origins)
+    if options.exclude:
+        settings, given["exclude"] = replace(settings, exclude=options.exclude), COMMAND_LINE
+    if options.extend_exclude:
+        extended = settings.extend_exclude + options.extend_exclude
+        settings, given["extend-exclude"] = replace(settings, extend_exclude=extended), COMMAND_LINE
+    if options.respect_gitignore is not None:
+        respect = options.respect_gitignore
+        settings, given["respect-gitignore"] = replace(settings, respect_gitignore=respect), COMMAND_LINE
+    if options.with_cfn_lint:
+        settings, given["cfn-lint"] = replace(settings, cfn_lint=True), COMMAND_LINE
+    return replace(settings, origins=tuple(given.items()))
+
+
+def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> tuple[Job, tuple[str, ...]]:
     request = build_request(options.request)
     paths = options.paths
     if not paths and request.template_body is None and options.request.request_file is None:
         raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
-    subjects = expand_paths(paths, options.stdin_filename)
-    if paths and not subjects:
+    search = Search(settings.root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
+    expanded = expand_paths(paths, search, options.stdin_filename)
+    subjects = expanded.subjects
+    if paths and not subjects and not expanded.missing:
         raise UsageError(f"no templates (.json, .template, .yaml, .yml) under {', '.join(paths)}")
+    if paths and not subjects:
+        raise UsageError(f"{expanded.missing[0]}: no such file or directory")
     if request.template_body is not None and subjects:
         raise UsageError(
             f"{request.from_request_file}: the request carries a TemplateBody; give no PATH as well "
@@ -131,10 +191,10 @@ def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> 
     if not options.no_cache and facts is None:
         from preflight.engine.cache import Cache, cache_directory, run_fingerprint
 
-        fingerprint = run_fingerprint(settings, request, settings.enabled(rules), options.with_cfn_lint,
+        fingerprint = run_fingerprint(settings, request, settings.enabled(rules), settings.cfn_lint,
                                       options.only_packs)  # fmt: skip
-        cache = Cache(cache_directory(settings.root), fingerprint)
-    return Job(
+        cache = Cache(cache_directory(settings), fingerprint)
+    job = Job(
         (PackInput(request, tuple(subjects), facts),),
         settings,
         rules,
@@ -143,8 +203,9 @@ def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> 
         cache=cache,
         only_packs=options.only_packs,
         raise_errors=raise_rule_errors(),
-        external=_cfn_lint() if options.with_cfn_lint else None,
+        external=_cfn_lint(len(subjects)) if settings.cfn_lint else None,
     )
+    return job, expanded.missing
 
 
 def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> Job:
@@ -168,14 +229,16 @@ def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]
         rules,
         spec_file=spec.file,
         raise_errors=raise_rule_errors(),
-        external=_cfn_lint() if options.with_cfn_lint else None,
+        external=_cfn_lint(len(packs)) if settings.cfn_lint else None,
     )
 
 
-def _cfn_lint() -> Any:
+def _cfn_lint(files: int) -> Any:
     from preflight.integrations.cfn_lint import CfnLint
 
-    return CfnLint().lint
+    if sys.stderr.isatty():
+        click.echo(f"running cfn-lint on {files:,} file{'s' if files != 1 else ''} too (about 0.3 s each)...", err=True)
+    return CfnLint(progress=sys.stderr.isatty()).lint
 
 
 def _gather(aws: AwsOptions, request: PackRequest) -> Any:
@@ -193,13 +256,20 @@ def _render(report: Report, options: CheckOptions, rules: tuple[Rule, ...], sett
     from preflight.reporters.render import render_chunks, summary_line
 
     colour = options.lint.colour
-    chunks = render_chunks(
-        options.output_format,
-        report,
-        rules,
-        colour=colour and options.output_format == "text",
-        fail_level=settings.fail_level,
-    )
+    output_format = options.output_format.lower()
+    if options.statistics:
+        from preflight.reporters.statistics import render_statistics
+
+        chunks = iter((render_statistics(report, output_format),))
+    else:
+        chunks = render_chunks(
+            output_format,
+            report,
+            rules,
+            colour=colour and output_format == "text",
+            fail_level=settings.fail_level,
+            quiet=options.quiet,
+        )
     if options.output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False, color=colour)
@@ -209,4 +279,5 @@ def _render(report: Report, options: CheckOptions, rules: tuple[Rule, ...], sett
             stream.writelines(chunks)
     except OSError as error:
         fail(f"{options.output}: cannot write the report: {error.strerror or error}")
-    click.echo(f"{summary_line(report)} Report written to {printable(str(options.output))}.")
+    if not options.quiet:
+        click.echo(f"{summary_line(report)} Report written to {printable(str(options.output))}.")

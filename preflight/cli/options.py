@@ -19,7 +19,7 @@ from preflight.load.settings_file import load_settings, validate_selectors
 from preflight.model.errors import UsageError
 from preflight.model.findings import Severity
 from preflight.model.rule import Rule
-from preflight.model.settings import Settings
+from preflight.model.settings import COMMAND_LINE, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 # A file path option's type. One instance serves every option: click looks up its translations each
@@ -99,17 +99,22 @@ class LintOptions:
         """The configuration file's settings, with the command line's selections over them."""
         ids = [rule.id for rule in rules]
         settings = load_settings(self.config_path, ids)
+        given = dict(settings.origins)
         if self.select:
             settings = replace(settings, select=validate_selectors(_split(self.select), ids, "--select"))
+            given["select"] = COMMAND_LINE
         if self.extend_select:
             extra = validate_selectors(_split(self.extend_select), ids, "--extend-select")
             settings = replace(settings, extend_select=settings.extend_select + extra)
+            given["extend-select"] = COMMAND_LINE
         if self.ignore:
             ignored = validate_selectors(_split(self.ignore), ids, "--ignore")
             settings = replace(settings, ignore=settings.ignore + ignored)
+            given["ignore"] = COMMAND_LINE
         if self.fail_level:
             settings = replace(settings, fail_level=Severity.parse(self.fail_level))
-        return settings
+            given["fail-level"] = COMMAND_LINE
+        return replace(settings, origins=tuple(given.items()))
 
     @property
     def colour(self) -> bool:

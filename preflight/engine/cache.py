@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from preflight import __version__
 from preflight.engine.runner import internal_error
 from preflight.load.files import Unreadable, read_regular_file
+from preflight.load.gitignore import git_top
 from preflight.load.request_file import PackRequest
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.rule import Rule
@@ -28,10 +30,26 @@ CACHE_DIRECTORY = ".preflight_cache"
 CACHE_DIRECTORY_VARIABLE = "PREFLIGHT_CACHE_DIR"
 
 
-def cache_directory(root: Path) -> Path:
-    """`PREFLIGHT_CACHE_DIR` when set, else `.preflight_cache` in `root` (the configuration's folder)."""
+def cache_directory(settings: Settings) -> Path:
+    """`PREFLIGHT_CACHE_DIR` when set; else `.preflight_cache` in the project: the folder of the
+    settings file, or the top of the git working tree the command runs in; else, outside any project
+    (a home folder), the user's cache folder (`$XDG_CACHE_HOME/preflight`, `~/.cache/preflight`)."""
     chosen = os.environ.get(CACHE_DIRECTORY_VARIABLE)
-    return Path(chosen) if chosen else root / CACHE_DIRECTORY
+    if chosen:
+        return Path(chosen)
+    if settings.source is not None:
+        return settings.root / CACHE_DIRECTORY
+    top = git_top(settings.root)
+    if top is not None:
+        return top / CACHE_DIRECTORY
+    user = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(user) / "preflight"
+
+
+# Entries unused this long are removed, at most once a day.
+STALE_SECONDS = 30 * 24 * 3600
+PRUNE_EVERY_SECONDS = 24 * 3600
+_PRUNED_MARK = ".pruned"
 
 
 FORMAT = 2
@@ -67,6 +85,10 @@ def _rules_path() -> list[str]:
 SETTINGS_OUTSIDE_FINGERPRINT = {
     "fail_level": "decides the exit status, not the findings",
     "source": "names the file the settings came from; their values are fingerprinted",
+    "origins": "says where each setting came from; the settings are fingerprinted",
+    "exclude": "decides which files are searched, not a file's findings",
+    "extend_exclude": "decides which files are searched, not a file's findings",
+    "respect_gitignore": "decides which files are searched, not a file's findings",
 }
 
 
@@ -149,14 +171,46 @@ class Cache:
         return digest.hexdigest()
 
     def get(self, key: str) -> tuple[Finding, ...] | None:
+        entry = self.directory / key[:2] / key
         try:
-            data = read_regular_file(self.directory / key[:2] / key, _ENTRY_MAX_BYTES)
+            data = read_regular_file(entry, _ENTRY_MAX_BYTES)
             entries = json.loads(data)
             if not isinstance(entries, list):
                 return None
-            return tuple(_decode(entry) for entry in entries)
+            found = tuple(_decode(item) for item in entries)
         except (Unreadable, ValueError, RecursionError):
             return None  # missing or damaged: check the file again
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used: not stale
+        return found
+
+    def prune(self, now: float | None = None) -> int:
+        """Remove entries unused for STALE_SECONDS (old formats and edited files leave such entries),
+        at most once every PRUNE_EVERY_SECONDS; returns how many were removed."""
+        now = time.time() if now is None else now
+        mark = self.directory / _PRUNED_MARK
+        try:
+            if now - mark.stat().st_mtime < PRUNE_EVERY_SECONDS:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        removed = 0
+        try:
+            for folder in self.directory.iterdir():
+                if not folder.is_dir() or folder.is_symlink() or len(folder.name) != 2:
+                    continue
+                for entry in folder.iterdir():
+                    with contextlib.suppress(OSError):
+                        if now - entry.lstat().st_mtime > STALE_SECONDS:
+                            entry.unlink()
+                            removed += 1
+            mark.touch()
+            os.utime(mark, (now, now))
+        except OSError:
+            pass  # a cache that cannot be pruned only costs disk space
+        return removed
 
     def put(self, key: str, findings: tuple[Finding, ...]) -> None:
         if any(finding.rule == internal_error.id for finding in findings):

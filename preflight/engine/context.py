@@ -20,6 +20,7 @@ from preflight.model.values import scalar_text
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.config_rules import ConfigRuleView
+    from preflight.knowledge.related import Related
     from preflight.load.spec_file import SpecSummary
     from preflight.model.facts import AwsFacts
 
@@ -81,6 +82,13 @@ class Context:
         from preflight.knowledge.config_rules import config_rule_views
 
         return config_rule_views(self.template, self.catalog)
+
+    @cached_property
+    def related(self) -> Related:
+        """Findings of two rules about one mistake (preflight.knowledge.related)."""
+        from preflight.knowledge.related import Related
+
+        return Related(self.template, self.config_rules)
 
     @cached_property
     def template(self) -> Template:

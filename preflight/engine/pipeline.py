@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, run_rules
-from preflight.engine.suppression import suppressed_lines
+from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
+from preflight.knowledge.discovery import is_pack
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import Subject
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from preflight.engine.cache import Cache
     from preflight.load.spec_file import PackSummary
     from preflight.model.facts import AwsFacts
-
-# A file that names no AWS Config resource type is not a conformance pack (for --only-packs).
-PACK_MARKER = "AWS::Config::"
 
 
 # Another linter run on every template (cfn-lint, with --cfn-lint): (text, file, Region) -> its
@@ -62,18 +60,24 @@ class Job:
     stdin: bytes | None = None
     jobs: int = 1
     cache: Cache | None = None
-    only_packs: bool = False
+    only_packs: bool = False  # check a named file only if it is a pack (as a found one always is)
     raise_errors: bool = False
     external: ExternalLinter | None = None
     reference: Reference = field(default_factory=Reference)
 
 
+# What a source turned out to be: a template checked, a pack checked without one (its template is in
+# S3), or a file skipped because it is no conformance pack.
+Checked = Literal["template", "request", "skipped"]
+
+
 @dataclass(frozen=True)
 class _Result:
     pack: int
-    file: str  # "" when the source was skipped (not a pack)
-    findings: tuple[Finding, ...]
-    lines: Mapping[int, str] | None  # the lines the findings point to; None: the file's text was not at hand
+    file: str
+    checked: Checked
+    findings: tuple[Finding, ...] = ()
+    lines: Mapping[int, str] | None = None  # the lines the findings point to; None: the text was not at hand
     config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
 
 
@@ -89,7 +93,7 @@ def run(job: Job) -> Report:
             if job.raise_errors:
                 raise
             file = source.display if isinstance(source, Subject) else _file_of(job.packs[index].request, source)
-            return _Result(index, file, (crashed(file, "reading", error),), None)
+            return _Result(index, file, "template", (crashed(file, "reading", error),))
 
     sizes = [source.size if isinstance(source, Subject) else 0 for _index, source in work]
     results: list[_Result] = fork_map(check_one, list(range(len(work))), job.jobs, sizes)
@@ -97,11 +101,17 @@ def run(job: Job) -> Report:
     if job.spec_file is not None and Phase.SPEC in job.phases:
         findings.extend(_across_packs(job, rules, results))
     lines = {result.file: result.lines for result in results if result.lines is not None}
-    kept = _drop_suppressed(job.settings.without_ignored(set(findings)), lines)
+    kept = _drop_suppressed(job, job.settings.without_ignored(set(findings)), lines)
     kept.sort(key=Finding.sort_key)
-    checked = tuple(dict.fromkeys(result.file for result in results if result.file))
-    files = sum(max(1, sum(1 for r in results if r.pack == index and r.file)) for index in range(len(job.packs)))
-    return Report(tuple(kept), files, lines, checked)
+    checked = tuple(dict.fromkeys(result.file for result in results if result.checked != "skipped" and result.file))
+    return Report(
+        tuple(kept),
+        sum(1 for result in results if result.checked == "template"),
+        lines,
+        checked,
+        skipped=sum(1 for result in results if result.checked == "skipped"),
+        without_template=sum(1 for result in results if result.checked == "request"),
+    )
 
 
 def _file_of(request: PackRequest, loaded: Loaded | None) -> str:
@@ -114,16 +124,21 @@ def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject |
     if not isinstance(source, Subject):
         return _check_loaded(job, rules, index, source if source is not None else _request_body(pack.request))
     if source.path is None:
-        return _check_loaded(job, rules, index, load_template_bytes(job.stdin or b"", source.display))
+        stdin = job.stdin or b""
+        if job.only_packs and not is_pack(stdin):
+            return _Result(index, source.display, "skipped")
+        return _check_loaded(job, rules, index, load_template_bytes(stdin, source.display))
     data, problem = read_bytes(source.path)
-    if data is None:
+    if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
         return _check_loaded(job, rules, index, Loaded(source.display, None, (problem,)))
+    if (job.only_packs or not source.named) and not is_pack(data):
+        return _Result(index, source.display, "skipped")
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data) if cache is not None else None
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
-        return _Result(index, source.display, cached, None)
+        return _Result(index, source.display, "template", cached)
     result = _check_loaded(job, rules, index, load_template_bytes(data, source.display))
     if cache is not None and key is not None:
         cache.put(key, result.findings)
@@ -139,8 +154,6 @@ def _request_body(request: PackRequest) -> Loaded | None:
 
 def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | None) -> _Result:
     pack = job.packs[index]
-    if job.only_packs and loaded is not None and loaded.text is not None and PACK_MARKER not in loaded.text:
-        return _Result(index, "", (), None)  # not a conformance pack: not checked, not counted
     context = Context(
         loaded, pack.request, job.settings.quotas, facts=pack.facts, sent_body=pack.sent_body, reference=job.reference
     )
@@ -153,11 +166,12 @@ def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | 
 
         config_rules = len(deployed_rules(context.template))
     file = _file_of(pack.request, loaded)
+    checked: Checked = "request" if loaded is None else "template"
     embedded = pack.request.template_body
     if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
-        return _Result(index, file, tuple(findings), None, config_rules)  # positions in another file: read later
-    kept, lines = _suppressed_and_shown(findings, file, loaded.text)
-    return _Result(index, file, tuple(kept), lines, config_rules)
+        return _Result(index, file, checked, tuple(findings), None, config_rules)  # positions elsewhere: read later
+    kept, lines = _suppressed_and_shown(job, findings, file, loaded.text, metadata_suppressions(loaded.document))
+    return _Result(index, file, checked, tuple(kept), lines, config_rules)
 
 
 def _external_findings(job: Job, loaded: Loaded, request: PackRequest, ours: Sequence[Finding]) -> list[Finding]:
@@ -206,17 +220,24 @@ def _across_packs(job: Job, rules: Sequence[Rule], results: Sequence[_Result]) -
     return run_rules(rules, context, raise_errors=job.raise_errors)
 
 
-def _suppressed_and_shown(findings: Iterable[Finding], file: str, text: str) -> tuple[list[Finding], dict[int, str]]:
-    """`findings` less those an inline comment of `file` suppresses, and the lines of `file` they point
-    to (only those lines are kept: a report of many files never holds their whole text)."""
-    suppressed = suppressed_lines(text)
+def _suppressed_and_shown(
+    job: Job, findings: Iterable[Finding], file: str, text: str, more: Sequence[Suppression] = ()
+) -> tuple[list[Finding], dict[int, str]]:
+    """`findings` less those a suppression of `file` covers (with a finding for each that covers
+    nothing), and the lines of `file` they point to (only those lines are kept: a report of many files
+    never holds their whole text)."""
+    known = frozenset(rule.id for rule in job.rules)
+    enabled = frozenset(rule.id for rule in job.settings.enabled(job.rules) if rule.phase in job.phases)
+    if job.external is not None:
+        enabled |= {"cfn-lint"}
+    outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
+    kept = outcome.kept + outcome.unused
     source = text.splitlines()
-    kept = [f for f in findings if not (f.file == file and f.rule in suppressed.get(f.span.line, ()))]
     lines = {f.span.line: source[f.span.line - 1] for f in kept if f.file == file and 0 < f.span.line <= len(source)}
     return kept, lines
 
 
-def _drop_suppressed(findings: list[Finding], lines: dict[str, Mapping[int, str]]) -> list[Finding]:
+def _drop_suppressed(job: Job, findings: list[Finding], lines: dict[str, Mapping[int, str]]) -> list[Finding]:
     """Inline suppressions of the files whose text was not at hand when they were checked (a request or
     params file, a spec file, a result from the cache): each is read once, and the lines findings
     point to kept."""
@@ -233,7 +254,7 @@ def _drop_suppressed(findings: list[Finding], lines: dict[str, Mapping[int, str]
             kept.extend(in_file)
             lines[file] = {}
             continue
-        shown, lines[file] = _suppressed_and_shown(in_file, file, text)
+        shown, lines[file] = _suppressed_and_shown(job, in_file, file, text)
         kept.extend(shown)
     return kept
 

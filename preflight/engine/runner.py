@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import overload
 
 from preflight.engine.context import Context
+from preflight.engine.suppression import unused_suppression
 from preflight.model.findings import NO_POSITION, START_OF_FILE, Finding, Issue, Severity
 from preflight.model.rule import Phase, Rule, rule
 
@@ -38,7 +39,8 @@ def internal_error(ctx: Context) -> Iterator[Issue]:
 
 
 def discover_rules() -> tuple[Rule, ...]:
-    """Every `Rule` object defined in the modules of `preflight.rules`, plus CP999, sorted by id."""
+    """Every `Rule` object defined in the modules of `preflight.rules`, plus the two whose findings the
+    engine makes (CP009, CP999), sorted by id."""
     try:
         package = importlib.import_module(RULES_PACKAGE)
     except ModuleNotFoundError:
@@ -47,7 +49,7 @@ def discover_rules() -> tuple[Rule, ...]:
             f"{RULES_PACKAGE} is not importable: `preflight` was imported from {here}, a source tree without the "
             "install's package mapping; run the installed `preflight` command, or `pip install -e .`"
         ) from None
-    found: dict[str, Rule] = {internal_error.id: internal_error}
+    found: dict[str, Rule] = {internal_error.id: internal_error, unused_suppression.id: unused_suppression}
     for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{RULES_PACKAGE}.{module_info.name}")
         for value in vars(module).values():
@@ -72,7 +74,7 @@ def runs_on(current: Rule, ctx: Context) -> bool:
 def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False) -> list[Finding]:
     findings: list[Finding] = []
     for current in rules:
-        if current.id == internal_error.id or not runs_on(current, ctx):
+        if current.id in (internal_error.id, unused_suppression.id) or not runs_on(current, ctx):
             continue
         try:
             for issue in current.check(ctx):

@@ -1,22 +1,171 @@
-"""Inline suppressions: `# preflight: ignore[CP305]` (or `ignore[CP305, CP303]`) on the reported line."""
+"""Suppressions: a `# preflight: ignore[CP305]` comment (or `ignore[CP305, CP303]`) on the reported
+line, and, for JSON packs, which have no comments (or for YAML ones), `Metadata: {preflight: {ignore:
+[CP305]}}` at the top of the template (the whole file) or on a resource (findings inside it). A rule
+id that is unknown, or that suppresses nothing, is reported (CP009), so stale suppressions do not pile
+up."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from preflight.engine.context import Context
+from preflight.model.document import Document
+from preflight.model.findings import DocPath, Finding, Issue, Severity, Span
+from preflight.model.rule import Phase, rule
 
 _COMMENT = re.compile(r"#\s*preflight:\s*ignore\[([^\]]*)\]")
+METADATA_KEY = "preflight"
 
 
-def suppressed_lines(text: str) -> Mapping[int, frozenset[str]]:
-    """Line number -> rule ids suppressed on that line."""
+@rule("CP009", "unused-suppression", Severity.WARNING, tags=("input",), phase=Phase.REQUEST)
+def unused_suppression(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a rule id in a suppression (`# preflight: ignore[...]`, or `Metadata: {preflight: {ignore:
+    [...]}}`) that is not a rule, or that suppresses nothing where it stands. A rule that did not run
+    (not selected) is not reported.
+
+    ## Why is this bad?
+    A suppression that suppresses nothing hides the next real finding at that place, and a misspelt id
+    suppresses nothing while looking as if it did.
+
+    ## Example
+    ```yaml
+    MaxAccessKeyAge:  # preflight: ignore[CP350]
+    ```
+
+    ## Use instead
+    The id of the finding on that line (`CP305`), or no comment once the finding is fixed.
+
+    ## References
+    - [inferred] Not about AWS: the suppressions are preflight's own (as ruff's RUF100 reports unused
+      `noqa` comments).
+    """
+    return iter(())
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Rule ids ignored on one line (`line`), inside one resource (`inside`), or in the whole file
+    (neither); `span` is where the suppression is written."""
+
+    ids: tuple[str, ...]
+    span: Span
+    line: int | None = None
+    inside: DocPath | None = None
+
+    def covers(self, finding: Finding) -> bool:
+        if self.line is not None:
+            return finding.span.line == self.line and finding.origin is None
+        if self.inside is not None:
+            return finding.path[: len(self.inside)] == self.inside
+        return True
+
+
+def comment_suppressions(text: str) -> list[Suppression]:
     if "preflight:" not in text:
-        return {}
-    found: dict[int, frozenset[str]] = {}
+        return []
+    found = []
     for number, line in enumerate(text.splitlines(), start=1):
         if "preflight:" not in line:
             continue
         match = _COMMENT.search(line)
         if match:
-            found[number] = frozenset(part.strip().upper() for part in match.group(1).split(",") if part.strip())
+            ids = tuple(dict.fromkeys(_normal(part) for part in match.group(1).split(",") if part.strip()))
+            span = Span(number, match.start() + 1, number, match.end() + 1)
+            found.append(Suppression(ids, span, line=number))
     return found
+
+
+def metadata_suppressions(document: Document | None) -> list[Suppression]:
+    """`Metadata.preflight.ignore` of the template and of each resource."""
+    if document is None or not isinstance(document.data, dict):
+        return []
+    places: list[tuple[DocPath, object]] = [((), document.data)]
+    resources = document.data.get("Resources")
+    if isinstance(resources, dict):
+        places.extend((("Resources", name), body) for name, body in resources.items())
+    found = []
+    for base, body in places:
+        ignore = _ignore_list(body)
+        if ignore is None:
+            continue
+        path = (*base, "Metadata", METADATA_KEY, "ignore")
+        found.append(Suppression(ignore, document.locate(path), inside=base or None))
+    return found
+
+
+def _ignore_list(body: object) -> tuple[str, ...] | None:
+    metadata = body.get("Metadata") if isinstance(body, dict) else None
+    ours = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    ignore = ours.get("ignore") if isinstance(ours, dict) else None
+    if isinstance(ignore, str):
+        ignore = [ignore]
+    if not isinstance(ignore, list):
+        return None
+    return tuple(dict.fromkeys(_normal(item) for item in ignore if isinstance(item, str) and item.strip()))
+
+
+def _normal(rule_id: str) -> str:
+    rule_id = rule_id.strip()
+    head, colon, tail = rule_id.partition(":")
+    return f"cfn-lint:{tail.upper()}" if colon and head.lower() == "cfn-lint" else rule_id.upper()
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    kept: list[Finding]
+    unused: list[Finding]  # CP009 findings, when that rule is enabled
+
+
+def apply(
+    findings: Iterable[Finding],
+    file: str,
+    suppressions: Sequence[Suppression],
+    known: frozenset[str],
+    enabled: frozenset[str],
+) -> Suppressed:
+    """`findings` of `file` less those its suppressions cover; `known` and `enabled` are rule ids
+    (cfn-lint's ids count as known and enabled when cfn-lint ran)."""
+    used: set[tuple[int, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        hit = None
+        if finding.file == file:
+            hit = next(
+                (index for index, s in enumerate(suppressions) if finding.rule in s.ids and s.covers(finding)), None
+            )
+        if hit is None:
+            kept.append(finding)
+        else:
+            used.add((hit, finding.rule))
+    unused: list[Finding] = []
+    if unused_suppression.id in enabled:
+        for index, suppression in enumerate(suppressions):
+            for rule_id in suppression.ids:
+                if (index, rule_id) in used or rule_id == unused_suppression.id:
+                    continue
+                message = _unused_message(rule_id, suppression, known, enabled)
+                if message is not None:
+                    unused.append(_finding(file, suppression.span, message))
+    return Suppressed(kept, unused)
+
+
+def _unused_message(
+    rule_id: str, suppression: Suppression, known: frozenset[str], enabled: frozenset[str]
+) -> str | None:
+    external = rule_id.startswith("cfn-lint:")
+    if not external and rule_id not in known:
+        shown = rule_id if len(rule_id) <= 40 else rule_id[:40] + "..."
+        return f"{shown!r} is not a rule id (see `preflight rules`)"
+    if rule_id not in enabled and not (external and "cfn-lint" in enabled):
+        return None  # the rule did not run: whether it would find something here is unknown
+    where = "on this line" if suppression.line is not None else "in this resource" if suppression.inside else "here"
+    return f"ignore[{rule_id}] suppresses nothing: no {rule_id} finding {where}"
+
+
+def _finding(file: str, span: Span, message: str) -> Finding:
+    fix = "remove it, or name the rule of the finding it is meant for"
+    rule_ = unused_suppression
+    return Finding(rule_.id, rule_.name, rule_.severity, file, span, (), message, fix)

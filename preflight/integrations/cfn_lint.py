@@ -4,9 +4,11 @@ load."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from preflight.model.findings import Finding, Severity, Span
+from preflight.reporters.printable import printable
 
 PREFIX = "cfn-lint:"
 DEFAULT_REGION = "us-east-1"
@@ -16,13 +18,20 @@ _SEVERITIES = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 
 class CfnLint:
-    """cfn-lint's runners, one per Region, each made on first use and reused for every template."""
+    """cfn-lint's runners, one per Region, each made on first use and reused for every template.
+    `progress`: name each file on standard error (a terminal) as cfn-lint starts on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, progress: bool = False) -> None:
         self._runners: dict[str, Any] = {}
+        self._progress = progress
 
     def lint(self, text: str, file: str, region: str | None) -> list[Finding]:
         from cfnlint.decode.decode import decode_str
+
+        if self._progress:
+            shown = printable(file)[-60:]
+            sys.stderr.write(f"\rcfn-lint: {shown:<60}")
+            sys.stderr.flush()
 
         template, errors = decode_str(text)
         matches = errors if errors else list(self._runner(region or DEFAULT_REGION).validate_template(template))

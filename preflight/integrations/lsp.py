@@ -19,8 +19,9 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from preflight import __version__
-from preflight.engine.pipeline import PACK_MARKER, Job, PackInput, run
+from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
+from preflight.knowledge.discovery import mentions_aws_config
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import load_template_bytes
 from preflight.load.request_file import PackRequest
@@ -100,15 +101,15 @@ class PreflightServer(LanguageServer):
 
     def _diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
-        if PACK_MARKER not in text:
-            return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
         text = without_surrogates(text)  # JSON-RPC may carry lone surrogates, which no file can hold
+        data = text.encode("utf-8")
+        if not mentions_aws_config(data):
+            return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
         lines = text.splitlines()
         settings = self.settings_for(path)
         if isinstance(settings, str):
             return [_message_diagnostic(f"preflight configuration error: {settings}")]
-        # Read as a file of these bytes would be, size limit included.
-        loaded = load_template_bytes(text.encode("utf-8"), str(path))
+        loaded = load_template_bytes(data, str(path))  # read as a file of these bytes would be
         job = Job((PackInput(PackRequest(), (loaded,)),), settings, self.rules, reference=self.reference)
         report = run(job)
         return [self._diagnostic(finding, lines) for finding in report.findings if finding.file == str(path)]

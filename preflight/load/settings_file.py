@@ -10,10 +10,13 @@ from preflight.load.files import Unreadable, read_regular_file
 from preflight.model.errors import InputError
 from preflight.model.findings import Severity
 from preflight.model.limits import SAFETY_LIMITS, quota_keys, quotas_with
-from preflight.model.settings import EVERY_RULE, Settings
+from preflight.model.settings import DEFAULT_EXCLUDE, EVERY_RULE, FROM_FILE, Settings
 
 SETTINGS_FILE = ".preflight.toml"
-_KEYS = frozenset({"select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas"})
+_KEYS = frozenset({
+    "select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas", "exclude", "extend-exclude",
+    "respect-gitignore", "cfn-lint",
+})  # fmt: skip
 _SELECTOR = re.compile(r"CP\d{0,3}")
 CFN_LINT_SELECTOR = re.compile(r"cfn-lint(:[EWI]?\d{0,4})?")
 
@@ -171,7 +174,20 @@ def settings_from_table(
         raise SettingsError(
             f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})"
         ) from None
-    return Settings(select, extend_select, ignore, fail_level, tuple(per_file), quotas, root, source)
+    exclude = tuple(_string_list(table.get("exclude", list(DEFAULT_EXCLUDE)), f"{where} exclude"))
+    extend_exclude = tuple(_string_list(table.get("extend-exclude", []), f"{where} extend-exclude"))
+    return Settings(
+        select, extend_select, ignore, fail_level, tuple(per_file), quotas, root, source, exclude, extend_exclude,
+        _flag(table, "respect-gitignore", True, where), _flag(table, "cfn-lint", False, where),
+        tuple((key, FROM_FILE) for key in sorted(table)),
+    )  # fmt: skip
+
+
+def _flag(table: Mapping[str, object], key: str, default: bool, where: str) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise SettingsError(f"{where} {key}: expected true or false")
+    return value
 
 
 def _string_list(value: object, where: str) -> list[str]:

@@ -91,10 +91,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
-    """What a run found, for the reporters: the findings in report order, how many files were checked,
-    and the source lines the findings point to (by file and line number, for the text report)."""
+    """What a run found, for the reporters: the findings in report order, the templates checked
+    (`files`), the source lines the findings point to (by file and line number, for the text report),
+    the files skipped as no conformance packs, and the packs checked without reading a template (it
+    is in S3)."""
 
     findings: tuple[Finding, ...]
     files: int
     lines: Mapping[str, Mapping[int, str]] = field(default_factory=dict, repr=False)
     checked_files: tuple[str, ...] = ()
+    skipped: int = 0
+    without_template: int = 0

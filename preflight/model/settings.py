@@ -3,17 +3,24 @@ Reading them from a file is preflight.load.settings_file's job."""
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from preflight.model.findings import Finding, Severity
+from preflight.model.globs import Glob
 from preflight.model.limits import DEFAULT_QUOTAS, Quotas
 from preflight.model.rule import Rule
 
 # The default selection: every rule of preflight's and of cfn-lint's (with --cfn-lint), opt-in ones aside.
 EVERY_RULE = ("CP", "cfn-lint")
+FROM_FILE, COMMAND_LINE = "settings file", "command line"
+# Folders that hold other people's files or generated ones, never packs to check (as ruff's defaults,
+# plus the outputs of infrastructure tools). Hidden folders are skipped as well.
+DEFAULT_EXCLUDE = (
+    "node_modules", "venv", "site-packages", "__pypackages__", "__pycache__", "build", "dist", "_build",
+    "buck-out", "cdk.out", "target", "vendor",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,12 @@ class Settings:
     quotas: Quotas = DEFAULT_QUOTAS
     root: Path = field(default_factory=Path.cwd)
     source: str | None = None
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # globs (preflight.model.globs) of paths not searched
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    cfn_lint: bool = False  # also run cfn-lint (--cfn-lint)
+    # Where each setting that is not a default came from: (key as in the file, FROM_FILE or COMMAND_LINE).
+    origins: tuple[tuple[str, str], ...] = ()
 
     def is_enabled(self, rule_id: str, *, opt_in: bool = False) -> bool:
         """Selected (an opt-in rule only by its full id, never by a prefix such as `CP4`) and not
@@ -45,16 +58,14 @@ class Settings:
         """`findings` less those that `per-file-ignores` ignores; each file's globs are matched once."""
         if not self.per_file_ignores:
             return list(findings)
+        globs = [(Glob.of(pattern), selectors) for pattern, selectors in self.per_file_ignores]
         by_file: dict[str, tuple[str, ...]] = {}
         kept = []
         for finding in findings:
             if finding.file not in by_file:
-                relative = _relative(finding.file, self.root)
+                relative = relative_to(finding.file, self.root)
                 by_file[finding.file] = tuple(
-                    selector
-                    for pattern, selectors in self.per_file_ignores
-                    if _glob_match(relative, pattern)
-                    for selector in selectors
+                    selector for glob, selectors in globs if glob.matches(relative) for selector in selectors
                 )
             if not matches(finding.rule, by_file[finding.file]):
                 kept.append(finding)
@@ -66,15 +77,10 @@ def matches(rule_id: str, selectors: Iterable[str]) -> bool:
     return any(rule_id.startswith(selector) for selector in selectors)
 
 
-def _relative(file: str, root: Path) -> str:
+def relative_to(file: str, root: Path) -> str:
+    """`file` relative to `root` with forward slashes, or as given when it is not below `root`."""
     path = Path(file)
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
-
-
-def _glob_match(relative: str, pattern: str) -> bool:
-    if PurePosixPath(relative).match(pattern) or fnmatch.fnmatch(relative, pattern):
-        return True
-    return "/" not in pattern and fnmatch.fnmatch(PurePosixPath(relative).name, pattern)

@@ -42,7 +42,12 @@ def json_chunks(report: Report) -> Iterator[str]:
     head = {
         "version": FORMAT_VERSION,
         "tool": {"name": "preflight", "version": __version__},
-        "summary": {"files": report.files, **severity_counts(report.findings)},
+        "summary": {
+            "files": report.files,
+            "skipped": report.skipped,
+            "without_template": report.without_template,
+            **severity_counts(report.findings),
+        },
     }
     text = json.dumps(head, indent=2, ensure_ascii=False)
     if not report.findings:

@@ -17,8 +17,10 @@ def render_chunks(
     *,
     colour: bool = False,
     fail_level: Severity = Severity.ERROR,
+    quiet: bool = False,
 ) -> Iterator[str]:
-    """The report in pieces to write one after another: JSON a finding at a time, others whole."""
+    """The report in pieces to write one after another: JSON a finding at a time, others whole.
+    `quiet`: the findings only (text loses its summary line)."""
     if output_format == "json":
         from preflight.reporters.json_report import json_chunks
 
@@ -27,7 +29,7 @@ def render_chunks(
         from preflight.reporters.sarif import sarif_chunks
 
         return sarif_chunks(report, rules)
-    return iter((render(output_format, report, rules, colour=colour, fail_level=fail_level),))
+    return iter((render(output_format, report, rules, colour=colour, fail_level=fail_level, quiet=quiet),))
 
 
 def render(
@@ -37,6 +39,7 @@ def render(
     *,
     colour: bool = False,
     fail_level: Severity = Severity.ERROR,
+    quiet: bool = False,
 ) -> str:
     if output_format == "json":
         from preflight.reporters.json_report import render_json
@@ -60,7 +63,7 @@ def render(
         return render_parseable(report)
     from preflight.reporters.text import render_text
 
-    return render_text(report, colour=colour)
+    return render_text(report, colour=colour, quiet=quiet)
 
 
 def summary_line(report: Report) -> str:

@@ -42,7 +42,7 @@ def _source_excerpt(finding: Finding, lines: Mapping[int, str], style: Style) ->
     return [style(gutter, "dim") + source, style(pointer, finding.severity.label)]
 
 
-def render_text(report: Report, *, colour: bool = False) -> str:
+def render_text(report: Report, *, colour: bool = False, quiet: bool = False) -> str:
     style: Style = _ansi if colour else _plain
     out: list[str] = []
     for finding in report.findings:
@@ -52,8 +52,9 @@ def render_text(report: Report, *, colour: bool = False) -> str:
         out.extend(_source_excerpt(finding, report.lines.get(finding.file, {}), style))
         if finding.fix:
             out.append(f"      = fix: {printable(finding.fix)}")
-    out.append(summary(report))
-    return "\n".join(out) + "\n"
+    if not quiet:
+        out.append(summary(report))
+    return "".join(line + "\n" for line in out)
 
 
 def location(finding: Finding) -> str:
@@ -64,11 +65,26 @@ def location(finding: Finding) -> str:
 
 
 def summary(report: Report) -> str:
-    counts = severity_counts(report.findings)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    """`Found 1 error in 2 files; 8 other files skipped (not conformance packs).` Packs checked without
+    a template (it is in S3) are counted as requests, so no file is claimed that was not read."""
+    checked = _count(report.files, "file")
+    if report.without_template:
+        requests = _count(report.without_template, "request")
+        checked = f"{checked} and {requests}" if report.files else requests
+        checked += (
+            " (templates in S3 not read)" if report.without_template > 1 else " (its template is in S3, not read)"
+        )
+    skipped = f"; {_count(report.skipped, 'other file')} skipped (not conformance packs)" if report.skipped else ""
+    if not report.files and not report.without_template:
+        return f"No conformance packs found{skipped}."
     if not report.findings:
-        return f"No problems found in {files}."
+        return f"No problems found in {checked}{skipped}."
+    counts = severity_counts(report.findings)
     parts = [
         f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count
     ]
-    return f"Found {', '.join(parts)} in {files}."
+    return f"Found {', '.join(parts)} in {checked}{skipped}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' if number != 1 else ''}"

@@ -1,0 +1,88 @@
+"""One mistake that two rules see from two sides, so that each hint names the other finding instead
+of telling the user to delete what the other fix needs:
+
+- a condition that nothing uses (CP209), and an undefined condition name (CP208) that is a typo of it;
+- a parameter that nothing uses (CP305), and the managed-rule parameter a config rule lacks (CP403)
+  that it was declared for (AWS's packs name it `<Rule>Param<Parameter>`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from preflight.knowledge.catalog import ManagedParameter
+from preflight.knowledge.config_rules import ConfigRuleView, parameter_items
+from preflight.knowledge.intrinsics import UNKNOWN
+from preflight.knowledge.suggest import Suggestions
+from preflight.knowledge.template import Template
+from preflight.model.findings import DocPath
+
+
+@dataclass(frozen=True)
+class MisspeltCondition:
+    reference: str  # the undefined name
+    path: DocPath  # where it is used
+    meant: str  # the defined condition it is closest to
+
+
+@dataclass(frozen=True)
+class MissingParameter:
+    view: ConfigRuleView
+    parameter: ManagedParameter
+    declared: str | None  # an unused template parameter declared for it
+
+
+class Related:
+    """Computed once per template, for the rules on both sides."""
+
+    def __init__(self, template: Template, views: Sequence[ConfigRuleView]) -> None:
+        self.template = template
+        self.views = views
+
+    @cached_property
+    def misspelt_conditions(self) -> tuple[MisspeltCondition, ...]:
+        defined = self.template.conditions
+        suggestions = Suggestions(defined)
+        found = []
+        for name, path in self.template.condition_references:
+            if name not in defined:
+                nearest = suggestions.nearest(name)
+                found.append(MisspeltCondition(name, path, nearest[0] if nearest else ""))
+        return tuple(found)
+
+    @cached_property
+    def unused_conditions(self) -> tuple[str, ...]:
+        used = {name for name, _ in self.template.condition_references}
+        return tuple(name for name in self.template.conditions if name not in used)
+
+    @cached_property
+    def unused_parameters(self) -> tuple[str, ...]:
+        used = {name for name, _ in self.template.references}
+        return tuple(name for name in self.template.parameters if name not in used)
+
+    @cached_property
+    def missing_parameters(self) -> tuple[MissingParameter, ...]:
+        unused = {name.lower(): name for name in self.unused_parameters}
+        found = []
+        for view, parameter in _missing(self.views):
+            declared = next((name for low, name in unused.items() if low.endswith(parameter.name.lower())), None)
+            found.append(MissingParameter(view, parameter, declared))
+        return tuple(found)
+
+    def typos_of(self, condition: str) -> list[MisspeltCondition]:
+        return [typo for typo in self.misspelt_conditions if typo.meant == condition]
+
+    def needing(self, parameter: str) -> list[MissingParameter]:
+        return [missing for missing in self.missing_parameters if missing.declared == parameter]
+
+
+def _missing(views: Sequence[ConfigRuleView]) -> Iterator[tuple[ConfigRuleView, ManagedParameter]]:
+    """The required managed-rule parameters each config rule lacks (defaults are not applied by the API)."""
+    for view in views:
+        if view.managed is None or view.input_parameters is UNKNOWN or isinstance(view.input_parameters, str):
+            continue
+        present: Mapping[str, object] = parameter_items(view)
+        for parameter in view.managed.parameters.values():
+            if not parameter.optional and parameter.name not in present:
+                yield view, parameter

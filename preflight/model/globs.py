@@ -1,0 +1,67 @@
+"""Path globs, one meaning everywhere (exclude, extend-exclude, per-file-ignores).
+
+A pattern without a slash matches a name at any depth: `node_modules` any folder or file of that
+name, `*.json` any JSON file. A pattern with a slash matches the path relative to the settings'
+folder from its start: `packs/legacy/*.yaml`. `*` and `?` stay within one name, `**` spans folders,
+`[...]` is a set of characters. A pattern that matches a folder matches everything below it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and (end := pattern.find("]", index + 2)) > 0:
+            body = pattern[index + 1 : end]
+            negated = body.startswith("!")
+            body = body[1:] if negated else body
+            out.append(("[^" if negated else "[") + body.replace("\\", "\\\\") + "]")
+            index = end + 1
+            continue
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return re.compile("".join(out))
+
+
+@dataclass(frozen=True)
+class Glob:
+    pattern: str
+    regex: re.Pattern[str]
+    anchored: bool  # the pattern has a slash: it matches from the start of the relative path
+
+    @classmethod
+    def of(cls, pattern: str) -> Glob:
+        cleaned = pattern.removeprefix("./").rstrip("/")
+        return cls(pattern, _compiled(cleaned.lstrip("/")), "/" in cleaned)
+
+    def matches(self, relative: str) -> bool:
+        """Whether `relative` (a path with forward slashes, relative to the settings' folder) or a
+        folder above it matches."""
+        parts = relative.removeprefix("./").strip("/").split("/")
+        if not self.anchored:
+            return any(self.regex.fullmatch(part) for part in parts)
+        return any(self.regex.fullmatch("/".join(parts[:depth])) for depth in range(1, len(parts) + 1))
+
+    def matches_entry(self, relative: str) -> bool:
+        """Whether the entry `relative` itself matches, its folders aside (a search that has already
+        kept them asks this)."""
+        cleaned = relative.removeprefix("./").strip("/")
+        return bool(self.regex.fullmatch(cleaned if self.anchored else cleaned.rsplit("/", 1)[-1]))
