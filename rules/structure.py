@@ -66,7 +66,8 @@ def unsupported_resource_type(ctx: Context) -> Iterator[Issue]:
                 f"resource type {resource.type} is not allowed in a conformance pack "
                 f"(only {CONFIG_RULE} and {REMEDIATION})",
                 resource.path + ("Type",),
-                fix="deploy this resource in a separate stack",
+                fix=did_you_mean(str(resource.type), (CONFIG_RULE, REMEDIATION))
+                or "deploy this resource in a separate stack",
             )
 
 

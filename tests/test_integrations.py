@@ -105,21 +105,18 @@ def working_tree_repository(target: Path) -> tuple[Path, str]:
     return target, head.stdout.strip()
 
 
-def test_pre_commit_hook(tmp_path: Path) -> None:
-    """pre-commit itself installs this repository's hook, from the working tree under test, and runs it
-    on a repository."""
-    repository, head = working_tree_repository(tmp_path / "preflight")
-    config = (
-        snippet("pre-commit")
-        .replace("https://github.com/conformance-preflight/conformance-preflight", str(repository))
-        .replace("rev: v0.1.0", f"rev: {head}")
-    )
-    folder = _workspace(tmp_path / "project")
-    (folder / ".pre-commit-config.yaml").write_text(config)
+def _pre_commit_environment(tmp_path: Path) -> dict[str, str]:
     environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
                    "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
     environment.pop("PREFLIGHT_RAISE_RULE_ERRORS", None)
     environment.pop("PREFLIGHT_DEBUG", None)
+    # preflight installed as the README says, its bin folder on the PATH: this environment's.
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
+    return environment
+
+
+def _run_hooks(folder: Path, environment: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], ...]:
+    """pre-commit on a clean commit (a pack and another YAML file), then on a broken pack."""
     pre_commit = [sys.executable, "-m", "pre_commit"]
 
     def git(*args: str) -> None:
@@ -131,13 +128,39 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
         [*pre_commit, "run", "--files", "packs/good.yaml", "notes.yaml"], cwd=folder, env=environment,
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
-    assert good.returncode == 0, good.stdout + good.stderr
-    assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
     git("add", "packs/bad.yaml")
     bad = subprocess.run(
         [*pre_commit, "run", "--files", "packs/bad.yaml"], cwd=folder, env=environment,
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+    return good, bad
+
+
+def test_pre_commit_snippet_as_printed(tmp_path: Path) -> None:
+    """The README's configuration, byte for byte, run by pre-commit on a repository."""
+    folder = _workspace(tmp_path / "project")
+    (folder / ".pre-commit-config.yaml").write_text(snippet("pre-commit") + "\n")
+    good, bad = _run_hooks(folder, _pre_commit_environment(tmp_path))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
+    assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout
+    assert bad.stdout.rstrip().endswith("Found 3 errors, 2 warnings in 1 file.")
+
+
+def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path) -> None:
+    """pre-commit installs the hook of .pre-commit-hooks.yaml from the working tree under test, in its
+    own environment, and runs it."""
+    repository, head = working_tree_repository(tmp_path / "preflight")
+    folder = _workspace(tmp_path / "project")
+    (folder / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repository}\n    rev: {head}\n    hooks:\n      - id: preflight\n        files: ^packs/\n"
+    )
+    environment = _pre_commit_environment(tmp_path)
+    environment["PATH"] = environment["PATH"].split(os.pathsep, 1)[1]  # the hook's own environment only
+    good, bad = _run_hooks(folder, environment)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
+    assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout

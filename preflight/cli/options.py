@@ -184,10 +184,14 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 def use_colour(choice: Colour) -> bool:
+    """`--color always|never` decides; with `auto`, NO_COLOR (set and not empty) turns colour off,
+    FORCE_COLOR turns it on, and otherwise a terminal gets colour."""
     if choice != "auto":
         return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     import sys
 
     return sys.stdout.isatty()

@@ -41,7 +41,10 @@ def _as_json(rule: Rule) -> dict[str, object]:
 @click.command("explain")
 @click.argument("rule_id")
 def explain_command(rule_id: str) -> None:
-    """Show a rule's documentation, such as `preflight explain CP101`."""
+    """Show a rule's documentation, such as `preflight explain CP101` (or `cfn-lint:E3005`)."""
+    if rule_id.strip().lower().startswith("cfn-lint:"):
+        _explain_cfn_lint(rule_id.strip()[len("cfn-lint:") :].upper())
+        return
     wanted = rule_id.strip().upper()
     rules = {rule.id: rule for rule in discover_rules()}
     by_name = {rule.name: rule for rule in rules.values()}
@@ -51,3 +54,24 @@ def explain_command(rule_id: str) -> None:
     opt_in = ", opt-in: runs only when selected by its full id" if found.opt_in else ""
     click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in})\n")
     click.echo(found.documentation)
+
+
+def _explain_cfn_lint(rule_id: str) -> None:
+    try:
+        from preflight.integrations.cfn_lint import describe_rule
+    except ImportError:
+        fail(f"cfn-lint:{rule_id} is a rule of cfn-lint, which is not installed")
+    described = describe_rule(rule_id)
+    if described is None:
+        fail(f"cfn-lint has no rule {rule_id!r} (see `cfn-lint --list-rules`)")
+    ours = [rule for rule in discover_rules() if rule_id in rule.cfn_lint]
+    click.echo(f"cfn-lint:{rule_id} {described.summary} (a rule of cfn-lint's, run with --cfn-lint)\n")
+    click.echo(described.description + ("" if described.description.endswith(".") else "."))
+    if described.url:
+        click.echo(f"Documentation: {described.url}")
+    if ours:
+        names = ", ".join(f"{rule.id} ({rule.name})" for rule in ours)
+        click.echo(
+            f"\npreflight reports the same problem as {names}: where both report it on one line, only the "
+            "preflight finding is kept."
+        )

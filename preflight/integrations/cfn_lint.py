@@ -5,6 +5,7 @@ load."""
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from preflight.model.findings import Finding, Severity, Span
@@ -44,6 +45,26 @@ class CfnLint:
 
             self._runners[region] = Runner(ConfigMixIn(regions=[region]))
         return self._runners[region]
+
+
+@dataclass(frozen=True)
+class CfnLintRule:
+    id: str
+    summary: str
+    description: str
+    url: str
+
+
+def describe_rule(rule_id: str) -> CfnLintRule | None:
+    """cfn-lint's own description of one of its rules (`E3005`), or None when it has no such rule."""
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    rules = Runner(ConfigMixIn([])).rules
+    if rule_id not in rules:
+        return None
+    found = rules[rule_id]
+    return CfnLintRule(rule_id, str(found.shortdesc), str(found.description), str(found.source_url or ""))
 
 
 def _to_finding(match: object, file: str) -> Finding | None:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "managed_rules.jsonl"
 # JSON lines: a header ({"format", "date", "region_sets", "sources"}), then one rule per line,
@@ -228,21 +229,48 @@ def _build(argv: Sequence[str]) -> int:
     verify.add_argument("facts", type=Path)
     verify.add_argument("--catalog", type=Path, default=CATALOG_FILE)
     args = parser.parse_args(argv)
-    facts = json.loads(args.facts.read_text(encoding="utf-8"))
-    if args.command == "build":
-        from datetime import UTC, datetime
+    try:
+        facts = _read_facts(args.facts)
+        if args.command == "build":
+            from datetime import UTC, datetime
 
-        date = args.date or datetime.fromtimestamp(args.facts.stat().st_mtime, tz=UTC).date().isoformat()
-        compact = encode(facts, date)
-        args.output.write_text(to_lines(compact), encoding="utf-8")
-        print(f"wrote {args.output}: {len(compact['rules'])} rules of {date}")  # type: ignore[arg-type]
-        return 0
-    shipped = compact_form(read_catalog(args.catalog.read_text(encoding="utf-8")))
+            date = args.date or datetime.fromtimestamp(args.facts.stat().st_mtime, tz=UTC).date().isoformat()
+            compact = encode(facts, date)
+            args.output.write_text(to_lines(compact), encoding="utf-8")
+            print(f"wrote {args.output}: {len(compact['rules'])} rules of {date}")  # type: ignore[arg-type]
+            return 0
+        shipped = compact_form(read_catalog(args.catalog.read_text(encoding="utf-8")))
+    except _FactsError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError) as error:
+        print(f"{parser.prog}: error: {args.facts}: not a managed-rule facts file ({error!r})", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
     if decode_facts(shipped) != facts["rules"]:
         print(f"{args.catalog} differs from {args.facts}: rebuild it", file=sys.stderr)
         return 1
     print(f"{args.catalog} holds exactly the facts of {args.facts}")
     return 0
+
+
+class _FactsError(Exception):
+    pass
+
+
+def _read_facts(path: Path) -> dict[str, Any]:
+    """A facts file: `{"about": "...", "rules": {IDENTIFIER: {...}}}`, as ../shared/data/managed-rules.json."""
+    try:
+        facts = json.loads(path.read_bytes())
+    except OSError as error:
+        raise _FactsError(f"{path}: {error.strerror or error}") from None
+    except (ValueError, RecursionError) as error:
+        raise _FactsError(f"{path}: not JSON: {error}") from None
+    if not isinstance(facts, dict) or not isinstance(facts.get("rules"), dict):
+        raise _FactsError(f"{path}: not a managed-rule facts file (expected an object with a 'rules' object)")
+    return facts
 
 
 if __name__ == "__main__":
