@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TextIO, TypeVar
 
+from preflight.aws.replies import reply_text
 from preflight.aws.s3_templates import Timing
 from preflight.aws.session import Clients
 from preflight.reporters.printable import printable
@@ -113,7 +114,7 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
                         item["AccountId"],
                         item["Status"],
                         item.get("ErrorCode", ""),
-                        item.get("ErrorMessage", ""),
+                        reply_text(item.get("ErrorMessage", "")),
                         item.get("LastUpdateTime"),
                     )
                 )
@@ -122,7 +123,7 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
         config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails") or [{}]
     )[0]
     state = details.get("ConformancePackState", "UNKNOWN")
-    reason = details.get("ConformancePackStatusReason", "")
+    reason = reply_text(details.get("ConformancePackStatusReason", ""))
     return Snapshot(state, (), reason, updated=details.get("LastUpdateRequestedTime"))
 
 
