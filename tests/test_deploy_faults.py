@@ -183,11 +183,42 @@ def test_a_page_of_html_from_a_gateway_is_reported_by_its_status_and_title(
 def test_status_stops_at_its_timeout_when_a_call_hangs(aws: StandIn, fault_proxy: FaultProxy) -> None:
     _organization(aws)
     assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
+    aws.scenario.in_progress_polls = 100
+    # The first look is answered, the next one hangs: the rollout is seen, and goes on in AWS.
+    hang = Fault("DescribeOrganizationConformancePackStatuses", "hang", times=10)
+    fault_proxy.faults.append(
+        Fault(
+            "DescribeOrganizationConformancePackStatuses", "meanwhile", before=lambda: fault_proxy.faults.append(hang)
+        )
+    )
+    code, out, err = _run(fault_proxy, "status", "x", "--timeout", "2", "--poll-interval", "0")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1] == (
+        "x: not finished before the timeout (0/1 accounts done, 0 failed (CREATE_IN_PROGRESS)); "
+        "resume with: preflight status x"
+    )
+
+
+def test_status_whose_first_look_hangs_could_not_read_anything(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
     fault_proxy.faults.append(Fault("DescribeOrganizationConformancePackStatuses", "hang", times=10))
     code, out, err = _run(fault_proxy, "status", "x", "--timeout", "2", "--poll-interval", "0")
-    assert code == 1, out + err
-    assert err.startswith("preflight: error: AWS did not answer within 2 s")
-    assert err.rstrip().endswith("resume with: preflight status x")
+    assert (code, out, err) == (2, "", "preflight: error: AWS did not answer within 2 s\n")
+
+
+def test_status_with_refused_credentials_is_one_line_and_exit_2(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
+    fault_proxy.faults.append(Fault("DescribeOrganizationConformancePackStatuses", "respond", times=10, status=400,
+                                    body=EXPIRED.encode(), content_type="application/x-amz-json-1.1"))  # fmt: skip
+    code, out, err = _run(fault_proxy, "status", "x", "--poll-interval", "0")
+    assert (code, out) == (2, "")
+    assert err == (
+        "preflight: error: AWS refused the credentials (DescribeOrganizationConformancePackStatuses: "
+        "ExpiredTokenException: The security token included in the request is expired): renew them (aws sso login, "
+        "or new keys) and run again\n"
+    )
 
 
 def test_a_password_in_the_endpoint_url_is_never_printed(aws: StandIn) -> None:

@@ -251,7 +251,7 @@ def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
     if not settings.wait:
         _say(f"not following the rollout; follow it with: preflight status {plan.name}")
         return EXIT_OK
-    return _follow(clients, plan.name, plan.scope, settings, put_at)
+    return _follow(clients, plan.name, plan.scope, settings, put_at, pack_known=True)
 
 
 def _after_lost_answer(clients: Clients, plan: Plan, settings: DeploySettings, put_at: datetime, why: str) -> int:
@@ -276,10 +276,12 @@ def _after_lost_answer(clients: Clients, plan: Plan, settings: DeploySettings, p
     if not settings.wait:
         _say(f"not following the rollout; follow it with: preflight status {plan.name}")
         return EXIT_OK
-    return _follow(clients, plan.name, plan.scope, settings, put_at)
+    return _follow(clients, plan.name, plan.scope, settings, put_at, pack_known=True)
 
 
 def follow(name: str, scope: str, region: str | None, settings: DeploySettings) -> int:
+    """`preflight status`: like following after a put, except that a status that cannot be read at all
+    (no credentials or Region, no such pack) is exit 2 with one line: there is no rollout to resume."""
     from preflight.aws.errors import describe_error
 
     try:
@@ -287,15 +289,19 @@ def follow(name: str, scope: str, region: str | None, settings: DeploySettings) 
     except Exception as error:
         _error(describe_error(error))
         return EXIT_USAGE
-    return _follow(clients, name, scope, settings, None)
+    return _follow(clients, name, scope, settings, None, pack_known=False)
 
 
-def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, put_at: datetime | None) -> int:
+def _follow(
+    clients: Clients, name: str, scope: str, settings: DeploySettings, put_at: datetime | None, *, pack_known: bool
+) -> int:
     """Exit 0 when every account succeeded; 1 when one failed, the timeout passed, the watch was
-    interrupted or AWS refused a status call (the rollout goes on in AWS: `preflight status` resumes)."""
+    interrupted or AWS refused a later status call (the rollout goes on in AWS: `preflight status`
+    resumes). A first status call that fails is exit 1 too after a put (`pack_known`: the pack exists),
+    and exit 2 otherwise."""
     from preflight.aws.errors import describe_error
     from preflight.aws.s3_templates import Timing
-    from preflight.aws.watch import AWSTimeout, account_table, describe_outcome, watch
+    from preflight.aws.watch import StatusUnreadable, account_table, describe_outcome, watch
 
     timing = Timing(poll_interval=settings.poll_interval)
     try:
@@ -306,8 +312,11 @@ def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, p
     except KeyboardInterrupt:
         _say(f"\ninterrupted; the rollout goes on in AWS: resume with: preflight status {name}")
         return EXIT_FAILED
-    except AWSTimeout as timeout:
-        _error(f"{timeout}; the rollout goes on in AWS: resume with: preflight status {name}")
+    except StatusUnreadable as unread:
+        if not pack_known:
+            _error(_unreadable(clients, name, scope, unread.cause))
+            return EXIT_USAGE
+        _error(f"{_reason(unread.cause)}; the rollout goes on in AWS: resume with: preflight status {name}")
         return EXIT_FAILED
     except Exception as error:
         _error(f"{describe_error(error)}; the rollout goes on in AWS: resume with: preflight status {name}")
@@ -315,3 +324,27 @@ def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, p
     _say(account_table(shot).rstrip("\n"))
     _say(describe_outcome(shot, finished, name))
     return EXIT_OK if finished and shot.succeeded else EXIT_FAILED
+
+
+def _reason(error: Exception) -> str:
+    from preflight.aws.errors import describe_error
+    from preflight.aws.watch import AWSTimeout
+
+    return str(error) if isinstance(error, AWSTimeout) else describe_error(error)
+
+
+def _unreadable(clients: Clients, name: str, scope: str, error: Exception) -> str:
+    """Why the status of `name` could not be read; for a pack that is not there, whether the other
+    scope has it."""
+    from preflight.aws.watch import PackNotFound, pack_exists
+
+    if not isinstance(error, PackNotFound):
+        return _reason(error)
+    other = "account" if scope == "organization" else "organization"
+    missing = f"there is no {scope} conformance pack named {name} in {clients.region}"
+    elsewhere = pack_exists(clients, name, other)
+    if elsewhere:
+        return f"{missing}, but there is an {other} conformance pack of that name: pass --scope {other}"
+    if elsewhere is None:
+        return f"{missing}: check the name and the Region (--region), or pass --scope {other} for an {other} pack"
+    return f"{missing}, nor an {other} conformance pack of that name: check the name and the Region (--region)"
