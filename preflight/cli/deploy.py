@@ -21,7 +21,7 @@ from preflight.cli.options import (
     spec_option,
     take,
 )
-from preflight.cli.terminal import fail
+from preflight.cli.terminal import EXIT_USAGE, fail
 from preflight.engine.runner import discover_rules
 from preflight.load.request_file import RequestInputs, build_request
 from preflight.model.errors import InputError, UsageError
@@ -67,7 +67,9 @@ def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def deploy(options: DeployOptions) -> int:
-    from preflight.deploy.run import DeploySettings, Pack, deploy_packs
+    from preflight.deploy.console import Console
+    from preflight.deploy.run import Pack, deploy_packs
+    from preflight.deploy.settings import DeploySettings
 
     with collector_paused():  # the rule modules
         rules = discover_rules()
@@ -95,10 +97,10 @@ def deploy(options: DeployOptions) -> int:
         busy_timeout=options.busy_timeout,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
-        colour=options.lint.colour,
+        console=Console(colour=options.lint.colour),
         raise_rule_errors=raise_rule_errors(),
     )
-    return deploy_packs(packs, settings, rules, deploy_settings, spec)
+    return deploy_packs(packs, settings, rules, deploy_settings, spec).code
 
 
 def _pack(options: DeployOptions) -> Any:
@@ -141,7 +143,10 @@ def status_command(name: str, **given: Any) -> None:
 
 
 def status(options: StatusOptions) -> int:
-    from preflight.deploy.run import DeploySettings, follow
+    """Exit 0 when every account succeeded; 1 when the rollout failed or did not finish; 2 when its
+    status could not be read at all."""
+    from preflight.deploy.rollout import status as follow_status
+    from preflight.deploy.settings import DeploySettings
 
     settings = DeploySettings(
         timeout=0 if options.no_wait else options.timeout,
@@ -149,4 +154,5 @@ def status(options: StatusOptions) -> int:
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
     )
-    return follow(options.name, options.scope, options.region, settings)
+    outcome = follow_status(options.name, options.scope, options.region, settings)
+    return EXIT_USAGE if outcome is None else outcome.result.exit_code
