@@ -38,6 +38,7 @@ class DeployOptions:
     template_prefix: str
     minify: bool
     dry_run: bool
+    offline: bool
     no_wait: bool
     timeout: float
     poll_interval: float
@@ -54,6 +55,7 @@ class DeployOptions:
 @click.option("--template-prefix", default="preflight/", show_default=True, help="Key prefix for uploaded templates.")
 @click.option("--minify", is_flag=True, help="Send a compact JSON rendering of the template when that fits inline.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and the exact request; change nothing.")
+@click.option("--offline", is_flag=True, help="With --dry-run: plan without any AWS call (no online checks).")
 @click.option("--no-wait", is_flag=True, help="Put, and do not follow the rollout (see `preflight status`).")
 @click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
 @click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
@@ -75,6 +77,8 @@ def deploy(options: DeployOptions) -> int:
         rules = discover_rules()
     spec = None
     try:
+        if options.offline and not options.dry_run:
+            raise UsageError("--offline plans without calling AWS, so it goes with --dry-run")
         settings = options.lint.settings(rules)
         if options.spec_file is not None:
             from preflight.load.spec_file import load_spec
@@ -91,6 +95,7 @@ def deploy(options: DeployOptions) -> int:
         template_prefix=options.template_prefix,
         minify=options.minify,
         dry_run=options.dry_run,
+        offline=options.offline,
         wait=not options.no_wait,
         timeout=options.timeout,
         poll_interval=options.poll_interval,

@@ -37,7 +37,7 @@ class PackOutcome:
     scope: str
     result: Result
     plan: Plan | None = None
-    template_checked: bool = True  # False: not linted (the run stopped first)
+    template_checked: bool = True  # False: not linted (only in S3 under --offline, or the run stopped first)
     error: str | None = None  # the error line printed for this pack
     rollout: Snapshot | None = None  # the last status read
 

@@ -1,9 +1,10 @@
 """`preflight deploy`: the safe steps, in order.
 
 (a) lint every pack (and, for a spec, the limits across packs), refusing on any error; (b) the
-online pre-flight of every pack, refusing on any error; (c) the plan (inline body, minified body or
-S3 upload); (d) the put, waiting out a busy pack; (e) following the rollout to the last account
-(preflight.deploy.rollout). Nothing changes in AWS until every pack has passed (a) and (b)."""
+online pre-flight of every pack, refusing on any error (skipped with --offline, a dry run that calls
+no AWS at all); (c) the plan (inline body, minified body or S3 upload); (d) the put, waiting out a
+busy pack; (e) following the rollout to the last account (preflight.deploy.rollout). Nothing changes
+in AWS until every pack has passed (a) and (b)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ class _Stop(Exception):
 @dataclass(frozen=True)
 class Source:
     """A pack's template, read once: what is checked is what is planned, minified and sent. `in_s3` is
-    set when the template is an S3 object, fetched (bounded) and checked as it was fetched."""
+    set when the template is an S3 object, fetched (bounded) and checked as it was fetched; `loaded` is
+    None when it was not read at all (only in S3, and --offline)."""
 
     loaded: Loaded | None
     in_s3: StoredTemplate | None = None
@@ -62,7 +64,7 @@ def _read(pack: Pack, settings: DeploySettings) -> Source:
             load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
         )
     uri = pack.request.template_s3_uri
-    if uri is None:
+    if uri is None or settings.offline:
         return Source(None)
     from preflight.aws.s3_templates import fetch_template
     from preflight.model.plan import StoredTemplate
@@ -199,13 +201,20 @@ def _deploy(
     sent = [_as_sent(pack, source, plan) for pack, source, plan in zip(packs, sources, plans, strict=True)]
     checked = _checked(_Checked(planned), _lint(sent, config, rules, settings, spec, OFFLINE), names, settings, False)
     # (b) the online pre-flight.
-    try:
-        sent = [replace(one, facts=gather(clients(settings, one.request.region), one.request)) for one in sent]
-    except Exception as error:
-        console.error(describe_error(error))
-        return DeployOutcome(EXIT_USAGE)
-    online = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
-    checked = _checked(checked, online, names, settings, True)
+    if settings.offline:
+        console.say("online checks skipped (--offline): no AWS call was made")
+        for plan, one in zip(plans, planned, strict=True):
+            if not one.template_checked:
+                uri = plan.request["TemplateS3Uri"]
+                console.say(f"{one.name}: the template at {uri} was not fetched, so it was not checked (--offline)")
+    else:
+        try:
+            sent = [replace(one, facts=gather(clients(settings, one.request.region), one.request)) for one in sent]
+        except Exception as error:
+            console.error(describe_error(error))
+            return DeployOutcome(EXIT_USAGE)
+        online = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
+        checked = _checked(checked, online, names, settings, True)
     # (c) to (e), one pack at a time; a failure stops the rest.
     done: list[PackOutcome] = []
     for pack, outcome in zip(packs, planned, strict=True):

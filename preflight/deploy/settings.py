@@ -17,6 +17,7 @@ class DeploySettings:
     template_prefix: str = "preflight/"
     minify: bool = False
     dry_run: bool = False
+    offline: bool = False  # with dry_run: no AWS call at all (no online pre-flight, no template fetched)
     wait: bool = True
     timeout: float = 3600
     poll_interval: float = 15
