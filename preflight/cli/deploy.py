@@ -12,6 +12,7 @@ import click
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     AwsOptions,
+    F,
     LintOptions,
     aws_options,
     lint_options,
@@ -25,6 +26,19 @@ from preflight.cli.terminal import EXIT_USAGE, fail
 from preflight.engine.runner import discover_rules
 from preflight.load.request_file import RequestInputs, build_request
 from preflight.model.errors import InputError, UsageError
+
+OutputFormat = Literal["text", "json"]
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"], case_sensitive=False),
+        default="text",
+        show_default=True,
+        help="json: one JSON document on standard output, and every other line on standard error.",
+    )(function)
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,7 @@ class DeployOptions:
     timeout: float
     poll_interval: float
     busy_timeout: float
+    output_format: OutputFormat
 
 
 @click.command("deploy")
@@ -62,6 +77,7 @@ class DeployOptions:
 @click.option(
     "--busy-timeout", type=float, default=600, show_default=True, help="Seconds to wait for a busy pack before putting."
 )
+@format_option
 def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
     """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
     request, lint, aws = take(RequestInputs, given), take(LintOptions, given), take(AwsOptions, given)
@@ -102,10 +118,15 @@ def deploy(options: DeployOptions) -> int:
         busy_timeout=options.busy_timeout,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
-        console=Console(colour=options.lint.colour),
+        console=Console(to_stderr=options.output_format == "json", colour=options.lint.colour),
         raise_rule_errors=raise_rule_errors(),
     )
-    return deploy_packs(packs, settings, rules, deploy_settings, spec).code
+    outcome = deploy_packs(packs, settings, rules, deploy_settings, spec)
+    if options.output_format == "json" and outcome.code != EXIT_USAGE:
+        from preflight.deploy.document import deploy_document
+
+        click.echo(deploy_document(outcome), nl=False)
+    return outcome.code
 
 
 def _pack(options: DeployOptions) -> Any:
@@ -131,6 +152,7 @@ class StatusOptions:
     timeout: float
     poll_interval: float
     no_wait: bool
+    output_format: OutputFormat
 
 
 @click.command("status")
@@ -141,6 +163,7 @@ class StatusOptions:
 @click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
 @click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
 @click.option("--no-wait", is_flag=True, help="Show the current state once.")
+@format_option
 def status_command(name: str, **given: Any) -> None:
     """Follow (or resume following) a pack's rollout and report every account."""
     aws = take(AwsOptions, given)
@@ -150,6 +173,7 @@ def status_command(name: str, **given: Any) -> None:
 def status(options: StatusOptions) -> int:
     """Exit 0 when every account succeeded; 1 when the rollout failed or did not finish; 2 when its
     status could not be read at all."""
+    from preflight.deploy.console import Console
     from preflight.deploy.rollout import status as follow_status
     from preflight.deploy.settings import DeploySettings
 
@@ -158,6 +182,13 @@ def status(options: StatusOptions) -> int:
         poll_interval=options.poll_interval,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
+        console=Console(to_stderr=options.output_format == "json"),
     )
     outcome = follow_status(options.name, options.scope, options.region, settings)
-    return EXIT_USAGE if outcome is None else outcome.result.exit_code
+    if outcome is None:
+        return EXIT_USAGE
+    if options.output_format == "json":
+        from preflight.deploy.document import status_document
+
+        click.echo(status_document(outcome), nl=False)
+    return outcome.result.exit_code

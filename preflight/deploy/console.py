@@ -1,5 +1,6 @@
-"""Where the human text of `deploy` and `status` goes: progress, plan prose, findings as text and hints
-on standard output, error lines on standard error. Everything is escaped to be safe to print."""
+"""Where the human text of `deploy` and `status` goes: progress, plan prose, findings as text, hints.
+On standard output, unless standard output carries the JSON document (`--format json`): then on
+standard error. Error lines always go to standard error. Everything is escaped to be safe to print."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from preflight.reporters.printable import printable
 
 @dataclass(frozen=True)
 class Console:
+    to_stderr: bool = False
     colour: bool = False
 
     @property
     def stream(self) -> TextIO:
-        return sys.stdout
+        return sys.stderr if self.to_stderr else sys.stdout
 
     @property
     def live(self) -> bool:
@@ -28,7 +30,7 @@ class Console:
 
     def say(self, message: str) -> None:
         """Text that may quote input or AWS's replies, one escaped line at a time."""
-        click.echo("\n".join(printable(line) for line in message.split("\n")))
+        click.echo("\n".join(printable(line) for line in message.split("\n")), err=self.to_stderr)
 
     def error(self, message: str) -> None:
         click.echo(f"preflight: error: {printable(message)}", err=True)
@@ -37,4 +39,4 @@ class Console:
         if report.findings:
             from preflight.reporters.text import render_text
 
-            click.echo(render_text(report, colour=self.colour), nl=False, color=self.colour)
+            click.echo(render_text(report, colour=self.colour), nl=False, color=self.colour, err=self.to_stderr)

@@ -1,4 +1,5 @@
-"""What `deploy` and `status` did, as data: each pack's plan, what happened to it and its rollout."""
+"""What `deploy` and `status` did, as data: each pack's plan, what happened to it and its rollout, for
+the exit code and the JSON document."""
 
 from __future__ import annotations
 

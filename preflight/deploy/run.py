@@ -236,7 +236,8 @@ def _put_and_follow(pack: Pack, outcome: PackOutcome, settings: DeploySettings) 
     for note in plan.notes:
         console.say(f"  - {note}")
     if settings.dry_run:
-        console.say(plan.as_json())
+        if not console.to_stderr:  # the JSON document carries the request
+            console.say(plan.as_json())
         console.say(f"dry run: nothing was uploaded or put for {plan.name}")
         return outcome
     timing = Timing(poll_interval=settings.poll_interval, busy_timeout=settings.busy_timeout)
