@@ -340,3 +340,18 @@ def test_a_template_in_s3_that_is_not_there_in_json(aws: StandIn, tmp_path: Path
     ]
     assert json.loads(result.stdout) == _deploy_document(packs, [], files=0, online_checked=False)
     assert aws.scenario.puts == []
+
+
+def test_the_document_is_ascii_whatever_the_template_holds(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    body = SMALL.read_text().replace("Description: Checks", "Description: \u202eevil\x7f\x1b[31m Checks")
+    pack.write_text(body)
+    args = ["--name", "s3", str(pack)]
+    result = run_cli(["deploy", "--dry-run", "--offline", "--format", "json", *args])
+    assert result.exit_code == 1  # YAML refuses the DEL
+    assert result.stdout.isascii() and "\x7f" not in result.stdout and "\x1b" not in result.stdout
+    document = json.loads(result.stdout)
+    assert document["packs"][0]["plan"]["request"]["TemplateBody"] == body  # escaped, not changed
+    assert document["findings"] == _check_findings(*args)
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "Description: \\u202eevil\\x7f\\e[31m Checks" in result.stderr

@@ -59,7 +59,8 @@ def _pack(outcome: PackOutcome) -> dict[str, object]:
 
 
 def _dumps(document: dict[str, object]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    # JSON leaves DEL, the one ASCII control character it need not escape, as it is.
+    return json.dumps(document, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f") + "\n"
 
 
 def deploy_document(outcome: DeployOutcome) -> str:
