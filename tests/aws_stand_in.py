@@ -9,8 +9,12 @@ moto gaps worked around here (and only here, never in product code):
 - list_delegated_administrators called by a member account sees only that account's (empty) list:
   here, as in AWS, a registered delegated administrator reads the organization's list and any other
   member account gets AccessDeniedException;
-- put_conformance_pack and describe_conformance_packs are not implemented: describe answers "no
-  packs" here, and account packs are deployed only as far as the plan (dry run).
+- put_conformance_pack, describe_conformance_packs and describe_conformance_pack_status are not
+  implemented: here they answer with the packs of `Scenario.account_packs` (none unless a test adds
+  one, and AWS's empty list for a name it does not know), and account packs are deployed only as far
+  as the plan (dry run);
+- the patched organization statuses answer NoSuchOrganizationConformancePackException for a name
+  they do not know, as moto and AWS do.
 Every put is recorded, so tests can see exactly what reached the server.
 """
 
@@ -25,6 +29,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from moto.config.exceptions import NoSuchOrganizationConformancePackException
 from moto.config.models import ConfigBackend
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
@@ -50,6 +55,7 @@ class Scenario:
     member_accounts: tuple[str, ...] = ()  # accounts listed in the detailed status besides the caller
     busy_puts: int = 0  # this many puts raise ResourceInUseException first
     status_denied: bool = False  # the detailed status call raises AccessDeniedException
+    account_packs: dict[str, str] = field(default_factory=dict)  # account pack name -> ConformancePackState
     puts: list[dict[str, Any]] = field(default_factory=list)
     polls: int = 0
 
@@ -118,12 +124,15 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
     def describe(self: ConfigBackend, names: list[str]) -> Any:
         return original_describe(self, names or list(self.organization_conformance_packs))
 
+    def known(self: ConfigBackend, name: str) -> Any:
+        if name not in self.organization_conformance_packs:
+            raise NoSuchOrganizationConformancePackException(
+                "One or more organization conformance packs with specified names are not present."
+            )
+        return self.organization_conformance_packs[name]
+
     def statuses(self: ConfigBackend, names: list[str]) -> Any:
-        packs = (
-            [self.organization_conformance_packs[name] for name in names]
-            if names
-            else list(self.organization_conformance_packs.values())
-        )
+        packs = [known(self, name) for name in names] if names else list(self.organization_conformance_packs.values())
         status = "CREATE_IN_PROGRESS" if scenario.polls < scenario.in_progress_polls else None
         failed = status is None and scenario.failed_accounts
         return {
@@ -140,7 +149,7 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
     def detailed(self: ConfigBackend, name: str) -> Any:
         if scenario.status_denied:
             raise AccessDenied()
-        pack = self.organization_conformance_packs[name]
+        pack = known(self, name)
         scenario.polls += 1
         accounts = (self.account_id, *scenario.member_accounts)
         rows = []
@@ -156,7 +165,18 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
         return {"OrganizationConformancePackDetailedStatuses": rows}
 
     def describe_account_packs(self: ConfigResponse) -> str:
-        return json.dumps({"ConformancePackDetails": []})
+        packs = [{"ConformancePackName": name} for name in scenario.account_packs]
+        return json.dumps({"ConformancePackDetails": packs})
+
+    def account_pack_status(self: ConfigResponse) -> str:
+        names = json.loads(self.body).get("ConformancePackNames") or list(scenario.account_packs)
+        details = [
+            {"ConformancePackName": name, "ConformancePackState": scenario.account_packs[name],
+             "LastUpdateRequestedTime": 1.7e9}
+            for name in names
+            if name in scenario.account_packs
+        ]  # fmt: skip
+        return json.dumps({"ConformancePackStatusDetails": details})
 
     original_admins = OrganizationsBackend.list_delegated_administrators
 
@@ -171,6 +191,7 @@ def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:
 
     monkeypatch.setattr(OrganizationsBackend, "list_delegated_administrators", list_admins)
     monkeypatch.setattr(ConfigResponse, "describe_conformance_packs", describe_account_packs, raising=False)
+    monkeypatch.setattr(ConfigResponse, "describe_conformance_pack_status", account_pack_status, raising=False)
     monkeypatch.setattr(ConfigBackend, "put_organization_conformance_pack", put)
     monkeypatch.setattr(ConfigBackend, "describe_organization_conformance_packs", describe)
     monkeypatch.setattr(ConfigBackend, "describe_organization_conformance_pack_statuses", statuses)

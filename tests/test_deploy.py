@@ -271,3 +271,71 @@ def test_unknown_profile_is_one_line(aws: StandIn) -> None:
         output.strip()
         == "preflight: error: The config profile (nope) could not be found: check --profile and ~/.aws/config"
     )
+
+
+def test_status_of_a_pack_that_is_not_there_is_one_line_and_exit_2(aws: StandIn) -> None:
+    _organization(aws)
+    assert _deploy(aws, "--name", "org-pack", str(SMALL))[0] == 0
+    aws.scenario.account_packs["account-pack"] = "CREATE_COMPLETE"
+    expected = {
+        ("nowhere", "organization"): "there is no organization conformance pack named nowhere in us-east-1, nor an "
+        "account conformance pack of that name: check the name and the Region (--region)",
+        ("nowhere", "account"): "there is no account conformance pack named nowhere in us-east-1, nor an "
+        "organization conformance pack of that name: check the name and the Region (--region)",
+        ("account-pack", "organization"): "there is no organization conformance pack named account-pack in "
+        "us-east-1, but there is an account conformance pack of that name: pass --scope account",
+        ("org-pack", "account"): "there is no account conformance pack named org-pack in us-east-1, but there is an "
+        "organization conformance pack of that name: pass --scope organization",
+    }
+    for (name, scope), message in expected.items():
+        result = run_cli(["status", name, "--scope", scope, *aws.args(), "--poll-interval", "0"])
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"preflight: error: {message}\n")
+
+
+def test_status_without_credentials_region_or_endpoint_is_one_line_and_exit_2(
+    aws: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _organization(aws)
+    assert _deploy(aws, "--name", "s3-baseline", "--no-wait", str(SMALL))[0] == 0
+    unreachable = run_cli(["status", "s3-baseline", "--endpoint-url", "http://127.0.0.1:9"])
+    assert (unreachable.exit_code, unreachable.stdout) == (2, "")
+    assert unreachable.stderr == (
+        'preflight: error: cannot reach AWS: Could not connect to the endpoint URL: "http://127.0.0.1:9/"\n'
+    )
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    no_region = run_cli(["status", "s3-baseline", *aws.args()])
+    assert (no_region.exit_code, no_region.stdout) == (2, "")
+    assert no_region.stderr == "preflight: error: no AWS Region: pass --region or set AWS_REGION\n"
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    no_credentials = run_cli(["status", "s3-baseline", "--region", "us-east-1", *aws.args()])
+    assert (no_credentials.exit_code, no_credentials.stdout) == (2, "")
+    assert no_credentials.stderr == (
+        "preflight: error: no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* "
+        "environment variables\n"
+    )
+
+
+def test_status_of_a_refused_status_call_is_exit_2_while_deploy_says_resume(aws: StandIn) -> None:
+    _organization(aws)
+    assert _deploy(aws, "--name", "s3-baseline", "--no-wait", str(SMALL))[0] == 0
+    aws.scenario.status_denied = True
+    result = run_cli(["status", "s3-baseline", *aws.args()])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "preflight: error: GetOrganizationConformancePackDetailedStatus failed with AccessDeniedException: You "
+        "don't have permissions to access this resource.\n"
+    )
+
+
+def test_status_of_a_failed_rollout_is_exit_1_without_a_resume_hint(aws: StandIn) -> None:
+    _organization(aws)
+    aws.scenario.failed_accounts = {"123456789012": ("NoAvailableConfigurationRecorderException", "No recorder.")}
+    assert _deploy(aws, "--name", "s3-baseline", "--no-wait", str(SMALL))[0] == 0
+    result = run_cli(["status", "s3-baseline", *aws.args(), "--poll-interval", "0"])
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout.splitlines() == [
+        "s3-baseline: 1/1 accounts done, 1 failed (CREATE_FAILED), 00:00 elapsed",
+        "account       status         error",
+        "123456789012  CREATE_FAILED  NoAvailableConfigurationRecorderException: No recorder.",
+        "s3-baseline: the rollout failed in 1 account(s): 123456789012 (CREATE_FAILED)",
+    ]

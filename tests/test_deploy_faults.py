@@ -183,11 +183,42 @@ def test_a_page_of_html_from_a_gateway_is_reported_by_its_status_and_title(
 def test_status_stops_at_its_timeout_when_a_call_hangs(aws: StandIn, fault_proxy: FaultProxy) -> None:
     _organization(aws)
     assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
+    aws.scenario.in_progress_polls = 100
+    # The first look is answered, the next one hangs: the rollout is seen, and goes on in AWS.
+    hang = Fault("DescribeOrganizationConformancePackStatuses", "hang", times=10)
+    fault_proxy.faults.append(
+        Fault(
+            "DescribeOrganizationConformancePackStatuses", "meanwhile", before=lambda: fault_proxy.faults.append(hang)
+        )
+    )
+    code, out, err = _run(fault_proxy, "status", "x", "--timeout", "2", "--poll-interval", "0")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1] == (
+        "x: not finished before the timeout (0/1 accounts done, 0 failed (CREATE_IN_PROGRESS)); "
+        "resume with: preflight status x"
+    )
+
+
+def test_status_whose_first_look_hangs_could_not_read_anything(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
     fault_proxy.faults.append(Fault("DescribeOrganizationConformancePackStatuses", "hang", times=10))
     code, out, err = _run(fault_proxy, "status", "x", "--timeout", "2", "--poll-interval", "0")
-    assert code == 1, out + err
-    assert err.startswith("preflight: error: AWS did not answer within 2 s")
-    assert err.rstrip().endswith("resume with: preflight status x")
+    assert (code, out, err) == (2, "", "preflight: error: AWS did not answer within 2 s\n")
+
+
+def test_status_with_refused_credentials_is_one_line_and_exit_2(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    assert _run(fault_proxy, "deploy", *FAST, "--no-wait", "--name", "x", str(SMALL))[0] == 0
+    fault_proxy.faults.append(Fault("DescribeOrganizationConformancePackStatuses", "respond", times=10, status=400,
+                                    body=EXPIRED.encode(), content_type="application/x-amz-json-1.1"))  # fmt: skip
+    code, out, err = _run(fault_proxy, "status", "x", "--poll-interval", "0")
+    assert (code, out) == (2, "")
+    assert err == (
+        "preflight: error: AWS refused the credentials (DescribeOrganizationConformancePackStatuses: "
+        "ExpiredTokenException: The security token included in the request is expired): renew them (aws sso login, "
+        "or new keys) and run again\n"
+    )
 
 
 def test_a_password_in_the_endpoint_url_is_never_printed(aws: StandIn) -> None:
@@ -197,3 +228,67 @@ def test_a_password_in_the_endpoint_url_is_never_printed(aws: StandIn) -> None:
     assert result.exit_code == 2
     assert "s3cr3t" not in result.stderr and "admin" not in result.stderr
     assert "http://***@127.0.0.1:9" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+GATEWAY_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><style>body { font-family: sans-serif }</style></head>\n<body>\n"
+    b"<h1>Bad   Gateway</h1>\n<p>The proxy could not reach <b>the upstream server</b>.</p>\n</body></html>\n"
+)
+
+
+def _finding(rule: str, name: str, message: str) -> dict[str, object]:
+    """A finding of the online pre-flight: about the request, so at the start of the template."""
+    return {"rule": rule, "name": name, "severity": "warning", "file": str(SMALL), "line": 1, "column": 1,
+            "end_line": 1, "end_column": 1, "path": [], "message": message, "fix": None}  # fmt: skip
+
+
+def test_a_gateway_s_502_page_becomes_its_status_and_heading_in_the_finding(
+    aws: StandIn, fault_proxy: FaultProxy
+) -> None:
+    _organization(aws)
+    fault_proxy.faults.append(Fault("DescribeOrganization", "respond", times=10, status=502, body=GATEWAY_PAGE,
+                                    content_type="text/html"))  # fmt: skip
+    result = run_cli(["check", "--online", *fault_proxy.args(), "--format", "json", "--name", "x", str(SMALL)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert fault_proxy.seen.count("DescribeOrganization") == 5  # a 5xx is retried
+    assert result.findings == [
+        _finding("CP501", "no-organization", "could not check the organization: BadGateway: An error occurred "
+                 "(BadGateway) when calling the DescribeOrganization operation (reached max retries: 4): HTTP 502: "
+                 "Bad Gateway"),
+    ]  # fmt: skip
+
+
+def test_a_proxy_s_4xx_page_or_plain_text_is_reduced_to_one_line(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    title = "Access denied by the corporate proxy " + "because of policy " * 20
+    page = f"<html><head><title>\n  {title}\n</title></head><body><p>x</p></body></html>".encode()
+    fault_proxy.faults.append(Fault("DescribeConfigRules", "respond", times=10, status=403, body=page,
+                                    content_type="text/html"))  # fmt: skip
+    fault_proxy.faults.append(Fault("GetCallerIdentity", "respond", times=10, status=407,
+                                    body=b"\n  Proxy authentication required\nSee http://proxy.example/help\n"))  # fmt: skip
+    result = run_cli(["check", "--online", *fault_proxy.args(), "--format", "json", "--name", "x", str(SMALL)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    capped = " ".join(title.split())[:197].rstrip() + "..."
+    assert result.findings == [
+        _finding("CP503", "caller-not-administrator", "could not check the caller's account: "
+                 "ProxyAuthenticationRequired: An error occurred (ProxyAuthenticationRequired) when calling the "
+                 "GetCallerIdentity operation: HTTP 407: Proxy authentication required"),
+        _finding("CP509", "rules-per-account-quota", "could not check the number of config rules in the account: "
+                 f"Forbidden: An error occurred (Forbidden) when calling the DescribeConfigRules operation: HTTP 403: "
+                 f"{capped}"),
+    ]  # fmt: skip
+
+
+def test_an_html_answer_to_the_put_is_one_error_line(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    fault_proxy.faults.append(Fault("PutOrganizationConformancePack", "respond", status=403, body=GATEWAY_PAGE,
+                                    content_type="text/html"))  # fmt: skip
+    code, out, err = _run(fault_proxy, "deploy", *FAST, "--name", "x", str(SMALL))
+    assert code == 1
+    size = len(SMALL.read_bytes())
+    assert (
+        out
+        == f"plan for x (put_organization_conformance_pack):\n  - template sent inline as TemplateBody ({size:,} bytes of 51,200)\n"
+    )
+    assert err == "preflight: error: PutOrganizationConformancePack failed with Forbidden: HTTP 403: Bad Gateway\n"
+    assert aws.scenario.puts == []

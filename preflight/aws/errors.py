@@ -15,6 +15,7 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
+from preflight.aws.replies import reply_text
 from preflight.aws.session import redact
 
 # No credentials, profile, Region or endpoint: nothing AWS can be asked, so these end a run (exit 2)
@@ -98,7 +99,7 @@ def _described(error: BaseException) -> str:
         return str(error)
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Error")
-        message = error.response.get("Error", {}).get("Message", "")
+        message = reply_text(str(error.response.get("Error", {}).get("Message", "")))
         operation = getattr(error, "operation_name", "")
         if code in CREDENTIAL_ERROR_CODES:
             return (
@@ -112,7 +113,8 @@ def _described(error: BaseException) -> str:
     if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
         return "no AWS credentials found: set a profile (--profile or AWS_PROFILE) or the AWS_* environment variables"
     if isinstance(error, (CredentialRetrievalError, TokenRetrievalError, SSOError)):
-        return f"the AWS credentials could not be loaded ({error}): renew them (aws sso login) and run again"
+        why = reply_text(str(error))
+        return f"the AWS credentials could not be loaded ({why}): renew them (aws sso login) and run again"
     if isinstance(error, ProfileNotFound):
         return f"{error}: check --profile and ~/.aws/config"
     if isinstance(error, NoRegionError):
@@ -120,8 +122,14 @@ def _described(error: BaseException) -> str:
     if isinstance(error, EndpointConnectionError):
         return f"cannot reach AWS: {error}"
     if isinstance(error, BotoCoreError):
-        return f"AWS client error: {error}"
-    return f"{type(error).__name__}: {error}"
+        return f"AWS client error: {reply_text(str(error))}"
+    return f"{type(error).__name__}: {reply_text(str(error))}"
+
+
+def error_reason(error: BaseException) -> str:
+    """Why a call failed, for a check that could not run: the error's code and text, with any page a
+    server answered reduced to its first meaningful line."""
+    return f"{error_code(error) or type(error).__name__}: {reply_text(str(error))}"
 
 
 def error_code(error: BaseException) -> str | None:

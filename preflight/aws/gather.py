@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, refuse_credentials
+from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, refuse_credentials
 from preflight.aws.session import Clients
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.request_file import PackRequest
@@ -30,9 +30,7 @@ class _Recorder:
             raise
         except (ClientError, BotoCoreError) as error:
             refuse_credentials(error)
-            code = error_code(error) or type(error).__name__
-            message = str(error)
-            self.unavailable.append(Unavailable(fact, f"{code}: {message}"))
+            self.unavailable.append(Unavailable(fact, error_reason(error)))
             return None
 
 
@@ -62,11 +60,11 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
             if error_code(error) in _NO_ORGANIZATION:
                 organization = ORGANIZATION_NONE
             else:
-                recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, f"{error_code(error)}: {error}"))
+                recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, error_reason(error)))
         except ENVIRONMENT_ERRORS:
             raise
         except BotoCoreError as error:
-            recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, str(error)))
+            recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, error_reason(error)))
         if organization == ORGANIZATION_PRESENT:
             listed = recorder.call(
                 Fact.ORGANIZATION_ACCOUNTS, lambda: _paginate(organizations, "list_accounts", "Accounts")
@@ -153,7 +151,7 @@ def _template_object(clients: Clients, request: PackRequest) -> S3Object | None:
     except ENVIRONMENT_ERRORS:
         raise
     except BotoCoreError as error:
-        return S3Object(uri, None, error=str(error))
+        return S3Object(uri, None, error=error_reason(error))
     return S3Object(uri, True, size=int(head.get("ContentLength", 0)))
 
 
@@ -172,5 +170,5 @@ def _delivery_bucket(clients: Clients, request: PackRequest) -> Bucket | None:
     except ENVIRONMENT_ERRORS:
         raise
     except BotoCoreError as error:
-        return Bucket(name, None, error=str(error))
+        return Bucket(name, None, error=error_reason(error))
     return Bucket(name, True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from preflight.aws.errors import error_code, refuse_credentials
+from preflight.aws.replies import reply_text
 from preflight.aws.session import Clients
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.model.limits import API_LIMITS
@@ -111,4 +112,4 @@ def put(clients: Clients, plan: Plan, timing: Timing, say: Callable[[str], None]
         except (EndpointConnectionError, ConnectTimeoutError):
             raise  # never reached AWS
         except Exception as error:  # a timeout or a closed connection after the request was sent
-            raise AnswerLost(f"{type(error).__name__}: {error}") from error
+            raise AnswerLost(f"{type(error).__name__}: {reply_text(str(error))}") from error

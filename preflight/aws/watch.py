@@ -9,6 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TextIO, TypeVar
 
+from botocore.exceptions import ClientError
+
+from preflight.aws.errors import error_code
+from preflight.aws.replies import reply_text
 from preflight.aws.s3_templates import Timing
 from preflight.aws.session import Clients
 from preflight.reporters.printable import printable
@@ -96,12 +100,35 @@ class Snapshot:
         return self.finished and not self.pack_status.endswith("_FAILED") and not any(a.failed for a in self.accounts)
 
 
+class PackNotFound(Exception):
+    """AWS has no pack of this name in this scope (in the clients' Region)."""
+
+
+class StatusUnreadable(Exception):
+    """The first look at a pack's status failed (`cause`): nothing is known about its rollout."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+_NO_ORGANIZATION_PACK = "NoSuchOrganizationConformancePackException"
+
+
 def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
-    """The pack's state now; raises when AWS refuses a status call."""
+    """The pack's state now; raises PackNotFound when there is no such pack, and AWS's error when it
+    refuses a status call."""
     config = clients("config")
     if scope == "organization":
-        statuses = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])
-        found = statuses.get("OrganizationConformancePackStatuses") or [{}]
+        try:
+            statuses = config.describe_organization_conformance_pack_statuses(OrganizationConformancePackNames=[name])
+        except ClientError as error:
+            if error_code(error) == _NO_ORGANIZATION_PACK:
+                raise PackNotFound(name) from None
+            raise
+        found = statuses.get("OrganizationConformancePackStatuses") or []
+        if not found:
+            raise PackNotFound(name)
         pack_status = found[0].get("Status", "UNKNOWN")
         updated = found[0].get("LastUpdateTime")
         accounts: list[AccountStatus] = []
@@ -113,17 +140,30 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
                         item["AccountId"],
                         item["Status"],
                         item.get("ErrorCode", ""),
-                        item.get("ErrorMessage", ""),
+                        reply_text(item.get("ErrorMessage", "")),
                         item.get("LastUpdateTime"),
                     )
                 )
         return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)), updated=updated)
-    details = (
-        config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails") or [{}]
-    )[0]
+    # AWS answers an empty list for a name it does not know.
+    found = config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails")
+    if not found:
+        raise PackNotFound(name)
+    details = found[0]
     state = details.get("ConformancePackState", "UNKNOWN")
-    reason = details.get("ConformancePackStatusReason", "")
+    reason = reply_text(details.get("ConformancePackStatusReason", ""))
     return Snapshot(state, (), reason, updated=details.get("LastUpdateRequestedTime"))
+
+
+def pack_exists(clients: Clients, name: str, scope: str) -> bool | None:
+    """Whether AWS has a pack of this name in this scope; None when it cannot tell (a call refused)."""
+    try:
+        within(ONE_LOOK_SECONDS, lambda: snapshot(clients, name, scope))
+    except PackNotFound:
+        return False
+    except Exception:
+        return None
+    return True
 
 
 def _counts(shot: Snapshot) -> str:
@@ -149,7 +189,8 @@ def watch(
 ) -> tuple[Snapshot, bool]:
     """The last snapshot, and whether it finished before the timeout. `live` redraws one progress line
     (a terminal); otherwise a plain line is written whenever the counts change. The timeout bounds the
-    whole watch, a status call that hangs included (AWSTimeout); with no timeout, one look."""
+    whole watch, a status call that hangs included; with no timeout, one look. When the first look
+    fails (no such pack, credentials, a hung call), StatusUnreadable says why."""
     started = timing.clock()
     last_line = ""
     shot: Snapshot | None = None
@@ -159,12 +200,16 @@ def watch(
             if left <= 0 and shot is not None:
                 raise AWSTimeout("the timeout passed")
             shot = replace(within(max(left, 0.0), lambda: fetch(clients, name, scope)), since=since)
-        except AWSTimeout:
+        except AWSTimeout as hung:
             if shot is None:
-                raise
+                raise StatusUnreadable(hung) from hung
             if live:
                 out.write("\n")
             return shot, False
+        except Exception as error:
+            if shot is None:
+                raise StatusUnreadable(error) from error
+            raise
         elapsed = timing.clock() - started
         line = printable(f"{name}: {_counts(shot)}, {int(elapsed) // 60:02d}:{int(elapsed) % 60:02d} elapsed")
         if live:

@@ -12,6 +12,7 @@ import click
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     AwsOptions,
+    F,
     LintOptions,
     aws_options,
     lint_options,
@@ -21,10 +22,23 @@ from preflight.cli.options import (
     spec_option,
     take,
 )
-from preflight.cli.terminal import fail
+from preflight.cli.terminal import EXIT_USAGE, fail
 from preflight.engine.runner import discover_rules
 from preflight.load.request_file import RequestInputs, build_request
 from preflight.model.errors import InputError, UsageError
+
+OutputFormat = Literal["text", "json"]
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"], case_sensitive=False),
+        default="text",
+        show_default=True,
+        help="json: one JSON document on standard output, and every other line on standard error.",
+    )(function)
 
 
 @dataclass(frozen=True)
@@ -38,10 +52,12 @@ class DeployOptions:
     template_prefix: str
     minify: bool
     dry_run: bool
+    offline: bool
     no_wait: bool
     timeout: float
     poll_interval: float
     busy_timeout: float
+    output_format: OutputFormat
 
 
 @click.command("deploy")
@@ -54,12 +70,14 @@ class DeployOptions:
 @click.option("--template-prefix", default="preflight/", show_default=True, help="Key prefix for uploaded templates.")
 @click.option("--minify", is_flag=True, help="Send a compact JSON rendering of the template when that fits inline.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and the exact request; change nothing.")
+@click.option("--offline", is_flag=True, help="With --dry-run: plan without any AWS call (no online checks).")
 @click.option("--no-wait", is_flag=True, help="Put, and do not follow the rollout (see `preflight status`).")
 @click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
 @click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
 @click.option(
     "--busy-timeout", type=float, default=600, show_default=True, help="Seconds to wait for a busy pack before putting."
 )
+@format_option
 def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
     """Lint, pre-flight online, plan, put and follow a conformance pack to the last account."""
     request, lint, aws = take(RequestInputs, given), take(LintOptions, given), take(AwsOptions, given)
@@ -67,12 +85,16 @@ def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def deploy(options: DeployOptions) -> int:
-    from preflight.deploy.run import DeploySettings, Pack, deploy_packs
+    from preflight.deploy.console import Console
+    from preflight.deploy.run import Pack, deploy_packs
+    from preflight.deploy.settings import DeploySettings
 
     with collector_paused():  # the rule modules
         rules = discover_rules()
     spec = None
     try:
+        if options.offline and not options.dry_run:
+            raise UsageError("--offline plans without calling AWS, so it goes with --dry-run")
         settings = options.lint.settings(rules)
         if options.spec_file is not None:
             from preflight.load.spec_file import load_spec
@@ -89,16 +111,22 @@ def deploy(options: DeployOptions) -> int:
         template_prefix=options.template_prefix,
         minify=options.minify,
         dry_run=options.dry_run,
+        offline=options.offline,
         wait=not options.no_wait,
         timeout=options.timeout,
         poll_interval=options.poll_interval,
         busy_timeout=options.busy_timeout,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
-        colour=options.lint.colour,
+        console=Console(to_stderr=options.output_format == "json", colour=options.lint.colour),
         raise_rule_errors=raise_rule_errors(),
     )
-    return deploy_packs(packs, settings, rules, deploy_settings, spec)
+    outcome = deploy_packs(packs, settings, rules, deploy_settings, spec)
+    if options.output_format == "json" and outcome.code != EXIT_USAGE:
+        from preflight.deploy.document import deploy_document
+
+        click.echo(deploy_document(outcome), nl=False)
+    return outcome.code
 
 
 def _pack(options: DeployOptions) -> Any:
@@ -124,6 +152,7 @@ class StatusOptions:
     timeout: float
     poll_interval: float
     no_wait: bool
+    output_format: OutputFormat
 
 
 @click.command("status")
@@ -134,6 +163,7 @@ class StatusOptions:
 @click.option("--timeout", type=float, default=3600, show_default=True, help="Seconds to follow the rollout.")
 @click.option("--poll-interval", type=float, default=15, show_default=True, help="Seconds between status polls.")
 @click.option("--no-wait", is_flag=True, help="Show the current state once.")
+@format_option
 def status_command(name: str, **given: Any) -> None:
     """Follow (or resume following) a pack's rollout and report every account."""
     aws = take(AwsOptions, given)
@@ -141,12 +171,24 @@ def status_command(name: str, **given: Any) -> None:
 
 
 def status(options: StatusOptions) -> int:
-    from preflight.deploy.run import DeploySettings, follow
+    """Exit 0 when every account succeeded; 1 when the rollout failed or did not finish; 2 when its
+    status could not be read at all."""
+    from preflight.deploy.console import Console
+    from preflight.deploy.rollout import status as follow_status
+    from preflight.deploy.settings import DeploySettings
 
     settings = DeploySettings(
         timeout=0 if options.no_wait else options.timeout,
         poll_interval=options.poll_interval,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
+        console=Console(to_stderr=options.output_format == "json"),
     )
-    return follow(options.name, options.scope, options.region, settings)
+    outcome = follow_status(options.name, options.scope, options.region, settings)
+    if outcome is None:
+        return EXIT_USAGE
+    if options.output_format == "json":
+        from preflight.deploy.document import status_document
+
+        click.echo(status_document(outcome), nl=False)
+    return outcome.result.exit_code

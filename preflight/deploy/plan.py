@@ -41,7 +41,7 @@ def make_plan(
 ) -> Plan:
     """`in_s3`: the template is the S3 object named by the request's TemplateS3Uri, fetched and checked
     as `loaded`; its URI is sent as is. `loaded` is None when it was not read at all (a dry run
-    without AWS)."""
+    with --offline)."""
     if not request.name:
         raise PlanError("deploy needs the pack's name: --name NAME (or the name in --request / --spec)")
     limit = API_LIMITS.template_body_max_bytes
@@ -53,8 +53,8 @@ def make_plan(
         if request.template_s3_uri is None:
             raise PlanError("the pack names no template: a file, a TemplateBody or a TemplateS3Uri")
         source = {"TemplateS3Uri": request.template_s3_uri}
-        checked = f", checked as fetched (ETag {in_s3.etag})" if in_s3 is not None else ""
-        notes.append(f"template already in S3 at {request.template_s3_uri}{checked}, sent as TemplateS3Uri")
+        checked = f"checked as fetched (ETag {in_s3.etag})" if in_s3 is not None else "not checked (offline)"
+        notes.append(f"template already in S3 at {request.template_s3_uri}, {checked}, sent as TemplateS3Uri")
     else:
         if loaded.text is None:
             raise PlanError(f"{loaded.file}: the template could not be read")

@@ -1,53 +1,34 @@
-"""`preflight deploy` and `preflight status`: the safe steps, in order.
+"""`preflight deploy`: the safe steps, in order.
 
 (a) lint every pack (and, for a spec, the limits across packs), refusing on any error; (b) the
-online pre-flight of every pack, refusing on any error; (c) the plan (inline body, minified body or
-S3 upload); (d) the put, waiting out a busy pack; (e) following the rollout to the last account.
-Nothing changes in AWS until every pack has passed (a) and (b)."""
+online pre-flight of every pack, refusing on any error (skipped with --offline, a dry run that calls
+no AWS at all); (c) the plan (inline body, minified body or S3 upload); (d) the put, waiting out a
+busy pack; (e) following the rollout to the last account (preflight.deploy.rollout). Nothing changes
+in AWS until every pack has passed (a) and (b)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
+from preflight.deploy.outcome import EXIT_FAILED, EXIT_USAGE, DeployOutcome, PackOutcome, Result
+from preflight.deploy.settings import DeploySettings, clients
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
 from preflight.load.request_file import PackRequest
-from preflight.model.findings import Report, Severity
+from preflight.model.findings import Finding, Report, Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.rule import OFFLINE, Phase, Rule
 from preflight.model.settings import Settings
-from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
     from preflight.aws.session import Clients
     from preflight.load.spec_file import Spec
     from preflight.model.facts import AwsFacts
     from preflight.model.plan import Plan, StoredTemplate
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class DeploySettings:
-    template_bucket: str | None = None
-    template_prefix: str = "preflight/"
-    minify: bool = False
-    dry_run: bool = False
-    wait: bool = True
-    timeout: float = 3600
-    poll_interval: float = 15
-    busy_timeout: float = 600
-    profile: str | None = None
-    endpoint_url: str | None = None
-    colour: bool = False
-    raise_rule_errors: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,36 +37,19 @@ class Pack:
     request: PackRequest
 
 
-class Refused(Exception):
-    """A step refused to go on; `code` is the exit code and the message has been printed."""
+class _Stop(Exception):
+    """The run ends before any pack is put: `outcome` says how; its lines have been printed."""
 
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _say(message: str) -> None:
-    """Text that may quote input or AWS's replies, one escaped line at a time."""
-    click.echo("\n".join(printable(line) for line in message.split("\n")))
-
-
-def _error(message: str) -> None:
-    click.echo(f"preflight: error: {printable(message)}", err=True)
-
-
-def _clients(settings: DeploySettings, region: str | None, *, attempts: int | None = None) -> Clients:
-    from preflight.aws.session import ATTEMPTS, READ_TIMEOUT_SECONDS, AwsTarget, Clients
-
-    # One answer never takes longer than the whole rollout may.
-    read_timeout = min(READ_TIMEOUT_SECONDS, settings.timeout) if settings.timeout > 0 else READ_TIMEOUT_SECONDS
-    target = AwsTarget(settings.profile, region, settings.endpoint_url)
-    return Clients(target, attempts=attempts or ATTEMPTS, read_timeout=read_timeout)
+    def __init__(self, outcome: DeployOutcome) -> None:
+        super().__init__(outcome.code)
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
 class Source:
     """A pack's template, read once: what is checked is what is planned, minified and sent. `in_s3` is
-    set when the template is an S3 object, fetched (bounded) and checked as it was fetched."""
+    set when the template is an S3 object, fetched (bounded) and checked as it was fetched; `loaded` is
+    None when it was not read at all (only in S3, and --offline)."""
 
     loaded: Loaded | None
     in_s3: StoredTemplate | None = None
@@ -100,30 +64,43 @@ def _read(pack: Pack, settings: DeploySettings) -> Source:
             load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
         )
     uri = pack.request.template_s3_uri
-    if uri is None:
+    if uri is None or settings.offline:
         return Source(None)
     from preflight.aws.s3_templates import fetch_template
     from preflight.model.plan import StoredTemplate
 
-    fetched = fetch_template(_clients(settings, pack.request.region), uri)
+    fetched = fetch_template(clients(settings, pack.request.region), uri)
     stored = StoredTemplate(uri, fetched.etag)
     if fetched.size > API_LIMITS.s3_template_max_bytes:  # CP102 reports it; the rest was not read
         return Source(Loaded(uri, None, raw_size=fetched.size), stored)
     return Source(replace(load_template_bytes(fetched.body, uri), raw_size=fetched.size), stored)
 
 
-def _show(report: Report, settings: DeploySettings) -> None:
-    if report.findings:
-        from preflight.reporters.text import render_text
-
-        click.echo(render_text(report, colour=settings.colour), nl=False, color=settings.colour)
+def _name(pack: Pack) -> str:
+    return pack.request.name or "(unnamed)"
 
 
-def _refuse_on_errors(report: Report, what: str) -> None:
-    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
-    if errors:
-        _say(f"refusing to deploy {what}: {errors} error{'s' if errors != 1 else ''} above must be fixed first")
-        raise Refused(EXIT_FAILED)
+def _sources(packs: Sequence[Pack], settings: DeploySettings) -> list[Source]:
+    """Each template read once; a template that is only in S3 is fetched (the one AWS call before the lint)."""
+    from preflight.aws.errors import describe_error
+    from preflight.aws.s3_templates import DeployError
+
+    sources = []
+    for pack in packs:
+        try:
+            sources.append(_read(pack, settings))
+        except DeployError as error:
+            settings.console.error(str(error))
+            outcomes = [
+                PackOutcome(_name(other), other.request.scope, Result.FAILED if other is pack else Result.SKIPPED,
+                            template_checked=False, error=str(error) if other is pack else None)
+                for other in packs
+            ]  # fmt: skip
+            raise _Stop(DeployOutcome(EXIT_FAILED, tuple(outcomes), dry_run=settings.dry_run)) from None
+        except Exception as error:
+            settings.console.error(describe_error(error))
+            raise _Stop(DeployOutcome(EXIT_USAGE)) from None
+    return sources
 
 
 def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySettings) -> list[Plan]:
@@ -135,8 +112,8 @@ def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySet
         try:
             plans.append(make_plan(source.loaded, pack.request, options, in_s3=source.in_s3))
         except PlanError as error:
-            _error(str(error))
-            raise Refused(EXIT_USAGE) from None
+            settings.console.error(str(error))
+            raise _Stop(DeployOutcome(EXIT_USAGE)) from None
     return plans
 
 
@@ -166,152 +143,157 @@ def _lint(
     return run(job)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the lint and the pre-flight found so far, and every pack as planned."""
+
+    planned: tuple[PackOutcome, ...]
+    findings: tuple[Finding, ...] = ()
+    files: int = 0
+    online_checked: bool = False
+
+    def outcome(self, code: int, packs: Sequence[PackOutcome], dry_run: bool) -> DeployOutcome:
+        return DeployOutcome(code, tuple(packs), self.findings, self.files, dry_run, self.online_checked)
+
+
+def _checked(checked: _Checked, report: Report, names: str, settings: DeploySettings, online: bool) -> _Checked:
+    """`checked` with the findings of `report`, which are printed; any error refuses every pack."""
+    settings.console.findings(report)
+    findings = tuple(sorted((*checked.findings, *report.findings), key=Finding.sort_key))
+    checked = replace(checked, findings=findings, files=max(checked.files, report.files), online_checked=online)
+    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
+    if errors:
+        settings.console.say(
+            f"refusing to deploy {names}: {errors} error{'s' if errors != 1 else ''} above must be fixed first"
+        )
+        refused = [replace(pack, result=Result.REFUSED) for pack in checked.planned]
+        raise _Stop(checked.outcome(EXIT_FAILED, refused, settings.dry_run))
+    return checked
+
+
 def deploy_packs(
     packs: Sequence[Pack], config: Settings, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None = None
-) -> int:
+) -> DeployOutcome:
     try:
         return _deploy(packs, config, rules, settings, spec)
-    except Refused as refused:
-        return refused.code
+    except _Stop as stop:
+        return stop.outcome
 
 
 def _deploy(
     packs: Sequence[Pack], config: Settings, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
-) -> int:
+) -> DeployOutcome:
     from preflight.aws.errors import describe_error
     from preflight.aws.gather import gather
-    from preflight.aws.s3_templates import DeployError
 
-    names = ", ".join(pack.request.name or "(unnamed)" for pack in packs)
+    console = settings.console
+    names = ", ".join(_name(pack) for pack in packs)
     if not all(pack.request.name for pack in packs):
-        _error("deploy needs each pack's name: --name NAME (or the name in --request / --spec)")
-        return EXIT_USAGE
-    # Each template is read once; a template that is only in S3 is fetched (the one AWS call before the lint).
-    try:
-        sources = [_read(pack, settings) for pack in packs]
-    except DeployError as error:
-        _error(str(error))
-        return EXIT_FAILED
-    except Exception as error:
-        _error(describe_error(error))
-        return EXIT_USAGE
+        console.error("deploy needs each pack's name: --name NAME (or the name in --request / --spec)")
+        return DeployOutcome(EXIT_USAGE)
+    sources = _sources(packs, settings)
     plans = _plans(packs, sources, settings)
+    planned = tuple(
+        PackOutcome(plan.name, plan.scope, Result.PLANNED, plan, template_checked=source.loaded is not None)
+        for plan, source in zip(plans, sources, strict=True)
+    )
     # (a) lint: nothing else needs AWS yet.
     sent = [_as_sent(pack, source, plan) for pack, source, plan in zip(packs, sources, plans, strict=True)]
-    report = _lint(sent, config, rules, settings, spec, OFFLINE)
-    _show(report, settings)
-    _refuse_on_errors(report, names)
+    checked = _checked(_Checked(planned), _lint(sent, config, rules, settings, spec, OFFLINE), names, settings, False)
     # (b) the online pre-flight.
-    try:
-        sent = [replace(one, facts=gather(_clients(settings, one.request.region), one.request)) for one in sent]
-    except Exception as error:
-        _error(describe_error(error))
-        return EXIT_USAGE
-    report = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
-    _show(report, settings)
-    _refuse_on_errors(report, names)
+    if settings.offline:
+        console.say("online checks skipped (--offline): no AWS call was made")
+        for plan, one in zip(plans, planned, strict=True):
+            if not one.template_checked:
+                uri = plan.request["TemplateS3Uri"]
+                console.say(f"{one.name}: the template at {uri} was not fetched, so it was not checked (--offline)")
+    else:
+        try:
+            sent = [replace(one, facts=gather(clients(settings, one.request.region), one.request)) for one in sent]
+        except Exception as error:
+            console.error(describe_error(error))
+            return DeployOutcome(EXIT_USAGE)
+        online = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
+        checked = _checked(checked, online, names, settings, True)
     # (c) to (e), one pack at a time; a failure stops the rest.
-    for pack, plan in zip(packs, plans, strict=True):
-        code = _put_and_follow(pack, plan, settings)
-        if code != EXIT_OK:
-            return code
-    return EXIT_OK
+    done: list[PackOutcome] = []
+    for pack, outcome in zip(packs, planned, strict=True):
+        if done and done[-1].result.exit_code != 0:
+            done.append(replace(outcome, result=Result.SKIPPED))
+            continue
+        done.append(_put_and_follow(pack, outcome, settings))
+    return checked.outcome(max((one.result.exit_code for one in done), default=0), done, settings.dry_run)
 
 
-def _put_and_follow(pack: Pack, plan: Plan, settings: DeploySettings) -> int:
+def _put_and_follow(pack: Pack, outcome: PackOutcome, settings: DeploySettings) -> PackOutcome:
     from preflight.aws.errors import describe_error
     from preflight.aws.s3_templates import AnswerLost, DeployError, Timing, confirm_unchanged, put, upload
+    from preflight.deploy.rollout import follow
 
-    _say(f"plan for {plan.name} ({plan.operation}):")
+    console, plan = settings.console, outcome.plan
+    assert plan is not None
+    console.say(f"plan for {plan.name} ({plan.operation}):")
     for note in plan.notes:
-        _say(f"  - {note}")
+        console.say(f"  - {note}")
     if settings.dry_run:
-        _say(plan.as_json())
-        _say(f"dry run: nothing was uploaded or put for {plan.name}")
-        return EXIT_OK
+        if not console.to_stderr:  # the JSON document carries the request
+            console.say(plan.as_json())
+        console.say(f"dry run: nothing was uploaded or put for {plan.name}")
+        return outcome
     timing = Timing(poll_interval=settings.poll_interval, busy_timeout=settings.busy_timeout)
     put_at = datetime.now(UTC)
     try:
-        clients = _clients(settings, pack.request.region)
-        stored = upload(clients, plan) or plan.stored
+        made = clients(settings, pack.request.region)
+        stored = upload(made, plan) or plan.stored
         if stored is not None:
-            confirm_unchanged(clients, stored)
+            confirm_unchanged(made, stored)
         put_at = datetime.now(UTC)
         # Sent once: a put whose answer is lost is found out by reading the pack's status, not re-sent.
-        put(_clients(settings, pack.request.region, attempts=1), plan, timing, _say)
+        put(clients(settings, pack.request.region, attempts=1), plan, timing, console.say)
     except AnswerLost as lost:
-        return _after_lost_answer(clients, plan, settings, put_at, str(lost))
+        return _after_lost_answer(made, outcome, settings, put_at, str(lost))
     except DeployError as error:
-        _error(str(error))
-        return EXIT_FAILED
+        console.error(str(error))
+        return replace(outcome, result=Result.FAILED, error=str(error))
     except Exception as error:
-        _error(describe_error(error))
-        return EXIT_FAILED
-    _say(f"put {plan.name}: accepted by AWS Config")
+        why = describe_error(error)
+        console.error(why)
+        return replace(outcome, result=Result.FAILED, error=why)
+    console.say(f"put {plan.name}: accepted by AWS Config")
+    accepted = replace(outcome, result=Result.PUT)
     if not settings.wait:
-        _say(f"not following the rollout; follow it with: preflight status {plan.name}")
-        return EXIT_OK
-    return _follow(clients, plan.name, plan.scope, settings, put_at)
+        console.say(f"not following the rollout; follow it with: preflight status {plan.name}")
+        return accepted
+    return follow(made, accepted, settings, put_at)
 
 
-def _after_lost_answer(clients: Clients, plan: Plan, settings: DeploySettings, put_at: datetime, why: str) -> int:
+def _after_lost_answer(
+    made: Clients, outcome: PackOutcome, settings: DeploySettings, put_at: datetime, why: str
+) -> PackOutcome:
     """The put went out once and its answer was lost: the pack's status says whether AWS took it."""
     from preflight.aws.watch import CLOCK_SKEW, snapshot, within
+    from preflight.deploy.rollout import follow
 
-    _say(f"the answer to the put of {plan.name} was lost ({why}); it was sent once and is not sent again")
+    console, name = settings.console, outcome.name
+    console.say(f"the answer to the put of {name} was lost ({why}); it was sent once and is not sent again")
     try:
-        shot = within(settings.poll_interval + 60, lambda: snapshot(clients, plan.name, plan.scope))
+        shot = within(settings.poll_interval + 60, lambda: snapshot(made, name, outcome.scope))
     except Exception:
         shot = None
     if shot is None or shot.pack_status == "UNKNOWN":
-        _error(f"could not tell whether AWS accepted the put; look with: preflight status {plan.name}")
-        return EXIT_FAILED
+        message = f"could not tell whether AWS accepted the put; look with: preflight status {name}"
+        console.error(message)
+        return replace(outcome, result=Result.UNKNOWN, error=message)
     if shot.updated is not None and shot.updated < put_at - CLOCK_SKEW and not shot.pack_status.endswith("PROGRESS"):
-        _error(
-            f"AWS still shows {plan.name} as before the put ({shot.pack_status}): it was probably not accepted; "
-            f"look with: preflight status {plan.name}, and deploy again"
+        message = (
+            f"AWS still shows {name} as before the put ({shot.pack_status}): it was probably not accepted; "
+            f"look with: preflight status {name}, and deploy again"
         )
-        return EXIT_FAILED
-    _say(f"AWS has {plan.name} ({shot.pack_status}): the put was accepted")
+        console.error(message)
+        return replace(outcome, result=Result.UNKNOWN, error=message, rollout=shot)
+    console.say(f"AWS has {name} ({shot.pack_status}): the put was accepted")
+    accepted = replace(outcome, result=Result.PUT)
     if not settings.wait:
-        _say(f"not following the rollout; follow it with: preflight status {plan.name}")
-        return EXIT_OK
-    return _follow(clients, plan.name, plan.scope, settings, put_at)
-
-
-def follow(name: str, scope: str, region: str | None, settings: DeploySettings) -> int:
-    from preflight.aws.errors import describe_error
-
-    try:
-        clients = _clients(settings, region)
-    except Exception as error:
-        _error(describe_error(error))
-        return EXIT_USAGE
-    return _follow(clients, name, scope, settings, None)
-
-
-def _follow(clients: Clients, name: str, scope: str, settings: DeploySettings, put_at: datetime | None) -> int:
-    """Exit 0 when every account succeeded; 1 when one failed, the timeout passed, the watch was
-    interrupted or AWS refused a status call (the rollout goes on in AWS: `preflight status` resumes)."""
-    from preflight.aws.errors import describe_error
-    from preflight.aws.s3_templates import Timing
-    from preflight.aws.watch import AWSTimeout, account_table, describe_outcome, watch
-
-    timing = Timing(poll_interval=settings.poll_interval)
-    try:
-        shot, finished = watch(
-            clients, name, scope, timeout=settings.timeout, timing=timing, out=sys.stdout,
-            live=sys.stdout.isatty(), since=put_at,
-        )  # fmt: skip
-    except KeyboardInterrupt:
-        _say(f"\ninterrupted; the rollout goes on in AWS: resume with: preflight status {name}")
-        return EXIT_FAILED
-    except AWSTimeout as timeout:
-        _error(f"{timeout}; the rollout goes on in AWS: resume with: preflight status {name}")
-        return EXIT_FAILED
-    except Exception as error:
-        _error(f"{describe_error(error)}; the rollout goes on in AWS: resume with: preflight status {name}")
-        return EXIT_FAILED
-    _say(account_table(shot).rstrip("\n"))
-    _say(describe_outcome(shot, finished, name))
-    return EXIT_OK if finished and shot.succeeded else EXIT_FAILED
+        console.say(f"not following the rollout; follow it with: preflight status {name}")
+        return accepted
+    return follow(made, accepted, settings, put_at)
