@@ -237,9 +237,10 @@ GATEWAY_PAGE = (
 
 
 def _finding(rule: str, name: str, message: str) -> dict[str, object]:
-    """A finding of the online pre-flight: about the request, so at the start of the template."""
-    return {"rule": rule, "name": name, "severity": "warning", "file": str(SMALL), "line": 1, "column": 1,
-            "end_line": 1, "end_column": 1, "path": [], "message": message, "fix": None}  # fmt: skip
+    """A finding of the online pre-flight about the account: no place in the template."""
+    return {"rule": rule, "name": name, "severity": "warning", "file": str(SMALL), "line": None, "column": None,
+            "end_line": None, "end_column": None, "origin": "AWS account", "path": [], "message": message,
+            "fix": None}  # fmt: skip
 
 
 def test_a_gateway_s_502_page_becomes_its_status_and_heading_in_the_finding(
