@@ -22,7 +22,7 @@ from preflight.engine.runner import internal_error
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.load.gitignore import git_top
 from preflight.load.request_file import PackRequest
-from preflight.model.findings import Finding, Severity, Span
+from preflight.model.findings import Edit, Finding, Severity, Span
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 
@@ -52,7 +52,7 @@ PRUNE_EVERY_SECONDS = 24 * 3600
 _PRUNED_MARK = ".pruned"
 
 
-FORMAT = 2
+FORMAT = 3
 _PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 
 
@@ -125,6 +125,7 @@ def _encode(finding: Finding) -> dict[str, object]:
     entry["span"] = list(asdict(finding.span).values())
     entry["origin"] = finding.origin
     entry["path"] = list(finding.path)
+    entry["edits"] = [[*asdict(edit.span).values(), edit.text] for edit in finding.edits]
     return entry
 
 
@@ -150,11 +151,26 @@ def _decode(entry: object) -> Finding:
         raise _Damaged("path")
     if type(severity) is not int or severity not in {int(level) for level in Severity}:
         raise _Damaged("severity")
+    edits, unsafe = entry["edits"], entry["unsafe"]
+    if type(unsafe) is not bool or not isinstance(edits, list) or not all(_is_edit(edit) for edit in edits):
+        raise _Damaged("edits")
     rule, name, file, message = texts
-    return Finding(rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix, origin)
+    decoded = tuple(Edit(Span(*edit[:4]), edit[4]) for edit in edits)
+    return Finding(
+        rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix, origin, decoded, unsafe
+    )
 
 
-_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix", "origin"})
+def _is_edit(edit: object) -> bool:
+    return (
+        isinstance(edit, list)
+        and len(edit) == 5
+        and all(type(n) is int and 0 < n < 2**31 for n in edit[:4])
+        and isinstance(edit[4], str)
+    )
+
+
+_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix", "origin", "edits", "unsafe"})
 # An entry holds one file's findings; a file is at most 4 MiB, so its entry is far smaller than this.
 _ENTRY_MAX_BYTES = 64 * 1024 * 1024
 

@@ -123,7 +123,10 @@ def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
         span = ctx.document.locate(issue.path)
     fix = None if issue.fix is None else _capped(issue.fix)
     message = _capped(issue.message)
-    return Finding(current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin))
+    edits = issue.edits if file == _subject_file(ctx) and origin is None else ()
+    return Finding(
+        current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin), edits, issue.unsafe
+    )
 
 
 MESSAGE_MAX_CHARS = 1000

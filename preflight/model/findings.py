@@ -48,6 +48,14 @@ Position = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text at `span` (1-based, end exclusive; an empty span inserts) with `text`."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """What a rule function yields: the engine adds the rule's id, name, severity and the location.
 
@@ -61,6 +69,8 @@ class Issue:
     severity: Severity | None = None
     where: Literal["template", "request"] = "template"
     span: Span | None = None
+    edits: tuple[Edit, ...] = ()  # the fix as text edits of the template, when it can be made mechanically
+    unsafe: bool = False  # the edits may change what the pack means: applied only with --unsafe-fixes
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,8 @@ class Finding:
     # else it is about when that is no place in a file ("request", "AWS account"); `span` is then
     # NO_POSITION and `file` the file checked with it.
     origin: str | None = None
+    edits: tuple[Edit, ...] = ()  # text edits of `file` that make the fix (`check --fix`)
+    unsafe: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str, str]:
         """File, line, column, rule (the JSON contract), then everything else, so equal-looking

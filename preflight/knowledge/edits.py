@@ -1,0 +1,116 @@
+"""Fixes as text edits of a template. Each edit replaces the exact text of one node (or removes whole
+lines of one entry), so everything else in the file (comments, quoting, indentation, key order) stays
+byte for byte. A node whose text cannot be edited that safely (escapes, a flow mapping on one line,
+an entry that shares its line) gets no edit: the finding keeps its hint only."""
+
+from __future__ import annotations
+
+from preflight.model.document import Document
+from preflight.model.findings import DocPath, Edit, Span
+
+_QUOTES = ("'", '"')
+
+
+class Editor:
+    """Edits of one template file, from its text and the positions its parse recorded."""
+
+    def __init__(self, text: str, document: Document) -> None:
+        self.text = text
+        self.document = document
+        self._starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+
+    def replace_scalar(self, path: DocPath, old: str, new: str) -> Edit | None:
+        """The scalar at `path`, written `old` (plain or in simple quotes), rewritten as `new`, in the
+        same quotes."""
+        return self._rewrite(self.document.node_span(path), old, new)
+
+    def rename_key(self, path: DocPath, old: str, new: str) -> Edit | None:
+        return self._rewrite(self.document.key_span(path), old, new)
+
+    def quote_scalar(self, path: DocPath) -> Edit | None:
+        """A plain scalar (`90`, `true`) put in double quotes, so it is read as a string."""
+        span = self.document.node_span(path)
+        source = self._slice(span)
+        if span is None or source is None or not source or source[0] in (*_QUOTES, "[", "{", "!", "&", "*", "|", ">"):
+            return None
+        if any(char in source for char in '"\\\n#'):
+            return None
+        return Edit(span, f'"{source}"')
+
+    def remove_entry(self, path: DocPath) -> Edit | None:
+        """The lines of one mapping entry, when it has them to itself (block YAML, or JSON with one
+        entry per line); in JSON the comma that separated it goes too."""
+        key, value = self.document.key_span(path), self.document.node_span(path)
+        if key is None or value is None:
+            return None
+        if self._line(key.line)[: key.column - 1].strip():
+            return None  # something precedes the key on its line
+        end_line = value.end_line
+        if end_line > value.line and not self._line(end_line)[: value.end_column - 1].strip():
+            # A block collection ends where the next entry starts: its last line is the one before,
+            # less the blank lines and comments that lead into the next entry.
+            end_line -= 1
+            while end_line > value.line and self._line(end_line).strip().startswith(("#", "")) and (
+                not self._line(end_line).strip() or self._line(end_line).strip().startswith("#")
+            ):
+                end_line -= 1
+            tail = ""
+        else:
+            tail = self._line(end_line)[value.end_column - 1 :].strip()
+        if not (tail in ("", ",") or tail.startswith("#")):
+            return None
+        removal = Edit(Span(key.line, 1, end_line + 1, 1), "")
+        if tail == "" and self._json_last_entry(end_line):
+            return self._with_previous_comma(key.line, removal)
+        return removal
+
+    def _json_last_entry(self, end_line: int) -> bool:
+        """The next non-blank line closes the JSON object: the entry before must lose its comma."""
+        for number in range(end_line + 1, len(self._starts) + 1):
+            stripped = self._line(number).strip()
+            if stripped:
+                return stripped.startswith("}")
+        return False
+
+    def _with_previous_comma(self, start_line: int, removal: Edit) -> Edit | None:
+        for number in range(start_line - 1, 0, -1):
+            line = self._line(number).rstrip("\r\n")
+            if line.strip():
+                if not line.rstrip().endswith(","):
+                    return None
+                comma = len(line.rstrip())  # 1-based column of the comma
+                return Edit(Span(number, comma, removal.span.end_line, 1), "\n")
+        return None
+
+    def _rewrite(self, span: Span | None, old: str, new: str) -> Edit | None:
+        source = self._slice(span)
+        if span is None or source is None:
+            return None
+        if source == old:
+            return Edit(span, new)
+        if len(source) >= 2 and source[0] in _QUOTES and source[-1] == source[0] and source[1:-1] == old:
+            if source[0] in new or "\\" in new or "\n" in new:
+                return None
+            return Edit(span, source[0] + new + source[0])
+        return None
+
+    def _slice(self, span: Span | None) -> str | None:
+        if span is None or span.line < 1 or span.end_line < span.line:
+            return None
+        start = self._offset(span.line, span.column)
+        end = self._offset(span.end_line, span.end_column)
+        if start is None or end is None or end < start:
+            return None
+        return self.text[start:end]
+
+    def _offset(self, line: int, column: int) -> int | None:
+        if not 1 <= line <= len(self._starts):
+            return None
+        return self._starts[line - 1] + column - 1
+
+    def _line(self, number: int) -> str:
+        if not 1 <= number <= len(self._starts):
+            return ""
+        end = self._starts[number] if number < len(self._starts) else len(self.text)
+        return self.text[self._starts[number - 1] : end]
+
