@@ -69,7 +69,7 @@ def cli() -> object:
     return run_cli
 
 
-pytest_plugins = ["tests.aws_stand_in", "tests.fault_proxy"]
+pytest_plugins = ["tests.aws_stand_in", "tests.fault_proxy", "tests.offline_install"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import click
 
+from preflight.cli.extras import AWS, require
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     AwsOptions,
@@ -67,6 +68,7 @@ def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def deploy(options: DeployOptions) -> int:
+    require(AWS, "deploy")
     from preflight.deploy.run import DeploySettings, Pack, deploy_packs
 
     with collector_paused():  # the rule modules
@@ -141,6 +143,7 @@ def status_command(name: str, **given: Any) -> None:
 
 
 def status(options: StatusOptions) -> int:
+    require(AWS, "status")
     from preflight.deploy.run import DeploySettings, follow
 
     settings = DeploySettings(
