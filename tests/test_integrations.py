@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from ruamel.yaml import YAML
 from preflight.model.limits import quota_keys
 from tests.conftest import FIXTURES, REPO, run_cli
 from tests.lsp_client import LspClient
+from tests.offline_install import copy_working_tree, offline_environment
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
@@ -89,15 +89,7 @@ def test_configuration_reference_names_every_quota() -> None:
 def working_tree_repository(target: Path) -> tuple[Path, str]:
     """A git repository holding this working tree as it is now (uncommitted and new files included), and
     its commit: what pre-commit installs is the code under test, not the last commit."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    for name in filter(None, listed.decode().split("\0")):
-        source = REPO / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    copy_working_tree(target)
     identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
     for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "working tree"]):
         subprocess.run(["git", *command], cwd=target, check=True, capture_output=True)
@@ -105,9 +97,9 @@ def working_tree_repository(target: Path) -> tuple[Path, str]:
     return target, head.stdout.strip()
 
 
-def test_pre_commit_hook(tmp_path: Path) -> None:
+def test_pre_commit_hook(tmp_path: Path, wheelhouse: Path) -> None:
     """pre-commit itself installs this repository's hook, from the working tree under test, and runs it
-    on a repository."""
+    on a repository; its pip installs from the wheelhouse, offline."""
     repository, head = working_tree_repository(tmp_path / "preflight")
     config = (
         snippet("pre-commit")
@@ -116,7 +108,7 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
     )
     folder = _workspace(tmp_path / "project")
     (folder / ".pre-commit-config.yaml").write_text(config)
-    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+    environment = {**offline_environment(wheelhouse), "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
                    "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
     environment.pop("PREFLIGHT_RAISE_RULE_ERRORS", None)
     environment.pop("PREFLIGHT_DEBUG", None)
