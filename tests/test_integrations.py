@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from preflight.model.limits import quota_keys
 from tests.conftest import FIXTURES, REPO, run_cli
 from tests.lsp_client import LspClient
+from tests.offline_install import copy_working_tree, offline_environment
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
@@ -89,15 +90,7 @@ def test_configuration_reference_names_every_quota() -> None:
 def working_tree_repository(target: Path) -> tuple[Path, str]:
     """A git repository holding this working tree as it is now (uncommitted and new files included), and
     its commit: what pre-commit installs is the code under test, not the last commit."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    for name in filter(None, listed.decode().split("\0")):
-        source = REPO / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    copy_working_tree(target)
     identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
     for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "working tree"]):
         subprocess.run(["git", *command], cwd=target, check=True, capture_output=True)
@@ -105,12 +98,13 @@ def working_tree_repository(target: Path) -> tuple[Path, str]:
     return target, head.stdout.strip()
 
 
-def _pre_commit_environment(tmp_path: Path) -> dict[str, str]:
-    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+def _pre_commit_environment(tmp_path: Path, wheelhouse: Path) -> dict[str, str]:
+    """pip offline (the wheelhouse), and preflight installed as the README says, its bin folder on the
+    PATH: this environment's."""
+    environment = {**offline_environment(wheelhouse), "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
                    "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
     environment.pop("PREFLIGHT_RAISE_RULE_ERRORS", None)
     environment.pop("PREFLIGHT_DEBUG", None)
-    # preflight installed as the README says, its bin folder on the PATH: this environment's.
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     return environment
 
@@ -136,11 +130,11 @@ def _run_hooks(folder: Path, environment: dict[str, str]) -> tuple[subprocess.Co
     return good, bad
 
 
-def test_pre_commit_snippet_as_printed(tmp_path: Path) -> None:
+def test_pre_commit_snippet_as_printed(tmp_path: Path, wheelhouse: Path) -> None:
     """The README's configuration, byte for byte, run by pre-commit on a repository."""
     folder = _workspace(tmp_path / "project")
     (folder / ".pre-commit-config.yaml").write_text(snippet("pre-commit") + "\n")
-    good, bad = _run_hooks(folder, _pre_commit_environment(tmp_path))
+    good, bad = _run_hooks(folder, _pre_commit_environment(tmp_path, wheelhouse))
     assert good.returncode == 0, good.stdout + good.stderr
     assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
     assert bad.returncode == 1, bad.stdout + bad.stderr
@@ -149,15 +143,15 @@ def test_pre_commit_snippet_as_printed(tmp_path: Path) -> None:
     assert bad.stdout.rstrip().endswith("Found 3 errors, 2 warnings in 1 file.")
 
 
-def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path) -> None:
+def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path, wheelhouse: Path) -> None:
     """pre-commit installs the hook of .pre-commit-hooks.yaml from the working tree under test, in its
-    own environment, and runs it."""
+    own environment (its pip offline, from the wheelhouse), and runs it."""
     repository, head = working_tree_repository(tmp_path / "preflight")
     folder = _workspace(tmp_path / "project")
     (folder / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {repository}\n    rev: {head}\n    hooks:\n      - id: preflight\n        files: ^packs/\n"
     )
-    environment = _pre_commit_environment(tmp_path)
+    environment = _pre_commit_environment(tmp_path, wheelhouse)
     environment["PATH"] = environment["PATH"].split(os.pathsep, 1)[1]  # the hook's own environment only
     good, bad = _run_hooks(folder, environment)
     assert good.returncode == 0, good.stdout + good.stderr

@@ -74,7 +74,18 @@ def test_the_cache_is_used_and_marked_for_git(project: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    ["content", "file name", "configuration", "selection", "request", "tool version", "code", "cfn-lint", "catalog"],
+    [
+        "content",
+        "file name",
+        "configuration",
+        "selection",
+        "request",
+        "tool version",
+        "code",
+        "cfn-lint",
+        "catalog",
+        "resource schemas",
+    ],
 )
 def test_every_key_part_invalidates(project: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     _run(project)
@@ -99,7 +110,8 @@ def test_every_key_part_invalidates(project: Path, monkeypatch: pytest.MonkeyPat
         monkeypatch.setattr(cache_module, "code_fingerprint", lambda: original() + "-edited")
     elif change == "cfn-lint":
         args = ["--cfn-lint"]
-    else:  # the managed-rule catalog is a data file of the package: its size and time are in the key
+    else:  # the managed-rule catalog and the resource schemas are data files of the package: their sizes
+        # and times are in the key
         copy = project / "package"
         for path in cache_module._PACKAGE.rglob("*"):
             if "__pycache__" not in path.parts and path.is_file():
@@ -108,8 +120,8 @@ def test_every_key_part_invalidates(project: Path, monkeypatch: pytest.MonkeyPat
                 target.write_bytes(path.read_bytes())
         monkeypatch.setattr(cache_module, "_PACKAGE", copy)
         before = cache_module.code_fingerprint()
-        catalog = copy / "data" / "managed_rules.jsonl"
-        catalog.write_text(catalog.read_text() + " ")
+        data = copy / "data" / {"catalog": "managed_rules.jsonl", "resource schemas": "pack_schemas.json"}[change]
+        data.write_text(data.read_text() + " ")
         assert cache_module.code_fingerprint() != before
         monkeypatch.setattr(cache_module, "_PACKAGE", copy)
     assert not _served_from_cache(_run(project, *args)), change

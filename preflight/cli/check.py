@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import click
 
+from preflight.cli.extras import AWS, CFN_LINT, require
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     A_FILE,
@@ -123,6 +124,10 @@ def command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def check(options: CheckOptions) -> int:
+    if options.online:
+        require(AWS, "check --online")
+    if options.with_cfn_lint:
+        require(CFN_LINT, "check --cfn-lint")
     with collector_paused():  # the rule modules
         rules = discover_rules()
     missing: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import click
 
+from preflight.cli.extras import AWS, require
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     AwsOptions,
@@ -85,6 +86,7 @@ def deploy_command(paths: tuple[str, ...], **given: Any) -> None:
 
 
 def deploy(options: DeployOptions) -> int:
+    require(AWS, "deploy")
     from preflight.deploy.console import Console
     from preflight.deploy.run import Pack, deploy_packs
     from preflight.deploy.settings import DeploySettings
@@ -173,6 +175,7 @@ def status_command(name: str, **given: Any) -> None:
 def status(options: StatusOptions) -> int:
     """Exit 0 when every account succeeded; 1 when the rollout failed or did not finish; 2 when its
     status could not be read at all."""
+    require(AWS, "status")
     from preflight.deploy.console import Console
     from preflight.deploy.rollout import status as follow_status
     from preflight.deploy.settings import DeploySettings

@@ -58,8 +58,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 
 def code_fingerprint() -> str:
     """The tool itself: version, every source and data file of the package (size and modification
-    time, so an edited rule is never served from a stale entry), and cfn-lint's version (CP420 reads
-    its schemas)."""
+    time, so an edited rule is never served from a stale entry; the managed-rule catalog and the
+    resource schemas CP420 reads are data files), and cfn-lint's version (`--cfn-lint`)."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
     roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
     for root in roots:

@@ -50,8 +50,10 @@ class Editor:
             # A block collection ends where the next entry starts: its last line is the one before,
             # less the blank lines and comments that lead into the next entry.
             end_line -= 1
-            while end_line > value.line and self._line(end_line).strip().startswith(("#", "")) and (
-                not self._line(end_line).strip() or self._line(end_line).strip().startswith("#")
+            while (
+                end_line > value.line
+                and self._line(end_line).strip().startswith(("#", ""))
+                and (not self._line(end_line).strip() or self._line(end_line).strip().startswith("#"))
             ):
                 end_line -= 1
             tail = ""
@@ -113,4 +115,3 @@ class Editor:
             return ""
         end = self._starts[number] if number < len(self._starts) else len(self.text)
         return self.text[self._starts[number - 1] : end]
-

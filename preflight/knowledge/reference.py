@@ -1,7 +1,7 @@
 """The reference data rules look things up in: the managed-rule catalog and the resource provider
-schemas. Each is read on first use (a run that needs neither never imports their readers) and kept
-by the one `Reference` a run, or a language server, holds and hands to rules through their context:
-nothing is cached for the process."""
+schemas, both data files of the package. Each is read on first use (a run that needs neither never
+imports their readers) and kept by the one `Reference` a run, or a language server, holds and hands
+to rules through their context: nothing is cached for the process."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 
 class Reference:
-    def __init__(self, catalog_file: Path | None = None, schema_directory: Path | None = None) -> None:
+    def __init__(self, catalog_file: Path | None = None, schemas_file: Path | None = None) -> None:
         self._catalog_file = catalog_file
-        self._schema_directory = schema_directory
+        self._schemas_file = schemas_file
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -30,9 +30,9 @@ class Reference:
     @cached_property
     def pack_validators(self) -> Mapping[str, SchemaValidator] | SchemasUnavailable:
         """Resource type -> a validator of its provider schema, or why the schemas could not be read."""
-        from preflight.knowledge.schemas import SchemasUnavailable, load_pack_validators
+        from preflight.knowledge.schemas import SCHEMAS_FILE, SchemasUnavailable, load_pack_validators
 
         try:
-            return load_pack_validators(self._schema_directory)
+            return load_pack_validators(self._schemas_file or SCHEMAS_FILE)
         except SchemasUnavailable as error:
             return error
