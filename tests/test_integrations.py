@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
@@ -16,7 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from preflight.model.limits import quota_keys
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO
 from tests.lsp_client import LspClient
 from tests.offline_install import copy_working_tree, offline_environment
 
@@ -36,32 +36,67 @@ def _workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _preflight_commands(script_lines: list[str]) -> list[list[str]]:
-    return [shlex.split(line)[1:] for line in script_lines if line.startswith("preflight ")]
+@dataclass(frozen=True)
+class CiJob:
+    """A repository as a CI job sees it (the packs, and this repository at tools/conformance-preflight),
+    and a new Python environment on the PATH in which the job's steps run, with pip offline."""
+
+    folder: Path
+    environment: dict[str, str]
+
+    def run(self, line: str) -> subprocess.CompletedProcess[str]:
+        """One step's command line, as printed, in bash, as the runner runs it."""
+        return subprocess.run(
+            ["bash", "-e", "-c", line], cwd=self.folder, env=self.environment, capture_output=True, text=True,
+            timeout=600, check=False,
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ci_job(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> CiJob:
+    folder = _workspace(tmp_path_factory.mktemp("ci"))
+    copy_working_tree(folder / "tools" / "conformance-preflight")
+    environment_folder = folder.parent / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(environment_folder)], check=True)
+    environment = offline_environment(wheelhouse)
+    environment["PATH"] = f"{environment_folder / 'bin'}{os.pathsep}{environment['PATH']}"
+    environment.pop("PREFLIGHT_RAISE_RULE_ERRORS", None)
+    environment["PREFLIGHT_CACHE_DIR"] = str(folder.parent / "cache")
+    return CiJob(folder, environment)
 
 
 @pytest.mark.skipif(not SCHEMA.is_file(), reason=f"SARIF schema not present at {SCHEMA}")
-def test_github_actions_job(tmp_path: Path) -> None:
+def test_github_actions_job(ci_job: CiJob) -> None:
+    """Every `run:` step of the README's workflow, as printed, in order: install, check."""
     workflow = YAML(typ="safe").load(snippet("github-actions"))
     steps = workflow["jobs"]["preflight"]["steps"]
-    commands = _preflight_commands([step["run"] for step in steps if "run" in step])
-    assert commands == [["check", "--format", "sarif", "--output", "preflight.sarif", "packs/"]]
-    folder = _workspace(tmp_path)
-    assert run_cli(commands[0], cwd=folder).exit_code == 1
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs == [
+        "pip install ./tools/conformance-preflight",
+        "preflight check --format sarif --output preflight.sarif packs/",
+    ]
+    install, check = (ci_job.run(line) for line in runs)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (check.returncode, check.stdout) == (
+        1,
+        "Found 3 errors, 2 warnings in 2 files. Report written to preflight.sarif.\n",
+    )
     upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
-    sarif = json.loads((folder / upload["with"]["sarif_file"]).read_text())
+    sarif = json.loads((ci_job.folder / upload["with"]["sarif_file"]).read_text())
     jsonschema.validate(sarif, json.loads(SCHEMA.read_text()))
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]} == {
         "packs/bad.yaml"
     }
 
 
-def test_gitlab_ci_job(tmp_path: Path) -> None:
+def test_gitlab_ci_job(ci_job: CiJob) -> None:
+    """The script of the README's job, as printed, in order (the install is the one the workflow ran)."""
     job = YAML(typ="safe").load(snippet("gitlab-ci"))["preflight"]
-    commands = _preflight_commands(job["script"])
-    folder = _workspace(tmp_path)
-    assert run_cli(commands[0], cwd=folder).exit_code == 1
-    report = ElementTree.parse(folder / job["artifacts"]["reports"]["junit"]).getroot()
+    assert job["script"][0] == "pip install ./tools/conformance-preflight"
+    for line in job["script"]:
+        result = ci_job.run(line)
+        assert result.returncode in (0, 1), result.stdout + result.stderr
+    report = ElementTree.parse(ci_job.folder / job["artifacts"]["reports"]["junit"]).getroot()
     assert sorted(suite.get("name") for suite in report.iter("testsuite")) == ["packs/bad.yaml", "packs/good.yaml"]
 
 
