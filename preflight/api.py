@@ -18,15 +18,16 @@ from preflight.knowledge.config_rules import (
     effective_rule_name,
     parameter_items,
 )
+from preflight.knowledge.edits import literal_path
 from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
 from preflight.knowledge.patterns import Unmatchable, full_match
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
-from preflight.knowledge.suggest import Suggestions, did_you_mean
+from preflight.knowledge.suggest import Suggestions, closest, did_you_mean
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
-from preflight.model.findings import START_OF_FILE, DocPath, Issue, Severity
+from preflight.model.findings import START_OF_FILE, DocPath, Edit, Issue, Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind
 from preflight.model.rule import Phase, rule
@@ -58,6 +59,7 @@ __all__ = [
     "ConfigRuleView",
     "Context",
     "DocPath",
+    "Edit",
     "Fact",
     "Issue",
     "PackSummary",
@@ -71,11 +73,13 @@ __all__ = [
     "Template",
     "Unmatchable",
     "bucket_name_problem",
+    "closest",
     "deployed_rules",
     "did_you_mean",
     "effective_rule_name",
     "full_match",
     "intrinsic_name",
+    "literal_path",
     "parameter_items",
     "rule",
     "scalar_text",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.api import Context, DocPath, Issue, Severity, rule
+from preflight.api import Context, DocPath, Edit, Issue, Severity, rule
 
 
 @rule("CP208", "undefined-condition", Severity.ERROR, tags=("template", "conditions"), cfn_lint=("E1028", "E8002"))
@@ -42,7 +42,7 @@ def undefined_condition(ctx: Context) -> Iterator[Issue]:
         yield Issue(f"condition {typo.reference!r} is not defined in Conditions", typo.path, fix=fix)
 
 
-@rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"), cfn_lint=("W8001",))
+@rule("CP209", "unused-condition", Severity.WARNING, tags=("template", "conditions"), cfn_lint=("W8001",), fix="safe")
 def unused_condition(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a condition that nothing uses.
@@ -57,6 +57,10 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Delete the condition, or use it where it was meant to be used.
 
+    ## Fix
+    A condition that no other finding says is meant (CP208) is removed, its lines only; the
+    `Conditions` section goes with its last condition (safe: nothing refers to it).
+
     ## References
     - [observed] Deployed packs carry unused conditions without failing (the Government of Canada
       organization pack has five), hence only a warning.
@@ -70,10 +74,16 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
                 f"keep it: {where}refers to {typos[0].reference!r}, which is not defined (CP208) and probably "
                 "means this condition; correct that name"
             )
+            edits: tuple[Edit, ...] = ()
         else:
             fix = "remove it, or use it where it was meant to be used"
-        yield Issue(f"condition {name!r} is never used", ("Conditions", name), fix=fix)
+            edits = _as_edits(ctx.editor.remove_member("Conditions", name)) if ctx.editor else ()
+        yield Issue(f"condition {name!r} is never used", ("Conditions", name), fix=fix, edits=edits)
 
 
 def _line(ctx: Context, path: DocPath) -> str:
     return f"line {ctx.document.locate(path).line} " if ctx.document is not None else ""
+
+
+def _as_edits(edit: Edit | None) -> tuple[Edit, ...]:
+    return (edit,) if edit is not None else ()

@@ -10,17 +10,21 @@ from preflight.api import (
     NUMBER_TEXT,
     PROCESS_CHECK,
     UNKNOWN,
+    ConfigRuleView,
     Context,
+    Edit,
     Issue,
     Severity,
     Suggestions,
+    closest,
+    literal_path,
     parameter_items,
     rule,
     scalar_text,
 )
 
 
-@rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"))
+@rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"), fix="unsafe")
 def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an `Owner: AWS` rule whose `SourceIdentifier` is not in the managed-rule catalog, and
@@ -40,6 +44,11 @@ def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
     Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
     ```
 
+    ## Fix
+    With `--unsafe-fixes`, an identifier is replaced by the catalog entry nearest to it, when no other
+    entry is as near, where its text is: in `Source`, or in the `Default` of the one parameter it comes
+    from. Unsafe: a near name may be a different rule.
+
     ## References
     - [documented] AWS Config API Reference, `Source.SourceIdentifier`: "For Config Managed rules, a
       predefined identifier from a list".
@@ -54,15 +63,27 @@ def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
             continue
         if view.identifier == PROCESS_CHECK:
             continue
-        nearest = suggestions.nearest(view.identifier.upper(), count=3)
+        ranked = suggestions.ranked(view.identifier.upper(), count=3)
+        nearest = [candidate for candidate, _ in ranked]
+        where = view.path + ("Source", "SourceIdentifier")
+        edits: tuple[Edit, ...] = ()
+        replacement = closest(ranked)
+        source = view.resource.properties.get("Source")
+        raw = source.get("SourceIdentifier") if isinstance(source, dict) else None
+        written = literal_path(ctx.template, where, raw, ctx.request.values())
+        if replacement is not None and written is not None and ctx.editor is not None:
+            edit = ctx.editor.replace_scalar(written, view.identifier, replacement)
+            edits = (edit,) if edit is not None else ()
         yield Issue(
             f"{view.identifier!r} is not a managed rule identifier in the catalog of {ctx.catalog.date}",
-            view.path + ("Source", "SourceIdentifier"),
+            where,
             fix=f"did you mean {', '.join(nearest)}?" if nearest else "see the AWS Config managed rules list",
+            edits=edits,
+            unsafe=True,
         )
 
 
-@rule("CP402", "unknown-managed-rule-parameter", Severity.ERROR, tags=("template", "catalog"))
+@rule("CP402", "unknown-managed-rule-parameter", Severity.ERROR, tags=("template", "catalog"), fix="unsafe")
 def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an `InputParameters` key that the managed rule does not take, and suggests the
@@ -81,6 +102,12 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
     InputParameters: {maxAccessKeyAge: "90"}
     ```
 
+    ## Fix
+    With `--unsafe-fixes`, a key of `InputParameters` written as a mapping is renamed to the rule's
+    parameter nearest to it (the same name in another case, or the closest spelling when no other is
+    as close), unless the rule already has that parameter. Unsafe: the value may not suit the
+    parameter it now sets.
+
     ## References
     - [reported] hashicorp/terraform-provider-aws#773 - CLOUDWATCH_ALARM_SETTINGS_CHECK given
       `evaluationPeriod` (the rule takes `evaluationPeriods`): "Unknown parameters provided in the
@@ -95,20 +122,29 @@ def unknown_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
             if name in known:
                 continue
             same_case = [candidate for candidate in known if candidate.lower() == name.lower()]
+            ranked = [(candidate, 1.0) for candidate in same_case] or Suggestions(known).ranked(name, count=2)
+            nearest = [candidate for candidate, _ in ranked]
             if same_case:
                 hint: str | None = f"parameter names are case-sensitive: use {same_case[0]!r}"
+            elif nearest:
+                hint = f"did you mean {nearest[0]!r}?"
             else:
-                from preflight.api import did_you_mean
-
-                hint = did_you_mean(name, known) or (
+                hint = (
                     f"{view.managed.identifier} takes: {', '.join(known)}"
                     if known
                     else f"{view.managed.identifier} takes no parameters"
                 )
+            edits: tuple[Edit, ...] = ()
+            replacement = closest(ranked)
+            if replacement is not None and replacement not in parameter_items(view) and ctx.editor is not None:
+                edit = ctx.editor.rename_key(view.parameters_path(name), name, replacement)
+                edits = (edit,) if edit is not None and view.parameters_path(name)[-1] == name else ()
             yield Issue(
                 f"{view.managed.identifier} has no parameter {name!r}",
                 view.parameters_path(name),
                 fix=hint,
+                edits=edits,
+                unsafe=True,
             )
 
 
@@ -160,6 +196,16 @@ def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
         )
 
 
+def _rewritten(ctx: Context, view: ConfigRuleView, name: str, old: str, new: str) -> tuple[Edit, ...]:
+    """The edit that rewrites an input parameter's value where its text is written."""
+    raw = view.input_parameters_raw
+    if ctx.editor is None or not isinstance(raw, dict) or name not in raw:
+        return ()
+    where = literal_path(ctx.template, view.parameters_path(name), raw[name], ctx.request.values())
+    edit = ctx.editor.replace_scalar(where, old, new) if where is not None else None
+    return (edit,) if edit is not None else ()
+
+
 # The one managed rule whose documentation says a boolean written other than `true` reads as false.
 CASE_SENSITIVE_BOOLEANS = frozenset({"IAM_PASSWORD_POLICY"})
 
@@ -181,7 +227,7 @@ def _type_problem(kind: str, value: str, identifier: str) -> tuple[str, Severity
     return None
 
 
-@rule("CP404", "managed-rule-parameter-type", Severity.ERROR, tags=("template", "catalog"))
+@rule("CP404", "managed-rule-parameter-type", Severity.ERROR, tags=("template", "catalog"), fix="safe")
 def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Checks each managed-rule parameter's effective value (parameters, `Fn::If` and conditions
@@ -205,6 +251,10 @@ def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
     ```yaml
     InputParameters: {RequireSymbols: "true", MaxPasswordAge: "90"}
     ```
+
+    ## Fix
+    A `boolean` written in another case (`'TRUE'`, `False`) is rewritten in lower case where its text
+    is: in `InputParameters`, or in the `Default` of the one parameter it comes from (safe).
 
     ## References
     - [documented] AWS Config Developer Guide, "iam-password-policy": "The true and false values for
@@ -231,13 +281,21 @@ def managed_rule_parameter_type(ctx: Context) -> Iterator[Issue]:
             parameter = view.managed.parameters.get(name)
             if parameter is None or value is UNKNOWN or isinstance(value, (dict, list)) or value is None:
                 continue
-            problem = _type_problem(parameter.type, scalar_text(value), view.managed.identifier)
+            text = scalar_text(value)
+            problem = _type_problem(parameter.type, text, view.managed.identifier)
             if problem is not None:
                 message, severity = problem
+                edits: tuple[Edit, ...] = ()
+                hint = None
+                if parameter.type == "boolean" and text.lower() in ("true", "false"):
+                    edits = _rewritten(ctx, view, name, text, text.lower())
+                    hint = f"write {text.lower()!r}"
                 yield Issue(
                     f"{name} ({parameter.type}): {message}",
                     view.parameters_path(name),
                     severity=severity,
+                    fix=hint,
+                    edits=edits,
                 )
 
 
@@ -277,7 +335,7 @@ def input_parameters_too_long(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CP406", "non-string-input-parameter", Severity.WARNING, tags=("template",))
+@rule("CP406", "non-string-input-parameter", Severity.WARNING, tags=("template",), fix="safe")
 def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports an `InputParameters` value written as a bare number, boolean or null (`90`, `true`)
@@ -298,6 +356,11 @@ def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
     InputParameters: {maxAccessKeyAge: "90"}
     ```
 
+    ## Fix
+    A bare number or boolean written in `InputParameters` is put in double quotes as the text it
+    stands for (`90` as `"90"`, `True` as `"true"`); one written otherwise (`0x1F`, `1e3`) is left
+    alone. Safe: AWS Config receives the same text.
+
     ## References
     - [reported] hashicorp/terraform-provider-aws#773 - managed rules work "as long as the json is
       'string' based"; niaid/terraform-aws-managed-config-rules PR #15: "AWS Config expects all values
@@ -309,8 +372,13 @@ def non_string_input_parameter(ctx: Context) -> Iterator[Issue]:
         for name, value in parameter_items(view).items():
             if value is None or isinstance(value, (bool, int, float)):
                 shown = scalar_text(value) if value is not None else "null"
+                edit = None
+                raw = view.input_parameters_raw
+                if value is not None and ctx.editor is not None and isinstance(raw, dict) and name in raw:
+                    edit = ctx.editor.quote_scalar(view.parameters_path(name), shown)
                 yield Issue(
                     f"InputParameters value {name}: {shown} is not a string",
                     view.parameters_path(name),
                     fix=f'quote it: {name}: "{scalar_text(value) if value is not None else ""}"',
+                    edits=(edit,) if edit is not None else (),
                 )

@@ -9,6 +9,7 @@ from preflight.api import (
     PSEUDO_PARAMETERS,
     Context,
     DocPath,
+    Edit,
     Issue,
     Severity,
     Suggestions,
@@ -236,7 +237,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-@rule("CP305", "unused-parameter", Severity.WARNING, tags=("template", "parameters"), cfn_lint=("W2001",))
+@rule("CP305", "unused-parameter", Severity.WARNING, tags=("template", "parameters"), cfn_lint=("W2001",), fix="safe")
 def unused_parameter(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a template parameter that no `Ref` or `Fn::Sub` uses.
@@ -250,6 +251,11 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Remove the parameter, or refer to it where it was meant to be used.
+
+    ## Fix
+    A parameter that no other finding says is meant (CP403) and that the request does not give is
+    removed, its lines only; the `Parameters` section goes with its last parameter (safe: nothing
+    refers to it).
 
     ## References
     - [observed] Deployed packs carry unused parameters without failing (AWS's
@@ -265,9 +271,16 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
                 f"use it: {missing.view.resource.logical_id} (line {line}) lacks the required parameter "
                 f"{missing.parameter.name!r} (CP403); add {missing.parameter.name}: !Ref {name} to its InputParameters"
             )
+            edits: tuple[Edit, ...] = ()
         else:
             fix = "remove it, or reference it where it was meant to be used"
-        yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix=fix)
+            # A parameter the request gives must stay declared (CP302), so it keeps its lines.
+            edits = (
+                ()
+                if name in ctx.request.values()
+                else _as_edits(ctx.editor.remove_member("Parameters", name) if ctx.editor else None)
+            )
+        yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix=fix, edits=edits)
 
 
 @rule("CP306", "parameter-type-not-string", Severity.WARNING, tags=("template", "parameters"))
@@ -317,3 +330,7 @@ def parameter_type_not_string(ctx: Context) -> Iterator[Issue]:
                 ("Parameters", name, "Type"),
                 fix="Type: String",
             )
+
+
+def _as_edits(edit: Edit | None) -> tuple[Edit, ...]:
+    return (edit,) if edit is not None else ()

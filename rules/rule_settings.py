@@ -12,7 +12,7 @@ _GUARD_RUNTIME = re.compile(API_LIMITS.policy_runtime_pattern)
 _POLICY_MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
 
 
-@rule("CP407", "frequency-on-change-triggered-rule", Severity.ERROR, tags=("template", "catalog"))
+@rule("CP407", "frequency-on-change-triggered-rule", Severity.ERROR, tags=("template", "catalog"), fix="safe")
 def frequency_on_change_triggered_rule(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports `MaximumExecutionFrequency` on a managed rule that only configuration changes trigger
@@ -31,6 +31,9 @@ def frequency_on_change_triggered_rule(ctx: Context) -> Iterator[Issue]:
     ## Use instead
     Remove `MaximumExecutionFrequency`.
 
+    ## Fix
+    The `MaximumExecutionFrequency` line is removed (safe: AWS accepts nothing else).
+
     ## References
     - [documented] AWS Config API Reference, `ConfigRule.MaximumExecutionFrequency`: for "an Config
       managed rule that is triggered at a periodic frequency"; each managed rule's page gives its
@@ -44,11 +47,14 @@ def frequency_on_change_triggered_rule(ctx: Context) -> Iterator[Issue]:
         if managed is None or not managed.change_triggered or managed.periodic:
             continue
         if view.resolved(ctx.template, "MaximumExecutionFrequency") is not None:
+            where = view.path + ("MaximumExecutionFrequency",)
+            edit = ctx.editor.remove_entry(where) if ctx.editor is not None else None
             yield Issue(
                 f"{managed.identifier} is triggered only by configuration changes; AWS rejects a "
                 "MaximumExecutionFrequency for it",
-                view.path + ("MaximumExecutionFrequency",),
+                where,
                 fix="remove MaximumExecutionFrequency",
+                edits=(edit,) if edit is not None else (),
             )
 
 

@@ -7,7 +7,7 @@ import pytest
 from preflight.docs import with_rule_table
 from preflight.engine.runner import discover_rules
 from preflight.model.findings import Severity
-from preflight.model.rule import CONFIDENCE_TAGS, DOC_SECTIONS, ERROR_EVIDENCE, Rule
+from preflight.model.rule import CONFIDENCE_TAGS, DOC_SECTIONS, ERROR_EVIDENCE, FIX_SECTION, Rule
 from tests.conftest import REPO, run_cli
 
 RULES = discover_rules()
@@ -25,6 +25,7 @@ def test_every_rule_documents_itself(rule: Rule) -> None:
     for section in DOC_SECTIONS:
         assert f"## {section}\n" in documentation, f"{rule.id} lacks '## {section}'"
     assert rule.summary
+    assert (f"## {FIX_SECTION}\n" in documentation) == (rule.fix is not None), f"{rule.id}: ## Fix and fix= disagree"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)

@@ -20,6 +20,7 @@ from preflight.model.values import scalar_text
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.config_rules import ConfigRuleView
+    from preflight.knowledge.edits import Editor
     from preflight.knowledge.related import Related
     from preflight.load.spec_file import SpecSummary
     from preflight.model.facts import AwsFacts
@@ -82,6 +83,16 @@ class Context:
         from preflight.knowledge.config_rules import config_rule_views
 
         return config_rule_views(self.template, self.catalog)
+
+    @cached_property
+    def editor(self) -> Editor | None:
+        """Text edits of the template, for fixes; None unless it is a file of its own, parsed."""
+        loaded, document = self.loaded, self.document
+        if loaded is None or loaded.text is None or document is None or document.line_offset or document.column_offset:
+            return None
+        from preflight.knowledge.edits import Editor
+
+        return Editor(loaded.text, document)
 
     @cached_property
     def related(self) -> Related:

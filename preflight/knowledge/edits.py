@@ -5,6 +5,9 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from preflight.knowledge.template import Template
 from preflight.model.document import Document
 from preflight.model.findings import DocPath, Edit, Span
 
@@ -27,15 +30,16 @@ class Editor:
     def rename_key(self, path: DocPath, old: str, new: str) -> Edit | None:
         return self._rewrite(self.document.key_span(path), old, new)
 
-    def quote_scalar(self, path: DocPath) -> Edit | None:
-        """A plain scalar (`90`, `true`) put in double quotes, so it is read as a string."""
+    def quote_scalar(self, path: DocPath, text: str) -> Edit | None:
+        """A plain scalar (`90`, `True`) written as the string `text` it stands for (`"90"`, `"true"`),
+        in double quotes; only when it is written as that text, up to case (not `0x1F` for `"31"`)."""
         span = self.document.node_span(path)
         source = self._slice(span)
         if span is None or source is None or not source or source[0] in (*_QUOTES, "[", "{", "!", "&", "*", "|", ">"):
             return None
-        if any(char in source for char in '"\\\n#'):
+        if source.lower() != text.lower() or any(char in text for char in '"\\\n#'):
             return None
-        return Edit(span, f'"{source}"')
+        return Edit(span, f'"{text}"')
 
     def remove_entry(self, path: DocPath) -> Edit | None:
         """The lines of one mapping entry, when it has them to itself (block YAML, or JSON with one
@@ -65,6 +69,14 @@ class Editor:
         if tail == "" and self._json_last_entry(end_line):
             return self._with_previous_comma(key.line, removal)
         return removal
+
+    def remove_member(self, section: str, name: str) -> Edit | None:
+        """One entry of a top-level section; the whole section with its last entry (an empty
+        `Conditions:` or `Parameters:` is invalid)."""
+        data = self.document.data
+        entries = data.get(section) if isinstance(data, dict) else None
+        only = isinstance(entries, dict) and list(entries) == [name]
+        return self.remove_entry((section,) if only else (section, name))
 
     def _json_last_entry(self, end_line: int) -> bool:
         """The next non-blank line closes the JSON object: the entry before must lose its comma."""
@@ -115,3 +127,45 @@ class Editor:
             return ""
         end = self._starts[number] if number < len(self._starts) else len(self.text)
         return self.text[self._starts[number - 1] : end]
+
+
+def literal_path(template: Template, path: DocPath, raw: object, given: Mapping[str, str]) -> DocPath | None:
+    """Where the text of the value at `path` (written as `raw`) is: the node itself when it is a
+    literal; the `Default` of the parameter a `Ref` names, when the request gives that parameter no
+    value and nothing else refers to it; the branch of an `Fn::If` its condition takes."""
+    if isinstance(raw, (str, int, float, bool)):
+        return path
+    if not isinstance(raw, dict) or len(raw) != 1:
+        return None
+    ((function, argument),) = raw.items()
+    if function == "Ref" and isinstance(argument, str):
+        declaration = template.parameters.get(argument)
+        uses = sum(
+            1 for name, where in template.references if name == argument and not _emptiness_test(template, where)
+        )
+        if declaration is None or argument in given or uses != 1 or "Default" not in declaration:
+            return None
+        return ("Parameters", argument, "Default")
+    if function == "Fn::If" and isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str):
+        taken = template.evaluator.condition(argument[0])
+        if taken is None:
+            return None
+        branch = 1 if taken else 2
+        return literal_path(template, (*path, "Fn::If", branch), argument[branch], given)
+    return None
+
+
+def _emptiness_test(template: Template, where: DocPath) -> bool:
+    """A reference that only asks whether the value is empty (`!Equals ["", !Ref P]`, as AWS's packs
+    write their conditions): rewriting the value's case or quoting cannot change its answer."""
+    if not where or where[0] != "Conditions" or len(where) < 4 or where[-1] != "Ref" or where[-3] != "Fn::Equals":
+        return False
+    node: object = template.data
+    for part in where[:-2]:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    return isinstance(node, list) and len(node) == 2 and "" in node

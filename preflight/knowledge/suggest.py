@@ -40,10 +40,15 @@ class Suggestions:
 
     def nearest(self, name: str, count: int = 1) -> list[str]:
         """Up to `count` close names, best first; none once the query budget is spent."""
+        return [candidate for candidate, _ in self.ranked(name, count)]
+
+    def ranked(self, name: str, count: int = 1) -> list[tuple[str, float]]:
+        """Up to `count` close names with their similarity (0 to 1), best first, as difflib ranks them."""
         if self._queries_left <= 0 or not self._names:
             return []
         self._queries_left -= 1
         import difflib  # only when there is something to suggest
+        import heapq
 
         if len(self._names) <= _SHORTLIST:
             shortlist = self._names
@@ -56,7 +61,16 @@ class Suggestions:
                 if len(posting) <= _POSTINGS_MAX:
                     shared.update(posting)
             shortlist = [self._names[position] for position, _ in shared.most_common(_SHORTLIST)]
-        return difflib.get_close_matches(name, shortlist, n=count, cutoff=self._cutoff)
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(name)
+        scored = []
+        for candidate in shortlist:
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() >= self._cutoff and matcher.quick_ratio() >= self._cutoff:
+                ratio = matcher.ratio()
+                if ratio >= self._cutoff:
+                    scored.append((ratio, candidate))
+        return [(candidate, ratio) for ratio, candidate in heapq.nlargest(count, scored)]
 
     def did_you_mean(self, name: str) -> str | None:
         match = self.nearest(name)
@@ -67,6 +81,13 @@ def nearest(name: str, candidates: Iterable[object]) -> str | None:
     """The closest of a few candidates (build a `Suggestions` for many queries over one set)."""
     match = Suggestions(candidates).nearest(name)
     return match[0] if match else None
+
+
+def closest(ranked: list[tuple[str, float]]) -> str | None:
+    """The best of `ranked` when no other is as close: the one a fix may pick."""
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def did_you_mean(name: str, candidates: Iterable[object]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from preflight.model.findings import Issue, Severity
 
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 CheckFunction = Callable[["Context"], Iterable[Issue]]
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+# The section of a fixable rule's docs that says what its fix does, before References.
+FIX_SECTION = "Fix"
+# A fix that keeps what the pack means (`check --fix`), or one that may not (`--unsafe-fixes`).
+Fixable = Literal["safe", "unsafe"]
 # How sure a reference is, as each `## References` item says in brackets.
 CONFIDENCE_TAGS = ("documented", "reported", "observed", "inferred")
 # The tags that make an error: AWS documents the rejection, or it is publicly reported.
@@ -44,6 +48,7 @@ class Rule:
     phase: Phase = Phase.TEMPLATE
     opt_in: bool = False
     cfn_lint: tuple[str, ...] = ()  # cfn-lint rules that report the same problem (--cfn-lint drops theirs)
+    fix: Fixable | None = None  # whether its findings can carry text edits (its docs' `## Fix` says how)
 
     @property
     def documentation(self) -> str:
@@ -103,13 +108,14 @@ def rule(
     phase: Phase = Phase.TEMPLATE,
     opt_in: bool = False,
     cfn_lint: tuple[str, ...] = (),
+    fix: Fixable | None = None,
 ) -> Callable[[CheckFunction], Rule]:
     """`phase`: when the rule runs (see `Phase`); `opt_in`: the evidence is contested, so the rule runs
     only when selected by its full id; `cfn_lint`: the cfn-lint rule ids whose findings on the same
     line repeat this rule's."""
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, phase, opt_in, cfn_lint)
+        return Rule(rule_id, name, severity, check, tags, phase, opt_in, cfn_lint, fix)
 
     return wrap
 
