@@ -240,7 +240,7 @@ def _finding(rule: str, name: str, message: str) -> dict[str, object]:
     """A finding of the online pre-flight about the account: no place in the template."""
     return {"rule": rule, "name": name, "severity": "warning", "file": str(SMALL), "line": None, "column": None,
             "end_line": None, "end_column": None, "origin": "AWS account", "path": [], "message": message,
-            "fix": None}  # fmt: skip
+            "fix": None, "edits": [], "applicability": None}  # fmt: skip
 
 
 def test_a_gateway_s_502_page_becomes_its_status_and_heading_in_the_finding(

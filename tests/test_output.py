@@ -50,7 +50,7 @@ def test_json_contract() -> None:
     first = result.findings[0]
     assert list(first) == [
         "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "origin", "path", "message",
-        "fix",
+        "fix", "edits", "applicability",
     ]  # fmt: skip
     assert first == {
         "rule": "CP305",
@@ -67,6 +67,8 @@ def test_json_contract() -> None:
         "fix": "use it: IamUserUnusedCredentialsCheck (line 55) lacks the required parameter 'maxCredentialUsageAge' "
         "(CP403); add maxCredentialUsageAge: !Ref IamUserUnusedCredentialsParamMaxCredentialUsageAge to its "
         "InputParameters",
+        "edits": [],
+        "applicability": None,
     }
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in result.findings]
     assert keys == sorted(keys)  # type: ignore[type-var]
@@ -169,5 +171,5 @@ def test_a_finding_about_a_command_line_value_names_the_option_not_a_line() -> N
         "rule": "CP302", "name": "undeclared-input-parameter", "severity": "error", "file": pack,
         "line": None, "column": None, "end_line": None, "end_column": None, "origin": "--param Extra=1",
         "path": ["ConformancePackInputParameters", 0, "ParameterName"], "message": message.format("Extra"),
-        "fix": "remove it, or pass one the template declares: MaxAccessKeyAge",
+        "fix": "remove it, or pass one the template declares: MaxAccessKeyAge", "edits": [], "applicability": None,
     }  # fmt: skip

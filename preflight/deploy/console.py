@@ -39,4 +39,9 @@ class Console:
         if report.findings:
             from preflight.reporters.text import render_text
 
-            click.echo(render_text(report, colour=self.colour), nl=False, color=self.colour, err=self.to_stderr)
+            click.echo(
+                render_text(report, colour=self.colour, offer_fixes=False),
+                nl=False,
+                color=self.colour,
+                err=self.to_stderr,
+            )

@@ -29,7 +29,13 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
         "path": list(finding.path),
         "message": printable_path(finding.message),
         "fix": None if finding.fix is None else printable_path(finding.fix),
-    }
+        "edits": [
+            {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
+             "end_column": e.span.end_column, "text": printable_path(e.text)}
+            for e in finding.edits
+        ],
+        "applicability": None if not finding.edits else "unsafe" if finding.unsafe else "safe",
+    }  # fmt: skip
 
 
 def render_json(report: Report) -> str:

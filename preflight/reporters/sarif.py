@@ -57,6 +57,22 @@ def _artifact(file: str, relative: str) -> dict[str, str]:
     return {"uri": encoded, "uriBaseId": "%SRCROOT%"}
 
 
+def _fix(finding: Finding, artifact: dict[str, str]) -> dict[str, object]:
+    """The finding's edits as SARIF replacements (1-based lines and columns, end exclusive)."""
+    replacements = [
+        {
+            "deletedRegion": {"startLine": e.span.line, "startColumn": e.span.column, "endLine": e.span.end_line,
+                              "endColumn": e.span.end_column},
+            "insertedContent": {"text": printable_path(e.text)},
+        }
+        for e in finding.edits
+    ]  # fmt: skip
+    safety = "unsafe: applied by --unsafe-fixes" if finding.unsafe else "applied by --fix"
+    description = f"{finding.fix or 'fix'} ({safety})"
+    return {"description": {"text": printable_path(description)},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}  # fmt: skip
+
+
 def _unique(print_: str, seen: dict[str, int]) -> str:
     """Findings that look the same (a key repeated three times) still get fingerprints of their own."""
     count = seen.get(print_, 0)
@@ -131,5 +147,7 @@ def sarif_chunks(report: Report, rules: Sequence[Rule]) -> Iterator[str]:
             "locations": [{"physicalLocation": location}],
             "partialFingerprints": {FINGERPRINT: _unique(fingerprint(finding, relative[finding.file]), seen)},
         }
+        if finding.edits:
+            result["fixes"] = [_fix(finding, artifacts[finding.file])]
         yield "        " + json.dumps(result, ensure_ascii=False) + (",\n" if position < last else "\n")
     yield "      ]" + tail + "\n"

@@ -42,7 +42,7 @@ def _source_excerpt(finding: Finding, lines: Mapping[int, str], style: Style) ->
     return [style(gutter, "dim") + source, style(pointer, finding.severity.label)]
 
 
-def render_text(report: Report, *, colour: bool = False, quiet: bool = False) -> str:
+def render_text(report: Report, *, colour: bool = False, quiet: bool = False, offer_fixes: bool = True) -> str:
     style: Style = _ansi if colour else _plain
     out: list[str] = []
     for finding in report.findings:
@@ -54,6 +54,9 @@ def render_text(report: Report, *, colour: bool = False, quiet: bool = False) ->
             out.append(f"      = fix: {printable(finding.fix)}")
     if not quiet:
         out.append(summary(report))
+        fixable = fixable_line(report) if offer_fixes else ""
+        if fixable:
+            out.append(fixable)
     return "".join(line + "\n" for line in out)
 
 
@@ -84,6 +87,18 @@ def summary(report: Report) -> str:
         f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count
     ]
     return f"Found {', '.join(parts)} in {checked}{skipped}."
+
+
+def fixable_line(report: Report) -> str:
+    """`2 fixable with --fix (1 more with --unsafe-fixes).`, or nothing."""
+    safe = sum(1 for finding in report.findings if finding.edits and not finding.unsafe)
+    unsafe = sum(1 for finding in report.findings if finding.edits and finding.unsafe)
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe and safe else ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes."
+    return f"{safe} fixable with --fix{more}."
 
 
 def _count(number: int, noun: str) -> str:
