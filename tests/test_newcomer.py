@@ -171,8 +171,9 @@ def test_help_lists_the_exit_codes() -> None:
     assert result.stdout.endswith(
         "  Exit status:\n"
         "    0  no finding at or above the fail level (default: error)\n"
-        "    1  findings at or above the fail level\n"
-        "    2  usage or settings error, a path that does not exist, or preflight itself failed\n"
+        "    1  findings at or above the fail level; with --diff, something to fix\n"
+        "    2  usage or settings error, a path that does not exist, a fixed file that could not\n"
+        "       be written, or preflight itself failed\n"
     )
 
 

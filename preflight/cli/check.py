@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -27,7 +27,7 @@ from preflight.cli.options import (
 from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.load.paths import Search, expand_paths
+from preflight.load.paths import Search, Subject, expand_paths
 from preflight.load.request_file import PackRequest, RequestInputs, build_request
 from preflight.model.errors import InputError, UsageError
 from preflight.model.findings import Report
@@ -36,6 +36,9 @@ from preflight.model.rule import Rule
 from preflight.model.settings import COMMAND_LINE, Settings
 from preflight.reporters.printable import printable
 from preflight.reporters.settings import describe_settings
+
+if TYPE_CHECKING:
+    from preflight.cli.fixing import FixOutcome
 
 OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
 
@@ -62,13 +65,17 @@ class CheckOptions:
     exit_zero: bool
     quiet: bool
     show_settings: bool
+    fix: bool
+    diff: bool
+    unsafe_fixes: bool
 
 
 EXIT_STATUS = """\b
 Exit status:
   0  no finding at or above the fail level (default: error)
-  1  findings at or above the fail level
-  2  usage or settings error, a path that does not exist, or preflight itself failed"""
+  1  findings at or above the fail level; with --diff, something to fix
+  2  usage or settings error, a path that does not exist, a fixed file that could not
+     be written, or preflight itself failed"""
 
 
 @click.command("check", epilog=EXIT_STATUS)
@@ -116,6 +123,9 @@ Exit status:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--show-settings", is_flag=True, help="Print the settings in effect and where each came from.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change no file.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that may change meaning.")
 @aws_options
 def command(paths: tuple[str, ...], **given: Any) -> None:
     """Check conformance pack templates (files, directories, or - for standard input)."""
@@ -142,18 +152,60 @@ def check(options: CheckOptions) -> int:
             job, missing = _job(options, settings, rules)
     except InputError as error:
         fail(str(error))
+    if (
+        options.fix
+        and not options.diff
+        and any(isinstance(source, Subject) and source.path is None for pack in job.packs for source in pack.sources)
+    ):
+        fail("--fix writes files and cannot write standard input: use --diff")
     report = run(job)
     if settings.cfn_lint and sys.stderr.isatty():
         click.echo("\r" + " " * 71 + "\r", nl=False, err=True)  # clear the progress line
     if job.cache is not None:
         job.cache.prune()
+    if options.diff:
+        return _show_diff(job, report, options)
+    fixed = None
+    if options.fix:
+        from preflight.cli.fixing import fix
+
+        fixed = fix(job, report, unsafe=options.unsafe_fixes, write=True)
+        if fixed.files:
+            report = run(job)  # what is left, in the files as written
     _render(report, options, rules, settings)
+    if fixed is not None:
+        _say_fixed(fixed, options)
     for path in missing:  # after the report, so a typo in one path does not hide the others' findings
         click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
-    if missing:
+    if missing or (fixed is not None and fixed.unwritable):
         return EXIT_USAGE
     failing = any(finding.severity >= settings.fail_level for finding in report.findings)
     return EXIT_FAILED if failing and not options.exit_zero else EXIT_OK
+
+
+def _show_diff(job: Job, report: Report, options: CheckOptions) -> int:
+    """The fixes as a unified diff on standard output, a count on standard error; exit 1 when there
+    is something to fix, as ruff's --diff."""
+    from preflight.cli.fixing import fix
+
+    outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False)
+    click.echo(outcome.diff, nl=False)
+    if not options.quiet:
+        click.echo(f"Would fix {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}.", err=True)
+    return EXIT_FAILED if outcome.fixed else EXIT_OK
+
+
+def _say_fixed(outcome: FixOutcome, options: CheckOptions) -> None:
+    for file in outcome.unwritable:
+        click.echo(f"preflight: error: {printable(file)}: could not write the fixed file", err=True)
+    if options.quiet or not outcome.fixed:
+        return
+    line = f"Fixed {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}."
+    click.echo(line, err=options.output_format.lower() != "text" and options.output is None)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' if number != 1 else ''}"
 
 
 def _with_search_options(settings: Settings, options: CheckOptions) -> Settings:

@@ -46,6 +46,48 @@ def utf16_column(line: str, column: int) -> int:
     return len(prefix.encode("utf-16-le")) // 2
 
 
+def _edit_range(span: Span, lines: list[str]) -> dict[str, dict[str, int]]:
+    """An edit's span as an LSP range (an empty span stays empty: it inserts)."""
+
+    def position(line: int, column: int) -> dict[str, int]:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return {"line": max(line - 1, 0), "character": utf16_column(text, column)}
+
+    return {"start": position(span.line, span.column), "end": position(span.end_line, span.end_column)}
+
+
+def code_actions(uri: str, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
+    """A quick fix for each diagnostic that carries edits (its `data`, from `_diagnostic`)."""
+    actions = []
+    for diagnostic in diagnostics:
+        fix = diagnostic.data
+        if not isinstance(fix, dict) or not isinstance(fix.get("edits"), list):
+            continue
+        try:
+            edits = [
+                types.TextEdit(
+                    range=types.Range(
+                        start=types.Position(**edit["range"]["start"]), end=types.Position(**edit["range"]["end"])
+                    ),
+                    new_text=str(edit["newText"]),
+                )
+                for edit in fix["edits"]
+            ]
+        except (KeyError, TypeError):
+            continue  # not data this server wrote
+        unsafe = " (unsafe)" if fix.get("unsafe") else ""
+        actions.append(
+            types.CodeAction(
+                title=f"preflight: {diagnostic.code}: {fix.get('title')}{unsafe}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+                is_preferred=not fix.get("unsafe"),
+            )
+        )
+    return actions
+
+
 def to_range(span: Span, lines: list[str]) -> types.Range:
     def position(line: int, column: int) -> types.Position:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -118,6 +160,10 @@ class PreflightServer(LanguageServer):
         message = (f"{finding.origin}: " if finding.origin else "") + finding.message
         message += f" (fix: {finding.fix})" if finding.fix else ""
         link = self._docs.get(finding.rule)
+        fix = None
+        if finding.edits:  # returned by the editor with a code action request, as the protocol says
+            edits = [{"range": _edit_range(edit.span, lines), "newText": edit.text} for edit in finding.edits]
+            fix = {"title": finding.fix or f"fix {finding.rule}", "unsafe": finding.unsafe, "edits": edits}
         return types.Diagnostic(
             range=to_range(finding.span, lines),
             message=message,
@@ -125,6 +171,7 @@ class PreflightServer(LanguageServer):
             code=finding.rule,
             code_description=types.CodeDescription(href=link) if link else None,
             source="preflight",
+            data=fix,
         )
 
     def lint_later(self, uri: str) -> None:
@@ -222,6 +269,12 @@ def make_server() -> PreflightServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PreflightServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.lint_later(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
+    )
+    def code_action(ls: PreflightServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return code_actions(params.text_document.uri, list(params.context.diagnostics))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PreflightServer, params: types.DidCloseTextDocumentParams) -> None:

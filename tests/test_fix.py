@@ -1,0 +1,438 @@
+"""`check --fix`, `--diff` and `--unsafe-fixes` on real files: the exact bytes written, the exact diff,
+the exit codes, and the same fixes in JSON, SARIF and the language server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import CORPUS, REPO, run_cli
+from tests.lsp_client import LspClient
+
+FEDRAMP = CORPUS / "Operational-Best-Practices-for-FedRAMP-HighPart1.yaml"
+SARIF_SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+
+FEDRAMP_DIFF = """\
+--- fedramp.yaml
++++ fedramp.yaml
+@@ -32,7 +32,7 @@
+     Default: '80'
+     Type: String
+   Ec2VolumeInuseCheckParamDeleteOnTermination:
+-    Default: 'TRUE'
++    Default: 'true'
+     Type: String
+   GuarddutyNonArchivedFindingsParamDaysHighSev:
+     Default: '1'
+@@ -1151,8 +1151,8 @@
+     Properties:
+       ConfigRuleName: redshift-cluster-configuration-check
+       InputParameters:
+-        clusterDbEncrypted: 'TRUE'
+-        loggingEnabled: 'TRUE'
++        clusterDbEncrypted: 'true'
++        loggingEnabled: 'true'
+       Scope:
+         ComplianceResourceTypes:
+           - AWS::Redshift::Cluster
+@@ -1174,7 +1174,7 @@
+     Properties:
+       ConfigRuleName: redshift-cluster-maintenancesettings-check
+       InputParameters:
+-        allowVersionUpgrade: 'TRUE'
++        allowVersionUpgrade: 'true'
+       Scope:
+         ComplianceResourceTypes:
+           - AWS::Redshift::Cluster
+"""
+
+
+def _with_lines_replaced(text: str, replacements: dict[int, tuple[str, str]]) -> str:
+    """`text` with line N (1-based) changed from exactly `old` to `new`, every other byte kept."""
+    lines = text.splitlines(keepends=True)
+    for number, (old, new) in replacements.items():
+        assert lines[number - 1] == old, (number, lines[number - 1])
+        lines[number - 1] = new
+    return "".join(lines)
+
+
+@pytest.mark.skipif(not FEDRAMP.is_file(), reason="AWS's sample packs are not beside the repository (../shared)")
+def test_aws_fedramp_pack_s_true_booleans_are_fixed_and_nothing_else_changes(tmp_path: Path) -> None:
+    original = FEDRAMP.read_text()
+    pack = tmp_path / "fedramp.yaml"
+    pack.write_text(original)
+    fixed = _with_lines_replaced(
+        original,
+        {
+            35: ("    Default: 'TRUE'\n", "    Default: 'true'\n"),
+            1154: ("        clusterDbEncrypted: 'TRUE'\n", "        clusterDbEncrypted: 'true'\n"),
+            1155: ("        loggingEnabled: 'TRUE'\n", "        loggingEnabled: 'true'\n"),
+            1177: ("        allowVersionUpgrade: 'TRUE'\n", "        allowVersionUpgrade: 'true'\n"),
+        },
+    )
+
+    before = run_cli(["check", "fedramp.yaml"], cwd=tmp_path)
+    assert before.exit_code == 0  # four warnings: AWS may read 'TRUE' as false
+    assert before.stdout.endswith("Found 4 warnings in 1 file.\n4 fixable with --fix.\n")
+
+    diff = run_cli(["check", "--diff", "fedramp.yaml"], cwd=tmp_path)
+    assert (diff.exit_code, diff.stdout, diff.stderr) == (1, FEDRAMP_DIFF, "Would fix 4 findings in 1 file.\n")
+    assert pack.read_text() == original  # --diff writes nothing
+
+    if shutil.which("patch"):  # the diff is one `patch -p0` applies
+        patched = tmp_path / "patched"
+        patched.mkdir()
+        (patched / "fedramp.yaml").write_text(original)
+        subprocess.run(["patch", "-p0", "--quiet"], input=diff.stdout, text=True, cwd=patched, check=True)
+        assert (patched / "fedramp.yaml").read_text() == fixed
+
+    first = run_cli(["check", "--fix", "fedramp.yaml"], cwd=tmp_path)
+    assert (first.exit_code, first.stdout, first.stderr) == (
+        0, "No problems found in 1 file.\nFixed 4 findings in 1 file.\n", ""
+    )  # fmt: skip
+    assert pack.read_text() == fixed
+
+    again = run_cli(["check", "--fix", "fedramp.yaml"], cwd=tmp_path)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "No problems found in 1 file.\n", "")
+    assert pack.read_text() == fixed
+    nothing = run_cli(["check", "--diff", "fedramp.yaml"], cwd=tmp_path)
+    assert (nothing.exit_code, nothing.stdout, nothing.stderr) == (0, "", "Would fix 0 findings in 0 files.\n")
+
+
+YAML_PACK = """\
+# Password policy pack: kept by the platform team.
+Parameters:
+  MaxAge:
+    Type: String
+    Default: "90"  # days
+  Leftover: {Type: String, Default: x}
+  OnlyInCondition:
+    Type: String
+    Default: ""
+Conditions:
+  HasOnly: !Not [!Equals ["", !Ref OnlyInCondition]]
+Resources:
+  PasswordPolicy:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        RequireSymbols: 'TRUE'   # the FedRAMP way
+        MaxPasswordAge: 90
+        MinimumPasswordLength: !Ref MaxAge
+      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+  ElbLogging:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source:
+        Owner: AWS
+        SourceIdentifier: ELB_LOGGING_ENABLED
+      MaximumExecutionFrequency: TwentyFour_Hours
+      Scope:
+        ComplianceResourceTypes: [AWS::ElasticLoadBalancing::LoadBalancer]
+"""
+
+# The unused condition goes first; the parameter only it used is then unused, and goes in the next round.
+YAML_FIXED = """\
+# Password policy pack: kept by the platform team.
+Parameters:
+  MaxAge:
+    Type: String
+    Default: "90"  # days
+Resources:
+  PasswordPolicy:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        RequireSymbols: 'true'   # the FedRAMP way
+        MaxPasswordAge: "90"
+        MinimumPasswordLength: !Ref MaxAge
+      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+  ElbLogging:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source:
+        Owner: AWS
+        SourceIdentifier: ELB_LOGGING_ENABLED
+      Scope:
+        ComplianceResourceTypes: [AWS::ElasticLoadBalancing::LoadBalancer]
+"""
+
+
+def test_every_safe_fix_in_yaml_keeps_comments_quoting_and_order(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(YAML_PACK)
+    before = run_cli(["check", "--format", "json", "pack.yaml"], cwd=tmp_path).findings
+    assert [(f["rule"], f["line"], f["applicability"]) for f in before] == [
+        ("CP305", 6, "safe"), ("CP209", 11, "safe"), ("CP404", 17, "safe"), ("CP406", 18, "safe"),
+        ("CP407", 27, "safe"),
+    ]  # fmt: skip
+    assert before[3] == {
+        "rule": "CP406", "name": "non-string-input-parameter", "severity": "warning", "file": "pack.yaml",
+        "line": 18, "column": 9, "end_line": 18, "end_column": 23, "origin": None,
+        "path": ["Resources", "PasswordPolicy", "Properties", "InputParameters", "MaxPasswordAge"],
+        "message": "InputParameters value MaxPasswordAge: 90 is not a string", "fix": 'quote it: MaxPasswordAge: "90"',
+        "edits": [{"line": 18, "column": 25, "end_line": 18, "end_column": 27, "text": '"90"'}],
+        "applicability": "safe",
+    }  # fmt: skip
+
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "No problems found in 1 file.\nFixed 6 findings in 1 file.\n", ""
+    )  # fmt: skip
+    assert pack.read_text() == YAML_FIXED
+    again = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (again.exit_code, again.stdout) == (0, "No problems found in 1 file.\n")
+    assert pack.read_text() == YAML_FIXED
+
+
+JSON_PACK = """\
+{
+  "Parameters": {
+    "MaxAge": {"Type": "String", "Default": "90"},
+    "Leftover": {"Type": "String", "Default": "x"}
+  },
+  "Conditions": {
+    "Never": {"Fn::Equals": ["a", "b"]}
+  },
+  "Resources": {
+    "PasswordPolicy": {
+      "Type": "AWS::Config::ConfigRule",
+      "Properties": {
+        "InputParameters": {"MaxPasswordAge": {"Ref": "MaxAge"}, "RequireSymbols": true, "RequireNumbers": "True"},
+        "Source": {"Owner": "AWS", "SourceIdentifier": "IAM_PASSWORD_POLICY"}
+      }
+    },
+    "ElbLogging": {
+      "Type": "AWS::Config::ConfigRule",
+      "Properties": {
+        "Source": {"Owner": "AWS", "SourceIdentifier": "ELB_LOGGING_ENABLED"},
+        "MaximumExecutionFrequency": "One_Hour"
+      }
+    }
+  }
+}
+"""
+
+# The last entry of a mapping goes with the comma before it; a section left empty goes whole.
+JSON_DIFF = """\
+--- pack.json
++++ pack.json
+@@ -1,24 +1,19 @@
+ {
+   "Parameters": {
+-    "MaxAge": {"Type": "String", "Default": "90"},
+-    "Leftover": {"Type": "String", "Default": "x"}
+-  },
+-  "Conditions": {
+-    "Never": {"Fn::Equals": ["a", "b"]}
++    "MaxAge": {"Type": "String", "Default": "90"}
+   },
+   "Resources": {
+     "PasswordPolicy": {
+       "Type": "AWS::Config::ConfigRule",
+       "Properties": {
+-        "InputParameters": {"MaxPasswordAge": {"Ref": "MaxAge"}, "RequireSymbols": true, "RequireNumbers": "True"},
++        "InputParameters": {"MaxPasswordAge": {"Ref": "MaxAge"}, "RequireSymbols": "true", "RequireNumbers": "true"},
+         "Source": {"Owner": "AWS", "SourceIdentifier": "IAM_PASSWORD_POLICY"}
+       }
+     },
+     "ElbLogging": {
+       "Type": "AWS::Config::ConfigRule",
+       "Properties": {
+-        "Source": {"Owner": "AWS", "SourceIdentifier": "ELB_LOGGING_ENABLED"},
+-        "MaximumExecutionFrequency": "One_Hour"
++        "Source": {"Owner": "AWS", "SourceIdentifier": "ELB_LOGGING_ENABLED"}
+       }
+     }
+   }
+"""
+
+
+def test_fixes_in_json_keep_it_json(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.json"
+    pack.write_text(JSON_PACK)
+    diff = run_cli(["check", "--diff", "pack.json"], cwd=tmp_path)
+    assert (diff.exit_code, diff.stdout, diff.stderr) == (1, JSON_DIFF, "Would fix 5 findings in 1 file.\n")
+    result = run_cli(["check", "--fix", "pack.json"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 5 findings in 1 file.\n")
+    document = json.loads(pack.read_text())
+    assert list(document) == ["Parameters", "Resources"]
+    assert document["Resources"]["PasswordPolicy"]["Properties"]["InputParameters"] == {
+        "MaxPasswordAge": {"Ref": "MaxAge"}, "RequireSymbols": "true", "RequireNumbers": "true",
+    }  # fmt: skip
+
+
+UNSAFE_PACK = """\
+Resources:
+  Versioning:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLE}
+  Keys:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        MaxAccessKeyAge: "90"
+      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+  Policy:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        RequireSymbols: True
+      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+"""
+
+
+def test_misspelt_names_are_replaced_only_with_unsafe_fixes(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(UNSAFE_PACK)
+    report = run_cli(["check", "pack.yaml"], cwd=tmp_path)
+    assert report.exit_code == 1
+    assert report.stdout.endswith(
+        "Found 2 errors, 2 warnings in 1 file.\n1 fixable with --fix (2 more with --unsafe-fixes).\n"
+    )
+
+    safe = run_cli(["check", "--fix", "--format", "json", "pack.yaml"], cwd=tmp_path)
+    assert (safe.exit_code, safe.stderr) == (1, "Fixed 1 finding in 1 file.\n")  # not in the JSON document
+    assert [(f["rule"], f["applicability"]) for f in safe.findings] == [
+        ("CP401", "unsafe"), ("CP403", None), ("CP402", "unsafe"),
+    ]  # fmt: skip
+    assert safe.findings[0]["edits"] == [
+        {"line": 5, "column": 46, "end_line": 5, "end_column": 73, "text": "S3_BUCKET_VERSIONING_ENABLED"}
+    ]
+    assert pack.read_text() == UNSAFE_PACK.replace("RequireSymbols: True", 'RequireSymbols: "true"')
+
+    unsafe = run_cli(["check", "--fix", "--unsafe-fixes", "pack.yaml"], cwd=tmp_path)
+    assert (unsafe.exit_code, unsafe.stdout) == (0, "No problems found in 1 file.\nFixed 2 findings in 1 file.\n")
+    assert pack.read_text() == (
+        UNSAFE_PACK.replace("RequireSymbols: True", 'RequireSymbols: "true"')
+        .replace("S3_BUCKET_VERSIONING_ENABLE}", "S3_BUCKET_VERSIONING_ENABLED}")
+        .replace("MaxAccessKeyAge:", "maxAccessKeyAge:")
+    )
+
+
+def test_an_identifier_with_two_equally_near_entries_or_a_taken_name_is_left_alone(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    text = (
+        "Resources:\n  Keys:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {maxAccessKeyAge: '90', MaxAccessKeyAge: '90'}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}\n"
+        "  Nothing:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: NOTHING_LIKE_ANY_RULE_AT_ALL}\n"
+    )
+    pack.write_text(text)
+    result = run_cli(["check", "--diff", "--unsafe-fixes", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "Would fix 0 findings in 0 files.\n")
+    assert [f["edits"] for f in run_cli(["check", "--format", "json", "pack.yaml"], cwd=tmp_path).findings] == [[], []]
+
+
+def test_sarif_carries_the_fix_as_replacements_and_stays_valid(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(UNSAFE_PACK)
+    sarif = json.loads(run_cli(["check", "--format", "sarif", "pack.yaml"], cwd=tmp_path).stdout)
+    if SARIF_SCHEMA.is_file():
+        jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    artifact = {"uri": "pack.yaml", "uriBaseId": "%SRCROOT%"}
+    fixes = {result["ruleId"]: result.get("fixes") for result in sarif["runs"][0]["results"]}
+    assert fixes["CP403"] is None
+    assert fixes["CP406"] == [
+        {
+            "description": {"text": 'quote it: RequireSymbols: "true" (applied by --fix)'},
+            "artifactChanges": [
+                {
+                    "artifactLocation": artifact,
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 16, "startColumn": 25, "endLine": 16, "endColumn": 29},
+                            "insertedContent": {"text": '"true"'},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+    assert fixes["CP402"] == [
+        {
+            "description": {
+                "text": "parameter names are case-sensitive: use 'maxAccessKeyAge' (unsafe: applied by --unsafe-fixes)"
+            },
+            "artifactChanges": [
+                {
+                    "artifactLocation": artifact,
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 10, "startColumn": 9, "endLine": 10, "endColumn": 24},
+                            "insertedContent": {"text": "maxAccessKeyAge"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def test_fix_refuses_standard_input_but_diff_shows_it(tmp_path: Path) -> None:
+    refused = run_cli(["check", "--fix", "-"], stdin=YAML_PACK, cwd=tmp_path)
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == "preflight: error: --fix writes files and cannot write standard input: use --diff\n"
+    shown = run_cli(["check", "--diff", "-", "--stdin-filename", "pack.yaml"], stdin=YAML_PACK, cwd=tmp_path)
+    assert shown.exit_code == 1
+    assert shown.stdout.startswith("--- pack.yaml\n+++ pack.yaml\n@@ -3,19 +3,13 @@\n")
+    assert shown.stderr == "Would fix 6 findings in 1 file.\n"
+
+
+def test_a_diff_shows_a_control_character_of_the_template_escaped(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(YAML_PACK.replace("# the FedRAMP way", "# the \u202egnp.exe way"))  # a right-to-left override
+    result = run_cli(["check", "--diff", "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1 and "\u202e" not in result.stdout
+    assert "+        RequireSymbols: 'true'   # the \\u202egnp.exe way\n" in result.stdout
+
+
+def test_the_language_server_offers_the_fix_as_a_code_action(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    text = (
+        "Resources:\n  Policy:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {RequireSymbols: 'TRUE', MaxPasswordAge: 'ninety'}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+    )
+    pack.write_text(text)
+    uri = pack.as_uri()
+    client = LspClient(tmp_path)
+    try:
+        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}
+        )
+        diagnostics = client.diagnostics(uri)
+        assert [(d["code"], d["range"]["start"]) for d in diagnostics] == [
+            ("CP404", {"line": 4, "character": 24}), ("CP404", {"line": 4, "character": 48}),
+        ]  # fmt: skip
+        whole = {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}
+        answer = client.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": diagnostics}},
+        )
+        edit_range = {"start": {"line": 4, "character": 40}, "end": {"line": 4, "character": 46}}
+        assert answer["result"] == [
+            {
+                "title": "preflight: CP404: write 'true'",
+                "kind": "quickfix",
+                "diagnostics": [diagnostics[0]],
+                "isPreferred": True,
+                "edit": {"changes": {uri: [{"range": edit_range, "newText": "'true'"}]}},
+            }
+        ]  # 'ninety' has no fix: no action for it
+        fixed = text.replace("'TRUE'", "'true'")
+        client.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}
+        )
+        assert [d["code"] for d in client.diagnostics(uri)] == ["CP404"]  # only 'ninety' is left
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
