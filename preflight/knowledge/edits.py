@@ -5,6 +5,7 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from preflight.knowledge.template import Template
@@ -12,6 +13,7 @@ from preflight.model.document import Document
 from preflight.model.findings import DocPath, Edit, Span
 
 _QUOTES = ("'", '"')
+_NEWLINE = re.compile("\n")
 
 
 class Editor:
@@ -20,7 +22,7 @@ class Editor:
     def __init__(self, text: str, document: Document) -> None:
         self.text = text
         self.document = document
-        self._starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+        self._starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
 
     def replace_scalar(self, path: DocPath, old: str, new: str) -> Edit | None:
         """The scalar at `path`, written `old` (plain or in simple quotes), rewritten as `new`, in the
@@ -75,7 +77,7 @@ class Editor:
         `Conditions:` or `Parameters:` is invalid)."""
         data = self.document.data
         entries = data.get(section) if isinstance(data, dict) else None
-        only = isinstance(entries, dict) and list(entries) == [name]
+        only = isinstance(entries, dict) and len(entries) == 1 and name in entries
         return self.remove_entry((section,) if only else (section, name))
 
     def _json_last_entry(self, end_line: int) -> bool:

@@ -13,6 +13,8 @@ _GRAM = 3
 _POSTINGS_MAX = 500
 # difflib compares a name with at most this many candidates, those sharing the most trigrams with it.
 _SHORTLIST = 40
+# A name longer than this is no typo of a known one: it gets no suggestion, and costs nothing.
+NAME_MAX = 256
 # After this many names, one set of suggestions stops suggesting (a file of typos gets the first ones).
 QUERIES_MAX = 100
 
@@ -44,7 +46,7 @@ class Suggestions:
 
     def ranked(self, name: str, count: int = 1) -> list[tuple[str, float]]:
         """Up to `count` close names with their similarity (0 to 1), best first, as difflib ranks them."""
-        if self._queries_left <= 0 or not self._names:
+        if self._queries_left <= 0 or not self._names or len(name) > NAME_MAX:
             return []
         self._queries_left -= 1
         import difflib  # only when there is something to suggest
