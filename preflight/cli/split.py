@@ -70,7 +70,7 @@ def split_pack(options: SplitOptions) -> int:
                 f"{_count(error.rules, 'config rule')} and {error.size:,} bytes (a part holds at most "
                 f"{_count(options.max_rules, 'rule')} and {options.max_bytes:,} bytes)"
             ) from None
-        write(options.out, names, result, options.pack.name)
+        write(options.out, names, result, previous, options.pack.name)
     except SplitError as error:
         fail(str(error))
     size = len(loaded.document.text.encode())

@@ -44,10 +44,12 @@ class Naming:
 
 @dataclass(frozen=True)
 class Previous:
-    """The split already in the folder: each unit's part and size there, and the parts' numbers."""
+    """The split already in the folder: each unit's part and size there, the parts' numbers, and the
+    lines of its spec file's `defaults` (the settings a user added, kept when the spec is rewritten)."""
 
     units: Mapping[str, Before]
     parts: tuple[int, ...]
+    defaults: str = ""
 
 
 def naming(pack: Path, name: str | None, json: bool) -> Naming:
@@ -113,25 +115,39 @@ def read_previous(out: Path, names: Naming) -> Previous:
             raise SplitError(f"--out {out} holds a part that cannot be read back: {error}") from None
         for key, size in sizes.items():
             units.setdefault(key, Before(number, size))
-    return Previous(units, tuple(sorted(numbers)))
+    return Previous(units, tuple(sorted(numbers)), _defaults_lines((out / SPEC_FILE).read_text()))
+
+
+def _defaults_lines(text: str) -> str:
+    """The lines of the top-level `defaults` key, with the comments among them."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines(keepends=True):
+        if line[:1].strip() and not line.startswith("#"):
+            inside = line.startswith("defaults:")
+        if inside:
+            kept.append(line if line.endswith("\n") else line + "\n")
+    return "".join(kept)
 
 
 def _some(names: list[str]) -> str:
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def spec_text(names: Naming, numbers: tuple[int, ...], source: str) -> str:
+def spec_text(names: Naming, numbers: tuple[int, ...], source: str, defaults: str) -> str:
     lines = [
         f"# The parts of {printable(source)}, written by `preflight split`; deploy them together with",
-        f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part.",
-        "packs:",
+        f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part;",
+        "# it rewrites this file and keeps only its defaults.",
     ]
+    lines += [defaults.rstrip("\n")] if defaults else []
+    lines += ["packs:"]
     for number in numbers:
         lines += [f"  - name: {names.pack(number)}", f"    template: {names.file(number)}"]
     return "\n".join(lines) + "\n"
 
 
-def write(out: Path, names: Naming, result: Split, source: str) -> None:
+def write(out: Path, names: Naming, result: Split, previous: Previous, source: str) -> None:
     """The parts, then the spec file; the files of parts left with no unit are removed."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -140,7 +156,7 @@ def write(out: Path, names: Naming, result: Split, source: str) -> None:
         for number in result.emptied:
             (out / names.file(number)).unlink(missing_ok=True)
         numbers = tuple(part.number for part in result.parts)
-        (out / SPEC_FILE).write_bytes(spec_text(names, numbers, source).encode())
+        (out / SPEC_FILE).write_bytes(spec_text(names, numbers, source, previous.defaults).encode())
     except OSError as error:
         where = error.filename if error.filename is not None else out
         raise SplitError(f"--out {out}: cannot write {where}: {error.strerror or error}") from None
