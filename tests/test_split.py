@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,20 +95,26 @@ def merged_pack() -> str:
 class Part:
     path: Path
     text: str
-    data: dict[str, dict[str, object]]
+    data: dict[str, Any]
 
     @property
-    def resources(self) -> dict[str, dict[str, object]]:
-        return self.data["Resources"]  # type: ignore[return-value]
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return self.data["Resources"]  # type: ignore[no-any-return]
 
-    def of_type(self, kind: str) -> dict[str, dict[str, object]]:
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
         return {name: body for name, body in self.resources.items() if body.get("Type") == kind}
 
 
-def _read(path: Path) -> dict[str, dict[str, object]]:
+def _read_values(path: Path) -> dict[str, Any]:
     loaded = load_template_file(path, str(path))
-    assert loaded.document is not None and not loaded.problems
-    return loaded.document.data  # type: ignore[no-any-return]
+    assert loaded.document is not None and isinstance(loaded.document.data, dict)
+    return loaded.document.data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A pack that preflight reads with no problem."""
+    assert not load_template_file(path, str(path)).problems
+    return _read_values(path)
 
 
 def parts_in(out: Path) -> list[Part]:
@@ -152,7 +159,7 @@ def _errors(path: Path) -> list[tuple[str, str]]:
 def test_the_fewest_parts_each_within_the_limits(merged: tuple[Path, Path, Run]) -> None:
     pack, out, result = merged
     resources = _read(pack)["Resources"].values()
-    size, rules = len(pack.read_bytes()), sum(body["Type"] == "AWS::Config::ConfigRule" for body in resources)  # type: ignore[index]
+    size, rules = len(pack.read_bytes()), sum(body["Type"] == "AWS::Config::ConfigRule" for body in resources)
     assert rules > LIMIT_RULES and size > LIMIT_BYTES  # over both: 158 rules, 67,725 bytes
     parts = parts_in(out)
     assert len(parts) == max(math.ceil(rules / LIMIT_RULES), math.ceil(size / LIMIT_BYTES)) == 2
@@ -229,9 +236,9 @@ def test_each_remediation_is_in_its_rule_s_part(merged: tuple[Path, Path, Run]) 
     _pack, out, _result = merged
     remediations = 0
     for part in parts_in(out):
-        names = {body["Properties"]["ConfigRuleName"] for body in part.of_type("AWS::Config::ConfigRule").values()}  # type: ignore[index]
+        names = {body["Properties"]["ConfigRuleName"] for body in part.of_type("AWS::Config::ConfigRule").values()}
         for body in part.of_type("AWS::Config::RemediationConfiguration").values():
-            assert body["Properties"]["ConfigRuleName"] in names  # type: ignore[index]
+            assert body["Properties"]["ConfigRuleName"] in names
             remediations += 1
     assert remediations == 4
 
@@ -337,7 +344,7 @@ def test_a_json_pack_splits_into_json_parts(tmp_path: Path) -> None:
         for index in range(3)
     }
     for index, body in enumerate(resources.values()):
-        body["Properties"]["ConfigRuleName"] = f"rule-{index}"  # type: ignore[index]
+        body["Properties"]["ConfigRuleName"] = f"rule-{index}"
     pack = tmp_path / "pack.json"
     pack.write_text(json.dumps({"Resources": resources}, indent=2))
     result = split(pack, "--out", tmp_path / "out", "--max-rules", "2")
@@ -427,9 +434,8 @@ def test_a_pack_with_an_alias_is_written_from_its_values(tmp_path: Path) -> None
         "note: the parts are written from the pack's values, not its lines: it uses a YAML alias or merge key, "
         "which a cut could separate\n"
     )
-    loaded = load_template_file(pack, str(pack))  # AWS refuses the alias: the parts repeat its content
-    assert loaded.document is not None
-    source = loaded.document.data["Resources"]
+    # AWS refuses the alias: the parts repeat its content
+    source = _read_values(pack)["Resources"]
     assert [part.resources for part in parts_in(tmp_path / "out")] == [
         {"RuleA": source["RuleA"]},
         {"RuleB": source["RuleB"]},
@@ -451,3 +457,84 @@ def test_splitting_again_keeps_the_spec_file_s_defaults(tmp_path: Path) -> None:
     assert [(p.request.name, p.request.delivery_bucket, p.request.region) for p in packs] == [
         (f"pack-part-{number}", "awsconfigconforms-results", "eu-west-1") for number in (1, 2, 3)
     ]
+
+
+NEEDS = """\
+# A pack whose rules need different things.
+Description: Needs
+Parameters:
+  MaxAge:
+    Type: String
+    Default: "90"
+  NeverUsed:
+    Type: String
+    Default: "x"
+Conditions:
+  HasAge: !Not [!Equals [!Ref MaxAge, ""]]
+  AgeAndRegion:
+    Fn::And:
+      - Condition: HasAge
+      - !Equals [!Ref "AWS::Region", us-east-1]
+Mappings:
+  Frequencies:
+    us-east-1:
+      Value: One_Hour
+Resources:
+  RuleA:
+    Type: AWS::Config::ConfigRule
+    Condition: AgeAndRegion
+    Properties:
+      ConfigRuleName: rule-a
+      InputParameters:
+        maxAccessKeyAge: !If [HasAge, !Ref MaxAge, !Ref "AWS::NoValue"]
+      Source:
+        Owner: AWS
+        SourceIdentifier: ACCESS_KEYS_ROTATED
+  RuleB:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: rule-b
+      MaximumExecutionFrequency: !FindInMap [Frequencies, !Ref "AWS::Region", Value]
+      Source:
+        Owner: AWS
+        SourceIdentifier: IAM_PASSWORD_POLICY
+  # The remediation of rule A.
+  RemediationA:
+    Type: AWS::Config::RemediationConfiguration
+    Properties:
+      ConfigRuleName: rule-a
+      TargetId: AWS-DeleteUnusedIAMAccessKeys
+      TargetType: SSM_DOCUMENT
+  RuleC:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: rule-c
+      Source:
+        Owner: AWS
+        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
+"""
+
+
+def test_each_part_declares_what_its_rules_need_through_conditions_and_mappings(tmp_path: Path) -> None:
+    pack, out = tmp_path / "needs.yaml", tmp_path / "out"
+    pack.write_text(NEEDS)
+    result = split(pack, "--out", out, "--max-rules", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "left out 1 entries no rule uses: Parameters.NeverUsed"
+    sections = [
+        {
+            key: sorted(value)
+            for key, value in part.data.items()
+            if key in ("Parameters", "Conditions", "Mappings", "Resources")
+        }
+        for part in parts_in(out)
+    ]
+    assert sections == [
+        {"Parameters": ["MaxAge"], "Conditions": ["AgeAndRegion", "HasAge"], "Resources": ["RemediationA", "RuleA"]},
+        {"Mappings": ["Frequencies"], "Resources": ["RuleB"]},
+        {"Resources": ["RuleC"]},
+    ]
+    for part in parts_in(out):
+        assert part.text.startswith("# A pack whose rules need different things.\n")
+        assert part.data["Description"] == f"Needs (part {part.path.stem[-1]} of 3)"
+        assert run_cli(["check", "--no-cache", str(part.path)]).exit_code == 0
