@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from preflight.knowledge.split_assign import Capacity, Item, assign, roomiest
 from preflight.load.parsing import load_template_file
 from preflight.load.spec_file import load_spec
 from tests.conftest import CORPORA, CORPUS, FIXTURES, Run, run_cli
@@ -538,3 +541,43 @@ def test_each_part_declares_what_its_rules_need_through_conditions_and_mappings(
         assert part.text.startswith("# A pack whose rules need different things.\n")
         assert part.data["Description"] == f"Needs (part {part.path.stem[-1]} of 3)"
         assert run_cli(["check", "--no-cache", str(part.path)]).exit_code == 0
+
+
+# ----- the assignment alone: whatever the edit, only a rule that grew moves
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(
+    sizes=st.lists(st.integers(50, 400), min_size=1, max_size=60),
+    removed=st.sets(st.integers(0, 59)),
+    added=st.lists(st.integers(50, 400), max_size=20),
+    growth=st.lists(st.integers(0, 1_500), max_size=60),  # by index: what each rule grows
+)
+def test_only_a_rule_that_grew_ever_moves(
+    sizes: list[int], removed: set[int], added: list[int], growth: list[int]
+) -> None:
+    limits = Capacity(rules=10, bytes=2_000, target=1_900, target_rules=10)
+    fixed = 20
+    first = [Item(f"r{index:03}", 1, frozenset({f"r{index:03}"})) for index in range(len(sizes))]
+    pieces: dict[Hashable, int] = {item.key: size for item, size in zip(first, sizes, strict=True)}
+    before = assign(first, pieces, fixed, roomiest(first, pieces, fixed, limits))
+    part_of = {key: part.number for part in before.parts for key in part.keys}
+
+    kept = [item for index, item in enumerate(first) if index not in removed]
+    grown = {
+        item.key: extra
+        for index, (item, extra) in enumerate(zip(first, growth, strict=False))
+        if extra and index not in removed
+    }
+    now: dict[Hashable, int] = {**pieces, **{key: pieces[key] + extra for key, extra in grown.items()}}
+    items = [replace(item, previous=part_of[item.key], grown=grown.get(item.key, 0)) for item in kept]
+    for index, size in enumerate(added):
+        now[f"new{index:03}"] = size
+        items.append(Item(f"new{index:03}", 1, frozenset({f"new{index:03}"})))
+    after = assign(items, now, fixed, limits, previous=[part.number for part in before.parts])
+
+    for part in after.parts:
+        assert part.rules <= limits.rules and part.bytes <= limits.bytes
+    moved = {key for part in after.parts for key in part.keys if key in part_of and part_of[key] != part.number}
+    assert moved <= set(grown)  # about one example in five moves some
+    assert moved == {move.key for move in after.moved}
