@@ -523,7 +523,7 @@ def test_each_part_declares_what_its_rules_need_through_conditions_and_mappings(
     pack.write_text(NEEDS)
     result = split(pack, "--out", out, "--max-rules", "1")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "left out 1 entries no rule uses: Parameters.NeverUsed"
+    assert result.stdout.splitlines()[-1] == "left out 1 entry no rule uses: Parameters.NeverUsed"
     sections = [
         {
             key: sorted(value)

@@ -99,7 +99,8 @@ def split_pack(options: SplitOptions) -> int:
     if result.unused:
         entries = [f"{section}.{name}" for section, name in result.unused]
         more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
-        click.echo(f"left out {len(entries)} entries no rule uses: {printable(', '.join(entries[:3]))}{more}")
+        noun = "entry" if len(entries) == 1 else "entries"
+        click.echo(f"left out {len(entries)} {noun} no rule uses: {printable(', '.join(entries[:3]))}{more}")
     if result.canonical is not None:
         click.echo(f"note: the parts are written from the pack's values, not its lines: {result.canonical}", err=True)
     return EXIT_OK
