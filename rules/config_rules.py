@@ -38,7 +38,8 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
     A pack that merges two frameworks into 150 rules.
 
     ## Use instead
-    Split the rules into two packs (`preflight split`), or remove rules that both frameworks share.
+    Split the pack into packs that each fit (`preflight split PACK --out DIR` writes them and a spec
+    file that deploys them together), or remove rules that both frameworks share.
 
     ## References
     - [documented] AWS Config Developer Guide, "Service Limits": at most 130 AWS Config rules per
@@ -57,7 +58,7 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
             f"the pack deploys {len(certain)} config rules; a conformance pack holds at most {limit} "
             f"(this is rule {limit + 1})",
             certain[limit].path,
-            fix="split the pack into two conformance packs",
+            fix="split it into packs that each fit: preflight split PACK --out DIR",
         )
     elif len(possible) > limit:
         yield Issue(
@@ -73,7 +74,7 @@ def too_many_config_rules(ctx: Context) -> Iterator[Issue]:
             f"their Condition; AWS's error counts the resources provided in the template, so it may refuse more "
             f"than {limit} (this is rule {limit + 1})",
             written[limit].path,
-            fix="split the pack, or remove the rules that are switched off",
+            fix="split it (preflight split PACK --out DIR), or remove the rules that are switched off",
             severity=Severity.WARNING,
         )
 

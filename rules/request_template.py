@@ -25,7 +25,8 @@ def template_body_too_large(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     Upload the template to S3 and pass `TemplateS3Uri` (`--template-s3-uri`, up to 300 KB), split it
-    into packs that each fit, or trim comments and descriptions.
+    into packs that each fit (`preflight split PACK --out DIR`, which also writes a spec file that
+    deploys them together), or trim comments and descriptions.
 
     ## References
     - [documented] AWS Config API Reference, PutOrganizationConformancePack and PutConformancePack,
@@ -46,7 +47,10 @@ def template_body_too_large(ctx: Context) -> Iterator[Issue]:
     limit = ctx.limits.template_body_max_bytes
     if size <= limit:
         return
-    fix = "upload the template to S3 and pass --template-s3-uri (up to 300 KB), split it, or trim comments"
+    fix = (
+        "upload the template to S3 and pass --template-s3-uri (up to 300 KB), split it into packs that each fit "
+        "(preflight split PACK --out DIR), or trim comments"
+    )
     if characters > limit:
         message = (
             f"template body is {characters:,} characters; TemplateBody takes at most {limit:,} "
@@ -93,7 +97,7 @@ def s3_template_too_large(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             f"template is {size:,} bytes; a template in S3 may be at most 300 KB "
             f"({ctx.limits.s3_template_max_bytes:,} bytes)",
-            fix="split the pack into two conformance packs",
+            fix="split it into packs that each fit: preflight split PACK --out DIR",
             span=START_OF_FILE,
         )
     elif size > ctx.limits.s3_template_warn_bytes:

@@ -1,0 +1,110 @@
+"""`preflight split`: a pack over the rule quota or the inline size limit, cut into packs that fit."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from preflight.cli.terminal import EXIT_OK, fail
+from preflight.model.limits import API_LIMITS, DEFAULT_QUOTAS
+from preflight.reporters.printable import printable
+
+# The part of each part's byte limit that later splits keep free, so a rule can grow in place.
+HEADROOM_SHARE = 20
+
+
+@dataclass(frozen=True)
+class SplitOptions:
+    pack: Path
+    out: Path
+    max_rules: int
+    max_bytes: int
+    name: str | None
+
+
+@click.command("split")
+@click.argument("pack", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The folder for the parts and spec.yaml.")
+@click.option(
+    "--max-rules",
+    type=click.IntRange(min=1),
+    default=DEFAULT_QUOTAS.rules_per_pack,
+    show_default=True,
+    help="Config rules per part.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=API_LIMITS.template_body_max_bytes,
+    show_default=True,
+    help="Bytes per part (UTF-8).",
+)
+@click.option("--name", help="The parts' pack names are NAME-part-N (default: from the pack's file name).")
+def split_command(pack: Path, out: Path, max_rules: int, max_bytes: int, name: str | None) -> None:
+    """Split PACK into the fewest packs that each fit, and a spec file that deploys them together.
+
+    Each part keeps the rules' own text, and the parameters, conditions and mappings they use.
+    Splitting again into the same folder keeps every rule in its part."""
+    sys.exit(split_pack(SplitOptions(pack, out, max_rules, max_bytes, name)))
+
+
+def split_pack(options: SplitOptions) -> int:
+    from preflight.cli.split_folder import SPEC_FILE, SplitError, load_pack, naming, read_previous, write
+    from preflight.knowledge.split import SplitLimits, config_rules, split
+    from preflight.knowledge.split_assign import DoesNotFit
+
+    try:
+        loaded = load_pack(options.pack)
+        assert loaded.document is not None
+        names = naming(options.pack, options.name, loaded.document.text.lstrip().startswith("{"))
+        previous = read_previous(options.out, names)
+        limits = SplitLimits(options.max_rules, options.max_bytes, options.max_bytes // HEADROOM_SHARE)
+        try:
+            result = split(loaded, limits, previous.units, previous.parts)
+        except DoesNotFit as error:
+            raise SplitError(
+                f"{options.pack}: the rule {error.key} does not fit in a part: with what it needs it is "
+                f"{_count(error.rules, 'config rule')} and {error.size:,} bytes (a part holds at most "
+                f"{_count(options.max_rules, 'rule')} and {options.max_bytes:,} bytes)"
+            ) from None
+        write(options.out, names, result, previous, options.pack.name)
+    except SplitError as error:
+        fail(str(error))
+    size = len(loaded.document.text.encode())
+    click.echo(
+        f"{printable(str(options.pack))}: {_count(config_rules(loaded), 'config rule')}, {size:,} bytes -> "
+        f"{_count(len(result.parts), 'part')} in {printable(str(options.out))}"
+    )
+    width = max(len(names.file(part.number)) for part in result.parts)
+    for part in result.parts:
+        click.echo(f"  {names.file(part.number):<{width}}  {_count(part.rules, 'rule'):>9}  {part.size:>6,} bytes")
+    click.echo(f"  {SPEC_FILE:<{width}}  preflight deploy --spec {printable(str(options.out / SPEC_FILE))}")
+    for key, number in result.placed if previous.parts else ():
+        click.echo(f"new: {printable(key)} -> {names.file(number)}")
+    for move in result.moved:
+        click.echo(
+            f"warning: {printable(move.key)} moved from part {move.source} to part {move.destination}: it outgrew "
+            "its part's room, so AWS deletes it from one pack and creates it in the other",
+            err=True,
+        )
+    for number in result.emptied:
+        click.echo(
+            f"warning: part {number} has no rules left: {names.file(number)} is removed; delete the pack "
+            f"{names.pack(number)} in AWS",
+            err=True,
+        )
+    if result.unused:
+        entries = [f"{section}.{name}" for section, name in result.unused]
+        more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+        noun = "entry" if len(entries) == 1 else "entries"
+        click.echo(f"left out {len(entries)} {noun} no rule uses: {printable(', '.join(entries[:3]))}{more}")
+    if result.canonical is not None:
+        click.echo(f"note: the parts are written from the pack's values, not its lines: {result.canonical}", err=True)
+    return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

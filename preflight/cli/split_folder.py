@@ -1,0 +1,162 @@
+"""The folder a split is written to: its parts and the spec file that deploys them together.
+
+The folder is also the split's memory. Splitting again reads the spec file and the parts it names
+to learn which part each rule is in, so no other record is kept: a folder copied, committed or
+edited by hand is read as it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from preflight.knowledge.split import Before, Split, unit_sizes
+from preflight.load.parsing import Loaded, load_template_file
+from preflight.load.request_file import RequestError
+from preflight.load.spec_file import load_spec
+from preflight.model.errors import InputError
+from preflight.model.limits import API_LIMITS
+from preflight.model.problems import ProblemKind
+from preflight.reporters.printable import printable
+
+SPEC_FILE = "spec.yaml"
+SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# What a pack may hold and still be split: the rest of its problems would be copied into every part.
+TOLERATED = frozenset({ProblemKind.UNSUPPORTED_YAML, ProblemKind.NOT_STRICT_JSON})
+
+
+class SplitError(InputError):
+    """Input `split` cannot work with: one line for the user."""
+
+
+@dataclass(frozen=True)
+class Naming:
+    base: str  # the pack name the parts' names start with
+    suffix: str  # the parts' file suffix
+
+    def pack(self, number: int) -> str:
+        return f"{self.base}-part-{number}"
+
+    def file(self, number: int) -> str:
+        return f"{self.pack(number)}{self.suffix}"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The split already in the folder: each unit's part and size there, the parts' numbers, and the
+    lines of its spec file's `defaults` (the settings a user added, kept when the spec is rewritten)."""
+
+    units: Mapping[str, Before]
+    parts: tuple[int, ...]
+    defaults: str = ""
+
+
+def naming(pack: Path, name: str | None, json: bool) -> Naming:
+    base = name if name is not None else _pack_name(pack.stem)
+    if not re.fullmatch(API_LIMITS.pack_name_pattern, base):
+        raise SplitError(f"--name {base!r}: a pack name starts with a letter and holds letters, digits and hyphens")
+    suffix = ".json" if json else (pack.suffix if pack.suffix in SUFFIXES else ".yaml")
+    return Naming(base, suffix)
+
+
+def _pack_name(stem: str) -> str:
+    name = re.sub(r"-+", "-", re.sub(r"[^-a-zA-Z0-9]", "-", stem)).strip("-")
+    return name if name[:1].isalpha() else f"pack-{name}".rstrip("-")
+
+
+def load_pack(path: Path) -> Loaded:
+    if not path.is_file():
+        raise SplitError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    loaded = load_template_file(path, str(path))
+    for problem in loaded.problems:
+        if problem.kind not in TOLERATED:
+            where = f"{path}:{problem.span.line}:{problem.span.column}"
+            raise SplitError(f"{where}: cannot split it: {problem.message}")
+    if not loaded.is_template or loaded.document is None:
+        raise SplitError(f"{path}: cannot split it: not a conformance pack")
+    return loaded
+
+
+def read_previous(out: Path, names: Naming) -> Previous:
+    """The split in `out`; an empty or missing folder holds none. Anything else there is an error, so
+    that `split` never overwrites or deletes a file it did not write."""
+    if out.exists() and not out.is_dir():
+        raise SplitError(f"--out {out}: not a folder")
+    if not out.exists():
+        return Previous({}, ())
+    present = sorted(entry.name for entry in out.iterdir() if not entry.name.startswith("."))
+    if not present:
+        return Previous({}, ())
+    if SPEC_FILE not in present:
+        raise SplitError(f"--out {out} holds files that no split wrote ({_some(present)}): give an empty folder")
+    try:
+        spec = load_spec(out / SPEC_FILE)
+    except RequestError as error:
+        raise SplitError(f"--out {out} holds a {SPEC_FILE} that is not a split's: {error}") from None
+    numbers: list[int] = []
+    for pack in spec.packs:
+        match = re.fullmatch(re.escape(names.base) + r"-part-([1-9][0-9]*)", pack.request.name or "")
+        if match is None or pack.template is None or pack.template.name != names.file(int(match.group(1))):
+            raise SplitError(
+                f"--out {out} holds the split of another pack (its {SPEC_FILE} names {pack.request.name!r}, "
+                f"not {names.pack(1)!r}...): give an empty folder, or --name"
+            )
+        numbers.append(int(match.group(1)))
+    others = sorted(set(present) - {SPEC_FILE} - {names.file(number) for number in numbers})
+    if others:
+        raise SplitError(f"--out {out} holds files that no split wrote ({_some(others)}): give an empty folder")
+    units: dict[str, Before] = {}
+    for number in sorted(numbers):
+        part = out / names.file(number)
+        try:
+            sizes = unit_sizes(load_pack(part))
+        except SplitError as error:
+            raise SplitError(f"--out {out} holds a part that cannot be read back: {error}") from None
+        for key, size in sizes.items():
+            units.setdefault(key, Before(number, size))
+    return Previous(units, tuple(sorted(numbers)), _defaults_lines((out / SPEC_FILE).read_text()))
+
+
+def _defaults_lines(text: str) -> str:
+    """The lines of the top-level `defaults` key, with the comments among them."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines(keepends=True):
+        if line[:1].strip() and not line.startswith("#"):
+            inside = line.startswith("defaults:")
+        if inside:
+            kept.append(line if line.endswith("\n") else line + "\n")
+    return "".join(kept)
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def spec_text(names: Naming, numbers: tuple[int, ...], source: str, defaults: str) -> str:
+    lines = [
+        f"# The parts of {printable(source)}, written by `preflight split`; deploy them together with",
+        f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part;",
+        "# it rewrites this file and keeps only its defaults.",
+    ]
+    lines += [defaults.rstrip("\n")] if defaults else []
+    lines += ["packs:"]
+    for number in numbers:
+        lines += [f"  - name: {names.pack(number)}", f"    template: {names.file(number)}"]
+    return "\n".join(lines) + "\n"
+
+
+def write(out: Path, names: Naming, result: Split, previous: Previous, source: str) -> None:
+    """The parts, then the spec file; the files of parts left with no unit are removed."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for part in result.parts:
+            (out / names.file(part.number)).write_bytes(part.text.encode())
+        for number in result.emptied:
+            (out / names.file(number)).unlink(missing_ok=True)
+        numbers = tuple(part.number for part in result.parts)
+        (out / SPEC_FILE).write_bytes(spec_text(names, numbers, source, previous.defaults).encode())
+    except OSError as error:
+        where = error.filename if error.filename is not None else out
+        raise SplitError(f"--out {out}: cannot write {where}: {error.strerror or error}") from None

@@ -1,0 +1,168 @@
+"""A pack split into parts that each fit the rule quota and the inline size limit: which units go
+where (preflight.knowledge.split_assign) and the text of each part (preflight.knowledge.split_text).
+Pure: the caller reads the pack and the previous split, and writes the parts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+
+from preflight.knowledge.split_assign import Assignment, Capacity, Item, Move, Piece, assign, roomiest, upper
+from preflight.knowledge.split_text import Layout, canonical, cut, render, selected, sizes
+from preflight.knowledge.split_units import Entry, PackUnits, Unit, pack_units
+from preflight.knowledge.template import CONFIG_RULE, Template
+from preflight.load.parsing import Loaded, parse_text
+from preflight.model.problems import ProblemKind
+
+
+@dataclass(frozen=True)
+class SplitLimits:
+    rules: int
+    bytes: int
+    headroom: int  # bytes a part keeps free for its rules to grow: new rules go elsewhere
+
+
+@dataclass(frozen=True)
+class Before:
+    """A unit in the previous split: its part and its size there."""
+
+    part: int
+    size: int
+
+
+@dataclass(frozen=True)
+class PartText:
+    number: int
+    text: str
+    rules: int
+    keys: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.text.encode())
+
+
+@dataclass(frozen=True)
+class Split:
+    parts: tuple[PartText, ...]
+    total: int  # the highest part number: M in "part N of M"
+    placed: tuple[tuple[str, int], ...]
+    moved: tuple[Move, ...]
+    emptied: tuple[int, ...]
+    unused: tuple[Entry, ...]
+    canonical: str | None  # why the parts are rendered from values rather than cut from the pack's lines
+
+
+def part_suffix(number: int, total: int) -> str:
+    return f" (part {number} of {total})"
+
+
+def config_rules(loaded: Loaded) -> int:
+    return len(_template(loaded).of_type(CONFIG_RULE))
+
+
+def split(
+    loaded: Loaded,
+    limits: SplitLimits,
+    previous: Mapping[str, Before] | None = None,
+    previous_parts: Collection[int] = (),
+) -> Split:
+    """Raises split_assign.DoesNotFit when a unit alone is over a limit."""
+    units = pack_units(_template(loaded))
+    previous = previous or {}
+    layout, reason = _layout(loaded)
+    result = _attempt(loaded, units, layout, limits, previous, previous_parts)
+    if result is None:
+        reason = "its lines did not read back as the same values once cut"
+        layout = canonical(_data(loaded), "yaml")
+        result = _attempt(loaded, units, layout, limits, previous, previous_parts)
+        assert result is not None
+    parts, assignment = result
+    return Split(
+        parts,
+        max((part.number for part in parts), default=0),
+        assignment.placed,
+        assignment.moved,
+        assignment.emptied,
+        units.unused,
+        reason,
+    )
+
+
+def unit_sizes(loaded: Loaded) -> dict[str, int]:
+    """Each unit's size in a part of a previous split, measured as `split` measures it."""
+    layout, _reason = _layout(loaded)
+    units = pack_units(_template(loaded))
+    _fixed, piece_sizes = sizes(layout, "")
+    return {unit.key: upper(_item(unit, units), piece_sizes) for unit in units.units}
+
+
+def _data(loaded: Loaded) -> dict[str, object]:
+    assert loaded.document is not None and isinstance(loaded.document.data, dict)
+    return loaded.document.data
+
+
+def _template(loaded: Loaded) -> Template:
+    return Template(_data(loaded), {}, {})
+
+
+def _layout(loaded: Loaded) -> tuple[Layout, str | None]:
+    assert loaded.document is not None
+    if loaded.document.text.lstrip().startswith("{"):
+        return canonical(_data(loaded), "json"), None
+    if any(problem.kind is ProblemKind.UNSUPPORTED_YAML for problem in loaded.problems):
+        return canonical(_data(loaded), "yaml"), "it uses a YAML alias or merge key, which a cut could separate"
+    layout = cut(loaded.document)
+    if isinstance(layout, str):
+        return canonical(_data(loaded), "yaml"), layout
+    return layout, None
+
+
+def _item(unit: Unit, units: PackUnits, before: Before | None = None, piece_sizes: Mapping[Piece, int] = {}) -> Item:
+    """The pieces a unit brings to a part that every part does not already have: its entries, and the
+    heads of their sections."""
+    entries = unit.entries - units.common
+    heads = {(section, None) for section, _name in entries} - {(section, None) for section, _ in units.common}
+    item = Item(unit.key, unit.rules, frozenset[Piece](entries | heads))
+    if before is None:
+        return item
+    return replace(item, previous=before.part, grown=upper(item, piece_sizes) - before.size)
+
+
+def _attempt(
+    loaded: Loaded,
+    units: PackUnits,
+    layout: Layout,
+    limits: SplitLimits,
+    previous: Mapping[str, Before],
+    previous_parts: Collection[int],
+) -> tuple[tuple[PartText, ...], Assignment] | None:
+    """The parts, or None when a part cut from the pack's lines does not read back as its values."""
+    most = len(units.units) + max(previous_parts, default=0)
+    fixed, piece_sizes = sizes(layout, part_suffix(most, most))
+    common = set(units.common) | {(section, None) for section, _name in units.common}
+    fixed += sum(piece_sizes[piece] for piece in common if piece in piece_sizes)
+    items = [_item(unit, units, previous.get(unit.key), piece_sizes) for unit in units.units]
+    capacity = Capacity(limits.rules, limits.bytes, limits.bytes - limits.headroom, limits.rules)
+    if not previous_parts:
+        capacity = roomiest(items, piece_sizes, fixed, capacity)
+    assignment = assign(items, piece_sizes, fixed, capacity, previous_parts)
+    by_key = {unit.key: unit for unit in units.units}
+    total = max((part.number for part in assignment.parts), default=0)
+    parts = []
+    for part in assignment.parts:
+        chosen: set[Entry] = set(units.common)
+        for key in part.keys:
+            chosen |= by_key[key].entries
+        suffix = part_suffix(part.number, total)
+        text = render(layout, chosen, suffix)
+        if layout.style == "cut" and not _reads_back(text, selected(_data(loaded), chosen, suffix)):
+            return None
+        rule_keys = tuple(key for key in part.keys if by_key[key].rules)
+        parts.append(PartText(part.number, text, part.rules, rule_keys))
+    return tuple(parts), assignment
+
+
+def _reads_back(text: str, expected: dict[str, object]) -> bool:
+    document, problems = parse_text(text, "part.yaml")
+    return document is not None and not problems and document.data == expected
