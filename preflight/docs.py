@@ -17,11 +17,12 @@ END = "<!-- rules:end -->"
 
 
 def rule_table(rules: Sequence[Rule]) -> str:
-    lines = ["| id | name | severity | evidence | what it checks |", "|---|---|---|---|---|"]
+    lines = ["| id | name | severity | evidence | fix | what it checks |", "|---|---|---|---|---|---|"]
     for current in rules:
         summary = current.summary.replace("|", "\\|")
         severity = f"{current.severity.label}, opt-in" if current.opt_in else current.severity.label
-        lines.append(f"| {current.id} | `{current.name}` | {severity} | {current.evidence} | {summary} |")
+        fix = current.fix or ""
+        lines.append(f"| {current.id} | `{current.name}` | {severity} | {current.evidence} | {fix} | {summary} |")
     return "\n".join(lines)
 
 

@@ -53,11 +53,16 @@ def test_rules_command_lists_every_rule() -> None:
         "severity": "error",
         "opt_in": False,
         "evidence": "documented",
+        "fix": None,
         "tags": ["input"],
         "summary": RULES[0].summary,
         "references": [{"confidence": tag, "source": text} for tag, text in RULES[0].references],
     }
     assert [row["id"] for row in as_json if row["opt_in"]] == ["CP411"]
+    assert {row["id"]: row["fix"] for row in as_json if row["fix"]} == {
+        "CP209": "safe", "CP305": "safe", "CP401": "unsafe", "CP402": "unsafe", "CP404": "safe", "CP406": "safe",
+        "CP407": "safe",
+    }  # fmt: skip
     assert [line.split()[:3] for line in text.stdout.splitlines() if "opt-in" in line] == [
         ["CP411", "warning", "opt-in"]
     ]
@@ -72,6 +77,12 @@ def test_explain_prints_the_docstring() -> None:
     contested = run_cli(["explain", "CP411"])
     assert contested.stdout.startswith(
         "CP411 scope-on-periodic-rule (warning, opt-in: runs only when selected by its full id)\n\n## What it does\n"
+    )
+    assert run_cli(["explain", "CP404"]).stdout.startswith(
+        "CP404 managed-rule-parameter-type (error, fixed by --fix)\n\n## What it does\n"
+    )
+    assert run_cli(["explain", "CP402"]).stdout.startswith(
+        "CP402 unknown-managed-rule-parameter (error, fixed by --fix --unsafe-fixes)\n\n"
     )
     assert "## References\n- [reported] cloud-custodian/cloud-custodian PR #10008" in contested.stdout
     missing = run_cli(["explain", "CP777"])

@@ -32,6 +32,7 @@ def _as_json(rule: Rule) -> dict[str, object]:
         "severity": rule.severity.label,
         "opt_in": rule.opt_in,
         "evidence": rule.evidence,
+        "fix": rule.fix,
         "tags": list(rule.tags),
         "summary": rule.summary,
         "references": [{"confidence": tag, "source": text} for tag, text in rule.references],
@@ -52,7 +53,8 @@ def explain_command(rule_id: str) -> None:
     if found is None:
         fail(f"unknown rule {rule_id!r} (see `preflight rules`)")
     opt_in = ", opt-in: runs only when selected by its full id" if found.opt_in else ""
-    click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in})\n")
+    fix = {"safe": ", fixed by --fix", "unsafe": ", fixed by --fix --unsafe-fixes"}.get(found.fix or "", "")
+    click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in}{fix})\n")
     click.echo(found.documentation)
 
 
