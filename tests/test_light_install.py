@@ -136,6 +136,18 @@ def test_a_feature_of_an_extra_names_the_extra(light: Light, args: list[str], me
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
 
 
+def test_without_the_guard_extra_policies_are_reported_unchecked_not_failed(light: Light) -> None:
+    result = light.run("check", "--format", "json", "--no-cache", "fixtures/CP413/bad.yaml")
+    assert result.returncode == 0, result.stderr
+    assert [(f["rule"], f["severity"], f["message"]) for f in json.loads(result.stdout)["findings"]] == [
+        (
+            "CP413",
+            "info",
+            "5 Guard policies of CUSTOM_POLICY rules not checked: Guard's parser (cfn-guard-rs) is not installed",
+        )
+    ]
+
+
 def _normal(name: str) -> str:
     """A distribution's name as pip compares names (cfn-guard-rs installs as cfn_guard_rs)."""
     return re.sub(r"[-_.]+", "-", name).lower()
