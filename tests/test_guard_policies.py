@@ -258,3 +258,26 @@ def test_without_the_guard_extra_one_info_finding_says_how_to_install_it() -> No
         "message": "5 Guard policies of CUSTOM_POLICY rules not checked: Guard's parser (cfn-guard-rs) is not installed",
         "fix": 'run pip install ".[guard]" in preflight\'s source folder (the guard extra)',
     }
+
+
+def test_the_readme_shows_what_check_prints(tmp_path: Path) -> None:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Guard policies\n", 1)[1].split("\n## ", 1)[0]
+    pack, before, without_extra = (block.split("\n", 1)[1] for block in section.split("```")[1::2])
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "s3-policy.yaml").write_text(pack, encoding="utf-8")
+    command, printed = before.split("\n", 1)
+    assert command == "$ preflight check packs/s3-policy.yaml"
+    result = run_cli(["check", "--no-cache", "packs/s3-policy.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (1, printed)
+    (tmp_path / "packs" / "s3-policy.yaml").write_text(pack.replace("===", "=="), encoding="utf-8")
+    assert (
+        run_cli(["check", "--no-cache", "packs/s3-policy.yaml"], cwd=tmp_path).stdout
+        == "No problems found in 1 file.\n"
+    )
+    code = (
+        "import sys; sys.modules['cfn_guard_rs'] = None; "
+        "sys.argv = ['preflight', 'check', '--no-cache', 'packs/s3-policy.yaml']; "
+        "from preflight.entry import run; run()"
+    )
+    hidden = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert (hidden.returncode, hidden.stdout) == (0, without_extra)
