@@ -220,8 +220,10 @@ def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> No
     settings, request = Settings(root=REPO), PackRequest()
     rules = discover_rules()
 
-    def key(settings: Settings, request: PackRequest, cfn_lint: bool = False, only_packs: bool = False) -> str:
-        return cache_module.run_fingerprint(settings, request, rules, cfn_lint, only_packs)
+    def key(
+        settings: Settings, request: PackRequest, cfn_lint: bool = False, only_packs: bool = False, guard: bool = True
+    ) -> str:
+        return cache_module.run_fingerprint(settings, request, rules, cfn_lint, only_packs, guard_installed=guard)
 
     assert set(SETTINGS_CHANGES) | set(cache_module.SETTINGS_OUTSIDE_FINGERPRINT) == {f.name for f in fields(Settings)}
     assert set(REQUEST_CHANGES) == {f.name for f in fields(PackRequest)}
@@ -232,7 +234,8 @@ def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> No
         assert key(settings, replace(request, **{name: value})) != base, name
     assert key(settings, request, cfn_lint=True) != base
     assert key(settings, request, only_packs=True) != base
-    assert cache_module.run_fingerprint(settings, request, rules[1:], False, False) != base
+    assert key(settings, request, guard=False) != base  # without Guard, CP413 reports policies not checked
+    assert cache_module.run_fingerprint(settings, request, rules[1:], False, False, guard_installed=True) != base
     # What decides no finding keeps the cache.
     assert key(replace(settings, fail_level=Severity.WARNING, source="pyproject.toml"), request) == base
 

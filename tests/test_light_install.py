@@ -25,7 +25,7 @@ from tests.offline_install import copy_working_tree, offline_environment
 README = (REPO / "README.md").read_text(encoding="utf-8")
 EXAMPLE = README.split("<!-- example-command -->", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
 CHECKING_NEEDS = {"conformance-preflight", "click", "ruamel.yaml", "ruamel.yaml.clibz", "google-re2"}
-EXTRAS_BRING = ("boto3", "botocore", "cfnlint", "pygls", "lsprotocol", "moto", "sympy", "networkx")
+EXTRAS_BRING = ("boto3", "botocore", "cfnlint", "pygls", "lsprotocol", "moto", "sympy", "networkx", "cfn_guard_rs")
 
 
 @dataclass(frozen=True)
@@ -136,18 +136,35 @@ def test_a_feature_of_an_extra_names_the_extra(light: Light, args: list[str], me
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
 
 
+def test_without_the_guard_extra_policies_are_reported_unchecked_not_failed(light: Light) -> None:
+    result = light.run("check", "--format", "json", "--no-cache", "fixtures/CP413/bad.yaml")
+    assert result.returncode == 0, result.stderr
+    assert [(f["rule"], f["severity"], f["message"]) for f in json.loads(result.stdout)["findings"]] == [
+        (
+            "CP413",
+            "info",
+            "5 Guard policies of CUSTOM_POLICY rules not checked: Guard's parser (cfn-guard-rs) is not installed",
+        )
+    ]
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as pip compares names (cfn-guard-rs installs as cfn_guard_rs)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def test_the_extras_the_commands_name_are_the_packages() -> None:
-    """Each extra of pyproject.toml brings exactly the modules its commands look for; `all` is the three,
+    """Each extra of pyproject.toml brings exactly the modules its features look for; `all` is the four,
     and `dev` (the README's test command) includes `all`."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    assert set(extras) == {"aws", "cfn-lint", "lsp", "all", "dev"}
-    assert extras["all"] == ["conformance-preflight[aws,cfn-lint,lsp]"]
+    assert set(extras) == {"aws", "cfn-lint", "lsp", "guard", "all", "dev"}
+    assert extras["all"] == ["conformance-preflight[aws,cfn-lint,lsp,guard]"]
     assert "conformance-preflight[all]" in extras["dev"]
     provided_by = importlib.metadata.packages_distributions()
     for extra in EXTRAS:
-        listed = {re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0] for requirement in extras[extra.name]}
-        assert {name for module in extra.modules for name in provided_by[module]} == listed, extra.name
+        listed = {_normal(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]) for requirement in extras[extra.name]}
+        assert {_normal(name) for module in extra.modules for name in provided_by[module]} == listed, extra.name
     assert [re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0] for requirement in project["dependencies"]] == [
         "click", "ruamel.yaml", "google-re2",
     ]  # fmt: skip

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from preflight.cli.extras import AWS, CFN_LINT, require
+from preflight.cli.extras import AWS, CFN_LINT, GUARD, installed, require
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     A_FILE,
@@ -249,7 +249,7 @@ def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> 
         from preflight.engine.cache import Cache, cache_directory, run_fingerprint
 
         fingerprint = run_fingerprint(settings, request, settings.enabled(rules), settings.cfn_lint,
-                                      options.only_packs)  # fmt: skip
+                                      options.only_packs, guard_installed=installed(GUARD))  # fmt: skip
         cache = Cache(cache_directory(settings), fingerprint)
     job = Job(
         (PackInput(request, tuple(subjects), facts),),

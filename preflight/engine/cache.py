@@ -59,7 +59,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 def code_fingerprint() -> str:
     """The tool itself: version, every source and data file of the package (size and modification
     time, so an edited rule is never served from a stale entry; the managed-rule catalog and the
-    resource schemas CP420 reads are data files), and cfn-lint's version (`--cfn-lint`)."""
+    resource schemas CP420 reads are data files), cfn-lint's version (`--cfn-lint`) and Guard's (CP413)."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
     roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
     for root in roots:
@@ -67,7 +67,7 @@ def code_fingerprint() -> str:
             if "__pycache__" not in path.parts and path.is_file():  # any suffix: data formats change
                 stat = path.stat()
                 digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz"):
+    for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz", "cfn-guard-rs"):
         try:
             digest.update(f"{distribution}={importlib.metadata.version(distribution)}".encode())
         except importlib.metadata.PackageNotFoundError:
@@ -93,15 +93,23 @@ SETTINGS_OUTSIDE_FINGERPRINT = {
 
 
 def run_fingerprint(
-    settings: Settings, request: PackRequest, rules: Sequence[Rule], cfn_lint: bool, only_packs: bool = False
+    settings: Settings,
+    request: PackRequest,
+    rules: Sequence[Rule],
+    cfn_lint: bool,
+    only_packs: bool = False,
+    *,
+    guard_installed: bool,
 ) -> str:
     """Everything besides the file that decides its findings: the code, the enabled rules, every
-    field of the request and of the settings (less `SETTINGS_OUTSIDE_FINGERPRINT`), and the options."""
+    field of the request and of the settings (less `SETTINGS_OUTSIDE_FINGERPRINT`), the options, and
+    whether Guard's parser can be imported (without it CP413 says the policies were not checked)."""
     document = {
         "code": code_fingerprint(),
         "rules": [rule.id for rule in rules],
         "cfn_lint": cfn_lint,
         "only_packs": only_packs,
+        "guard_installed": guard_installed,
         "settings": {
             item.name: repr(getattr(settings, item.name))
             for item in fields(settings)

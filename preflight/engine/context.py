@@ -12,7 +12,7 @@ from preflight.knowledge.template import Template
 from preflight.load.parsing import Loaded
 from preflight.load.request_file import PackRequest
 from preflight.model.document import Document
-from preflight.model.findings import Issue
+from preflight.model.findings import START_OF_FILE, DocPath, Issue, Span
 from preflight.model.limits import API_LIMITS, ApiLimits, Quotas
 from preflight.model.problems import ProblemKind
 from preflight.model.values import scalar_text
@@ -58,6 +58,26 @@ class Context:
         for problem in self.loaded.problems:
             if problem.kind is kind:
                 yield Issue(problem.message, fix=problem.fix, span=problem.span, severity=problem.severity)
+
+    def position_in_value(self, path: DocPath, offset: int) -> Span:
+        """Where character `offset` of the string at `path` is written in the file, when the string is
+        written out there (not built by an intrinsic function); otherwise where the value starts."""
+        document = self.document
+        if document is None:
+            return START_OF_FILE
+        span = document.node_span(path)
+        if span is None:
+            return document.locate(path)
+        value = document.value_at(path)
+        if isinstance(value, str):
+            from preflight.knowledge.scalar_positions import character_position
+
+            found = character_position(
+                document.text, (span.line, span.column), (span.end_line, span.end_column), value, offset
+            )
+            if found is not None:
+                return document.shift(Span(found[0], found[1], found[0], found[1] + 1))
+        return document.shift(Span(span.line, span.column, span.line, span.column + 1))
 
     @cached_property
     def parameter_values(self) -> dict[str, str]:

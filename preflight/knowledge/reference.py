@@ -1,7 +1,7 @@
 """The reference data rules look things up in: the managed-rule catalog and the resource provider
-schemas, both data files of the package. Each is read on first use (a run that needs neither never
-imports their readers) and kept by the one `Reference` a run, or a language server, holds and hands
-to rules through their context: nothing is cached for the process."""
+schemas (data files of the package), and Guard's parser. Each is read on first use (a run that needs
+none never imports their readers) and kept by the one `Reference` a run, or a language server, holds
+and hands to rules through their context: nothing is cached for the process."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
+    from preflight.knowledge.guard import GuardParser
     from preflight.knowledge.schema_validator import SchemaValidator
     from preflight.knowledge.schemas import SchemasUnavailable
 
@@ -36,3 +37,10 @@ class Reference:
             return load_pack_validators(self._schemas_file or SCHEMAS_FILE)
         except SchemasUnavailable as error:
             return error
+
+    @cached_property
+    def guard(self) -> GuardParser:
+        """Guard's parser, for the policies of CUSTOM_POLICY rules."""
+        from preflight.knowledge.guard import GuardParser
+
+        return GuardParser()

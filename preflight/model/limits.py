@@ -69,6 +69,8 @@ class SafetyLimits:
     max_alias_nodes: int = 10_000
     # AWS's largest sample pack holds 2,210 values in 58 KB, so a real 300 KB template about 12,000.
     max_nodes: int = 100_000
+    # Guard reads a real pack's policies in well under a second; a policy built to be slow is not checked.
+    guard_seconds: float = 10.0
 
 
 SAFETY_LIMITS = SafetyLimits()
