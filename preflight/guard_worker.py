@@ -2,6 +2,8 @@
 preflight.knowledge.guard starts: Guard can overflow its stack or panic on some policies (a rule that
 names itself, blocks nested a few thousand deep), which would end the process that called it.
 
+Its one argument: the address space it may use, in bytes (Guard allocates without bound on some
+nested input: past the bound an allocation fails and the process ends, as in a crash).
 Standard input: a JSON list of policy texts. Standard output: one JSON object per policy, written as
 soon as it is read, so a crash on one policy still leaves the verdicts before it:
 `{"parsed": true}`, `{"parse_error": "<Guard's message>"}` or `{"not_checked": "<why>"}`; or a single
@@ -16,7 +18,7 @@ from typing import Any
 
 
 def main() -> int:
-    _no_core_dumps()
+    _bounded(int(sys.argv[1]) if len(sys.argv) > 1 else None)
     try:
         from cfn_guard_rs import errors
         from cfn_guard_rs.api import run_checks
@@ -59,13 +61,15 @@ def _write(verdict: dict[str, object]) -> None:
     sys.stdout.buffer.flush()
 
 
-def _no_core_dumps() -> None:
-    """A crash on a hostile policy leaves no core file in the user's folder."""
+def _bounded(memory_bytes: int | None) -> None:
+    """A crash on a hostile policy leaves no core file in the user's folder, and its memory is bounded."""
     try:
         import resource
     except ImportError:  # not on Windows
         return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_bytes is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ def invalid_guard_policy(ctx: Context) -> Iterator[Issue]:
     the template, through YAML block (`|`, `>`), quoted and plain scalars and JSON strings, with
     Guard's message. A `PolicyText` built by an intrinsic function (`Fn::Sub`, `Ref`) is not checked,
     nor is one over 10,000 characters (CP409 reports it). When the guard extra is not installed, one
-    info finding says the policies were not checked; when Guard crashes or takes more than 10 seconds
-    on a policy, a warning says that policy was not checked.
+    info finding says the policies were not checked; when Guard crashes, takes more than 10 seconds
+    or more than 256 MB on a policy, a warning says that policy was not checked.
 
     ## Why is this bad?
     The rule's logic is the Guard policy: AWS Config evaluates resources by running it with its Guard

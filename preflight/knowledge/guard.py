@@ -87,6 +87,7 @@ class GuardRun:
 class GuardParser:
     executable: str = sys.executable
     timeout_seconds: float = SAFETY_LIMITS.guard_seconds
+    memory_bytes: int = SAFETY_LIMITS.guard_memory_bytes
 
     @property
     def installed(self) -> bool:
@@ -128,7 +129,7 @@ class GuardParser:
             return [], f"no time left of the {self.timeout_seconds:g} s Guard may take"
         try:
             process = subprocess.Popen(
-                [self.executable, "-P", str(WORKER)],
+                [self.executable, "-P", str(WORKER), str(self.memory_bytes)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

@@ -71,6 +71,8 @@ class SafetyLimits:
     max_nodes: int = 100_000
     # Guard reads a real pack's policies in well under a second; a policy built to be slow is not checked.
     guard_seconds: float = 10.0
+    # And in well under 100 MB; brackets nested 2,000 deep (4 KB) made it take 5.6 GB.
+    guard_memory_bytes: int = 256 * 1024 * 1024
 
 
 SAFETY_LIMITS = SafetyLimits()
