@@ -5,12 +5,15 @@ the file is applied this round and the other is looked at again on the new text.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from preflight.model.findings import Edit, Finding
+from preflight.model.findings import Edit, Finding, Severity
 
 ROUNDS_MAX = 10  # each round fixes at least one finding; real packs need two or three
+# When a round's edits together add an error, each is tried alone: at most this many of them.
+TRIED_ALONE_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -24,17 +27,45 @@ def applicable(findings: Iterable[Finding], *, unsafe: bool) -> list[Finding]:
 
 
 def fix_text(text: str, lint: Callable[[str], Sequence[Finding]], *, unsafe: bool) -> Fixed:
-    """`text` with the edits of the findings `lint` reports applied, round after round."""
+    """`text` with the edits of the findings `lint` reports applied, round after round. A fix never
+    adds an error: edits whose result has more errors of some rule than before (an anchor removed
+    with its entry, a parameter removed that a request passes) are not made."""
     fixed = 0
+    findings = lint(text)
     for _ in range(ROUNDS_MAX):
-        chosen = _without_overlaps(applicable(lint(text), unsafe=unsafe))
+        chosen = _without_overlaps(applicable(findings, unsafe=unsafe))
         if not chosen:
             break
         changed = apply_edits(text, [edit for finding in chosen for edit in finding.edits])
+        after = lint(changed) if changed != text else findings
+        count = len(chosen)
+        if _adds_errors(findings, after):
+            changed, count, after = _each_alone(text, findings, chosen, lint)
         if changed == text:
             break
-        text, fixed = changed, fixed + len(chosen)
+        text, fixed, findings = changed, fixed + count, after
     return Fixed(text, fixed)
+
+
+def _each_alone(
+    text: str, findings: Sequence[Finding], chosen: Sequence[Finding], lint: Callable[[str], Sequence[Finding]]
+) -> tuple[str, int, Sequence[Finding]]:
+    """The edits of `chosen` that add no error, each tried on its own, the last in the file first so
+    that the positions of the others hold."""
+    count = 0
+    for finding in sorted(chosen, key=Finding.sort_key, reverse=True)[:TRIED_ALONE_MAX]:
+        trial = apply_edits(text, finding.edits)
+        after = lint(trial)
+        if trial != text and not _adds_errors(findings, after):
+            text, findings, count = trial, after, count + 1
+    return text, count, findings
+
+
+def _adds_errors(before: Sequence[Finding], after: Sequence[Finding]) -> bool:
+    def errors(findings: Sequence[Finding]) -> Counter[str]:
+        return Counter(finding.rule for finding in findings if finding.severity >= Severity.ERROR)
+
+    return bool(errors(after) - errors(before))
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
