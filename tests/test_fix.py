@@ -436,3 +436,119 @@ def test_the_language_server_offers_the_fix_as_a_code_action(tmp_path: Path) -> 
         assert client.shutdown() == 0
     finally:
         client.kill()
+
+
+POLICY_PACK = (
+    "Resources:\n  Policy:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      InputParameters:\n"
+    "        RequireSymbols: TRUE\n      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+)
+POLICY_FIXED = POLICY_PACK.replace("TRUE", '"true"')
+
+
+def test_a_symbolic_link_stays_a_link_and_its_target_is_fixed(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_text(POLICY_PACK)
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    result = run_cli(["check", "--fix", "link.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    assert (tmp_path / "link.yaml").is_symlink() and (tmp_path / "real.yaml").read_text() == POLICY_FIXED
+
+
+def test_a_byte_order_mark_is_kept_and_a_fix_on_the_first_line_is_made(tmp_path: Path) -> None:
+    pack = tmp_path / "bom.json"
+    text = (
+        '{"Resources": {"P": {"Type": "AWS::Config::ConfigRule", "Properties": {"Source": {"Owner": "AWS", '
+        '"SourceIdentifier": "IAM_PASSWORD_POLICY"}, "InputParameters": {"RequireSymbols": "TRUE"}}}}}\n'
+    )
+    pack.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    result = run_cli(["check", "--fix", "bom.json"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    assert pack.read_bytes() == b"\xef\xbb\xbf" + text.replace('"TRUE"', '"true"').encode()
+
+
+def test_a_file_nobody_may_write_is_not_rewritten_and_the_exit_status_is_2(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(POLICY_PACK)
+    pack.chmod(0o444)
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stdout.endswith("Found 1 warning in 1 file.\n1 fixable with --fix.\n")
+    assert result.stderr == "preflight: error: pack.yaml: could not write the fixed file\n"
+    assert pack.read_text() == POLICY_PACK
+
+
+def test_a_template_two_packs_of_a_spec_share_gets_only_the_fixes_both_agree_on(tmp_path: Path) -> None:
+    """Pack a passes Unused1, so it is not unused there: removing it would break pack a (CP302)."""
+    (tmp_path / "packs").mkdir()
+    shared = tmp_path / "packs" / "shared.yaml"
+    shared.write_text(
+        "Parameters:\n  Unused1: {Type: String, Default: a}\n  Unused2: {Type: String, Default: b}\n"
+        + POLICY_PACK.replace("TRUE", "'TRUE'")
+    )
+    (tmp_path / "spec.yaml").write_text(
+        "packs:\n  - {name: pack-a, template: packs/shared.yaml, parameters: {Unused1: b}}\n"
+        "  - {name: pack-b, template: packs/shared.yaml}\n"
+    )
+    diff = run_cli(["check", "--diff", "--spec", "spec.yaml"], cwd=tmp_path)
+    assert (diff.exit_code, diff.stderr) == (1, "Would fix 2 findings in 1 file.\n")
+    assert diff.stdout.count("--- packs/shared.yaml\n") == 1
+    result = run_cli(["check", "--fix", "--spec", "spec.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout.endswith("Fixed 2 findings in 1 file.\n")
+    assert shared.read_text() == "Parameters:\n  Unused1: {Type: String, Default: a}\n" + POLICY_PACK.replace(
+        "TRUE", "'true'"
+    )
+
+
+def test_a_fix_that_would_add_an_error_is_not_made(tmp_path: Path) -> None:
+    """Removing the frequency of C would remove the anchor D's alias reads: a syntax error."""
+    pack = tmp_path / "anchor.yaml"
+    text = (
+        "Resources:\n  C:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ELB_LOGGING_ENABLED}\n"
+        "      MaximumExecutionFrequency: &f TwentyFour_Hours\n"
+        "  D:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n      MaximumExecutionFrequency: *f\n"
+        "  E:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {RequireSymbols: 'TRUE'}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+    )
+    pack.write_text(text)
+    result = run_cli(["check", "--fix", "--format", "json", "anchor.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, "Fixed 1 finding in 1 file.\n")
+    assert pack.read_text() == text.replace("'TRUE'", "'true'")  # the other edit of the round is made
+    assert [finding["rule"] for finding in result.findings] == ["CP407", "CP007"]
+
+
+def test_a_code_action_s_range_counts_utf16_units_on_lines_as_the_editor_counts_them(tmp_path: Path) -> None:
+    """U+2028 is no line break to LSP (nor to the parser), and an emoji before the edit is two UTF-16 units."""
+    pack = tmp_path / "pack.json"
+    text = (
+        '{"Description": "a\u2028b",\n "Resources": {"P": {"Type": "AWS::Config::ConfigRule", "Properties": {\n'
+        ' "Source": {"Owner": "AWS", "SourceIdentifier": "IAM_PASSWORD_POLICY"}, "InputParameters": {\n'
+        '"RequireSymbols": "\U0001f600", "RequireNumbers": "TRUE"}}}}}\n'
+    )
+    pack.write_text(text)
+    uri = pack.as_uri()
+    client = LspClient(tmp_path)
+    try:
+        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}
+        )
+        diagnostics = [d for d in client.diagnostics(uri) if d.get("data")]
+        whole = {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}}
+        answer = client.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": diagnostics}},
+        )
+        [action] = answer["result"]
+        [edit] = action["edit"]["changes"][uri]
+        line = text.split("\n")[3]
+        start = len(line[: line.index('"TRUE"')].encode("utf-16-le")) // 2
+        assert edit == {
+            "range": {"start": {"line": 3, "character": start}, "end": {"line": 3, "character": start + 6}},
+            "newText": '"true"',
+        }
+        assert client.shutdown() == 0
+    finally:
+        client.kill()

@@ -19,6 +19,8 @@ from preflight.load.paths import Subject
 from preflight.model.findings import Finding, Report
 from preflight.reporters.printable import printable
 
+BOM = "\ufeff"
+
 
 @dataclass(frozen=True)
 class FixOutcome:
@@ -30,34 +32,44 @@ class FixOutcome:
 
 def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
     wanted = {finding.file for finding in applicable(report.findings, unsafe=unsafe)}
+    users: dict[str, tuple[Subject, list[PackInput]]] = {}  # a spec's packs may share a template
+    for pack in job.packs:
+        for source in pack.sources:
+            if isinstance(source, Subject) and source.display in wanted:
+                users.setdefault(source.display, (source, []))[1].append(pack)
     fixed = files = 0
     diffs: list[str] = []
     unwritable: list[str] = []
-    for pack in job.packs:
-        for source in pack.sources:
-            if not isinstance(source, Subject) or source.display not in wanted:
-                continue
-            try:
-                data = source.path.read_bytes() if source.path is not None else job.stdin or b""
-                text = data.decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue  # the check reported it; a file that is not UTF-8 is not rewritten
-            outcome = fix_text(text, _linter(job, pack, source.display), unsafe=unsafe)
-            if outcome.text == text:
-                continue
-            fixed, files = fixed + outcome.fixed, files + 1
-            diffs.append(_diff(source.display, text, outcome.text))
-            if write and source.path is not None and not _write(source.path, outcome.text):
-                unwritable.append(source.display)
+    for display, (source, packs) in users.items():
+        try:
+            data = source.path.read_bytes() if source.path is not None else job.stdin or b""
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the check reported it; a file that is not UTF-8 is not rewritten
+        bom = BOM if text.startswith(BOM) else ""  # kept, and out of the positions, as the check reads it
+        outcome = fix_text(text[len(bom) :], _linter(job, packs, display), unsafe=unsafe)
+        if bom + outcome.text == text:
+            continue
+        if write and source.path is not None and not _write(source.path, bom + outcome.text):
+            unwritable.append(display)
+            continue
+        fixed, files = fixed + outcome.fixed, files + 1
+        diffs.append(_diff(display, text, bom + outcome.text))
     return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable))
 
 
-def _linter(job: Job, pack: PackInput, file: str) -> Callable[[str], Sequence[Finding]]:
+def _linter(job: Job, packs: Sequence[PackInput], file: str) -> Callable[[str], Sequence[Finding]]:
+    """The findings of `file` as `text`; for a template that several packs of a spec use, an edit only
+    when every pack's check makes the same one (a parameter one pack passes is not unused)."""
     one = replace(job, jobs=1, cache=None, spec_file=None)
 
     def lint(text: str) -> Sequence[Finding]:
         loaded = load_template_text(text, file)
-        return run(replace(one, packs=(replace(pack, sources=(loaded,)),))).findings
+        each = [run(replace(one, packs=(replace(pack, sources=(loaded,)),))).findings for pack in packs]
+        if len(each) == 1:
+            return each[0]
+        agreed = set.intersection(*({(f.rule, f.edits) for f in findings if f.edits} for findings in each))
+        return [f if (f.rule, f.edits) in agreed else replace(f, edits=()) for f in each[0]]
 
     return lint
 
@@ -79,14 +91,24 @@ def _diff_line(line: str) -> str:
 
 
 def _write(path: Path, text: str) -> bool:
-    """In place, all at once: a new file beside it, renamed over it, with its permissions."""
+    """In place, all at once: a new file beside the real one (a symbolic link is followed), with its
+    permissions, renamed over it; a file with other hard links is rewritten where it is, so they all
+    see the fix. A file nobody may write (mode 444) is not rewritten."""
     temporary: str | None = None
     try:
-        mode = path.stat().st_mode
+        path = path.resolve()
+        status = path.stat()
+        if not status.st_mode & 0o222:
+            return False
+        if status.st_nlink > 1:
+            path.write_text(text, encoding="utf-8", newline="")
+            return True
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        os.chmod(temporary, mode & 0o7777)
+        os.chmod(temporary, status.st_mode & 0o7777)
+        with contextlib.suppress(OSError):  # only the owner or root may give it away, and it is the same
+            os.chown(temporary, status.st_uid, status.st_gid)
         os.replace(temporary, path)
         temporary = None
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 import threading
 import time
@@ -38,6 +39,8 @@ SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 def utf16_column(line: str, column: int) -> int:
@@ -147,7 +150,7 @@ class PreflightServer(LanguageServer):
         data = text.encode("utf-8")
         if not mentions_aws_config(data):
             return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
-        lines = text.splitlines()
+        lines = _LINE_BREAK.split(text)  # as LSP counts lines: not at U+2028, U+0085 or a form feed
         settings = self.settings_for(path)
         if isinstance(settings, str):
             return [_message_diagnostic(f"preflight configuration error: {settings}")]
