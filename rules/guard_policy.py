@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from preflight.api import Context, DocPath, Issue, Severity, rule
+from preflight.api import Context, DocPath, Issue, Severity, rule, scalar_text
 
 _INSTALL = 'run pip install ".[guard]" in preflight\'s source folder (the guard extra)'
 
@@ -89,5 +89,7 @@ def _literal_policies(ctx: Context) -> Iterator[tuple[DocPath, str]]:
         source = view.resource.properties.get("Source")
         details = source.get("CustomPolicyDetails") if isinstance(source, dict) else None
         text = details.get("PolicyText") if isinstance(details, dict) else None
+        if isinstance(text, (bool, int, float)):  # CloudFormation sends a bare number or boolean as its text
+            text = scalar_text(text)
         if isinstance(text, str) and len(text) <= ctx.limits.policy_text_max:
             yield view.path + ("Source", "CustomPolicyDetails", "PolicyText"), text

@@ -293,3 +293,18 @@ def test_the_readme_shows_what_check_prints(tmp_path: Path) -> None:
     )
     hidden = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert (hidden.returncode, hidden.stdout) == (0, without_extra)
+
+
+def test_a_bare_number_as_the_policy_is_read_as_the_text_cloudformation_sends(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_pack_yaml("12345"), encoding="utf-8")
+    result = run_cli(["check", "--format", "json", "--no-cache", str(pack)])
+    assert result.exit_code == 1
+    assert result.findings == [
+        {
+            "rule": "CP413", "name": "invalid-guard-policy", "severity": "error", "file": str(pack),
+            "line": 10, "column": 23, "end_line": 10, "end_column": 24, "origin": None,
+            "path": ["Resources", "Check", "Properties", "Source", "CustomPolicyDetails", "PolicyText"],
+            "message": "Guard cannot parse the policy near '12345'", "fix": None, "edits": [], "applicability": None,
+        }
+    ]  # fmt: skip

@@ -581,3 +581,43 @@ def test_only_a_rule_that_grew_ever_moves(
     moved = {key for part in after.parts for key in part.keys if key in part_of and part_of[key] != part.number}
     assert moved <= set(grown)  # about one example in five moves some
     assert moved == {move.key for move in after.moved}
+
+
+OUTPUTS_PACK = """\
+# Two rules and an output
+Resources:
+  R1:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
+  R2:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_LOGGING_ENABLED}
+Outputs:
+  R1Arn:
+    Value: !GetAtt R1.Arn
+Description: Two rules
+"""
+
+
+def test_a_top_level_key_that_names_resources_is_in_no_part(tmp_path: Path) -> None:
+    """Every part gets the keys other than the four sections; one that names a resource would name a
+    resource most parts do not have, so it is left out, and split says so."""
+    pack = tmp_path / "outs.yaml"
+    pack.write_text(OUTPUTS_PACK)
+    out = tmp_path / "out dir"
+    result = split(pack, "--out", out, "--max-rules", "1")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: Outputs is left out: it names resources, which are in different parts; add it to the part "
+        "that holds them\n"
+    )
+    assert result.stdout.splitlines()[-1] == f"  spec.yaml         preflight deploy --spec '{out}/spec.yaml'"
+    assert (out / "outs-part-2.yaml").read_text() == (
+        "# Two rules and an output\nResources:\n  R2:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_LOGGING_ENABLED}\n"
+        'Description: "Two rules (part 2 of 2)"\n'
+    )
+    checked = run_cli(["check", "--no-cache", "--spec", str(out / "spec.yaml")])
+    assert (checked.exit_code, checked.stdout) == (0, "No problems found in 2 files.\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,9 @@ def split_pack(options: SplitOptions) -> int:
     width = max(len(names.file(part.number)) for part in result.parts)
     for part in result.parts:
         click.echo(f"  {names.file(part.number):<{width}}  {_count(part.rules, 'rule'):>9}  {part.size:>6,} bytes")
-    click.echo(f"  {SPEC_FILE:<{width}}  preflight deploy --spec {printable(str(options.out / SPEC_FILE))}")
+    click.echo(
+        f"  {SPEC_FILE:<{width}}  preflight deploy --spec {printable(shlex.quote(str(options.out / SPEC_FILE)))}"
+    )
     for key, number in result.placed if previous.parts else ():
         click.echo(f"new: {printable(key)} -> {names.file(number)}")
     for move in result.moved:
@@ -101,6 +104,12 @@ def split_pack(options: SplitOptions) -> int:
         more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
         noun = "entry" if len(entries) == 1 else "entries"
         click.echo(f"left out {len(entries)} {noun} no rule uses: {printable(', '.join(entries[:3]))}{more}")
+    for key in result.left_out_keys:
+        click.echo(
+            f"warning: {printable(key)} is left out: it names resources, which are in different parts; "
+            "add it to the part that holds them",
+            err=True,
+        )
     if result.canonical is not None:
         click.echo(f"note: the parts are written from the pack's values, not its lines: {result.canonical}", err=True)
     return EXIT_OK

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from preflight.knowledge.split_assign import Assignment, Capacity, Item, Move, Piece, assign, roomiest, upper
 from preflight.knowledge.split_text import Layout, canonical, cut, render, selected, sizes
-from preflight.knowledge.split_units import Entry, PackUnits, Unit, pack_units
+from preflight.knowledge.split_units import Entry, PackUnits, Unit, pack_units, resource_bound_keys
 from preflight.knowledge.template import CONFIG_RULE, Template
 from preflight.load.parsing import Loaded, parse_text
 from preflight.model.problems import ProblemKind
@@ -50,6 +50,7 @@ class Split:
     moved: tuple[Move, ...]
     emptied: tuple[int, ...]
     unused: tuple[Entry, ...]
+    left_out_keys: tuple[str, ...]  # top-level keys that name resources (split_units.resource_bound_keys)
     canonical: str | None  # why the parts are rendered from values rather than cut from the pack's lines
 
 
@@ -68,14 +69,15 @@ def split(
     previous_parts: Collection[int] = (),
 ) -> Split:
     """Raises split_assign.DoesNotFit when a unit alone is over a limit."""
-    units = pack_units(_template(loaded))
+    data = _data(loaded)
+    units = pack_units(Template(data, {}, {}))
     previous = previous or {}
     layout, reason = _layout(loaded)
-    result = _attempt(loaded, units, layout, limits, previous, previous_parts)
+    result = _attempt(data, units, layout, limits, previous, previous_parts)
     if result is None:
         reason = "its lines did not read back as the same values once cut"
-        layout = canonical(_data(loaded), "yaml")
-        result = _attempt(loaded, units, layout, limits, previous, previous_parts)
+        layout = canonical(data, "yaml")
+        result = _attempt(data, units, layout, limits, previous, previous_parts)
         assert result is not None
     parts, assignment = result
     return Split(
@@ -85,6 +87,7 @@ def split(
         assignment.moved,
         assignment.emptied,
         units.unused,
+        _left_out(loaded),
         reason,
     )
 
@@ -92,21 +95,37 @@ def split(
 def unit_sizes(loaded: Loaded) -> dict[str, int]:
     """Each unit's size in a part of a previous split, measured as `split` measures it."""
     layout, _reason = _layout(loaded)
-    units = pack_units(_template(loaded))
+    units = pack_units(Template(_data(loaded), {}, {}))
     _fixed, piece_sizes = sizes(layout, "")
     return {unit.key: upper(_item(unit, units), piece_sizes) for unit in units.units}
 
 
 def _data(loaded: Loaded) -> dict[str, object]:
+    """The pack's values less the top-level keys no part can carry."""
+    left_out = _left_out(loaded)
+    return {key: value for key, value in _whole(loaded).items() if key not in left_out}
+
+
+def _whole(loaded: Loaded) -> dict[str, object]:
     assert loaded.document is not None and isinstance(loaded.document.data, dict)
     return loaded.document.data
 
 
+def _left_out(loaded: Loaded) -> tuple[str, ...]:
+    return resource_bound_keys(Template(_whole(loaded), {}, {}))
+
+
 def _template(loaded: Loaded) -> Template:
-    return Template(_data(loaded), {}, {})
+    return Template(_whole(loaded), {}, {})
 
 
 def _layout(loaded: Loaded) -> tuple[Layout, str | None]:
+    layout, reason = _whole_layout(loaded)
+    left_out = _left_out(loaded)
+    return replace(layout, blocks=tuple(block for block in layout.blocks if block.key not in left_out)), reason
+
+
+def _whole_layout(loaded: Loaded) -> tuple[Layout, str | None]:
     assert loaded.document is not None
     if loaded.document.text.lstrip().startswith("{"):
         return canonical(_data(loaded), "json"), None
@@ -130,7 +149,7 @@ def _item(unit: Unit, units: PackUnits, before: Before | None = None, piece_size
 
 
 def _attempt(
-    loaded: Loaded,
+    data: Mapping[str, object],
     units: PackUnits,
     layout: Layout,
     limits: SplitLimits,
@@ -156,7 +175,7 @@ def _attempt(
             chosen |= by_key[key].entries
         suffix = part_suffix(part.number, total)
         text = render(layout, chosen, suffix)
-        if layout.style == "cut" and not _reads_back(text, selected(_data(loaded), chosen, suffix)):
+        if layout.style == "cut" and not _reads_back(text, selected(data, chosen, suffix)):
             return None
         rule_keys = tuple(key for key in part.keys if by_key[key].rules)
         parts.append(PartText(part.number, text, part.rules, rule_keys))

@@ -43,6 +43,19 @@ class PackUnits:
     unused: tuple[Entry, ...]  # declared, and needed by nothing: in no part
 
 
+def resource_bound_keys(template: Template) -> tuple[str, ...]:
+    """The top-level keys other than the four sections (`Outputs`, `Metadata`, ...) that name a
+    resource (`Ref`, `Fn::Sub`, `Fn::GetAtt`): they go to every part, where most of those resources
+    are not, so no part can carry them."""
+    resources = {resource.logical_id for resource in template.resources}
+    named = {path[0] for name, path in template.references if name in resources and path}
+    for path, function, argument in template.intrinsic_calls:
+        target = argument[0] if isinstance(argument, list) and argument else argument
+        if function == "Fn::GetAtt" and path and isinstance(target, str) and target.split(".", 1)[0] in resources:
+            named.add(path[0])
+    return tuple(key for key in template.data if key not in SECTIONS and key in named)
+
+
 def rule_key(template: Template, resource: Resource) -> str:
     name = effective_rule_name(template, resource)
     return name if isinstance(name, str) and name else resource.logical_id
