@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from preflight.cli.extras import AWS, CFN_LINT, GUARD, installed, require
 from preflight.cli.loading import collector_paused
 from preflight.cli.options import (
     A_FILE,
@@ -35,7 +34,6 @@ from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
 from preflight.model.settings import COMMAND_LINE, Settings
 from preflight.reporters.printable import printable
-from preflight.reporters.settings import describe_settings
 
 if TYPE_CHECKING:
     from preflight.cli.fixing import FixOutcome
@@ -45,6 +43,8 @@ OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """Every option of `preflight check`, typed."""
+
     paths: tuple[str, ...]
     request: RequestInputs
     lint: LintOptions
@@ -135,8 +135,12 @@ def command(paths: tuple[str, ...], **given: Any) -> None:
 
 def check(options: CheckOptions) -> int:
     if options.online:
+        from preflight.cli.extras import AWS, require
+
         require(AWS, "check --online")
     if options.with_cfn_lint:
+        from preflight.cli.extras import CFN_LINT, require
+
         require(CFN_LINT, "check --cfn-lint")
     with collector_paused():  # the rule modules
         rules = discover_rules()
@@ -144,6 +148,8 @@ def check(options: CheckOptions) -> int:
     try:
         settings = _with_search_options(options.lint.settings(rules), options)
         if options.show_settings:
+            from preflight.reporters.settings import describe_settings
+
             click.echo(describe_settings(settings), nl=False)
             return EXIT_OK
         if options.spec_file is not None:
@@ -246,6 +252,7 @@ def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> 
     facts = _gather(options.aws, request) if options.online else None
     cache = None
     if not options.no_cache and facts is None:
+        from preflight.cli.extras import GUARD, installed
         from preflight.engine.cache import Cache, cache_directory, run_fingerprint
 
         fingerprint = run_fingerprint(settings, request, settings.enabled(rules), settings.cfn_lint,

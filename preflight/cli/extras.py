@@ -17,6 +17,8 @@ from preflight.cli.terminal import fail
 
 @dataclass(frozen=True)
 class Extra:
+    """An optional part of preflight: the extra that brings it and the modules it installs."""
+
     name: str  # as pyproject.toml's [project.optional-dependencies] names it
     provides: str  # what the feature needs, in words
     modules: tuple[str, ...]  # the top-level modules its distributions install

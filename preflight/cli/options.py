@@ -88,6 +88,8 @@ def request_options(function: F) -> F:
 
 @dataclass(frozen=True)
 class LintOptions:
+    """The command-line options that choose rules, the fail level and output."""
+
     select: tuple[str, ...]
     extend_select: tuple[str, ...]
     ignore: tuple[str, ...]
@@ -150,6 +152,8 @@ def lint_options(function: F) -> F:
 
 @dataclass(frozen=True)
 class AwsOptions:
+    """The command-line options that reach AWS."""
+
     profile: str | None
     endpoint_url: str | None
 

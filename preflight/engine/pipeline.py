@@ -73,6 +73,8 @@ Checked = Literal["template", "request", "skipped"]
 
 @dataclass(frozen=True)
 class _Result:
+    """What checking one file of one pack gave."""
+
     pack: int
     file: str
     checked: Checked

@@ -115,6 +115,8 @@ def _normal(rule_id: str) -> str:
 
 @dataclass(frozen=True)
 class Suppressed:
+    """Findings left after suppressions, and the suppressions that suppressed nothing."""
+
     kept: list[Finding]
     unused: list[Finding]  # CP009 findings, when that rule is enabled
 

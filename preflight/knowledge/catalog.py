@@ -26,6 +26,8 @@ FORMAT = 2
 
 @dataclass(frozen=True)
 class ManagedParameter:
+    """A parameter of a managed rule, as the catalog describes it."""
+
     name: str
     type: str  # int, double, boolean, CSV, String, StringMap
     optional: bool
@@ -34,6 +36,8 @@ class ManagedParameter:
 
 @dataclass(frozen=True)
 class ManagedRule:
+    """A managed rule of the catalog: its triggers, parameters and resource types."""
+
     identifier: str
     rule_name: str | None
     trigger_types: tuple[str, ...]

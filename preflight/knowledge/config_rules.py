@@ -42,6 +42,8 @@ OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")
 
 @dataclass(frozen=True)
 class ConfigRuleView:
+    """An AWS::Config::ConfigRule resource as the rules read it: its source, owner and parameters resolved."""
+
     resource: Resource
     source: object  # the resolved Source mapping, UNKNOWN, or None when absent
     owner: object

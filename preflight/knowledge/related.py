@@ -21,6 +21,8 @@ from preflight.model.findings import DocPath
 
 @dataclass(frozen=True)
 class MisspeltCondition:
+    """A reference to an undefined condition that probably means a defined, unused one."""
+
     reference: str  # the undefined name
     path: DocPath  # where it is used
     meant: str  # the defined condition it is closest to
@@ -28,6 +30,8 @@ class MisspeltCondition:
 
 @dataclass(frozen=True)
 class MissingParameter:
+    """A required managed-rule parameter a rule lacks, and the unused template parameter meant for it."""
+
     view: ConfigRuleView
     parameter: ManagedParameter
     declared: str | None  # an unused template parameter declared for it

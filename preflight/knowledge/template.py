@@ -28,6 +28,8 @@ PSEUDO_PARAMETERS = frozenset(
 
 @dataclass(frozen=True)
 class Resource:
+    """One entry of `Resources`."""
+
     logical_id: str
     type: str | None
     body: Mapping[str, object]
@@ -49,6 +51,8 @@ def _mapping(value: object) -> Mapping[str, object]:
 
 @dataclass(frozen=True)
 class Template:
+    """A template's values with the parameter and pseudo-parameter values it is read with."""
+
     data: Mapping[str, object]
     parameter_values: Mapping[str, str]
     pseudo_values: Mapping[str, str]

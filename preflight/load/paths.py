@@ -39,6 +39,8 @@ def subjects_for(template: Path | None) -> list[Subject]:
 
 @dataclass(frozen=True)
 class Expanded:
+    """The files the paths given name, and the paths that do not exist."""
+
     subjects: tuple[Subject, ...]
     missing: tuple[str, ...]  # paths given that do not exist
 

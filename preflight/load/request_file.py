@@ -54,6 +54,8 @@ def command_line(option: str) -> Origin:
 
 @dataclass(frozen=True)
 class InputParameter:
+    """One of the request's ConformancePackInputParameters."""
+
     name: str
     value: str
 
@@ -70,6 +72,8 @@ class EmbeddedBody:
 
 @dataclass(frozen=True)
 class PackRequest:
+    """The put request: name, scope, template source, input parameters, excluded accounts and delivery."""
+
     known: bool = False
     scope: Scope = "organization"
     name: str | None = None

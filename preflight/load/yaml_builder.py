@@ -112,6 +112,8 @@ class _Abort(Exception):
 
 @dataclass(slots=True)
 class _Frame:
+    """A mapping or sequence being built, with where it started."""
+
     value: dict[str, object] | list[object]
     path: DocPath
     start: tuple[int, int]

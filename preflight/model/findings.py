@@ -75,6 +75,8 @@ class Issue:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem found, where it is and how to fix it: what every report shows."""
+
     rule: str
     name: str
     severity: Severity

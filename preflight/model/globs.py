@@ -43,6 +43,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Glob:
+    """A path pattern of the settings (exclude, per-file-ignores) with its compiled form."""
+
     pattern: str
     regex: re.Pattern[str]
     anchored: bool  # the pattern has a slash: it matches from the start of the relative path

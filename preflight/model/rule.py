@@ -40,6 +40,8 @@ EVERY_PHASE = frozenset(Phase)
 
 @dataclass(frozen=True)
 class Rule:
+    """A lint rule: its check function and metadata (the `@rule` decorator makes it)."""
+
     id: str
     name: str
     severity: Severity
