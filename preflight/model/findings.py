@@ -18,7 +18,7 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]  # reports ask for it several times a finding; an enum's name is slow to read
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -26,6 +26,9 @@ class Severity(enum.IntEnum):
             return cls[text.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}
 
 
 @dataclass(frozen=True, slots=True)
