@@ -393,6 +393,17 @@ def test_a_diff_shows_a_control_character_of_the_template_escaped(tmp_path: Path
     assert "+        RequireSymbols: 'true'   # the \\u202egnp.exe way\n" in result.stdout
 
 
+def _opened(folder: Path, uri: str, text: str, language: str) -> LspClient:
+    """A language server started in `folder`, with `text` open as `uri`."""
+    client = LspClient(folder)
+    client.request("initialize", {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}})
+    client.notify("initialized", {})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}
+    )
+    return client
+
+
 def test_the_language_server_offers_the_fix_as_a_code_action(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     text = (
@@ -402,13 +413,8 @@ def test_the_language_server_offers_the_fix_as_a_code_action(tmp_path: Path) -> 
     )
     pack.write_text(text)
     uri = pack.as_uri()
-    client = LspClient(tmp_path)
+    client = _opened(tmp_path, uri, text, "yaml")
     try:
-        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
-        client.notify("initialized", {})
-        client.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}
-        )
         diagnostics = client.diagnostics(uri)
         assert [(d["code"], d["range"]["start"]) for d in diagnostics] == [
             ("CP404", {"line": 4, "character": 24}), ("CP404", {"line": 4, "character": 48}),
@@ -528,13 +534,8 @@ def test_a_code_action_s_range_counts_utf16_units_on_lines_as_the_editor_counts_
     )
     pack.write_text(text)
     uri = pack.as_uri()
-    client = LspClient(tmp_path)
+    client = _opened(tmp_path, uri, text, "json")
     try:
-        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
-        client.notify("initialized", {})
-        client.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}
-        )
         diagnostics = [d for d in client.diagnostics(uri) if d.get("data")]
         whole = {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}}
         answer = client.request(
