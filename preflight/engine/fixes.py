@@ -50,15 +50,20 @@ def fix_text(text: str, lint: Callable[[str], Sequence[Finding]], *, unsafe: boo
 def _each_alone(
     text: str, findings: Sequence[Finding], chosen: Sequence[Finding], lint: Callable[[str], Sequence[Finding]]
 ) -> tuple[str, int, Sequence[Finding]]:
-    """The edits of `chosen` that add no error, each tried on its own, the last in the file first so
-    that the positions of the others hold."""
-    count = 0
-    for finding in sorted(chosen, key=Finding.sort_key, reverse=True)[:TRIED_ALONE_MAX]:
-        trial = apply_edits(text, finding.edits)
+    """The edits of `chosen` that add no error, each tried with those kept before it. Every trial
+    applies them to `text` itself: the edits do not overlap, so their positions there hold (a
+    finding's edit can lie far from the finding, in the `Default` of the parameter it reads)."""
+    kept: list[Edit] = []
+    current, count = text, 0
+    for finding in sorted(chosen, key=Finding.sort_key)[:TRIED_ALONE_MAX]:
+        trial = apply_edits(text, [*kept, *finding.edits])
+        if trial == current:
+            continue
         after = lint(trial)
-        if trial != text and not _adds_errors(findings, after):
-            text, findings, count = trial, after, count + 1
-    return text, count, findings
+        if not _adds_errors(findings, after):
+            kept.extend(finding.edits)
+            current, findings, count = trial, after, count + 1
+    return current, count, findings
 
 
 def _adds_errors(before: Sequence[Finding], after: Sequence[Finding]) -> bool:
