@@ -32,15 +32,16 @@ class FixOutcome:
 
 def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
     wanted = {finding.file for finding in applicable(report.findings, unsafe=unsafe)}
-    users: dict[str, tuple[Subject, list[PackInput]]] = {}  # a spec's packs may share a template
+    users: dict[object, tuple[Subject, list[PackInput]]] = {}  # a spec's packs may share a template
     for pack in job.packs:
         for source in pack.sources:
             if isinstance(source, Subject) and source.display in wanted:
-                users.setdefault(source.display, (source, []))[1].append(pack)
+                users.setdefault(_identity(source), (source, []))[1].append(pack)
     fixed = files = 0
     diffs: list[str] = []
     unwritable: list[str] = []
-    for display, (source, packs) in users.items():
+    for source, packs in users.values():
+        display = source.display
         try:
             data = source.path.read_bytes() if source.path is not None else job.stdin or b""
             text = data.decode("utf-8")
@@ -50,12 +51,24 @@ def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
         outcome = fix_text(text[len(bom) :], _linter(job, packs, display), unsafe=unsafe)
         if bom + outcome.text == text:
             continue
-        if write and source.path is not None and not _write(source.path, bom + outcome.text):
+        if write and source.path is not None and not _write(source.path, bom + outcome.text, data):
             unwritable.append(display)
             continue
         fixed, files = fixed + outcome.fixed, files + 1
         diffs.append(_diff(display, text, bom + outcome.text))
     return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable))
+
+
+def _identity(source: Subject) -> object:
+    """The file itself, however the packs name it (`packs/a.yaml`, `./packs/../packs/a.yaml`, through
+    a linked folder): its device and inode."""
+    if source.path is None:
+        return source.display
+    try:
+        status = source.path.stat()
+    except OSError:
+        return source.display
+    return (status.st_dev, status.st_ino)
 
 
 def _linter(job: Job, packs: Sequence[PackInput], file: str) -> Callable[[str], Sequence[Finding]]:
@@ -90,10 +103,11 @@ def _diff_line(line: str) -> str:
     return safe + (ending if ending.endswith("\n") else ending + "\n\\ No newline at end of file\n")
 
 
-def _write(path: Path, text: str) -> bool:
+def _write(path: Path, text: str, original: bytes) -> bool:
     """In place, all at once: a new file beside the real one (a symbolic link is followed), with its
-    permissions, renamed over it; a file with other hard links is rewritten where it is, so they all
-    see the fix. A file nobody may write (mode 444) is not rewritten."""
+    permissions and owner, renamed over it. A file with other hard links is rewritten where it is,
+    so they all see the fix, and given back its `original` bytes if that fails. A file nobody may
+    write (mode 444) is not rewritten."""
     temporary: str | None = None
     try:
         path = path.resolve()
@@ -101,8 +115,7 @@ def _write(path: Path, text: str) -> bool:
         if not status.st_mode & 0o222:
             return False
         if status.st_nlink > 1:
-            path.write_text(text, encoding="utf-8", newline="")
-            return True
+            return _rewrite_in_place(path, text.encode("utf-8"), original)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
@@ -118,3 +131,24 @@ def _write(path: Path, text: str) -> bool:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _rewrite_in_place(path: Path, data: bytes, original: bytes) -> bool:
+    """Written once beside it first, so a full disk or a file-size limit shows before the file is
+    touched; then over it, and back to `original` if that still fails."""
+    handle, trial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(trial)
+    try:
+        path.write_bytes(data)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.write_bytes(original)
+        return False
