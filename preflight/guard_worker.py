@@ -68,8 +68,14 @@ def _bounded(memory_bytes: int | None) -> None:
     except ImportError:  # not on Windows
         return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if memory_bytes is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if memory_bytes is None:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    bound = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+    except (ValueError, OSError):  # a platform that will not lower it: Guard runs unbounded, as before
+        pass
 
 
 if __name__ == "__main__":
