@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -553,3 +554,62 @@ def test_a_code_action_s_range_counts_utf16_units_on_lines_as_the_editor_counts_
         assert client.shutdown() == 0
     finally:
         client.kill()
+
+
+def test_edits_tried_one_by_one_keep_their_places_when_the_parameters_come_last(tmp_path: Path) -> None:
+    """The frequency's removal would add an error (its anchor), so each edit is tried alone; the
+    boolean fixes land in the parameters' Defaults, below the removed line's finding."""
+    pack = tmp_path / "pack.yaml"
+    text = (
+        "Resources:\n  C:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ELB_LOGGING_ENABLED}\n"
+        "      MaximumExecutionFrequency: &f TwentyFour_Hours\n"
+        "  D:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n      MaximumExecutionFrequency: *f\n"
+        "  E:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      InputParameters:\n"
+        "        RequireSymbols: !Ref Flag\n        RequireNumbers: !Ref Other\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+        "Parameters:\n  Unused: {Type: String, Default: x}\n  Flag: {Type: String, Default: 'TRUE'}\n"
+        "  Other: {Type: String, Default: 'FALSE'}\n"
+    )
+    pack.write_text(text)
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (1, "Fixed 3 findings in 1 file.")
+    assert pack.read_text() == (
+        text.replace("  Unused: {Type: String, Default: x}\n", "")
+        .replace("'TRUE'", "'true'")
+        .replace("'FALSE'", "'false'")
+    )
+
+
+def test_packs_that_name_one_template_differently_share_its_fixes(tmp_path: Path) -> None:
+    (tmp_path / "packs").mkdir()
+    shared = tmp_path / "packs" / "shared.yaml"
+    original = "Parameters:\n  Unused1: {Type: String, Default: a}\n" + POLICY_PACK
+    shared.write_text(original)
+    (tmp_path / "spec.yaml").write_text(
+        "packs:\n  - {name: pack-a, template: packs/shared.yaml, parameters: {Unused1: b}}\n"
+        f"  - {{name: pack-b, template: {shared}}}\n  - {{name: pack-c, template: packs/../packs/shared.yaml}}\n"
+    )
+    result = run_cli(["check", "--fix", "--spec", "spec.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout.endswith("Fixed 1 finding in 1 file.\n")
+    assert shared.read_text() == original.replace("TRUE", '"true"')
+
+
+def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_path: Path) -> None:
+    """Under a file-size limit the fixed text fits nowhere; the file and its other name keep every byte."""
+    resource = pytest.importorskip("resource")
+    pack = tmp_path / "pack.yaml"
+    text = "# " + "x" * 3000 + "\n" + POLICY_PACK.replace("TRUE", "True")  # the fix makes it 2 bytes longer
+    pack.write_text(text)
+    (tmp_path / "other.yaml").hardlink_to(pack)
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(text.encode()), len(text.encode())))
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", "--fix", "pack.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, preexec_fn=limited, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (2, "preflight: error: pack.yaml: could not write the fixed file\n")
+    assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text

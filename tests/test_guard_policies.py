@@ -308,3 +308,19 @@ def test_a_bare_number_as_the_policy_is_read_as_the_text_cloudformation_sends(tm
             "message": "Guard cannot parse the policy near '12345'", "fix": None, "edits": [], "applicability": None,
         }
     ]  # fmt: skip
+
+
+def test_under_a_lower_address_space_limit_guard_still_reads_the_policies(tmp_path: Path) -> None:
+    """A worker may not raise its hard limit: it keeps the lower one instead of failing to start."""
+    resource = pytest.importorskip("resource")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_pack_yaml(json.dumps("rule ok { configuration.x == 1 }")), encoding="utf-8")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (240_000_000, 240_000_000))
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", str(pack)],
+        capture_output=True, text=True, preexec_fn=limited, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No problems found in 1 file.\n", "")

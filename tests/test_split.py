@@ -621,3 +621,14 @@ def test_a_top_level_key_that_names_resources_is_in_no_part(tmp_path: Path) -> N
     )
     checked = run_cli(["check", "--no-cache", "--spec", str(out / "spec.yaml")])
     assert (checked.exit_code, checked.stdout) == (0, "No problems found in 2 files.\n")
+
+
+def test_a_pack_that_fits_in_one_part_keeps_the_keys_that_name_its_resources(tmp_path: Path) -> None:
+    pack = tmp_path / "outs.yaml"
+    pack.write_text(OUTPUTS_PACK)
+    out = tmp_path / "one"
+    result = split(pack, "--out", out)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (out / "outs-part-1.yaml").read_text() == OUTPUTS_PACK.replace(
+        "Description: Two rules\n", 'Description: "Two rules (part 1 of 1)"\n'
+    )

@@ -68,11 +68,26 @@ def split(
     previous: Mapping[str, Before] | None = None,
     previous_parts: Collection[int] = (),
 ) -> Split:
-    """Raises split_assign.DoesNotFit when a unit alone is over a limit."""
-    data = _data(loaded)
+    """Raises split_assign.DoesNotFit when a unit alone is over a limit. A top-level key that names
+    resources (split_units.resource_bound_keys) stays when the pack fits in one part, which then holds
+    every resource it names; with more parts it is left out."""
+    whole = _split(loaded, (), limits, previous or {}, previous_parts)
+    bound = resource_bound_keys(_template(loaded))
+    if not bound or len(whole.parts) <= 1:
+        return whole
+    return _split(loaded, bound, limits, previous or {}, previous_parts)
+
+
+def _split(
+    loaded: Loaded,
+    left_out: tuple[str, ...],
+    limits: SplitLimits,
+    previous: Mapping[str, Before],
+    previous_parts: Collection[int],
+) -> Split:
+    data = _data(loaded, left_out)
     units = pack_units(Template(data, {}, {}))
-    previous = previous or {}
-    layout, reason = _layout(loaded)
+    layout, reason = _layout(loaded, left_out)
     result = _attempt(data, units, layout, limits, previous, previous_parts)
     if result is None:
         reason = "its lines did not read back as the same values once cut"
@@ -87,22 +102,21 @@ def split(
         assignment.moved,
         assignment.emptied,
         units.unused,
-        _left_out(loaded),
+        left_out,
         reason,
     )
 
 
 def unit_sizes(loaded: Loaded) -> dict[str, int]:
     """Each unit's size in a part of a previous split, measured as `split` measures it."""
-    layout, _reason = _layout(loaded)
-    units = pack_units(Template(_data(loaded), {}, {}))
+    layout, _reason = _layout(loaded, ())
+    units = pack_units(Template(_data(loaded, ()), {}, {}))
     _fixed, piece_sizes = sizes(layout, "")
     return {unit.key: upper(_item(unit, units), piece_sizes) for unit in units.units}
 
 
-def _data(loaded: Loaded) -> dict[str, object]:
-    """The pack's values less the top-level keys no part can carry."""
-    left_out = _left_out(loaded)
+def _data(loaded: Loaded, left_out: tuple[str, ...]) -> dict[str, object]:
+    """The pack's values less the top-level keys `left_out`."""
     return {key: value for key, value in _whole(loaded).items() if key not in left_out}
 
 
@@ -111,29 +125,25 @@ def _whole(loaded: Loaded) -> dict[str, object]:
     return loaded.document.data
 
 
-def _left_out(loaded: Loaded) -> tuple[str, ...]:
-    return resource_bound_keys(Template(_whole(loaded), {}, {}))
-
-
 def _template(loaded: Loaded) -> Template:
     return Template(_whole(loaded), {}, {})
 
 
-def _layout(loaded: Loaded) -> tuple[Layout, str | None]:
+def _layout(loaded: Loaded, left_out: tuple[str, ...]) -> tuple[Layout, str | None]:
     layout, reason = _whole_layout(loaded)
-    left_out = _left_out(loaded)
     return replace(layout, blocks=tuple(block for block in layout.blocks if block.key not in left_out)), reason
 
 
 def _whole_layout(loaded: Loaded) -> tuple[Layout, str | None]:
     assert loaded.document is not None
+    whole = _whole(loaded)
     if loaded.document.text.lstrip().startswith("{"):
-        return canonical(_data(loaded), "json"), None
+        return canonical(whole, "json"), None
     if any(problem.kind is ProblemKind.UNSUPPORTED_YAML for problem in loaded.problems):
-        return canonical(_data(loaded), "yaml"), "it uses a YAML alias or merge key, which a cut could separate"
+        return canonical(whole, "yaml"), "it uses a YAML alias or merge key, which a cut could separate"
     layout = cut(loaded.document)
     if isinstance(layout, str):
-        return canonical(_data(loaded), "yaml"), layout
+        return canonical(whole, "yaml"), layout
     return layout, None
 
 
