@@ -173,3 +173,24 @@ def test_a_finding_about_a_command_line_value_names_the_option_not_a_line() -> N
         "path": ["ConformancePackInputParameters", 0, "ParameterName"], "message": message.format("Extra"),
         "fix": "remove it, or pass one the template declares: MaxAccessKeyAge", "edits": [], "applicability": None,
     }  # fmt: skip
+
+
+def test_lines_are_counted_as_the_parser_counts_them_after_a_line_separator(tmp_path: Path) -> None:
+    """U+2028 in a string ends no line (str.splitlines would say it does): the excerpt shows the
+    finding's own line, and a suppression comment covers its own line."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        'Description: "a\u2028b"\nResources:\n  Policy:\n    Type: AWS::Config::ConfigRule\n    Properties:\n'
+        "      InputParameters: {RequireSymbols: 'TRUE'}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+        "  Other:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {RequireNumbers: 'TRUE'}  # preflight: ignore[CP404]\n"
+        "      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+    )
+    result = run_cli(["check", "pack.yaml"], cwd=tmp_path)
+    assert result.stdout.splitlines()[:2] == [
+        "pack.yaml:6:25: error CP404 managed-rule-parameter-type: RequireSymbols (boolean): 'TRUE' must be "
+        "lower-case: AWS Config reads it as false",
+        "    6 |       InputParameters: {RequireSymbols: 'TRUE'}",
+    ]
+    assert result.stdout.endswith("Found 1 error in 1 file.\n1 fixable with --fix.\n")

@@ -19,6 +19,7 @@ from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import Subject
 from preflight.load.request_file import Origin, PackRequest
+from preflight.model.document import text_lines
 from preflight.model.findings import DocPath, Finding, Report
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import EVERY_PHASE, Phase, Rule
@@ -234,7 +235,7 @@ def _suppressed_and_shown(
         enabled |= {"cfn-lint"}
     outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
     kept = outcome.kept + outcome.unused
-    source = text.splitlines()
+    source = text_lines(text)
     lines = {f.span.line: source[f.span.line - 1] for f in kept if f.file == file and 0 < f.span.line <= len(source)}
     return kept, lines
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from preflight.engine.context import Context
-from preflight.model.document import Document
+from preflight.model.document import Document, text_lines
 from preflight.model.findings import DocPath, Finding, Issue, Severity, Span
 from preflight.model.rule import Phase, rule
 
@@ -67,7 +67,7 @@ def comment_suppressions(text: str) -> list[Suppression]:
     if "preflight:" not in text:
         return []
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text_lines(text), start=1):
         if "preflight:" not in line:
             continue
         match = _COMMENT.search(line)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import tempfile
 import threading
 import time
@@ -28,6 +27,7 @@ from preflight.load.parsing import load_template_bytes
 from preflight.load.request_file import PackRequest
 from preflight.load.settings_file import SettingsError, load_settings
 from preflight.load.yaml_builder import without_surrogates
+from preflight.model.document import text_lines
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
@@ -39,8 +39,6 @@ SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-
-_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 def utf16_column(line: str, column: int) -> int:
@@ -150,7 +148,7 @@ class PreflightServer(LanguageServer):
         data = text.encode("utf-8")
         if not mentions_aws_config(data):
             return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
-        lines = _LINE_BREAK.split(text)  # as LSP counts lines: not at U+2028, U+0085 or a form feed
+        lines = text_lines(text)
         settings = self.settings_for(path)
         if isinstance(settings, str):
             return [_message_diagnostic(f"preflight configuration error: {settings}")]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from preflight.load.parsing import decode, parse_text, read_bytes
-from preflight.model.document import Document
+from preflight.model.document import Document, text_lines
 from preflight.model.errors import InputError
 from preflight.model.findings import NO_POSITION, DocPath, Span
 from preflight.model.problems import ProblemKind
@@ -263,11 +263,11 @@ def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody
     """Map the body's positions back to the request file when it is a literal block (`|`, `|2-`,
     `!!str |`) whose lines appear verbatim; otherwise positions are relative to the body itself."""
     span, key_span = document.node_span(path), document.key_span(path)
-    lines = document.text.splitlines()
+    lines = text_lines(document.text)
     if span is not None and key_span is not None and 0 < span.line <= len(lines):
         header = _BLOCK_HEADER.match(lines[span.line - 1][span.column - 1 :])
         if header is not None:
-            body_lines = body.splitlines()
+            body_lines = text_lines(body.removesuffix("\n").removesuffix("\r"))
             digit = header["a"] or header["b"]
             if digit:
                 indent = key_span.column - 1 + int(digit)

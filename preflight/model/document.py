@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from preflight.model.findings import START_OF_FILE, DocPath, Position, Span
+
+# Where a line ends, as the parsers, editors and LSP count lines: not at U+2028, U+0085 or a form
+# feed, where str.splitlines also breaks.
+LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of `text`, numbered as findings number them (line N is item N - 1)."""
+    return LINE_BREAK.split(text)
 
 
 @dataclass(frozen=True)
