@@ -146,10 +146,9 @@ def test_cfn_lint_version_and_params_file_contents_are_in_the_key(
     params.write_text("AccessKeysRotatedParamMaxAccessKeyAge: '45'\n")
     assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
     _poison(project)
-    real_version = cache_module.importlib.metadata.version
-    monkeypatch.setattr(
-        cache_module.importlib.metadata, "version", lambda name: "0.0.1" if name == "cfn-lint" else real_version(name)
-    )
+    other_install = project.parent / "other-site-packages"
+    (other_install / "cfn_lint-0.0.1.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(other_install))  # another cfn-lint, found first
     assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
 
 
@@ -274,3 +273,31 @@ def test_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path: Path) -> Non
     os.utime(old, (time.time() - 40 * 86400,) * 2)
     assert cache.prune() == 0  # pruned less than a day ago
     assert cache.prune(now=time.time() + 86400 + 1) == 1
+
+
+@pytest.mark.parametrize("distribution", ["ruamel.yaml", "ruamel.yaml.clibz", "click", "cfn-lint"])
+def test_installed_versions_are_read_where_importlib_metadata_reads_them(distribution: str) -> None:
+    import importlib.metadata
+
+    found = importlib.metadata.distribution(distribution)
+    folder = Path(str(found._path))  # type: ignore[attr-defined]
+    entry = cache_module.installed_metadata(distribution)
+    assert entry == f"{folder.name}@{folder.stat().st_mtime_ns}"
+    assert found.version in folder.name
+
+
+def test_a_distribution_is_found_by_its_normalised_name_first_on_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Cfn_Lint-1.2.3.dist-info").mkdir(parents=True)
+    (second / "cfn.lint-9.9.9.dist-info").mkdir(parents=True)
+    (second / "cfn_lint_extra-1.0.dist-info").mkdir()
+    monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(tmp_path / "a.zip"), str(first), str(second)])
+    modified = (first / "Cfn_Lint-1.2.3.dist-info").stat().st_mtime_ns
+    assert cache_module.installed_metadata("cfn-lint") == f"Cfn_Lint-1.2.3.dist-info@{modified}"
+    assert cache_module.installed_metadata("cfn-lint-extra") is not None
+    assert cache_module.installed_metadata("absent-tool") is None
+    (first / "Cfn_Lint-1.2.3.dist-info").rmdir()
+    (first / "cfn_lint.egg-info").mkdir()
+    assert cache_module.installed_metadata("cfn-lint").startswith("cfn_lint.egg-info@")

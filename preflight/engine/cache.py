@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -61,18 +61,43 @@ def code_fingerprint() -> str:
     time, so an edited rule is never served from a stale entry; the managed-rule catalog and the
     resource schemas CP420 reads are data files), cfn-lint's version (`--cfn-lint`) and Guard's (CP413)."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
-    roots = [_PACKAGE, *(Path(p) for p in _rules_path())]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if "__pycache__" not in path.parts and path.is_file():  # any suffix: data formats change
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for root in (str(_PACKAGE), *_rules_path()):
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+            for name in sorted(files):  # any suffix: data formats change
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                relative = os.path.relpath(path, root).replace(os.sep, "/")
+                digest.update(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz", "cfn-guard-rs"):
-        try:
-            digest.update(f"{distribution}={importlib.metadata.version(distribution)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{distribution} absent".encode())
+        digest.update(f"{distribution}={installed_metadata(distribution) or 'absent'}".encode())
     return digest.hexdigest()
+
+
+def installed_metadata(distribution: str) -> str | None:
+    """The metadata folder of the installed `distribution` that `importlib.metadata` would read (the
+    first on sys.path), by name (a `.dist-info` name holds the version) and modification time; None
+    when it is not installed. importlib.metadata itself would double the start of a cached run."""
+    wanted = _normalized(distribution)
+    for entry in sys.path:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:  # a zip file, or a folder that does not exist
+            continue
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info") and _normalized(stem.partition("-")[0]) == wanted:
+                try:
+                    modified = os.stat(os.path.join(entry or ".", name)).st_mtime_ns
+                except OSError:
+                    continue
+                return f"{name}@{modified}"
+    return None
+
+
+def _normalized(name: str) -> str:
+    """A distribution name as packaging compares them (PEP 503): `ruamel.yaml` is `ruamel_yaml`."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _rules_path() -> list[str]:
