@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class CheckOptions:
     """Every option of `preflight check`, typed."""
 

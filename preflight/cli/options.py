@@ -86,7 +86,7 @@ def request_options(function: F) -> F:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class LintOptions:
     """The command-line options that choose rules, the fail level and output."""
 
@@ -150,7 +150,7 @@ def lint_options(function: F) -> F:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class AwsOptions:
     """The command-line options that reach AWS."""
 

@@ -64,7 +64,7 @@ class ManagedRule:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Catalog:
     """Entries are decoded when asked for: a pack uses a few dozen of the 800-odd rules."""
 

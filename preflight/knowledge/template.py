@@ -49,7 +49,7 @@ def _mapping(value: object) -> Mapping[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Template:
     """A template's values with the parameter and pseudo-parameter values it is read with."""
 

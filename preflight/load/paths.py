@@ -37,7 +37,7 @@ def subjects_for(template: Path | None) -> list[Subject]:
     return [Subject(template.as_posix(), template)] if template is not None else []
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Expanded:
     """The files the paths given name, and the paths that do not exist."""
 
@@ -45,7 +45,7 @@ class Expanded:
     missing: tuple[str, ...]  # paths given that do not exist
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Search:
     """How folders are searched: `exclude` globs (preflight.model.globs) relative to `root`, and
     whether git's ignore files count."""

@@ -111,7 +111,7 @@ class PackRequest:
         return {p.name: p.value for p in self.parameters}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class RequestInputs:
     """What the command line said."""
 

@@ -110,7 +110,7 @@ class _Abort(Exception):
     pass
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class _Frame:
     """A mapping or sequence being built, with where it started."""
 

@@ -106,7 +106,7 @@ class Finding:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Report:
     """What a run found, for the reporters: the findings in report order, the templates checked
     (`files`), the source lines the findings point to (by file and line number, for the text report),

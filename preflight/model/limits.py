@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class ApiLimits:
     """PutOrganizationConformancePack / PutConformancePack (botocore `config` model)."""
 
@@ -43,7 +43,7 @@ class ApiLimits:
 API_LIMITS = ApiLimits()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Quotas:
     """AWS Config service quotas (developer guide, "Service Limits"). Override with
     `[tool.preflight.quotas]`, for example `rules-per-pack = 130`."""
@@ -59,7 +59,7 @@ class Quotas:
 DEFAULT_QUOTAS = Quotas()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class SafetyLimits:
     """What preflight itself refuses to read (CP006). No deployable pack comes near these."""
 

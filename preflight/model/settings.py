@@ -23,7 +23,7 @@ DEFAULT_EXCLUDE = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class Settings:
     """This tool's settings: which rules run, the fail level, per-file ignores and the service quotas;
     `root` is the folder globs are relative to, `source` the file they came from."""
