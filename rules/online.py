@@ -23,7 +23,7 @@ from preflight.api import (
 if TYPE_CHECKING:
     from preflight.api import AwsFacts
 
-_PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
+_PACK_RULE_SUFFIX = r"-conformance-pack-[a-z0-9]{9}$"
 
 
 def _facts(ctx: Context) -> AwsFacts:
@@ -390,10 +390,10 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
     our_names = {name for name in ours if isinstance(name, str)}
 
     def is_ours(deployed: str) -> bool:
-        return _PACK_RULE_SUFFIX.sub("", deployed) in our_names
+        return re.sub(_PACK_RULE_SUFFIX, "", deployed) in our_names
 
     others = [name for name in facts.config_rule_names if not is_ours(name)]
-    in_packs = [name for name in others if _PACK_RULE_SUFFIX.search(name)]
+    in_packs = [name for name in others if re.search(_PACK_RULE_SUFFIX, name)]
     organization = ctx.request.scope == "organization"
     pack_quota = (
         ctx.quotas.rules_per_account_across_org_packs

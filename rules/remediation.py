@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from preflight.api import REMEDIATION, Context, Issue, Severity, intrinsic_name, rule
 
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]*:role/\S+")
+_ROLE_ARN = r"arn:aws[a-z-]*:iam::[^:]*:role/\S+"
 
 
 @rule("CP211", "automation-role-not-literal", Severity.ERROR, tags=("template", "remediation"))
@@ -79,5 +79,5 @@ def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
                     path,
                     fix="write the ARN out: arn:aws:iam::123456789012:role/NAME",
                 )
-            elif not isinstance(value, str) or not _ROLE_ARN.fullmatch(value):
+            elif not isinstance(value, str) or not re.fullmatch(_ROLE_ARN, value):
                 yield Issue(f"AutomationAssumeRole {value!r} is not an IAM role ARN", path)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from preflight.api import API_LIMITS, FREQUENCIES, OWNERS, UNKNOWN, ConfigRuleView, Context, Issue, Severity, rule
 
-_LAMBDA_ARN = re.compile(r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
-_GUARD_RUNTIME = re.compile(API_LIMITS.policy_runtime_pattern)
+_LAMBDA_ARN = r"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[^:]+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?"
+_GUARD_RUNTIME = API_LIMITS.policy_runtime_pattern
 _POLICY_MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
 
 
@@ -126,7 +126,7 @@ def _source_issues(view: ConfigRuleView) -> Iterator[Issue]:
     if owner == "CUSTOM_LAMBDA":
         if identifier is None:
             yield Issue("a CUSTOM_LAMBDA rule needs the Lambda function's ARN as SourceIdentifier", path)
-        elif isinstance(identifier, str) and not _LAMBDA_ARN.fullmatch(identifier):
+        elif isinstance(identifier, str) and not re.fullmatch(_LAMBDA_ARN, identifier):
             yield Issue(
                 f"SourceIdentifier {identifier!r} is not a Lambda function ARN",
                 path + ("SourceIdentifier",),
@@ -145,7 +145,7 @@ def _policy_issues(source: dict[str, object], path: tuple[str | int, ...]) -> It
             yield Issue("a CUSTOM_POLICY rule needs CustomPolicyDetails (PolicyRuntime and PolicyText)", path)
         return
     runtime = details.get("PolicyRuntime")
-    if runtime is not UNKNOWN and not (isinstance(runtime, str) and _GUARD_RUNTIME.fullmatch(runtime)):
+    if runtime is not UNKNOWN and not (isinstance(runtime, str) and re.fullmatch(_GUARD_RUNTIME, runtime)):
         yield Issue(
             f"PolicyRuntime {runtime!r} must be 'guard-2.x.x'",
             path + ("CustomPolicyDetails", "PolicyRuntime") if runtime is not None else path + ("CustomPolicyDetails",),

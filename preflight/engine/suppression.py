@@ -15,7 +15,7 @@ from preflight.model.document import Document, text_lines
 from preflight.model.findings import DocPath, Finding, Issue, Severity, Span
 from preflight.model.rule import Phase, rule
 
-_COMMENT = re.compile(r"#\s*preflight:\s*ignore\[([^\]]*)\]")
+_COMMENT = r"#\s*preflight:\s*ignore\[([^\]]*)\]"
 METADATA_KEY = "preflight"
 
 
@@ -70,7 +70,7 @@ def comment_suppressions(text: str) -> list[Suppression]:
     for number, line in enumerate(text_lines(text), start=1):
         if "preflight:" not in line:
             continue
-        match = _COMMENT.search(line)
+        match = re.search(_COMMENT, line)
         if match:
             ids = tuple(dict.fromkeys(_normal(part) for part in match.group(1).split(",") if part.strip()))
             span = Span(number, match.start() + 1, number, match.end() + 1)

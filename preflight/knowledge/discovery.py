@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 
 # A `Type` whose value has the three parts of a resource type, in YAML (quoted or not) or JSON.
-_RESOURCE_TYPE = re.compile(
-    rb"""["']?Type["']?[ \t]*:[ \t]*["']?([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+)"""
-)
+_RESOURCE_TYPE = rb"""["']?Type["']?[ \t]*:[ \t]*["']?([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+)"""
 _SERVICE = "config"
 _PACK_TYPES = ("configrule", "remediationconfiguration")
 
 
 def is_pack(data: bytes) -> bool:
     config = rules = other = 0
-    for vendor, service, kind in _RESOURCE_TYPE.findall(data):
+    for vendor, service, kind in re.findall(_RESOURCE_TYPE, data):
         if vendor.lower() != b"aws" and _distance(vendor.lower().decode(), "aws") > 1:
             continue
         if _distance(service.decode().lower(), _SERVICE) <= 2:

@@ -256,7 +256,7 @@ def _parameters_from(document: Document, base: DocPath, data: object, *, allow_f
     return found
 
 
-_BLOCK_HEADER = re.compile(r"(?:!\S*\s+)?\|(?P<a>[1-9])?[+-]?(?P<b>[1-9])?\s*(?:#.*)?$")
+_BLOCK_HEADER = r"(?:!\S*\s+)?\|(?P<a>[1-9])?[+-]?(?P<b>[1-9])?\s*(?:#.*)?$"
 
 
 def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody:
@@ -265,7 +265,7 @@ def _embedded_body(document: Document, path: DocPath, body: str) -> EmbeddedBody
     span, key_span = document.node_span(path), document.key_span(path)
     lines = text_lines(document.text)
     if span is not None and key_span is not None and 0 < span.line <= len(lines):
-        header = _BLOCK_HEADER.match(lines[span.line - 1][span.column - 1 :])
+        header = re.match(_BLOCK_HEADER, lines[span.line - 1][span.column - 1 :])
         if header is not None:
             body_lines = text_lines(body.removesuffix("\n").removesuffix("\r"))
             digit = header["a"] or header["b"]

@@ -17,8 +17,8 @@ _KEYS = frozenset({
     "select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas", "exclude", "extend-exclude",
     "respect-gitignore", "cfn-lint",
 })  # fmt: skip
-_SELECTOR = re.compile(r"CP\d{0,3}")
-CFN_LINT_SELECTOR = re.compile(r"cfn-lint(:[EWI]?\d{0,4})?")
+_SELECTOR = r"CP\d{0,3}"
+_CFN_LINT_SELECTOR = r"cfn-lint(:[EWI]?\d{0,4})?"
 
 
 class SettingsError(InputError):
@@ -31,13 +31,13 @@ def validate_selectors(selectors: Sequence[str], known_ids: Iterable[str], where
     for selector in selectors:
         selector = selector.strip()
         head, _, tail = selector.partition(":")
-        if head.lower() == "cfn-lint" and CFN_LINT_SELECTOR.fullmatch(f"cfn-lint{':' if _ else ''}{tail.upper()}"):
+        if head.lower() == "cfn-lint" and re.fullmatch(_CFN_LINT_SELECTOR, f"cfn-lint{':' if _ else ''}{tail.upper()}"):
             checked.append(f"cfn-lint{':' if _ else ''}{tail.upper()}")  # cfn-lint's ids (with --cfn-lint)
             continue
         selector = selector.upper()
         if not selector:
             continue
-        if not _SELECTOR.fullmatch(selector):
+        if not re.fullmatch(_SELECTOR, selector):
             raise SettingsError(f"{where}: {selector!r} is not a rule id or prefix (such as CP305 or CP3)")
         if not any(rule_id.startswith(selector) for rule_id in ids):
             raise SettingsError(f"{where}: no rule matches {selector!r} (see `preflight rules`)")
