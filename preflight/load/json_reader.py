@@ -15,7 +15,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from preflight.load import reading as problems
 from preflight.load.reading import Parsed
-from preflight.load.yaml_builder import _SURROGATE, without_surrogates
+from preflight.load.yaml_builder import has_surrogates, without_surrogates
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.model.problems import Problem
@@ -154,7 +154,7 @@ def _int(text: str) -> int | str:
 
 
 def _clean(value: str) -> str:
-    return without_surrogates(value) if _SURROGATE.search(value) else value
+    return without_surrogates(value) if has_surrogates(value) else value
 
 
 def parse_json(text: str, *, limits: SafetyLimits = SAFETY_LIMITS, line_offset: int = 0) -> Parsed:

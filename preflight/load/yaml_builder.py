@@ -11,7 +11,6 @@ import bisect
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from preflight.load import reading as problems
 from preflight.load.reading import Parsed
@@ -63,7 +62,11 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"\.(nan|NaN|NAN)$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
+
+
+def has_surrogates(text: str) -> bool:
+    return not text.isascii() and re.search(_SURROGATE, text) is not None
 
 
 def without_surrogates(text: str) -> str:
@@ -110,19 +113,30 @@ class _Abort(Exception):
     pass
 
 
-@dataclass(eq=False, slots=True)
 class _Frame:
-    """A mapping or sequence being built, with where it started."""
+    """A mapping or sequence being built, with where it started: the hot loop's cursor, changed in
+    place, so a plain class (not a record)."""
 
-    value: dict[str, object] | list[object]
-    path: DocPath
-    start: tuple[int, int]
-    anchor: str | None
-    wrapper: str | None
-    size: int = 1
-    pending_key: str | None = None
-    pending_key_position: Position | None = None
-    first_lines: dict[str, int] | None = None  # of keys seen twice
+    __slots__ = ("anchor", "first_lines", "path", "pending_key", "pending_key_position", "size", "start", "value",
+                 "wrapper")  # fmt: skip
+
+    def __init__(
+        self,
+        value: dict[str, object] | list[object],
+        path: DocPath,
+        start: tuple[int, int],
+        anchor: str | None,
+        wrapper: str | None,
+    ) -> None:
+        self.value = value
+        self.path = path
+        self.start = start
+        self.anchor = anchor
+        self.wrapper = wrapper
+        self.size = 1
+        self.pending_key: str | None = None
+        self.pending_key_position: Position | None = None
+        self.first_lines: dict[str, int] | None = None  # of keys seen twice
 
 
 def _position_of(event: object) -> Position:
@@ -166,21 +180,21 @@ def parse(
             return _parse_with(_PureEvents(text), text, build)[0]
         except Exception:  # the pure parser is only a second opinion
             pass
-    if _YAML11_BREAK.search(text):
+    if any(separator in text for separator in _YAML11_BREAKS):
         _renumber_lines(parsed, text)
     return parsed
 
 
 # libyaml also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (YAML 1.1); editors, grep
 # and GitHub do not, so positions are renumbered to \n, \r\n and \r lines.
-_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
-_LIBYAML_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_EDITOR_LINES = re.compile("\r\n|[\r\n]")
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
+_LIBYAML_LINES = "\r\n|[\r\n\x85\u2028\u2029]"
+_EDITOR_LINES = "\r\n|[\r\n]"
 
 
 def _renumber_lines(parsed: Parsed, text: str) -> None:
-    libyaml = [0] + [match.end() for match in _LIBYAML_LINES.finditer(text)]
-    editor = [0] + [match.end() for match in _EDITOR_LINES.finditer(text)]
+    libyaml = [0] + [match.end() for match in re.finditer(_LIBYAML_LINES, text)]
+    editor = [0] + [match.end() for match in re.finditer(_EDITOR_LINES, text)]
 
     def position(line: int, column: int) -> tuple[int, int]:
         index = libyaml[min(line, len(libyaml)) - 1] + column - 1
@@ -293,7 +307,7 @@ def _build(
             if raw == "<<" and not style and frame is not None and frame.pending_key is None:
                 if type(frame.value) is dict:
                     found.append(problems.merge_key(Span(*position)))
-            if style == '"' and _SURROGATE.search(raw):
+            if style == '"' and has_surrogates(raw):
                 raw = without_surrogates(raw)
             if as_text or style or tag == _STR or tag == "!":
                 value = raw
