@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from preflight.model.facts import AwsFacts
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Context:
     """`loaded` is None when only a request is checked (its template is in S3)."""
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 ExternalLinter = Callable[[str, str, str | None], list[Finding]]
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class PackInput:
     """One pack: its request and what to check with it. With no `sources`, the template is the
     request's TemplateBody, or there is none (the template is in S3)."""
@@ -47,7 +47,7 @@ class PackInput:
     sent_body: str | None = None  # the body deploy sends, when it is not the template's text (minified)
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Job:
     """`spec_file`: the packs are a spec file's, and its cross-pack rules run once after them.
     `stdin`: the bytes of the source read from standard input. `jobs`: processes to check files in
@@ -72,7 +72,7 @@ class Job:
 Checked = Literal["template", "request", "skipped"]
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class _Result:
     """What checking one file of one pack gave."""
 

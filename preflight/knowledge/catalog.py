@@ -34,7 +34,7 @@ class ManagedParameter:
     default: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, frozen=True)
 class ManagedRule:
     """A managed rule of the catalog: its triggers, parameters and resource types."""
 
@@ -64,7 +64,7 @@ class ManagedRule:
         return None
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Catalog:
     """Entries are decoded when asked for: a pack uses a few dozen of the 800-odd rules."""
 

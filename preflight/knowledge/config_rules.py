@@ -40,7 +40,7 @@ FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFo
 OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class ConfigRuleView:
     """An AWS::Config::ConfigRule resource as the rules read it: its source, owner and parameters resolved."""
 

@@ -26,7 +26,7 @@ PSEUDO_PARAMETERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Resource:
     """One entry of `Resources`."""
 
@@ -49,7 +49,7 @@ def _mapping(value: object) -> Mapping[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Template:
     """A template's values with the parameter and pseudo-parameter values it is read with."""
 

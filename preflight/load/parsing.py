@@ -16,7 +16,7 @@ from preflight.model.problems import Problem, ProblemKind
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Loaded:
     """`document` is None when the file could not be read or parsed at all; `is_template` says whether
     template rules can run on it."""

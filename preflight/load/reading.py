@@ -10,7 +10,7 @@ from preflight.model.findings import DocPath, Position, Severity, Span
 from preflight.model.problems import Problem, ProblemKind
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Parsed:
     """`complete`: the text was read to its end (or to the end of its first document)."""
 

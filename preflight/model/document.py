@@ -18,7 +18,7 @@ def text_lines(text: str) -> list[str]:
     return LINE_BREAK.split(text)
 
 
-@dataclass(eq=False, frozen=True)
+@dataclass(eq=False, repr=False, frozen=True)
 class Document:
     """`data` holds dicts, lists, str, int, float, bool and None; intrinsic-function tags are already
     expanded to their long form (`!Ref x` is `{"Ref": "x"}`).
