@@ -3,8 +3,12 @@ CLI's imports run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NoReturn
+# typing.TYPE_CHECKING, as type checkers read it, without importing typing (a large module) before
+# the collector is paused below.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import NoReturn
 
 
 def run() -> NoReturn:

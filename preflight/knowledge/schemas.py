@@ -12,7 +12,6 @@ differs from what the installed cfn-lint ships (a newer cfn-lint: build it again
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -51,6 +50,8 @@ def load_pack_validators(path: Path = SCHEMAS_FILE) -> Mapping[str, SchemaValida
 
 
 def cfn_lint_schema_directory() -> Path:
+    import importlib.util
+
     spec = importlib.util.find_spec("cfnlint")  # locates the package without running it
     if spec is None or not spec.submodule_search_locations:
         raise SchemasUnavailable('cfn-lint is not installed (pip install ".[cfn-lint]")')
