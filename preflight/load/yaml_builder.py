@@ -7,7 +7,6 @@ arrive, with no recursion, so hostile input ends in a finding instead of a crash
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Callable
@@ -57,10 +56,11 @@ _PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "nul
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+$")
-_INT_BASED = re.compile(r"0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)$")
-_NAN = re.compile(r"\.(nan|NaN|NAN)$")
+# Rare in templates: compiled by `re` when first used, not at every start.
+_INT_BASED = r"0o[0-7]+$|0x[0-9a-fA-F]+$"
+_INF = r"[-+]?\.(inf|Inf|INF)$"
+_NAN = r"\.(nan|NaN|NAN)$"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _SURROGATE = "[\ud800-\udfff]"
 
@@ -96,15 +96,15 @@ def resolve_plain(text: str) -> object:
     try:
         if _INT.match(text):
             return int(text)
-        if _INT_BASED.match(text):
+        if re.match(_INT_BASED, text):
             return int(text, 0)
         if _FLOAT.match(text) and any(c.isdigit() for c in text):
             return float(text)
     except ValueError:  # a number too long for int(): keep the text
         return text
-    if _INF.match(text):
+    if re.match(_INF, text):
         return float("-inf") if text.startswith("-") else float("inf")
-    if _NAN.match(text):
+    if re.match(_NAN, text):
         return float("nan")
     return text
 
@@ -193,6 +193,8 @@ _EDITOR_LINES = "\r\n|[\r\n]"
 
 
 def _renumber_lines(parsed: Parsed, text: str) -> None:
+    import bisect
+
     libyaml = [0] + [match.end() for match in re.finditer(_LIBYAML_LINES, text)]
     editor = [0] + [match.end() for match in re.finditer(_EDITOR_LINES, text)]
 
