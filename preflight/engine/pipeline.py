@@ -14,7 +14,6 @@ from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, run_rules
 from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
-from preflight.knowledge.discovery import is_pack
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import Subject
@@ -128,14 +127,14 @@ def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject |
         return _check_loaded(job, rules, index, source if source is not None else _request_body(pack.request))
     if source.path is None:
         stdin = job.stdin or b""
-        if job.only_packs and not is_pack(stdin):
+        if job.only_packs and not _is_pack(stdin):
             return _Result(index, source.display, "skipped")
         return _check_loaded(job, rules, index, load_template_bytes(stdin, source.display))
     data, problem = read_bytes(source.path)
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
         return _check_loaded(job, rules, index, Loaded(source.display, None, (problem,)))
-    if (job.only_packs or not source.named) and not is_pack(data):
+    if (job.only_packs or not source.named) and not _is_pack(data):
         return _Result(index, source.display, "skipped")
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data) if cache is not None else None
@@ -146,6 +145,12 @@ def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject |
     if cache is not None and key is not None:
         cache.put(key, result.findings)
     return result
+
+
+def _is_pack(data: bytes) -> bool:
+    from preflight.knowledge.discovery import is_pack  # only files found in folders, or --only-packs
+
+    return is_pack(data)
 
 
 def _request_body(request: PackRequest) -> Loaded | None:

@@ -6,10 +6,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.load.gitignore import GitIgnore, git_top
 from preflight.model.globs import Glob
 from preflight.model.settings import relative_to
+
+if TYPE_CHECKING:
+    from preflight.load.gitignore import GitIgnore
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 STDIN = "-"
@@ -60,13 +63,14 @@ def expand_paths(paths: Sequence[str], search: Search, stdin_name: str = "<stdin
     template suffixes. A path that does not exist is listed in `missing`; the others are still found."""
     subjects: list[Subject] = []
     missing: list[str] = []
-    walker = _Walker(search)
+    walker: _Walker | None = None  # made for the first folder: most runs name files
     for given in paths:
         if given == STDIN:
             subjects.append(Subject(stdin_name, None))
             continue
         path = Path(given)
         if path.is_dir():
+            walker = walker or _Walker(search)
             subjects.extend(Subject(found.as_posix(), found, named=False) for found in walker.templates_below(path))
         elif path.exists():
             subjects.append(Subject(given, path))
@@ -112,6 +116,8 @@ class _Walker:
     def _gitignore(self, folder: Path) -> GitIgnore | None:
         if not self.search.respect_gitignore:
             return None
+        from preflight.load.gitignore import GitIgnore, git_top  # only folders are searched
+
         top = git_top(folder.resolve())
         if top is None:
             return None
