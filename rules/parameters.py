@@ -201,16 +201,18 @@ def _constraint_problems(value: str, declaration: object, *, numeric: bool) -> I
         yield "is not one of AllowedValues " + ", ".join(repr(scalar_text(item)) for item in allowed), None
     pattern = declaration.get("AllowedPattern")
     if isinstance(pattern, str):
-        matched = full_match(pattern, value)
-        if isinstance(matched, Unmatchable):
+        try:
+            matched = full_match(pattern, value)
+        except Unmatchable as reason:
             yield (
-                f"was not checked against AllowedPattern {pattern!r}: {matched.reason} (preflight matches patterns "
+                f"was not checked against AllowedPattern {pattern!r}: {reason} (preflight matches patterns "
                 "in linear time with RE2, which has no backreferences or lookaround; CloudFormation uses Java's "
                 "regular expressions)",
                 Severity.WARNING,
             )
-        elif not matched:
-            yield f"does not match AllowedPattern {pattern!r}", None
+        else:
+            if not matched:
+                yield f"does not match AllowedPattern {pattern!r}", None
     min_length, max_length = _number(declaration.get("MinLength")), _number(declaration.get("MaxLength"))
     if min_length is not None and len(value) < min_length:
         yield f"is shorter than MinLength {min_length:g}", None

@@ -5,22 +5,19 @@ backtrack: it runs every pattern it accepts in time linear in the value, within 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # RE2's own memory bound for one compiled pattern (its default); a pattern that needs more fails to
 # compile instead of growing.
 _MAX_MEMORY = 8 << 20
 
 
-@dataclass(frozen=True)
-class Unmatchable:
-    """Why a pattern could not be run (RE2 has no backreferences or lookaround, for example)."""
-
-    reason: str
+class Unmatchable(ValueError):
+    """A pattern RE2 cannot run (it has no backreferences or lookaround, for example); the message
+    says why."""
 
 
-def full_match(pattern: str, value: str) -> bool | Unmatchable:
-    """Whether `pattern` matches all of `value`, as CloudFormation's AllowedPattern requires."""
+def full_match(pattern: str, value: str) -> bool:
+    """Whether `pattern` matches all of `value`, as CloudFormation's AllowedPattern requires; raises
+    Unmatchable for a pattern RE2 cannot run."""
     import re2  # only templates with an AllowedPattern need it
 
     options = re2.Options()
@@ -31,5 +28,5 @@ def full_match(pattern: str, value: str) -> bool | Unmatchable:
         compiled = re2.compile(pattern, options)
     except re2.error as error:
         detail = error.args[0] if error.args else error
-        return Unmatchable(detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail))
+        raise Unmatchable(detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)) from None
     return compiled.fullmatch(value) is not None
