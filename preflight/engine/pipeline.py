@@ -103,7 +103,7 @@ def run(job: Job) -> Report:
     if job.spec_file is not None and Phase.SPEC in job.phases:
         findings.extend(_across_packs(job, rules, results))
     lines = {result.file: result.lines for result in results if result.lines is not None}
-    kept = _drop_suppressed(job, job.settings.without_ignored(set(findings)), lines)
+    kept = _drop_suppressed(job, rules, job.settings.without_ignored(set(findings)), lines)
     kept.sort(key=Finding.sort_key)
     checked = tuple(dict.fromkeys(result.file for result in results if result.checked != "skipped" and result.file))
     return Report(
@@ -178,7 +178,8 @@ def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | 
     embedded = pack.request.template_body
     if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
         return _Result(index, file, checked, tuple(findings), None, config_rules)  # positions elsewhere: read later
-    kept, lines = _suppressed_and_shown(job, findings, file, loaded.text, metadata_suppressions(loaded.document))
+    suppressions = metadata_suppressions(loaded.document)
+    kept, lines = _suppressed_and_shown(job, rules, findings, file, loaded.text, suppressions)
     return _Result(index, file, checked, tuple(kept), lines, config_rules)
 
 
@@ -229,23 +230,32 @@ def _across_packs(job: Job, rules: Sequence[Rule], results: Sequence[_Result]) -
 
 
 def _suppressed_and_shown(
-    job: Job, findings: Iterable[Finding], file: str, text: str, more: Sequence[Suppression] = ()
+    job: Job,
+    rules: Sequence[Rule],
+    findings: Iterable[Finding],
+    file: str,
+    text: str,
+    more: Sequence[Suppression] = (),
 ) -> tuple[list[Finding], dict[int, str]]:
     """`findings` less those a suppression of `file` covers (with a finding for each that covers
     nothing), and the lines of `file` they point to (only those lines are kept: a report of many files
-    never holds their whole text)."""
+    never holds their whole text). `rules`: the rules this run runs."""
     known = frozenset(rule.id for rule in job.rules)
-    enabled = frozenset(rule.id for rule in job.settings.enabled(job.rules) if rule.phase in job.phases)
+    enabled = frozenset(rule.id for rule in rules)
     if job.external is not None:
         enabled |= {"cfn-lint"}
     outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
     kept = outcome.kept + outcome.unused
+    shown = [finding.span.line for finding in kept if finding.file == file]
+    if not shown:
+        return kept, {}
     source = text_lines(text)
-    lines = {f.span.line: source[f.span.line - 1] for f in kept if f.file == file and 0 < f.span.line <= len(source)}
-    return kept, lines
+    return kept, {line: source[line - 1] for line in shown if 0 < line <= len(source)}
 
 
-def _drop_suppressed(job: Job, findings: list[Finding], lines: dict[str, Mapping[int, str]]) -> list[Finding]:
+def _drop_suppressed(
+    job: Job, rules: Sequence[Rule], findings: list[Finding], lines: dict[str, Mapping[int, str]]
+) -> list[Finding]:
     """Inline suppressions of the files whose text was not at hand when they were checked (a request or
     params file, a spec file, a result from the cache): each is read once, and the lines findings
     point to kept."""
@@ -262,7 +272,7 @@ def _drop_suppressed(job: Job, findings: list[Finding], lines: dict[str, Mapping
             kept.extend(in_file)
             lines[file] = {}
             continue
-        shown, lines[file] = _suppressed_and_shown(job, in_file, file, text)
+        shown, lines[file] = _suppressed_and_shown(job, rules, in_file, file, text)
         kept.extend(shown)
     return kept
 
