@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 
 # Names shorter than this are compared with every candidate of similar length.
 _GRAM = 3
@@ -25,13 +26,18 @@ def _grams(name: str) -> set[str]:
 
 
 class Suggestions:
-    """Suggestions among one set of names, for many queries. The index is built on the first query."""
+    """Suggestions among one set of names, for many queries. The names are read, and the index built,
+    on the first query: most checks make none (a rule asks only about a name it does not know)."""
 
     def __init__(self, candidates: Iterable[object], *, cutoff: float = 0.75, queries: int = QUERIES_MAX) -> None:
-        self._names = list(dict.fromkeys(str(candidate) for candidate in candidates))
+        self._candidates = candidates
         self._cutoff = cutoff
         self._queries_left = queries
         self._postings: dict[str, list[int]] | None = None
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return list(dict.fromkeys(str(candidate) for candidate in self._candidates))
 
     def _index(self) -> dict[str, list[int]]:
         postings: dict[str, list[int]] = {}
