@@ -301,3 +301,21 @@ def test_a_distribution_is_found_by_its_normalised_name_first_on_the_path(
     (first / "Cfn_Lint-1.2.3.dist-info").rmdir()
     (first / "cfn_lint.egg-info").mkdir()
     assert cache_module.installed_metadata("cfn-lint").startswith("cfn_lint.egg-info@")
+
+
+def test_the_code_fingerprint_skips_a_dangling_link_and_sees_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "package"
+    (package / "data").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "a.py").write_text("A = 1\n")
+    (package / "data" / "catalog.jsonl").write_text("{}\n")
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled")
+    (package / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    first = cache_module.code_fingerprint()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled again")  # bytecode is not code
+    assert cache_module.code_fingerprint() == first
+    (package / "data" / "catalog.jsonl").write_text("{} \n")
+    assert cache_module.code_fingerprint() != first

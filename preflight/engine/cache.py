@@ -66,7 +66,10 @@ def code_fingerprint() -> str:
             subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
             for name in sorted(files):  # any suffix: data formats change
                 path = os.path.join(folder, name)
-                stat = os.stat(path)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a link to nothing, or a file removed meanwhile: nothing to run
+                    continue
                 relative = os.path.relpath(path, root).replace(os.sep, "/")
                 digest.update(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for distribution in ("cfn-lint", "ruamel.yaml", "ruamel.yaml.clibz", "cfn-guard-rs"):
