@@ -293,6 +293,7 @@ def test_a_distribution_is_found_by_its_normalised_name_first_on_the_path(
     (first / "Cfn_Lint-1.2.3.dist-info").mkdir(parents=True)
     (second / "cfn.lint-9.9.9.dist-info").mkdir(parents=True)
     (second / "cfn_lint_extra-1.0.dist-info").mkdir()
+    (tmp_path / "a.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive on the path
     monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(tmp_path / "a.zip"), str(first), str(second)])
     modified = (first / "Cfn_Lint-1.2.3.dist-info").stat().st_mtime_ns
     assert cache_module.installed_metadata("cfn-lint") == f"Cfn_Lint-1.2.3.dist-info@{modified}"
