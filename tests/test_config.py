@@ -88,6 +88,11 @@ def test_explicit_config_file(project: Path) -> None:
         ("[quotas]\nrules-per-stack = 3\n", "unknown quota 'rules-per-stack'"),
         ("[quotas]\nrules-per-pack = -1\n", "expected a non-negative integer"),
         ('[per-file-ignores]\n"*.yaml" = "CP3x"\n', "'CP3X' is not a rule id"),
+        ('exclude = ["[z-a]"]\n', "exclude: '[z-a]' is not a valid glob: bad character range z-a"),
+        (
+            '[per-file-ignores]\n"a/[9-0].yaml" = ["CP3"]\n',
+            "'a/[9-0].yaml' is not a valid glob: bad character range 9-0",
+        ),
         ("select = [\n", "invalid TOML"),
         ("select = 5\n", "expected a list of rule ids"),
     ],
@@ -99,6 +104,25 @@ def test_configuration_errors_are_one_line_and_exit_2(project: Path, content: st
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert expected in result.stderr and ".preflight.toml" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("settings", "options", "expected"),
+    [
+        ('extend-exclude = ["x[b-a]"]\n', [], ".preflight.toml extend-exclude: 'x[b-a]' is not a valid glob"),
+        ("", ["--exclude", "[z-a]"], "--exclude: '[z-a]' is not a valid glob"),
+        ("", ["--extend-exclude", "legacy/[b-a]*"], "--extend-exclude: 'legacy/[b-a]*' is not a valid glob"),
+    ],
+)
+def test_an_invalid_glob_is_refused_when_only_files_are_named(
+    project: Path, settings: str, options: list[str], expected: str
+) -> None:
+    (project / ".preflight.toml").write_text(settings)
+    pack = next(str(path.relative_to(project)) for path in sorted((project / "packs").glob("*.yaml")))
+    result = run_cli(["check", "--no-cache", *options, pack], cwd=project)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("preflight: error: ") and result.stderr.count("\n") == 1
+    assert expected in result.stderr and "bad character range" in result.stderr
 
 
 def test_bad_selector_on_the_command_line(project: Path) -> None:

@@ -28,6 +28,7 @@ from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.paths import Search, Subject, expand_paths
 from preflight.load.request_file import PackRequest, RequestInputs, build_request
+from preflight.load.settings_file import validate_globs
 from preflight.model.errors import InputError, UsageError
 from preflight.model.findings import Report
 from preflight.model.limits import SAFETY_LIMITS
@@ -217,9 +218,10 @@ def _count(number: int, noun: str) -> str:
 def _with_search_options(settings: Settings, options: CheckOptions) -> Settings:
     given = dict(settings.origins)
     if options.exclude:
-        settings, given["exclude"] = replace(settings, exclude=options.exclude), COMMAND_LINE
+        exclude = validate_globs(options.exclude, "--exclude")
+        settings, given["exclude"] = replace(settings, exclude=exclude), COMMAND_LINE
     if options.extend_exclude:
-        extended = settings.extend_exclude + options.extend_exclude
+        extended = settings.extend_exclude + validate_globs(options.extend_exclude, "--extend-exclude")
         settings, given["extend-exclude"] = replace(settings, extend_exclude=extended), COMMAND_LINE
     if options.respect_gitignore is not None:
         respect = options.respect_gitignore

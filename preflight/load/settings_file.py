@@ -9,6 +9,7 @@ from pathlib import Path
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.model.errors import InputError
 from preflight.model.findings import Severity
+from preflight.model.globs import glob_problem
 from preflight.model.limits import SAFETY_LIMITS, quota_keys, quotas_with
 from preflight.model.settings import DEFAULT_EXCLUDE, EVERY_RULE, FROM_FILE, Settings
 
@@ -23,6 +24,15 @@ _CFN_LINT_SELECTOR = r"cfn-lint(:[EWI]?\d{0,4})?"
 
 class SettingsError(InputError):
     """A settings file that cannot be used; the CLI prints it as one line and exits 2."""
+
+
+def validate_globs(patterns: Sequence[str], where: str) -> tuple[str, ...]:
+    """`patterns`, when each is a glob; a SettingsError for the first that is not."""
+    for pattern in patterns:
+        problem = glob_problem(pattern)
+        if problem is not None:
+            raise SettingsError(f"{where}: {pattern!r} is not a valid glob: {problem}")
+    return tuple(patterns)
 
 
 def validate_selectors(selectors: Sequence[str], known_ids: Iterable[str], where: str) -> tuple[str, ...]:
@@ -161,6 +171,7 @@ def settings_from_table(
         raise SettingsError(f"{where} per-file-ignores: expected a table of glob = [rule ids]")
     for pattern, selectors in raw_per_file.items():
         label = f"{where} per-file-ignores {pattern!r}"
+        validate_globs([pattern], f"{where} per-file-ignores")
         per_file.append((pattern, validate_selectors(_string_list(selectors, label), ids, label)))
     raw_quotas = table.get("quotas", {})
     if not isinstance(raw_quotas, Mapping):
@@ -174,8 +185,10 @@ def settings_from_table(
         raise SettingsError(
             f"{where} quotas: unknown quota {error.args[0]!r} (valid: {', '.join(quota_keys())})"
         ) from None
-    exclude = tuple(_string_list(table.get("exclude", list(DEFAULT_EXCLUDE)), f"{where} exclude"))
-    extend_exclude = tuple(_string_list(table.get("extend-exclude", []), f"{where} extend-exclude"))
+    exclude = validate_globs(_string_list(table.get("exclude", list(DEFAULT_EXCLUDE)), f"{where} exclude"),
+                             f"{where} exclude")  # fmt: skip
+    extend_exclude = validate_globs(_string_list(table.get("extend-exclude", []), f"{where} extend-exclude"),
+                                    f"{where} extend-exclude")  # fmt: skip
     return Settings(
         select, extend_select, ignore, fail_level, tuple(per_file), quotas, root, source, exclude, extend_exclude,
         _flag(table, "respect-gitignore", True, where), _flag(table, "cfn-lint", False, where),

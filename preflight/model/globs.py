@@ -41,6 +41,18 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
+def glob_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a glob (a character set with a range backwards, such as `[z-a]`), or None.
+    Only a `[...]` set can be wrong, so other patterns cost nothing to check."""
+    if "[" not in pattern:
+        return None
+    try:
+        Glob.of(pattern)
+    except re.error as error:
+        return error.msg
+    return None
+
+
 @dataclass(frozen=True)
 class Glob:
     """A path pattern of the settings (exclude, per-file-ignores) with its compiled form."""
