@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable, Iterator
+from importlib.machinery import all_suffixes
 from pathlib import Path
 from typing import overload
 
@@ -61,15 +62,26 @@ def discover_rules() -> tuple[Rule, ...]:
 
 
 def _module_names(folders: Iterable[str]) -> list[str]:
-    """The modules of a package whose folders are `folders`, sorted: its `.py` files, as the rules are
-    written (pkgutil would find the same, and cost a start what importing it does)."""
+    """The modules of a package whose folders are `folders`, sorted, as pkgutil.iter_modules finds them
+    (which would cost a start what importing pkgutil does): source, bytecode and extension modules and
+    subpackages; names with a dot (an editor's `.#rules.py` lock file) are no modules."""
+    suffixes = sorted(all_suffixes(), key=len, reverse=True)
     names: set[str] = set()
     for folder in folders:
         try:
             entries = os.listdir(folder)
         except OSError:
             continue
-        names.update(entry[:-3] for entry in entries if entry.endswith(".py") and entry != "__init__.py")
+        for entry in entries:
+            suffix = next((suffix for suffix in suffixes if entry.endswith(suffix)), None)
+            if suffix is not None:
+                name = entry[: -len(suffix)]
+            elif os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                name = entry
+            else:
+                continue
+            if name and name != "__init__" and "." not in name:
+                names.add(name)
     return sorted(names)
 
 
