@@ -147,7 +147,7 @@ def test_cfn_lint_version_and_params_file_contents_are_in_the_key(
     assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
     _poison(project)
     other_install = project.parent / "other-site-packages"
-    (other_install / "cfn_lint-0.0.1.dist-info").mkdir(parents=True)
+    _installed(other_install / "cfn_lint-0.0.1.dist-info", "Metadata-Version: 2.1\nName: cfn-lint\nVersion: 0.0.1\n")
     monkeypatch.syspath_prepend(str(other_install))  # another cfn-lint, found first
     assert not _served_from_cache(_run(project, "--params-file", "params.yaml"))
 
@@ -281,27 +281,53 @@ def test_installed_versions_are_read_where_importlib_metadata_reads_them(distrib
 
     found = importlib.metadata.distribution(distribution)
     folder = Path(str(found._path))  # type: ignore[attr-defined]
+    metadata = (folder / "METADATA").stat()
     entry = cache_module.installed_metadata(distribution)
-    assert entry == f"{folder.name}@{folder.stat().st_mtime_ns}"
+    assert entry == f"{folder.name}:{metadata.st_size}:{metadata.st_mtime_ns}"
     assert found.version in folder.name
+
+
+def _installed(folder: Path, text: str = "Metadata-Version: 2.1\nName: cfn-lint\n") -> Path:
+    folder.mkdir(parents=True)
+    (folder / ("PKG-INFO" if folder.name.endswith(("egg-info", "EGG-INFO")) else "METADATA")).write_text(text)
+    return folder
 
 
 def test_a_distribution_is_found_by_its_normalised_name_first_on_the_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    (first / "Cfn_Lint-1.2.3.dist-info").mkdir(parents=True)
-    (second / "cfn.lint-9.9.9.dist-info").mkdir(parents=True)
-    (second / "cfn_lint_extra-1.0.dist-info").mkdir()
+    _installed(first / "Cfn_Lint-1.2.3.dist-info")
+    _installed(second / "cfn.lint-9.9.9.dist-info")
+    _installed(second / "cfn_lint_extra-1.0.dist-info")
     (tmp_path / "a.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive on the path
     monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(tmp_path / "a.zip"), str(first), str(second)])
-    modified = (first / "Cfn_Lint-1.2.3.dist-info").stat().st_mtime_ns
-    assert cache_module.installed_metadata("cfn-lint") == f"Cfn_Lint-1.2.3.dist-info@{modified}"
-    assert cache_module.installed_metadata("cfn-lint-extra") is not None
+    assert cache_module.installed_metadata("cfn-lint").startswith("Cfn_Lint-1.2.3.dist-info:")
+    assert cache_module.installed_metadata("cfn-lint-extra").startswith("cfn_lint_extra-1.0.dist-info:")
     assert cache_module.installed_metadata("absent-tool") is None
-    (first / "Cfn_Lint-1.2.3.dist-info").rmdir()
-    (first / "cfn_lint.egg-info").mkdir()
-    assert cache_module.installed_metadata("cfn-lint").startswith("cfn_lint.egg-info@")
+    (first / "Cfn_Lint-1.2.3.dist-info" / "METADATA").unlink()  # a folder without its metadata: not installed
+    assert cache_module.installed_metadata("cfn-lint").startswith("cfn.lint-9.9.9.dist-info:")
+
+
+def test_a_release_installed_over_an_egg_info_of_the_same_name_changes_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    egg_info = _installed(tmp_path / "site" / "cfn_lint.egg-info", "Name: cfn-lint\nVersion: 1.0.0\n")
+    monkeypatch.setattr("sys.path", [str(tmp_path / "site")])
+    before = cache_module.installed_metadata("cfn-lint")
+    (egg_info / "PKG-INFO").write_text("Name: cfn-lint\nVersion: 1.10.0\n")  # `setup.py develop` rewrites it
+    assert cache_module.installed_metadata("cfn-lint") != before
+
+
+def test_an_egg_on_the_path_and_an_egg_info_file_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    egg = tmp_path / "cfn_lint-1.0-py3.11.egg"
+    _installed(egg / "EGG-INFO")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "ruamel.yaml-0.19.1-py3.11.egg-info").write_text("Name: ruamel.yaml\nVersion: 0.19.1\n")
+    monkeypatch.setattr("sys.path", [str(egg), str(site)])
+    assert cache_module.installed_metadata("cfn-lint").startswith("EGG-INFO:")
+    assert cache_module.installed_metadata("ruamel.yaml").startswith("ruamel.yaml-0.19.1-py3.11.egg-info:")
 
 
 def test_the_code_fingerprint_skips_a_dangling_link_and_sees_every_file(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from stat import S_ISREG
 
 from preflight import __version__
 from preflight.engine.runner import internal_error
@@ -78,23 +79,42 @@ def code_fingerprint() -> str:
 
 
 def installed_metadata(distribution: str) -> str | None:
-    """The metadata folder of the installed `distribution` that `importlib.metadata` would read (the
-    first on sys.path), by name (a `.dist-info` name holds the version) and modification time; None
-    when it is not installed. importlib.metadata itself would double the start of a cached run."""
+    """What says which release of `distribution` is installed, or None when it is not: the metadata
+    folder found first on sys.path (as importlib.metadata looks: `*.dist-info`, `*.egg-info`, an
+    `.egg`'s `EGG-INFO`), with its metadata file's size and modification time, so a release installed
+    over an `.egg-info` of the same name still changes it. Importing importlib.metadata instead would
+    double the start of a cached run."""
     wanted = _normalized(distribution)
     for entry in sys.path:
+        folder = entry or "."
         try:
-            names = sorted(os.listdir(entry or "."))
+            names = sorted(os.listdir(folder))
         except OSError:  # a zip file, or a folder that does not exist
             continue
+        base = os.path.basename(os.path.normpath(folder))
+        if base.lower().endswith(".egg") and "EGG-INFO" in names and _normalized(base.partition("-")[0]) == wanted:
+            found = _metadata_file(os.path.join(folder, "EGG-INFO"))
+            if found is not None:
+                return found
         for name in names:
             stem, dot, suffix = name.rpartition(".")
             if dot and suffix in ("dist-info", "egg-info") and _normalized(stem.partition("-")[0]) == wanted:
-                try:
-                    modified = os.stat(os.path.join(entry or ".", name)).st_mtime_ns
-                except OSError:
-                    continue
-                return f"{name}@{modified}"
+                found = _metadata_file(os.path.join(folder, name))
+                if found is not None:
+                    return found
+    return None
+
+
+def _metadata_file(path: str) -> str | None:
+    """A metadata folder's `METADATA` or `PKG-INFO` (or an old `.egg-info` that is itself that file), by
+    folder name, size and modification time."""
+    for candidate in (os.path.join(path, "METADATA"), os.path.join(path, "PKG-INFO"), path):
+        try:
+            found = os.stat(candidate)
+        except OSError:
+            continue
+        if S_ISREG(found.st_mode):  # not `path` itself when it is a folder without its file
+            return f"{os.path.basename(path)}:{found.st_size}:{found.st_mtime_ns}"
     return None
 
 
