@@ -83,7 +83,7 @@ _KIND_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "
                "number": "a number", "boolean": "a boolean"}  # fmt: skip
 
 
-@dataclass(eq=False, frozen=True, slots=True)
+@dataclass(eq=False, repr=False, frozen=True, slots=True)
 class _Node:
     """One schema node, read once: what validating a value against it needs."""
 

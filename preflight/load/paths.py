@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.model.globs import Glob
 from preflight.model.settings import relative_to
 
 if TYPE_CHECKING:
@@ -87,6 +86,8 @@ def expand_paths(paths: Sequence[str], search: Search, stdin_name: str = "<stdin
 class _Walker:
     def __init__(self, search: Search) -> None:
         self.search = search
+        from preflight.model.globs import Glob  # only when a folder is searched
+
         self.globs = [Glob.of(pattern) for pattern in search.exclude]
         self.ignores: dict[Path, GitIgnore | None] = {}
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.model.errors import InputError
 from preflight.model.findings import Severity
-from preflight.model.globs import glob_problem
 from preflight.model.limits import SAFETY_LIMITS, quota_keys, quotas_with
 from preflight.model.settings import DEFAULT_EXCLUDE, EVERY_RULE, FROM_FILE, Settings
 
@@ -29,6 +28,10 @@ class SettingsError(InputError):
 def validate_globs(patterns: Sequence[str], where: str) -> tuple[str, ...]:
     """`patterns`, when each is a glob; a SettingsError for the first that is not."""
     for pattern in patterns:
+        if "[" not in pattern:  # only a character set can be wrong
+            continue
+        from preflight.model.globs import glob_problem
+
         problem = glob_problem(pattern)
         if problem is not None:
             raise SettingsError(f"{where}: {pattern!r} is not a valid glob: {problem}")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from preflight.model.findings import Finding, Severity
-from preflight.model.globs import Glob
 from preflight.model.limits import DEFAULT_QUOTAS, Quotas
 from preflight.model.rule import Rule
 
@@ -58,6 +57,8 @@ class Settings:
         """`findings` less those that `per-file-ignores` ignores; each file's globs are matched once."""
         if not self.per_file_ignores:
             return list(findings)
+        from preflight.model.globs import Glob  # only with per-file-ignores
+
         globs = [(Glob.of(pattern), selectors) for pattern, selectors in self.per_file_ignores]
         by_file: dict[str, tuple[str, ...]] = {}
         kept = []
