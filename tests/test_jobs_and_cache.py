@@ -346,3 +346,17 @@ def test_the_code_fingerprint_skips_a_dangling_link_and_sees_every_file(
     assert cache_module.code_fingerprint() == first
     (package / "data" / "catalog.jsonl").write_text("{} \n")
     assert cache_module.code_fingerprint() != first
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+def test_a_cached_run_reports_exactly_what_an_uncached_run_reports(output_format: str) -> None:
+    """Every fixture, suppressions (used, unused, misspelt) and a Latin-1 file among them: a result from
+    the cache is the result the rules gave, and its lines are read as the checked text was."""
+    arguments = ["check", "--format", output_format, "fixtures"]
+    uncached = run_cli([*arguments, "--no-cache"], cwd=REPO)
+    filling = run_cli(arguments, cwd=REPO)
+    entries = [path for path in Path(os.environ["PREFLIGHT_CACHE_DIR"]).rglob("*") if path.is_file()]
+    served = run_cli(arguments, cwd=REPO)
+    assert uncached.exit_code == 1 and len(entries) > 100
+    assert filling == uncached
+    assert served == uncached

@@ -15,7 +15,7 @@ from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, run_rules
 from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
 from preflight.knowledge.reference import Reference
-from preflight.load.parsing import Loaded, load_template_bytes, load_template_text, read_bytes
+from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import Subject
 from preflight.load.request_file import Origin, PackRequest
 from preflight.model.document import text_lines
@@ -139,8 +139,10 @@ def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject |
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data) if cache is not None else None
     cached = cache.get(key) if cache is not None and key is not None else None
-    if cached is not None:
-        return _Result(index, source.display, "template", cached)
+    if cached is not None:  # findings as checking kept them: suppressions were applied before they were stored
+        text, _problem = decode(data)
+        lines = _shown_lines(cached, source.display, text) if text is not None else None
+        return _Result(index, source.display, "template", cached, lines)
     result = _check_loaded(job, rules, index, load_template_bytes(data, source.display))
     if cache is not None and key is not None:
         cache.put(key, result.findings)
@@ -246,11 +248,16 @@ def _suppressed_and_shown(
         enabled |= {"cfn-lint"}
     outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
     kept = outcome.kept + outcome.unused
-    shown = [finding.span.line for finding in kept if finding.file == file]
+    return kept, _shown_lines(kept, file, text)
+
+
+def _shown_lines(findings: Iterable[Finding], file: str, text: str) -> dict[int, str]:
+    """The lines of `file` (whose text is `text`) that `findings` point to."""
+    shown = [finding.span.line for finding in findings if finding.file == file]
     if not shown:
-        return kept, {}
+        return {}
     source = text_lines(text)
-    return kept, {line: source[line - 1] for line in shown if 0 < line <= len(source)}
+    return {line: source[line - 1] for line in shown if 0 < line <= len(source)}
 
 
 def _drop_suppressed(
