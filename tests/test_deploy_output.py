@@ -353,3 +353,30 @@ def test_the_document_is_ascii_whatever_the_template_holds(tmp_path: Path) -> No
     assert document["findings"] == _check_findings(*args)
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "Description: \\u202eevil\\x7f\\e[31m Checks" in result.stderr
+
+
+WARNED = FIXTURES / "CP305" / "bad.yaml"  # one warning, no error
+
+
+@pytest.mark.parametrize("where", ["command line", "settings file"])
+def test_the_fail_level_refuses_a_deploy_as_it_fails_check(
+    where: str, fault_proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--fail-level warning` (or `fail-level` in the settings) refuses a pack with a warning, in a dry
+    run too, with the exit status and the reason `check` would give; the default level deploys it."""
+    _without_aws(monkeypatch)
+    (tmp_path / ".preflight.toml").write_text('fail-level = "warning"\n' if where == "settings file" else "")
+    level = ["--fail-level", "warning"] if where == "command line" else []
+    args = ["deploy", *fault_proxy.args(), "--dry-run", "--offline", *level, "--name", "w", str(WARNED)]
+    refused = run_cli([*args, "--format", "json"], cwd=tmp_path)
+    assert refused.exit_code == 1
+    document = json.loads(refused.stdout)
+    assert document["findings"] == _check_findings(str(WARNED))
+    assert [(f["rule"], f["severity"]) for f in document["findings"]] == [("CP305", "warning")]
+    assert [(p["name"], p["result"]) for p in document["packs"]] == [("w", "refused")]
+    assert refused.stderr.endswith("refusing to deploy w: 1 warning (fail level: warning) above must be fixed first\n")
+    assert run_cli(["check", *level, str(WARNED)], cwd=tmp_path).exit_code == 1
+    (tmp_path / ".preflight.toml").write_text("")
+    planned = run_cli(["deploy", *fault_proxy.args(), "--dry-run", "--offline", "--name", "w", str(WARNED)], cwd=tmp_path)
+    assert planned.exit_code == 0 and "dry run: nothing was uploaded or put for w" in planned.stdout
+    assert fault_proxy.seen == []

@@ -24,7 +24,7 @@ from tests.offline_install import copy_working_tree, offline_environment
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 EXAMPLE = README.split("<!-- example-command -->", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
-CHECKING_NEEDS = {"conformance-preflight", "click", "ruamel.yaml", "ruamel.yaml.clibz", "google-re2"}
+CHECKING_NEEDS = {"conformance-preflight", "click", "ruamel.yaml", "ruamel.yaml.clibz", "google-re2", "pathspec"}
 EXTRAS_BRING = ("boto3", "botocore", "cfnlint", "pygls", "lsprotocol", "moto", "sympy", "networkx", "cfn_guard_rs")
 
 
@@ -166,5 +166,5 @@ def test_the_extras_the_commands_name_are_the_packages() -> None:
         listed = {_normal(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]) for requirement in extras[extra.name]}
         assert {_normal(name) for module in extra.modules for name in provided_by[module]} == listed, extra.name
     assert [re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0] for requirement in project["dependencies"]] == [
-        "click", "ruamel.yaml", "google-re2",
+        "click", "ruamel.yaml", "ruamel.yaml.clibz", "google-re2", "pathspec",
     ]  # fmt: skip

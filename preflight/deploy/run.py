@@ -156,19 +156,31 @@ class _Checked:
         return DeployOutcome(code, tuple(packs), self.findings, self.files, dry_run, self.online_checked)
 
 
-def _checked(checked: _Checked, report: Report, names: str, settings: DeploySettings, online: bool) -> _Checked:
-    """`checked` with the findings of `report`, which are printed; any error refuses every pack."""
+def _checked(
+    checked: _Checked, report: Report, names: str, settings: DeploySettings, online: bool, fail_level: Severity
+) -> _Checked:
+    """`checked` with the findings of `report`, which are printed; any finding at or above the fail level
+    (an error, unless `--fail-level` or the settings say lower) refuses every pack, as it fails `check`."""
     settings.console.findings(report)
     findings = tuple(sorted((*checked.findings, *report.findings), key=Finding.sort_key))
     checked = replace(checked, findings=findings, files=max(checked.files, report.files), online_checked=online)
-    errors = sum(1 for finding in report.findings if finding.severity >= Severity.ERROR)
-    if errors:
-        settings.console.say(
-            f"refusing to deploy {names}: {errors} error{'s' if errors != 1 else ''} above must be fixed first"
-        )
+    failing = [finding for finding in report.findings if finding.severity >= fail_level]
+    if failing:
+        settings.console.say(f"refusing to deploy {names}: {_failing(failing, fail_level)} above must be fixed first")
         refused = [replace(pack, result=Result.REFUSED) for pack in checked.planned]
         raise _Stop(checked.outcome(EXIT_FAILED, refused, settings.dry_run))
     return checked
+
+
+def _failing(findings: Sequence[Finding], fail_level: Severity) -> str:
+    """`2 errors`, or `1 error, 2 warnings (--fail-level warning)` when the level is lower."""
+    from preflight.reporters.summary import severity_counts
+
+    counts = severity_counts(findings)
+    said = ", ".join(
+        f"{count} {label}{'s' if count != 1 and label != 'info' else ''}" for label, count in counts.items() if count
+    )
+    return said if fail_level is Severity.ERROR else f"{said} (fail level: {fail_level.label})"
 
 
 def deploy_packs(
@@ -199,7 +211,8 @@ def _deploy(
     )
     # (a) lint: nothing else needs AWS yet.
     sent = [_as_sent(pack, source, plan) for pack, source, plan in zip(packs, sources, plans, strict=True)]
-    checked = _checked(_Checked(planned), _lint(sent, config, rules, settings, spec, OFFLINE), names, settings, False)
+    linted = _lint(sent, config, rules, settings, spec, OFFLINE)
+    checked = _checked(_Checked(planned), linted, names, settings, False, config.fail_level)
     # (b) the online pre-flight.
     if settings.offline:
         console.say("online checks skipped (--offline): no AWS call was made")
@@ -214,7 +227,7 @@ def _deploy(
             console.error(describe_error(error))
             return DeployOutcome(EXIT_USAGE)
         online = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
-        checked = _checked(checked, online, names, settings, True)
+        checked = _checked(checked, online, names, settings, True, config.fail_level)
     # (c) to (e), one pack at a time; a failure stops the rest.
     done: list[PackOutcome] = []
     for pack, outcome in zip(packs, planned, strict=True):
