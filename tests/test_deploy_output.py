@@ -377,6 +377,8 @@ def test_the_fail_level_refuses_a_deploy_as_it_fails_check(
     assert refused.stderr.endswith("refusing to deploy w: 1 warning (fail level: warning) above must be fixed first\n")
     assert run_cli(["check", *level, str(WARNED)], cwd=tmp_path).exit_code == 1
     (tmp_path / ".preflight.toml").write_text("")
-    planned = run_cli(["deploy", *fault_proxy.args(), "--dry-run", "--offline", "--name", "w", str(WARNED)], cwd=tmp_path)
+    planned = run_cli(
+        ["deploy", *fault_proxy.args(), "--dry-run", "--offline", "--name", "w", str(WARNED)], cwd=tmp_path
+    )
     assert planned.exit_code == 0 and "dry run: nothing was uploaded or put for w" in planned.stdout
     assert fault_proxy.seen == []

@@ -15,6 +15,7 @@ from preflight.engine.runner import discover_rules
 from preflight.load.request_file import EmbeddedBody, InputParameter, Origin, PackRequest
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 from tests.conftest import CORPUS, FIXTURES, REPO, run_cli
 
@@ -220,9 +221,15 @@ def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> No
     rules = discover_rules()
 
     def key(
-        settings: Settings, request: PackRequest, cfn_lint: bool = False, only_packs: bool = False, guard: bool = True
+        settings: Settings,
+        request: PackRequest,
+        cfn_lint: bool = False,
+        only_packs: bool = False,
+        guard: bool = True,
+        enabled: tuple[Rule, ...] = rules,
     ) -> str:
-        return cache_module.run_fingerprint(settings, request, rules, cfn_lint, only_packs, guard_installed=guard)
+        context = cache_module.run_fingerprint(request, cfn_lint, only_packs, guard_installed=guard)
+        return cache_module.Cache(REPO, context).key("pack.yaml", b"Resources: {}", settings, enabled)
 
     assert set(SETTINGS_CHANGES) | set(cache_module.SETTINGS_OUTSIDE_FINGERPRINT) == {f.name for f in fields(Settings)}
     assert set(REQUEST_CHANGES) == {f.name for f in fields(PackRequest)}
@@ -234,7 +241,7 @@ def test_the_cache_key_holds_every_field_of_the_settings_and_the_request() -> No
     assert key(settings, request, cfn_lint=True) != base
     assert key(settings, request, only_packs=True) != base
     assert key(settings, request, guard=False) != base  # without Guard, CP413 reports policies not checked
-    assert cache_module.run_fingerprint(settings, request, rules[1:], False, False, guard_installed=True) != base
+    assert key(settings, request, enabled=rules[1:]) != base
     # What decides no finding keeps the cache.
     assert key(replace(settings, fail_level=Severity.WARNING, source="pyproject.toml"), request) == base
 

@@ -18,6 +18,7 @@ TYPO = (
     "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
 )
 COMPOSE = "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - type: bind\n        source: ./site\n"
+SHOW_FILES = "; --show-files lists them"
 STACK = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n'
 
 
@@ -51,7 +52,7 @@ def test_check_dot_checks_the_packs_and_counts_what_it_skipped(repository: Path)
     assert named.stdout.endswith("Found 5 errors, 2 warnings in 3 files.\n")
     assert (searched.exit_code, searched.stderr) == (1, "")
     assert searched.stdout == named.stdout.replace(
-        "in 3 files.\n", "in 3 files; 4 other files skipped (not conformance packs).\n"
+        "in 3 files.\n", "in 3 files; 4 other files skipped (not conformance packs; --show-files lists them).\n"
     )
     assert "packs/typo.yaml:3:5: error CP201 unsupported-resource-type: resource type AWS::Confg::ConfigRule" in (
         searched.stdout
@@ -61,7 +62,7 @@ def test_check_dot_checks_the_packs_and_counts_what_it_skipped(repository: Path)
 
 def test_excludes_and_gitignore_can_be_changed(repository: Path) -> None:
     def summary(*args: str) -> str:
-        return run_cli(["check", *args, "."], cwd=repository).stdout.splitlines()[-1]
+        return run_cli(["check", *args, "."], cwd=repository).stdout.splitlines()[-1].replace(SHOW_FILES, "")
 
     assert summary("--extend-exclude", "packs/typo.yaml", "--select", "CP4") == (
         "Found 2 errors in 2 files; 4 other files skipped (not conformance packs)."
@@ -83,12 +84,12 @@ def test_only_packs_counts_what_it_skipped() -> None:
                      cwd=REPO)  # fmt: skip
     assert (result.exit_code, result.stdout) == (
         0,
-        "No problems found in 1 file; 2 other files skipped (not conformance packs).\n",
+        "No problems found in 1 file; 2 other files skipped (not conformance packs; --show-files lists them).\n",
     )
     nothing = run_cli(["check", "--only-packs", "pyproject.toml"], cwd=REPO)
     assert (nothing.exit_code, nothing.stdout) == (
         0,
-        "No conformance packs found; 1 other file skipped (not conformance packs).\n",
+        "No conformance packs found; 1 other file skipped (not conformance packs; --show-files lists them).\n",
     )
 
 

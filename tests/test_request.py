@@ -216,5 +216,4 @@ def test_unusable_request_inputs_are_one_line_exit_2(tmp_path: Path) -> None:
     params.write_text("- ParameterName: A\n  ParameterValue: x\n  UsePreviousValue: true\n")
     assert "unknown field 'UsePreviousValue'" in _one_line_error(["check", "--params-file", str(params), pack])
     assert "no such file" in _one_line_error(["check", str(tmp_path / "missing.yaml")])
-    assert "nothing to check" in _one_line_error(["check"])
     assert "cannot read file" in _one_line_error(["check", "--params-file", str(tmp_path / "none.json"), pack])

@@ -26,9 +26,9 @@ from preflight.cli.options import (
 from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.load.paths import Search, Subject, expand_paths
+from preflight.load.paths import Subject, expand_paths
 from preflight.load.request_file import PackRequest, RequestInputs, build_request
-from preflight.load.settings_file import validate_globs
+from preflight.load.settings_file import SettingsScopes, validate_globs
 from preflight.model.errors import InputError, UsageError
 from preflight.model.findings import Report
 from preflight.model.limits import SAFETY_LIMITS
@@ -66,6 +66,7 @@ class CheckOptions:
     exit_zero: bool
     quiet: bool
     show_settings: bool
+    show_files: bool
     fix: bool
     diff: bool
     unsafe_fixes: bool
@@ -124,6 +125,9 @@ Exit status:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--show-settings", is_flag=True, help="Print the settings in effect and where each came from.")
+@click.option(
+    "--show-files", is_flag=True, help="List every file found, checked or skipped, with the reason; check nothing."
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change no file.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that may change meaning.")
@@ -147,16 +151,19 @@ def check(options: CheckOptions) -> int:
         rules = discover_rules()
     missing: tuple[str, ...] = ()
     try:
-        settings = _with_search_options(options.lint.settings(rules), options)
+        scopes = options.lint.scopes(rules, lambda settings: _with_search_options(settings, options))
+        settings = scopes.root
         if options.show_settings:
             from preflight.reporters.settings import describe_settings
 
             click.echo(describe_settings(settings), nl=False)
             return EXIT_OK
+        if options.show_files:
+            return _show_files(options, scopes)
         if options.spec_file is not None:
             job = _spec_job(options, settings, rules)
         else:
-            job, missing = _job(options, settings, rules)
+            job, missing = _job(options, scopes, rules)
     except InputError as error:
         fail(str(error))
     if (
@@ -231,13 +238,34 @@ def _with_search_options(settings: Settings, options: CheckOptions) -> Settings:
     return replace(settings, origins=tuple(given.items()))
 
 
-def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> tuple[Job, tuple[str, ...]]:
+def _paths(options: CheckOptions) -> tuple[str, ...]:
+    """The paths given; none given, with no request to check, is the working directory (as ruff does)."""
+    if options.paths or options.request.request_file is not None:
+        return options.paths
+    return (".",)
+
+
+def _show_files(options: CheckOptions, scopes: SettingsScopes) -> int:
+    """`--show-files`: every file the paths name or a folder search finds, checked or skipped, and what
+    the search passed over, each with the reason; nothing is checked."""
+    from preflight.reporters.files import render_files
+
+    if options.spec_file is not None:
+        raise UsageError("--show-files lists the files of PATHs; a spec file names its templates itself")
+    if options.output_format.lower() not in ("text", "json"):
+        raise UsageError(f"--show-files prints text or json, not {options.output_format.lower()}")
+    expanded = expand_paths(_paths(options), scopes, options.stdin_filename)
+    click.echo(render_files(expanded, options.only_packs, options.output_format.lower()), nl=False)
+    for path in expanded.missing:
+        click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
+    return EXIT_USAGE if expanded.missing else EXIT_OK
+
+
+def _job(options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, ...]) -> tuple[Job, tuple[str, ...]]:
+    settings = scopes.root
     request = build_request(options.request)
-    paths = options.paths
-    if not paths and request.template_body is None and options.request.request_file is None:
-        raise UsageError("nothing to check: give template files or directories, - for standard input, or --request")
-    search = Search(settings.root, settings.exclude + settings.extend_exclude, settings.respect_gitignore)
-    expanded = expand_paths(paths, search, options.stdin_filename)
+    paths = _paths(options)
+    expanded = expand_paths(paths, scopes, options.stdin_filename)
     subjects = expanded.subjects
     if paths and not subjects and not expanded.missing:
         raise UsageError(f"no templates (.json, .template, .yaml, .yml) under {', '.join(paths)}")
@@ -257,8 +285,7 @@ def _job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> 
         from preflight.cli.extras import GUARD, installed
         from preflight.engine.cache import Cache, cache_directory, run_fingerprint
 
-        fingerprint = run_fingerprint(settings, request, settings.enabled(rules), settings.cfn_lint,
-                                      options.only_packs, guard_installed=installed(GUARD))  # fmt: skip
+        fingerprint = run_fingerprint(request, settings.cfn_lint, options.only_packs, guard_installed=installed(GUARD))
         cache = Cache(cache_directory(settings), fingerprint)
     job = Job(
         (PackInput(request, tuple(subjects), facts),),

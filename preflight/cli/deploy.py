@@ -97,7 +97,8 @@ def deploy(options: DeployOptions) -> int:
     try:
         if options.offline and not options.dry_run:
             raise UsageError("--offline plans without calling AWS, so it goes with --dry-run")
-        settings = options.lint.settings(rules)
+        scopes = options.lint.scopes(rules)
+        settings = scopes.root
         if options.spec_file is not None:
             from preflight.load.spec_file import load_spec
 
@@ -106,6 +107,8 @@ def deploy(options: DeployOptions) -> int:
             packs = [Pack(pack.template, pack.request) for pack in spec.packs]
         else:
             packs = [_pack(options)]
+            if packs[0].template is not None:  # checked with its folder's settings, as `check` checks it
+                settings = scopes.for_folder(packs[0].template.parent)
     except InputError as error:
         fail(str(error))
     deploy_settings = DeploySettings(

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from preflight.load.request_file import RequestInputs
-from preflight.load.settings_file import load_settings, validate_selectors
+from preflight.load.settings_file import SettingsScopes, validate_selectors
 from preflight.model.errors import UsageError
 from preflight.model.findings import Severity
 from preflight.model.rule import Rule
@@ -98,9 +98,23 @@ class LintOptions:
     color: Colour
 
     def settings(self, rules: Sequence[Rule]) -> Settings:
-        """The configuration file's settings, with the command line's selections over them."""
+        """The settings of the working directory (or --config), with the command line's over them."""
+        return self.scopes(rules).root
+
+    def scopes(
+        self, rules: Sequence[Rule], more: Callable[[Settings], Settings] | None = None, start: Path | None = None
+    ) -> SettingsScopes:
+        """The settings of every folder (the nearest settings file's), each with the command line's
+        selections, and then `more`, over it."""
         ids = [rule.id for rule in rules]
-        settings = load_settings(self.config_path, ids)
+
+        def over(settings: Settings) -> Settings:
+            settings = self._over(settings, ids)
+            return more(settings) if more is not None else settings
+
+        return SettingsScopes(ids, self.config_path, over, start or Path.cwd())
+
+    def _over(self, settings: Settings, ids: Sequence[str]) -> Settings:
         given = dict(settings.origins)
         if self.select:
             settings = replace(settings, select=validate_selectors(_split(self.select), ids, "--select"))

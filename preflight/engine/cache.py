@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from stat import S_ISREG
 
@@ -141,29 +141,35 @@ SETTINGS_OUTSIDE_FINGERPRINT = {
 
 
 def run_fingerprint(
-    settings: Settings,
     request: PackRequest,
-    rules: Sequence[Rule],
     cfn_lint: bool,
     only_packs: bool = False,
     *,
     guard_installed: bool,
 ) -> str:
-    """Everything besides the file that decides its findings: the code, the enabled rules, every
-    field of the request and of the settings (less `SETTINGS_OUTSIDE_FINGERPRINT`), the options, and
-    whether Guard's parser can be imported (without it CP413 says the policies were not checked)."""
+    """Everything besides the file and its settings that decides its findings: the code, every field
+    of the request, the options, and whether Guard's parser can be imported (without it CP413 says the
+    policies were not checked). The settings a file is checked with (its folder's) are added to each
+    key (`Cache.key`)."""
     document = {
         "code": code_fingerprint(),
-        "rules": [rule.id for rule in rules],
         "cfn_lint": cfn_lint,
         "only_packs": only_packs,
         "guard_installed": guard_installed,
+        "request": {item.name: _stable(getattr(request, item.name)) for item in fields(request)},
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def settings_fingerprint(settings: Settings, rules: Sequence[Rule]) -> str:
+    """The enabled rules and every field of the settings, less `SETTINGS_OUTSIDE_FINGERPRINT`."""
+    document = {
+        "rules": [rule.id for rule in rules],
         "settings": {
             item.name: repr(getattr(settings, item.name))
             for item in fields(settings)
             if item.name not in SETTINGS_OUTSIDE_FINGERPRINT
         },
-        "request": {item.name: _stable(getattr(request, item.name)) for item in fields(request)},
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
@@ -234,10 +240,15 @@ _ENTRY_MAX_BYTES = 64 * 1024 * 1024
 @dataclass(frozen=True)
 class Cache:
     directory: Path
-    context: str
+    context: str  # run_fingerprint
+    # settings_fingerprint of each Settings met, by id(): a run has one, or a few (settings files in subfolders)
+    _settings: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
 
-    def key(self, file: str, content: bytes) -> str:
-        digest = hashlib.sha256(self.context.encode())
+    def key(self, file: str, content: bytes, settings: Settings, rules: Sequence[Rule]) -> str:
+        scope = self._settings.get(id(settings))
+        if scope is None:
+            scope = self._settings[id(settings)] = settings_fingerprint(settings, rules)
+        digest = hashlib.sha256(f"{self.context}:{scope}".encode())
         digest.update(b"\x00" + file.encode("utf-8", "surrogateescape") + b"\x00")
         digest.update(content)
         return digest.hexdigest()

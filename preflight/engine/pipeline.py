@@ -78,32 +78,36 @@ class _Result:
     pack: int
     file: str
     checked: Checked
+    scope: int  # the index of the settings it was checked with, in the run's list of them
     findings: tuple[Finding, ...] = ()
     lines: Mapping[int, str] | None = None  # the lines the findings point to; None: the text was not at hand
     config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
 
 
 def run(job: Job) -> Report:
-    rules = tuple(rule for rule in job.settings.enabled(job.rules) if rule.phase in job.phases)
+    settings = _settings_met(job)
+    scope_of = {id(one): index for index, one in enumerate(settings)}
+    enabled = [tuple(rule for rule in one.enabled(job.rules) if rule.phase in job.phases) for one in settings]
     work = [(index, source) for index, pack in enumerate(job.packs) for source in pack.sources or (None,)]
 
     def check_one(item: int) -> _Result:
         index, source = work[item]
+        scope = scope_of[id(_settings_of(job, source))]
         try:
-            return _check_source(job, rules, index, source)
+            return _check_source(job, _Scope(scope, settings[scope], enabled[scope]), index, source)
         except Exception as error:  # one file's failure never loses another file's findings
             if job.raise_errors:
                 raise
             file = source.display if isinstance(source, Subject) else _file_of(job.packs[index].request, source)
-            return _Result(index, file, "template", (crashed(file, "reading", error),))
+            return _Result(index, file, "template", scope, (crashed(file, "reading", error),))
 
     sizes = [source.size if isinstance(source, Subject) else 0 for _index, source in work]
     results: list[_Result] = fork_map(check_one, list(range(len(work))), job.jobs, sizes)
-    findings = [finding for result in results for finding in result.findings]
+    findings = [finding for result in results for finding in settings[result.scope].without_ignored(result.findings)]
     if job.spec_file is not None and Phase.SPEC in job.phases:
-        findings.extend(_across_packs(job, rules, results))
+        findings.extend(job.settings.without_ignored(_across_packs(job, enabled[0], results)))
     lines = {result.file: result.lines for result in results if result.lines is not None}
-    kept = _drop_suppressed(job, rules, job.settings.without_ignored(set(findings)), lines)
+    kept = _drop_suppressed(job, enabled[0], list(dict.fromkeys(findings)), lines)
     kept.sort(key=Finding.sort_key)
     checked = tuple(dict.fromkeys(result.file for result in results if result.checked != "skipped" and result.file))
     return Report(
@@ -116,34 +120,60 @@ def run(job: Job) -> Report:
     )
 
 
+@dataclass(eq=False, repr=False, frozen=True)
+class _Scope:
+    """The settings one source is checked with (its folder's), their index in the run, and the rules
+    they enable."""
+
+    index: int
+    settings: Settings
+    rules: tuple[Rule, ...]
+
+
+def _settings_of(job: Job, source: Subject | Loaded | None) -> Settings:
+    if isinstance(source, Subject) and source.settings is not None:
+        return source.settings
+    return job.settings
+
+
+def _settings_met(job: Job) -> list[Settings]:
+    """The run's settings first, then each other one a source is checked with (a settings file nearer
+    to it), once each."""
+    met = {id(job.settings): job.settings}
+    for pack in job.packs:
+        for source in pack.sources:
+            met.setdefault(id(_settings_of(job, source)), _settings_of(job, source))
+    return list(met.values())
+
+
 def _file_of(request: PackRequest, loaded: Loaded | None) -> str:
     return loaded.file if loaded is not None else (request.from_request_file or "")
 
 
-def _check_source(job: Job, rules: Sequence[Rule], index: int, source: Subject | Loaded | None) -> _Result:
+def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded | None) -> _Result:
     """Each file is read once: the bytes the cache key is made of are the bytes that are checked."""
     pack = job.packs[index]
     if not isinstance(source, Subject):
-        return _check_loaded(job, rules, index, source if source is not None else _request_body(pack.request))
+        return _check_loaded(job, scope, index, source if source is not None else _request_body(pack.request))
     if source.path is None:
         stdin = job.stdin or b""
         if job.only_packs and not _is_pack(stdin):
-            return _Result(index, source.display, "skipped")
-        return _check_loaded(job, rules, index, load_template_bytes(stdin, source.display))
+            return _Result(index, source.display, "skipped", scope.index)
+        return _check_loaded(job, scope, index, load_template_bytes(stdin, source.display))
     data, problem = read_bytes(source.path)
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
-        return _check_loaded(job, rules, index, Loaded(source.display, None, (problem,)))
+        return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,)))
     if (job.only_packs or not source.named) and not _is_pack(data):
-        return _Result(index, source.display, "skipped")
+        return _Result(index, source.display, "skipped", scope.index)
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
-    key = cache.key(source.display, data) if cache is not None else None
+    key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:  # findings as checking kept them: suppressions were applied before they were stored
         text, _problem = decode(data)
         lines = _shown_lines(cached, source.display, text) if text is not None else None
-        return _Result(index, source.display, "template", cached, lines)
-    result = _check_loaded(job, rules, index, load_template_bytes(data, source.display))
+        return _Result(index, source.display, "template", scope.index, cached, lines)
+    result = _check_loaded(job, scope, index, load_template_bytes(data, source.display))
     if cache is not None and key is not None:
         cache.put(key, result.findings)
     return result
@@ -162,14 +192,15 @@ def _request_body(request: PackRequest) -> Loaded | None:
     return load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
 
 
-def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | None) -> _Result:
+def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None) -> _Result:
     pack = job.packs[index]
     context = Context(
-        loaded, pack.request, job.settings.quotas, facts=pack.facts, sent_body=pack.sent_body, reference=job.reference
-    )
-    findings = run_rules(rules, context, raise_errors=job.raise_errors)
+        loaded, pack.request, scope.settings.quotas, facts=pack.facts, sent_body=pack.sent_body,
+        reference=job.reference,
+    )  # fmt: skip
+    findings = run_rules(scope.rules, context, raise_errors=job.raise_errors)
     if job.external is not None and loaded is not None and loaded.is_template and loaded.text is not None:
-        findings.extend(_external_findings(job, loaded, pack.request, findings))
+        findings.extend(_external_findings(job, scope.settings, loaded, pack.request, findings))
     config_rules = None
     if job.spec_file is not None and context.is_template:
         from preflight.knowledge.config_rules import deployed_rules
@@ -179,19 +210,22 @@ def _check_loaded(job: Job, rules: Sequence[Rule], index: int, loaded: Loaded | 
     checked: Checked = "request" if loaded is None else "template"
     embedded = pack.request.template_body
     if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
-        return _Result(index, file, checked, tuple(findings), None, config_rules)  # positions elsewhere: read later
+        # positions elsewhere: read later
+        return _Result(index, file, checked, scope.index, tuple(findings), None, config_rules)
     suppressions = metadata_suppressions(loaded.document)
-    kept, lines = _suppressed_and_shown(job, rules, findings, file, loaded.text, suppressions)
-    return _Result(index, file, checked, tuple(kept), lines, config_rules)
+    kept, lines = _suppressed_and_shown(job, scope.rules, findings, file, loaded.text, suppressions)
+    return _Result(index, file, checked, scope.index, tuple(kept), lines, config_rules)
 
 
-def _external_findings(job: Job, loaded: Loaded, request: PackRequest, ours: Sequence[Finding]) -> list[Finding]:
+def _external_findings(
+    job: Job, settings: Settings, loaded: Loaded, request: PackRequest, ours: Sequence[Finding]
+) -> list[Finding]:
     assert job.external is not None and loaded.text is not None and loaded.document is not None
     document = loaded.document
     theirs = [
         replace(finding, span=document.shift(finding.span))
         for finding in job.external(loaded.text, loaded.file, request.region)
-        if job.settings.is_enabled(finding.rule)
+        if settings.is_enabled(finding.rule)
     ]
     return _without_repeats(theirs, ours, job.rules)
 

@@ -2,31 +2,62 @@
 folder of a real repository holds compose files, manifests, `package.json` and CloudFormation stacks
 too, and none of those is a broken pack.
 
-A file is a pack when it declares a config rule or remediation and at least half of its resource
-types are AWS Config's. A type that is almost AWS Config's (`AWS::Confg::ConfigRule`) counts as one:
-such a file is meant as a pack, and checking it reports the typo."""
+A file is a pack when it declares a config rule or remediation and every resource type it names is
+one a pack may hold. A type that is almost one of those (`AWS::Confg::ConfigRule`) counts as one:
+such a file is meant as a pack, and checking it reports the typo. Any other type (`AWS::SNS::Topic`,
+`AWS::Config::OrganizationConformancePack`, `Custom::Thing`) makes the file a CloudFormation stack,
+even when it also holds config rules or carries a pack's text inline."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-# A `Type` whose value has the three parts of a resource type, in YAML (quoted or not) or JSON.
-_RESOURCE_TYPE = rb"""["']?Type["']?[ \t]*:[ \t]*["']?([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+)"""
+if TYPE_CHECKING:
+    from preflight.load.paths import Expanded
+
+# A `Type` key (not `ResourceType`) whose value is a resource type (`Vendor::Service::Kind`, or `Custom::Name`), in YAML
+# (quoted or not) or JSON; not a parameter type (`AWS::SSM::Parameter::Value<String>`,
+# `List<AWS::EC2::VPC::Id>`), which has a fourth part or sits inside brackets.
+_RESOURCE_TYPE = (
+    rb"""(?<![\w-])["']?Type["']?[ \t]*:[ \t]*["']?"""
+    rb"""([A-Za-z0-9]+):{1,2}([A-Za-z0-9]+)(?::{1,2}([A-Za-z0-9]+))?(?![A-Za-z0-9]*(?::|<))"""
+)
 _SERVICE = "config"
 _PACK_TYPES = ("configrule", "remediationconfiguration")
+NOT_A_PACK = "not a conformance pack: it declares no config rule or remediation"
 
 
 def is_pack(data: bytes) -> bool:
-    config = rules = other = 0
+    return why_not_a_pack(data) is None
+
+
+def why_not_a_pack(data: bytes) -> str | None:
+    """None for a conformance pack; otherwise why the file is not one, in words (`--show-files`)."""
+    rules = 0
+    other: str | None = None
     for vendor, service, kind in re.findall(_RESOURCE_TYPE, data):
-        if vendor.lower() != b"aws" and _distance(vendor.lower().decode(), "aws") > 1:
-            continue
-        if _distance(service.decode().lower(), _SERVICE) <= 2:
-            config += 1
-            rules += any(_distance(kind.decode().lower(), name) <= 3 for name in _PACK_TYPES)
-        else:
-            other += 1
-    return rules > 0 and config >= other
+        if _is_pack_type(vendor, service, kind):
+            rules += 1
+        elif other is None:
+            other = b"::".join(part for part in (vendor, service, kind) if part).decode("ascii")
+    if not rules:
+        return NOT_A_PACK
+    if other is not None:
+        return f"a CloudFormation stack: it holds {other}, which a conformance pack cannot"
+    return None
+
+
+def _is_pack_type(vendor: bytes, service: bytes, kind: bytes) -> bool:
+    """`AWS::Config::ConfigRule` or `AWS::Config::RemediationConfiguration`, or a near miss of one."""
+    if not kind:
+        return False
+    if vendor.lower() != b"aws" and _distance(vendor.lower().decode(), "aws") > 1:
+        return False
+    if _distance(service.decode().lower(), _SERVICE) > 2:
+        return False
+    return any(_distance(kind.decode().lower(), name) <= 3 for name in _PACK_TYPES)
 
 
 def mentions_aws_config(data: bytes) -> bool:
@@ -45,3 +76,43 @@ def _distance(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
         previous = current
     return previous[-1]
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """What became of one path of a check (`--show-files`): `status` is checked, skipped (read, and no
+    pack), excluded or ignored (not searched); `reason` says why."""
+
+    display: str
+    status: str
+    reason: str
+
+
+def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
+    """Every file of `expanded` with what a check would do with it, and what the search passed over,
+    in path order. Files are read as a check reads them, and not parsed."""
+    from preflight.load.parsing import read_bytes
+
+    found: list[Accounted] = []
+    for subject in expanded.subjects:
+        settings = f" (settings: {subject.settings.source})" if subject.settings and subject.settings.source else ""
+        if subject.path is None:
+            found.append(Accounted(subject.display, "checked", "standard input"))
+            continue
+        if subject.named and not only_packs:
+            found.append(Accounted(subject.display, "checked", f"named on the command line{settings}"))
+            continue
+        data, problem = read_bytes(subject.path)
+        if data is None:
+            found.append(
+                Accounted(subject.display, "checked", f"cannot be read ({problem.message if problem else ''})")
+            )
+            continue
+        reason = why_not_a_pack(data)
+        if reason is None:
+            found.append(Accounted(subject.display, "checked", f"a conformance pack{settings}"))
+        else:
+            found.append(Accounted(subject.display, "skipped", reason))
+    for entry in expanded.passed_over:
+        found.append(Accounted(entry.display, entry.status, entry.reason))
+    return sorted(found, key=lambda accounted: accounted.display)

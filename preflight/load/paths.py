@@ -6,12 +6,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from preflight.model.settings import relative_to
+from preflight.model.settings import FROM_FILE, Settings, relative_to
 
 if TYPE_CHECKING:
     from preflight.load.gitignore import GitIgnore
+    from preflight.model.globs import Glob
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 STDIN = "-"
@@ -20,11 +21,13 @@ STDIN = "-"
 @dataclass(frozen=True)
 class Subject:
     """A file to read and check, by the name it is reported under. `named`: given on the command
-    line (checked whatever it holds), rather than found in a folder (checked only if it is a pack)."""
+    line (checked whatever it holds), rather than found in a folder (checked only if it is a pack).
+    `settings`: the settings of its folder, when they are not the run's (a settings file nearer to it)."""
 
     display: str
     path: Path | None  # None: standard input
     named: bool = True
+    settings: Settings | None = None
 
     @property
     def size(self) -> int:
@@ -39,27 +42,38 @@ def subjects_for(template: Path | None) -> list[Subject]:
     return [Subject(template.as_posix(), template)] if template is not None else []
 
 
+@dataclass(frozen=True)
+class PassedOver:
+    """A path a folder search did not look into, and why (`check --show-files`)."""
+
+    display: str
+    status: str  # excluded (by a glob of the settings) or ignored (by git)
+    reason: str
+
+
 @dataclass(eq=False, frozen=True)
 class Expanded:
-    """The files the paths given name, and the paths that do not exist."""
+    """The files the paths given name, the paths that do not exist, and what the search passed over
+    (excluded or git-ignored entries; hidden ones and other suffixes are not listed)."""
 
     subjects: tuple[Subject, ...]
     missing: tuple[str, ...]  # paths given that do not exist
+    passed_over: tuple[PassedOver, ...] = ()
 
 
-@dataclass(eq=False, frozen=True)
-class Search:
-    """How folders are searched: `exclude` globs (preflight.model.globs) relative to `root`, and
-    whether git's ignore files count."""
+class Scopes(Protocol):
+    """The settings of each folder (preflight.load.settings_file.SettingsScopes)."""
 
-    root: Path
-    exclude: tuple[str, ...] = ()
-    respect_gitignore: bool = True
+    @property
+    def root(self) -> Settings: ...
+
+    def for_folder(self, folder: Path) -> Settings: ...
 
 
-def expand_paths(paths: Sequence[str], search: Search, stdin_name: str = "<stdin>") -> Expanded:
-    """Files as given; folders searched (sorted; hidden, excluded and git-ignored paths skipped) for
-    template suffixes. A path that does not exist is listed in `missing`; the others are still found."""
+def expand_paths(paths: Sequence[str], scopes: Scopes, stdin_name: str = "<stdin>") -> Expanded:
+    """Files as given; folders searched (sorted; hidden, excluded and git-ignored paths skipped, each
+    folder by its own settings) for template suffixes. A path that does not exist is listed in
+    `missing`; the others are still found."""
     subjects: list[Subject] = []
     missing: list[str] = []
     walker: _Walker | None = None  # made for the first folder: most runs name files
@@ -69,10 +83,10 @@ def expand_paths(paths: Sequence[str], search: Search, stdin_name: str = "<stdin
             continue
         path = Path(given)
         if path.is_dir():
-            walker = walker or _Walker(search)
-            subjects.extend(Subject(found.as_posix(), found, named=False) for found in walker.templates_below(path))
+            walker = walker or _Walker(scopes)
+            subjects.extend(walker.templates_below(path))
         elif path.exists():
-            subjects.append(Subject(given, path))
+            subjects.append(Subject(given, path, settings=_own(scopes, scopes.for_folder(path.parent))))
         else:
             missing.append(given)
     unique: dict[str, Subject] = {}
@@ -80,42 +94,83 @@ def expand_paths(paths: Sequence[str], search: Search, stdin_name: str = "<stdin
         key = "-" if subject.path is None else str(subject.path.resolve())
         if key not in unique or subject.named:
             unique[key] = subject if key not in unique else replace(unique[key], named=True)
-    return Expanded(tuple(unique.values()), tuple(missing))
+    passed_over = tuple(sorted(walker.passed_over, key=lambda entry: entry.display)) if walker else ()
+    return Expanded(tuple(unique.values()), tuple(missing), passed_over)
+
+
+def _own(scopes: Scopes, settings: Settings) -> Settings | None:
+    """`settings`, or None when they are the run's own."""
+    return None if settings is scopes.root else settings
+
+
+def _shown(file: str | None) -> str | None:
+    """A settings file's name as the user would type it: relative to the working directory when below it."""
+    if file is None:
+        return None
+    relative = relative_to(file, Path.cwd())
+    return relative if not relative.startswith("/") else file
 
 
 class _Walker:
-    def __init__(self, search: Search) -> None:
-        self.search = search
-        from preflight.model.globs import Glob  # only when a folder is searched
-
-        self.globs = [Glob.of(pattern) for pattern in search.exclude]
+    def __init__(self, scopes: Scopes) -> None:
+        self.scopes = scopes
+        self.globs: dict[int, list[Glob]] = {}  # by id() of each Settings met
         self.ignores: dict[Path, GitIgnore | None] = {}
+        self.passed_over: list[PassedOver] = []
 
-    def templates_below(self, folder: Path) -> list[Path]:
+    def templates_below(self, folder: Path) -> list[Subject]:
         """Template files below `folder`, sorted. A folder that cannot be read is listed too: reading
         it fails, and that is a finding, not silence."""
-        found: list[Path] = []
-        ignore = self._gitignore(folder)
-        for directory, folders, files in os.walk(folder, onerror=lambda error: found.append(Path(error.filename))):
+        found: list[Subject] = []
+        root = self.scopes.for_folder(folder)
+
+        def unreadable(error: OSError) -> None:
+            found.append(Subject(Path(error.filename).as_posix(), Path(error.filename), False, _own(self.scopes, root)))
+
+        for directory, folders, files in os.walk(folder, onerror=unreadable):
             base = Path(directory)
+            settings = self.scopes.for_folder(base)
+            ignore = self._gitignore(folder, settings)
             folders[:] = sorted(
-                name for name in folders if not name.startswith(".") and not self._skipped(base / name, ignore, True)
+                name for name in folders if not name.startswith(".") and self._kept(base / name, settings, ignore, True)
             )
             found.extend(
-                base / name
-                for name in files
-                if Path(name).suffix.lower() in TEMPLATE_SUFFIXES and not self._skipped(base / name, ignore, False)
+                Subject((base / name).as_posix(), base / name, False, _own(self.scopes, settings))
+                for name in sorted(files)
+                if Path(name).suffix.lower() in TEMPLATE_SUFFIXES and self._kept(base / name, settings, ignore, False)
             )
-        return sorted(found)
+        return sorted(found, key=lambda subject: subject.display)
 
-    def _skipped(self, path: Path, ignore: GitIgnore | None, is_dir: bool) -> bool:
-        relative = relative_to(str(path), self.search.root)
-        if any(glob.matches_entry(relative) for glob in self.globs):
-            return True
-        return ignore is not None and ignore.ignored(path, is_dir=is_dir)
+    def _kept(self, path: Path, settings: Settings, ignore: GitIgnore | None, is_dir: bool) -> bool:
+        """Whether the search keeps `path`; when it does not, the reason is noted."""
+        relative = relative_to(str(path), settings.root)
+        for glob in self._globs(settings):
+            if glob.matches_entry(relative):
+                key = "exclude" if glob.pattern in settings.exclude else "extend-exclude"
+                origin = dict(settings.origins).get(key)
+                source = _shown(settings.source) if origin == FROM_FILE else origin or "default"
+                self._pass(path, is_dir, "excluded", f"by {key} {glob.pattern!r}, {source}")
+                return False
+        if ignore is not None and ignore.ignored(path, is_dir=is_dir):
+            self._pass(path, is_dir, "ignored", "by git")
+            return False
+        return True
 
-    def _gitignore(self, folder: Path) -> GitIgnore | None:
-        if not self.search.respect_gitignore:
+    def _pass(self, path: Path, is_dir: bool, status: str, reason: str) -> None:
+        self.passed_over.append(PassedOver(path.as_posix() + ("/" if is_dir else ""), status, reason))
+
+    def _globs(self, settings: Settings) -> list[Glob]:
+        globs = self.globs.get(id(settings))
+        if globs is None:
+            from preflight.model.globs import Glob  # only when a folder is searched
+
+            globs = self.globs[id(settings)] = [
+                Glob.of(pattern) for pattern in settings.exclude + settings.extend_exclude
+            ]
+        return globs
+
+    def _gitignore(self, folder: Path, settings: Settings) -> GitIgnore | None:
+        if not settings.respect_gitignore:
             return None
         from preflight.load.gitignore import GitIgnore, git_top  # only folders are searched
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from preflight.load.files import Unreadable, read_regular_file
@@ -63,22 +64,30 @@ def find_settings_file(start: Path) -> tuple[Path, bool] | None:
     upwards. The flag says whether it is a pyproject.toml. A pyproject.toml that cannot be read, or
     whose [tool.preflight] is not UTF-8, is an error: its settings must not be lost without a word."""
     for directory in (start, *start.parents):
-        candidate = directory / SETTINGS_FILE
-        if candidate.is_file():
-            return candidate, False
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
-            data = _read(pyproject)
-            if b"preflight" not in data:
-                continue
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                if b"[tool.preflight" in data:
-                    raise SettingsError(f"{pyproject}: configuration is not UTF-8") from None
-                continue
-            if _has_preflight_table(text, pyproject):
-                return pyproject, True
+        found = settings_file_in(directory)
+        if found is not None:
+            return found
+    return None
+
+
+def settings_file_in(directory: Path) -> tuple[Path, bool] | None:
+    """`directory`'s own settings file, as find_settings_file looks for one."""
+    candidate = directory / SETTINGS_FILE
+    if candidate.is_file():
+        return candidate, False
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read(pyproject)
+        if b"preflight" not in data:
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if b"[tool.preflight" in data:
+                raise SettingsError(f"{pyproject}: configuration is not UTF-8") from None
+            return None
+        if _has_preflight_table(text, pyproject):
+            return pyproject, True
     return None
 
 
@@ -128,6 +137,10 @@ def load_settings(path: Path | None, known_ids: Iterable[str], start: Path | Non
         path, is_pyproject = found
     else:
         is_pyproject = path.name == "pyproject.toml"
+    return _settings_file(path, is_pyproject, known_ids)
+
+
+def _settings_file(path: Path, is_pyproject: bool, known_ids: Iterable[str]) -> Settings:
     try:
         text = _read(path).decode("utf-8")
     except UnicodeDecodeError:
@@ -140,7 +153,66 @@ def load_settings(path: Path | None, known_ids: Iterable[str], start: Path | Non
     else:
         table = document
         where = str(path)
+        tool = table.get("tool")
+        if isinstance(tool, dict) and "preflight" in tool:
+            raise SettingsError(
+                f"{where}: a [tool.preflight] table is pyproject.toml's form; in {SETTINGS_FILE} the same keys "
+                "go at the top level, without a table header"
+            )
     return settings_from_table(table, known_ids, where, path.parent.resolve(), str(path))
+
+
+# Keys that are the run's, not a folder's (the exit status, cfn-lint, the account's service quotas): a
+# settings file in a subfolder does not change them.
+RUN_WIDE = ("fail_level", "cfn_lint", "quotas")
+
+
+class SettingsScopes:
+    """The settings each folder is checked with, as ruff's hierarchical configuration: the nearest
+    settings file from the folder upwards governs the files below it (a vendored tool's own
+    pyproject.toml excludes its fixtures; a team's subfolder selects its own rules), with the command
+    line's options over every one. `root` is the working directory's (or `--config`'s, which then
+    governs every folder); the run-wide keys (`fail-level`, `cfn-lint`, `quotas`) are always the root's.
+    Each settings file is read once, when a folder below it is first asked about."""
+
+    def __init__(
+        self, known_ids: Iterable[str], config: Path | None, over: Callable[[Settings], Settings], start: Path
+    ) -> None:
+        self._ids = tuple(known_ids)
+        self._over = over
+        self._explicit = config is not None
+        self.root = over(load_settings(config, self._ids, start))
+        self._folders: dict[Path, Settings] = {}
+
+    def for_folder(self, folder: Path) -> Settings:
+        if self._explicit:
+            return self.root
+        return self._nearest(folder.resolve())
+
+    def _nearest(self, folder: Path) -> Settings:
+        """Up from `folder` to the first folder already known or holding a settings file; every folder
+        on the way is then known (a deep tree is searched once, without recursion)."""
+        passed: list[Path] = []
+        settings = None
+        for directory in (folder, *folder.parents):
+            settings = self._folders.get(directory)
+            if settings is not None:
+                break
+            passed.append(directory)
+            found = settings_file_in(directory)
+            if found is not None:
+                settings = self._from_file(*found)
+                break
+        settings = settings or self.root
+        for directory in passed:
+            self._folders[directory] = settings
+        return settings
+
+    def _from_file(self, path: Path, is_pyproject: bool) -> Settings:
+        if self.root.source is not None and path == Path(self.root.source).resolve():
+            return self.root
+        nested = self._over(_settings_file(path, is_pyproject, self._ids))
+        return replace(nested, **{key: getattr(self.root, key) for key in RUN_WIDE})
 
 
 def settings_from_table(

@@ -68,8 +68,9 @@ def location(finding: Finding) -> str:
 
 
 def summary(report: Report) -> str:
-    """`Found 1 error in 2 files; 8 other files skipped (not conformance packs).` Packs checked without
-    a template (it is in S3) are counted as requests, so no file is claimed that was not read."""
+    """`Found 1 error in 2 files; 8 other files skipped (not conformance packs; --show-files lists them).`
+    Packs checked without a template (it is in S3) are counted as requests, so no file is claimed that
+    was not read."""
     checked = _count(report.files, "file")
     if report.without_template:
         requests = _count(report.without_template, "request")
@@ -77,7 +78,11 @@ def summary(report: Report) -> str:
         checked += (
             " (templates in S3 not read)" if report.without_template > 1 else " (its template is in S3, not read)"
         )
-    skipped = f"; {_count(report.skipped, 'other file')} skipped (not conformance packs)" if report.skipped else ""
+    skipped = (
+        f"; {_count(report.skipped, 'other file')} skipped (not conformance packs; --show-files lists them)"
+        if report.skipped
+        else ""
+    )
     if not report.files and not report.without_template:
         return f"No conformance packs found{skipped}."
     if not report.findings:
