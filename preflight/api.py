@@ -23,7 +23,7 @@ from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
 from preflight.knowledge.patterns import Unmatchable, full_match
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
-from preflight.knowledge.suggest import Suggestions, closest, did_you_mean
+from preflight.knowledge.suggest import Misspellings, Suggestions, closest, did_you_mean
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
@@ -62,6 +62,7 @@ __all__ = [
     "Edit",
     "Fact",
     "Issue",
+    "Misspellings",
     "PackSummary",
     "Phase",
     "ProblemKind",

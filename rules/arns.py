@@ -1,4 +1,5 @@
-"""CP410: account ids inside ARNs, written out or built from parameters."""
+"""CP410, CP414, CP415: account ids: in ARNs (written out or built from parameters), placeholders left
+where a value belongs, and the ids AWS's documentation uses as examples."""
 
 from __future__ import annotations
 
@@ -59,9 +60,8 @@ def invalid_account_id_in_arn(ctx: Context) -> Iterator[Issue]:
     ```
 
     ## Use instead
-    ```yaml
-    Values: ["arn:aws:iam::123456789012:role/S3OperationsAutomationsExecutionRole"]
-    ```
+    The ARN with the 12-digit id of your account; for an organization pack's `AutomationAssumeRole`,
+    the management account's (AWS Config puts each member's own id in its place).
 
     ## References
     - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs": give the exact ARN
@@ -188,3 +188,144 @@ def _substitute(name: str, parameters: Mapping[str, object], variables: Mapping[
     if name in parameters:
         return f"{_PARAMETER_MARK}{name}{_PARAMETER_MARK}"
     return _UNKNOWN_MARK
+
+
+# A whole value (or one item of a comma-separated one) that stands for something to fill in.
+_PLACEHOLDER = (
+    r"\s*(?:<[^<>\n]{1,100}>|\[\[[^\n]{1,100}\]\]"
+    r"|(?i:x{12}|(?:your[-_ ]?)?(?:aws[-_ ]?)?account[-_ ]?(?:id|number)|replace[-_ ]?me))\s*"
+)
+_ACCOUNT_WORDS = ("account", "acct")
+# The ids AWS's documentation uses in its examples: they name nobody's resources.
+EXAMPLE_ACCOUNTS = frozenset({"123456789012", "012345678901", "111122223333", "444455556666", "777788889999"})
+
+
+def _values(ctx: Context) -> Iterator[tuple[DocPath, str, bool]]:
+    """Every string the pack deploys with, its path and whether it is a request value: resource
+    properties (descriptions and Guard policies aside), the `Default` of each parameter the request
+    does not give, and the request's input parameters."""
+    given = ctx.request.values()
+    for path, text in ctx.template.strings:
+        if path[:1] == ("Resources",):
+            if "Description" in path or "PolicyText" in path or "Metadata" in path:
+                continue
+        elif not (path[:1] == ("Parameters",) and path[2:] == ("Default",) and path[1] not in given):
+            continue
+        yield path, text, False
+    for index, parameter in enumerate(ctx.request.parameters):
+        yield (PARAMETERS_KEY, index, "ParameterValue"), parameter.value, True
+
+
+def _about_accounts(ctx: Context, path: DocPath, text: str, request: bool) -> bool:
+    """The value names an account, or stands where one goes (a key or parameter about accounts)."""
+    names: list[object] = [text, *path]
+    if request:
+        names.append(ctx.request.parameters[int(str(path[1]))].name)
+    elif path[:1] == ("Parameters",):  # where the parameter is used: `authorizedAccountIds: !Ref P`
+        for name, where in ctx.template.references:
+            if name == path[1]:
+                names.extend(where)
+    return any(word in str(name).lower() for name in names for word in _ACCOUNT_WORDS)
+
+
+@rule("CP414", "placeholder-value", Severity.WARNING, tags=("template", "content"))
+def placeholder_value(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a value that is a placeholder left to fill in: `<Account-Id>`, `[[ Replace with AWS Master
+    Account ]]`, `XXXXXXXXXXXX`, `ACCOUNT_ID`, as a whole value or one item of a
+    comma-separated list, in a resource's properties, a parameter's `Default` (unless the request gives
+    the parameter) or an input parameter of the request. An error when it stands for an account (its
+    text or the key or parameter it is given to says so), a warning otherwise. A placeholder inside an
+    ARN is CP410's; `{{...}}` is not taken for one (CloudFormation's dynamic references and Systems
+    Manager's variables are written so).
+
+    ## Why is this bad?
+    AWS deploys the text as it is: the rule evaluates against an account named `<Account-Id>` (every
+    resource is then non-compliant, or none is), and a remediation acts on nothing.
+
+    ## Example
+    ```yaml
+    InputParameters:
+      authorizedAccountIds: "<Account-Id>"
+    ```
+
+    ## Use instead
+    The real value, or a parameter that the request gives (`--param AuthorizedAccounts=...`).
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs": "While using example
+      templates, update your Account ID and management account ID for organization".
+    - [observed] AWS's "with-Remediation" sample packs and packs from other repositories ship
+      `<Account-Id>` and `[[ Replace with ... ]]` placeholders for the user to replace.
+    """
+    for path, text, request in _values(ctx):
+        if "arn:" in text or len(text) > 1000:
+            continue
+        for item in text.split(","):
+            if not re.fullmatch(_PLACEHOLDER, item):
+                continue
+            critical = _about_accounts(ctx, path, item, request)
+            yield Issue(
+                f"{item.strip()!r} is a placeholder, deployed as it is"
+                + (": an account id belongs here" if critical else ""),
+                path,
+                fix="replace it with the real value" + (" (a 12-digit account id)" if critical else ""),
+                where="request" if request else "template",
+                severity=Severity.ERROR if critical else None,
+            )
+            break
+
+
+_EXAMPLE_ID = re.compile(r"(?<!\d)(" + "|".join(sorted(EXAMPLE_ACCOUNTS)) + r")(?!\d)")
+
+
+@rule("CP415", "example-account-id", Severity.WARNING, tags=("template", "content"))
+def example_account_id(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports the account ids AWS's documentation uses as examples (123456789012, 012345678901,
+    111122223333, 444455556666, 777788889999) in a resource's properties, a parameter's `Default`
+    (unless the request gives the parameter) or an input parameter of the request. It is an error in an
+    ARN AWS Config acts on when it creates the pack (a custom rule's Lambda function, a remediation's
+    `AutomationAssumeRole`), a warning elsewhere.
+
+    ## Why is this bad?
+    No one's resources live in those accounts: a value copied from an example names a Lambda function
+    AWS Config cannot invoke, so the rule fails to create in every account, or a role the remediation
+    cannot assume.
+
+    ## Example
+    ```yaml
+    SourceIdentifier: arn:aws:lambda:us-east-1:123456789012:function:check-tags
+    ```
+
+    ## Use instead
+    The ARN with your account's 12-digit id (for a function the organization shares, the account that
+    holds it).
+
+    ## References
+    - [documented] AWS Account Management Reference Guide, "View AWS account identifiers" (012345678901
+      as its example), and the AWS IAM User Guide's examples (111122223333, 444455556666, 777788889999,
+      123456789012): ids for illustration.
+    - [documented] AWS Config API Reference, InsufficientPermissionsException: "The AWS Lambda function
+      <arn> cannot be invoked" (reported in cloud-custodian/cloud-custodian#3530).
+    """
+    for path, text, request in _values(ctx):
+        if not any(account in text for account in EXAMPLE_ACCOUNTS):
+            continue
+        match = _EXAMPLE_ID.search(text)
+        if match is None:
+            continue
+        critical = "arn:" in text and (
+            _is_critical(path)
+            if not request and path[:1] == ("Resources",)
+            else _feeds_critical(ctx, str(path[1]) if not request else ctx.request.parameters[int(str(path[1]))].name)
+        )
+        yield Issue(
+            f"{match.group(1)} is an account id AWS's documentation uses as an example"
+            + (": AWS Config cannot reach a function or role there" if critical else ""),
+            path,
+            fix="write the 12-digit id of your own account",
+            where="request" if request else "template",
+            severity=Severity.ERROR if critical else None,
+            span=None if request else ctx.position_in_value(path, match.start()),
+        )

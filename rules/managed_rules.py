@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from preflight.api import (
@@ -14,6 +15,7 @@ from preflight.api import (
     Context,
     Edit,
     Issue,
+    Misspellings,
     Severity,
     Suggestions,
     closest,
@@ -24,63 +26,93 @@ from preflight.api import (
 )
 
 
-@rule("CP401", "unknown-managed-rule", Severity.WARNING, tags=("template", "catalog"), fix="unsafe")
+@rule("CP401", "unknown-managed-rule", Severity.ERROR, tags=("template", "catalog"), fix="unsafe")
 def unknown_managed_rule(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    Reports an `Owner: AWS` rule whose `SourceIdentifier` is not in the managed-rule catalog, and
-    suggests the nearest known identifiers. A warning, because AWS adds managed rules faster than
-    any catalog; `AWS_CONFIG_PROCESS_CHECK` (process checks) is always valid.
+    Reports an `Owner: AWS` rule whose `SourceIdentifier` is not in the managed-rule catalog. It is an
+    error when the identifier plainly misspells one of the catalog (the same words but one, and that
+    one a typo; a different case, hyphens for underscores, a missing underscore) or is no identifier at
+    all (a placeholder such as `<Managed Rule Name>`: identifiers are upper-case words joined by
+    underscores). Otherwise it is a warning that names the catalog's date, because AWS adds managed
+    rules faster than any catalog. `AWS_CONFIG_PROCESS_CHECK` (process checks) is always valid.
 
     ## Why is this bad?
-    AWS fails the pack in each member account: "The sourceIdentifier X is invalid".
+    AWS accepts the put and then fails the pack in each member account: "The sourceIdentifier X is
+    invalid".
 
     ## Example
     ```yaml
-    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLE}
+    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_PUBLIC_READ_PROHIBITTED}
     ```
 
     ## Use instead
     ```yaml
-    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
+    Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_PUBLIC_READ_PROHIBITED}
     ```
 
     ## Fix
-    With `--unsafe-fixes`, an identifier is replaced by the catalog entry nearest to it, when no other
-    entry is as near, where its text is: in `Source`, or in the `Default` of the one parameter it comes
-    from. Unsafe: a near name may be a different rule.
+    With `--unsafe-fixes`, an identifier is replaced by the one it misspells, or else by the catalog
+    entry nearest to it when no other entry is as near, where its text is: in `Source`, or in the
+    `Default` of the one parameter it comes from. Unsafe: a near name may be a different rule.
 
     ## References
     - [documented] AWS Config API Reference, `Source.SourceIdentifier`: "For Config Managed rules, a
       predefined identifier from a list".
     - [reported] awslabs/aws-config-rules#437 - "The sourceIdentifier EC2_STOPPED_INSTANCE is invalid.
       Please refer to the documentation for a list of valid sourceIdentifiers that can be used when
-      AWS is the Owner."
-    - [inferred] An identifier missing from the catalog may be newer than the catalog, hence a warning.
+      AWS is the Owner."; niaid/terraform-aws-managed-config-rules#46 and awslabs/aws-config-rules#410,
+      #421: the pack fails in every member account.
+    - [inferred] An identifier that misspells none may be newer than the catalog, hence a warning. No
+      identifier of the catalog would be taken for a misspelling of another if it were missing from it
+      (checked for all 834), so a newer rule named like AWS names its rules is not called a misspelling.
     """
     suggestions = Suggestions(ctx.catalog.lines, cutoff=0.6)
+    misspellings = Misspellings(ctx.catalog.lines)
     for view in ctx.config_rules:
         if view.owner != "AWS" or not isinstance(view.identifier, str) or view.managed is not None:
             continue
-        if view.identifier == PROCESS_CHECK:
+        identifier = view.identifier
+        if identifier == PROCESS_CHECK:
             continue
-        ranked = suggestions.ranked(view.identifier.upper(), count=3)
+        meant = misspellings.of(identifier)
+        ranked = suggestions.ranked(identifier.upper(), count=3)
         nearest = [candidate for candidate, _ in ranked]
+        replacement = meant or closest(ranked)
         where = view.path + ("Source", "SourceIdentifier")
         edits: tuple[Edit, ...] = ()
-        replacement = closest(ranked)
         source = view.resource.properties.get("Source")
         raw = source.get("SourceIdentifier") if isinstance(source, dict) else None
         written = literal_path(ctx.template, where, raw, ctx.request.values())
         if replacement is not None and written is not None and ctx.editor is not None:
-            edit = ctx.editor.replace_scalar(written, view.identifier, replacement)
+            edit = ctx.editor.replace_scalar(written, identifier, replacement)
             edits = (edit,) if edit is not None else ()
-        yield Issue(
-            f"{view.identifier!r} is not a managed rule identifier in the catalog of {ctx.catalog.date}",
-            where,
-            fix=f"did you mean {', '.join(nearest)}?" if nearest else "see the AWS Config managed rules list",
-            edits=edits,
-            unsafe=True,
-        )
+        if meant is not None:
+            message = f"{identifier!r} is not a managed rule identifier: it misspells {meant!r}"
+            fix, severity = f"write {meant}", None
+        elif not re.fullmatch(_IDENTIFIER, identifier):
+            message = (
+                f"{identifier!r} is not a managed rule identifier (those are upper-case words joined by "
+                "underscores, such as S3_BUCKET_VERSIONING_ENABLED)"
+            )
+            fix, severity = _suggested(replacement, nearest), None
+        else:
+            message = (
+                f"{identifier!r} is not in the managed-rule catalog of {ctx.catalog.date} ({len(ctx.catalog):,} "
+                "rules): AWS fails the pack with it unless AWS added the rule since"
+            )
+            fix, severity = _suggested(replacement, nearest), Severity.WARNING
+        yield Issue(message, where, fix=fix, edits=edits, unsafe=True, severity=severity)
+
+
+_IDENTIFIER = r"[A-Z0-9]+(?:_[A-Z0-9]+)*"
+
+
+def _suggested(replacement: str | None, nearest: list[str]) -> str:
+    if replacement is not None:
+        return f"did you mean {replacement}?"
+    if nearest:
+        return f"did you mean one of {', '.join(nearest)}?"
+    return "see the AWS Config managed rules list"
 
 
 @rule("CP402", "unknown-managed-rule-parameter", Severity.ERROR, tags=("template", "catalog"), fix="unsafe")

@@ -1,4 +1,4 @@
-"""CP301-CP306: template parameters and the values the request gives them."""
+"""CP301-CP307: template parameters and the values the request gives them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from preflight.api import (
     Suggestions,
     Unmatchable,
     full_match,
+    intrinsic_name,
     rule,
     scalar_text,
 )
@@ -255,7 +256,7 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     Remove the parameter, or refer to it where it was meant to be used.
 
     ## Fix
-    A parameter that no other finding says is meant (CP403) and that the request does not give is
+    A parameter that no other finding says is meant (CP403, CP308) and that the request does not give is
     removed, its lines only; the `Parameters` section goes with its last parameter (safe: nothing
     refers to it).
 
@@ -264,16 +265,21 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
       `Operational-Best-Practices-for-ABS-CCIGv2-Material-Part-1.yaml` has three), hence only a warning.
     """
     related = ctx.related
+    literal = {name: path for name, path, _offset in reversed(ctx.template.variables_outside_sub)}
     for name in related.unused_parameters:
         needing = related.needing(name)
-        if needing:
+        if name in literal:
+            line = ctx.document.locate(literal[name]).line if ctx.document is not None else 0
+            fix = f"use it: line {line} writes ${{{name}}} outside Fn::Sub (CP308); write !Ref {name} there"
+            edits: tuple[Edit, ...] = ()
+        elif needing:
             missing = needing[0]
             line = ctx.document.locate(missing.view.resource.path).line if ctx.document is not None else 0
             fix = (
                 f"use it: {missing.view.resource.logical_id} (line {line}) lacks the required parameter "
                 f"{missing.parameter.name!r} (CP403); add {missing.parameter.name}: !Ref {name} to its InputParameters"
             )
-            edits: tuple[Edit, ...] = ()
+            edits = ()
         else:
             fix = "remove it, or reference it where it was meant to be used"
             # A parameter the request gives must stay declared (CP302), so it keeps its lines.
@@ -332,6 +338,55 @@ def parameter_type_not_string(ctx: Context) -> Iterator[Issue]:
                 ("Parameters", name, "Type"),
                 fix="Type: String",
             )
+
+
+@rule("CP307", "parameter-default-not-literal", Severity.ERROR, tags=("template", "parameters"), cfn_lint=("E2001",))
+def parameter_default_not_literal(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a parameter whose `Default` is not a literal value: an intrinsic function (`!Ref
+    AWS::Region`, `!Sub ...`), another mapping, or a list.
+
+    ## Why is this bad?
+    CloudFormation evaluates intrinsic functions only in resources, outputs and a few attributes, never
+    in `Parameters`, and takes a `Default` only as a string or number: the template is rejected
+    ("Template format error: Every Default member must be a string"), in every account of the pack.
+
+    ## Example
+    ```yaml
+    Parameters:
+      RegionName:
+        Type: String
+        Default: !Ref AWS::Region
+    ```
+
+    ## Use instead
+    Refer to the pseudo parameter where the value is used (`!Ref AWS::Region` in the rule's
+    `InputParameters`), or write the default out: `Default: us-east-1`. A list's default is one
+    comma-separated string: `Default: "a,b"`.
+
+    ## References
+    - [documented] AWS CloudFormation User Guide, "Intrinsic function reference": intrinsic functions can
+      be used only in resource properties, outputs, metadata attributes and update policy attributes;
+      "Parameters": `Default` is "a value of the appropriate type".
+    - [reported] cloudtools/troposphere#808 - an `Fn::Join` as a parameter's `Default`: "CloudFormation
+      also rejects it with a validation error - Template validation error: Template format error: Every
+      Default member must be a string." cfn-lint reports the same as E2001.
+    """
+    for name, declaration in ctx.template.parameters.items():
+        default = declaration.get("Default")
+        if isinstance(default, dict):
+            kind = intrinsic_name(default)
+            what = f"the intrinsic function {kind}" if kind else "a mapping"
+            fix = "write the value out, or use the function where the parameter is used"
+        elif isinstance(default, list):
+            what, fix = "a list", 'write the list as one comma-separated string: Default: "a,b"'
+        else:
+            continue
+        yield Issue(
+            f"parameter {name!r} has {what} as its Default; CloudFormation takes only a literal value there",
+            ("Parameters", name, "Default"),
+            fix=fix,
+        )
 
 
 def _as_edits(edit: Edit | None) -> tuple[Edit, ...]:

@@ -1,11 +1,12 @@
-"""CP211: remediation settings AWS Config takes only literally."""
+"""CP211, CP212: remediation settings AWS Config takes only literally, and the rule a remediation needs
+created first."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from preflight.api import REMEDIATION, Context, Issue, Severity, intrinsic_name, rule
+from preflight.api import CONFIG_RULE, REMEDIATION, Context, Edit, Issue, Severity, intrinsic_name, rule
 
 _ROLE_ARN = r"arn:aws[a-z-]*:iam::[^:]*:role/\S+"
 
@@ -81,3 +82,70 @@ def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
                 )
             elif not isinstance(value, str) or not re.fullmatch(_ROLE_ARN, value):
                 yield Issue(f"AutomationAssumeRole {value!r} is not an IAM role ARN", path)
+
+
+@rule("CP212", "remediation-without-depends-on", Severity.ERROR, tags=("template", "remediation"), fix="safe")
+def remediation_without_depends_on(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Reports a `RemediationConfiguration` whose `DependsOn` does not name the config rule it remediates
+    (the rule of the pack whose `ConfigRuleName` it gives).
+
+    ## Why is this bad?
+    The remediation names its rule by a string, which is no dependency to CloudFormation: in each
+    account it may create the remediation first, and AWS Config rejects a remediation of a rule that
+    does not exist yet, failing the pack in that account, or not, depending on timing.
+
+    ## Example
+    ```yaml
+    BucketVersioningRemediation:
+      Type: AWS::Config::RemediationConfiguration
+      Properties:
+        ConfigRuleName: s3-bucket-versioning-enabled
+    ```
+
+    ## Use instead
+    ```yaml
+    BucketVersioningRemediation:
+      Type: AWS::Config::RemediationConfiguration
+      DependsOn: BucketVersioning
+      Properties:
+        ConfigRuleName: s3-bucket-versioning-enabled
+    ```
+
+    ## Fix
+    `DependsOn: <the rule's logical id>` is added after the remediation's `Type`, when the remediation
+    has no `DependsOn` yet and the rule has no `Condition` (a dependency on a resource that a condition
+    leaves out fails the stack). Safe: it changes only the order of creation.
+
+    ## References
+    - [reported] hashicorp/terraform-provider-aws#9348 (the remediation configuration resource's
+      documentation): "Config Remediation Configuration requires an existing Config Rule to be present.
+      Use of depends_on is recommended ... to avoid race conditions."
+    - [observed] Every remediation of AWS's sample packs and of the packs from other repositories in the
+      corpus (63 of 63) has a `DependsOn` on its rule.
+    """
+    rules = {}
+    for resource in ctx.template.of_type(CONFIG_RULE):
+        name = resource.properties.get("ConfigRuleName")
+        if isinstance(name, str):
+            rules[name] = resource
+    for remediation in ctx.template.of_type(REMEDIATION):
+        name = remediation.properties.get("ConfigRuleName")
+        target = rules.get(name) if isinstance(name, str) else None
+        if target is None:  # CP207 says what is wrong with the name
+            continue
+        depends = remediation.body.get("DependsOn")
+        if depends == target.logical_id or (isinstance(depends, list) and target.logical_id in depends):
+            continue
+        edits: tuple[Edit, ...] = ()
+        if depends is None and "Condition" not in target.body and ctx.editor is not None:
+            edit = ctx.editor.add_entry_after(remediation.path + ("Type",), "DependsOn", target.logical_id)
+            edits = (edit,) if edit is not None else ()
+        yield Issue(
+            f"remediation {remediation.logical_id!r} does not depend on its rule {target.logical_id!r}: "
+            "CloudFormation may create it first, and AWS Config rejects a remediation of a rule that does not "
+            "exist yet",
+            remediation.path + (("DependsOn",) if depends is not None else ("Type",)),
+            fix=f"add DependsOn: {target.logical_id}" if depends is None else f"add {target.logical_id} to DependsOn",
+            edits=edits,
+        )

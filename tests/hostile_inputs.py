@@ -323,7 +323,7 @@ def _templates() -> list[Case]:
                 "--select",
                 "CP401",
             ),
-            Expect(0, _rules("CP401")),
+            Expect(1, _rules("CP401")),  # each misspells S3_BUCKET_VERSIONING_ENABLED: an error
         ),
         Case(
             "unknown_conditions_among_many.yaml",

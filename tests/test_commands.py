@@ -60,7 +60,8 @@ def test_rules_command_lists_every_rule() -> None:
     }
     assert [row["id"] for row in as_json if row["opt_in"]] == ["CP411"]
     assert {row["id"]: row["fix"] for row in as_json if row["fix"]} == {
-        "CP209": "safe", "CP305": "safe", "CP401": "unsafe", "CP402": "unsafe", "CP404": "safe", "CP406": "safe",
+        "CP209": "safe", "CP212": "safe", "CP305": "safe", "CP401": "unsafe", "CP402": "unsafe", "CP404": "safe",
+        "CP406": "safe",
         "CP407": "safe",
     }  # fmt: skip
     assert [line.split()[:3] for line in text.stdout.splitlines() if "opt-in" in line] == [

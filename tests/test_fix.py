@@ -295,7 +295,7 @@ def test_misspelt_names_are_replaced_only_with_unsafe_fixes(tmp_path: Path) -> N
     report = run_cli(["check", "pack.yaml"], cwd=tmp_path)
     assert report.exit_code == 1
     assert report.stdout.endswith(
-        "Found 2 errors, 2 warnings in 1 file.\n1 fixable with --fix (2 more with --unsafe-fixes).\n"
+        "Found 3 errors, 1 warning in 1 file.\n1 fixable with --fix (2 more with --unsafe-fixes).\n"  # CP401: a misspelling
     )
 
     safe = run_cli(["check", "--fix", "--format", "json", "pack.yaml"], cwd=tmp_path)

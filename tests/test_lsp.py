@@ -42,7 +42,7 @@ def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
 
         fixed = (
             text.replace("accessKeysRotatedParamMaxAccesKeyAge", "accessKeysRotatedParamMaxAccessKeyAge")
-            .replace("<Account-Id>", "123456789012")
+            .replace("<Account-Id>", "210987654321")
             .replace(
                 "      ConfigRuleName: iam-user-unused-credentials-check\n",
                 "      ConfigRuleName: iam-user-unused-credentials-check\n"

@@ -88,7 +88,7 @@ def merged_pack() -> str:
     its placeholder account id and its logging bucket filled in, as a user deploying it would."""
     remediation = (CORPUS / REMEDIATION).read_text()
     remediation = re.sub(r"\bS3Bucket(\w+)", r"RemediatedS3Bucket\1", remediation).replace(
-        "<Account-Id>", "111122223333"
+        "<Account-Id>", "210987654321"
     )
     remediation = re.sub(r"(\n  S3TargetBucketNameForEnableLogging:\n)", r"\1    Default: central-logs\n", remediation)
     return _merge(*((CORPUS / name).read_text() for name in FRAMEWORKS), remediation)
@@ -504,6 +504,8 @@ Resources:
   # The remediation of rule A.
   RemediationA:
     Type: AWS::Config::RemediationConfiguration
+    Condition: AgeAndRegion
+    DependsOn: RuleA
     Properties:
       ConfigRuleName: rule-a
       TargetId: AWS-DeleteUnusedIAMAccessKeys

@@ -100,3 +100,85 @@ def closest(ranked: list[tuple[str, float]]) -> str | None:
 
 def did_you_mean(name: str, candidates: Iterable[object]) -> str | None:
     return Suggestions(candidates).did_you_mean(name)
+
+
+class Misspellings:
+    """Which known name an unknown one misspells, where that is plain: the same words but one, and that
+    one a typo of the known word (one edit in a word of six letters or more, two in one of eight or
+    more) that is no word of any known name itself, or the known word less or plus an ending.
+    `S3_BUCKET_PUBLIC_READ_PROHIBITTED` misspells `S3_BUCKET_PUBLIC_READ_PROHIBITED`;
+    `DOCDB_IN_BACKUP_PLAN` misspells nothing, since AWS's own names differ by a whole word
+    (`EBS_IN_BACKUP_PLAN`, `EFS_IN_BACKUP_PLAN`) and a new one may too. Case, hyphens for underscores
+    and a missing underscore are misspellings as well. The index is built on the first question."""
+
+    def __init__(self, known: Iterable[object], separator: str = "_") -> None:
+        self._known = known
+        self._separator = separator
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {str(name).upper(): str(name) for name in self._known}
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(word for name in self._names for word in name.split(self._separator))
+
+    @cached_property
+    def _joined(self) -> dict[str, str]:
+        return {name.replace(self._separator, ""): original for name, original in self._names.items()}
+
+    @cached_property
+    def _masked(self) -> dict[tuple[str, ...], list[str]]:
+        index: dict[tuple[str, ...], list[str]] = {}
+        for name in self._names:
+            words = name.split(self._separator)
+            for position in range(len(words)):
+                index.setdefault((*words[:position], "", *words[position + 1 :]), []).append(name)
+        return index
+
+    def of(self, name: str) -> str | None:
+        if len(name) > NAME_MAX:
+            return None
+        normal = name.strip().upper().replace("-", self._separator).replace(" ", self._separator)
+        if normal in self._names:
+            return self._names[normal]
+        joined = self._joined.get(normal.replace(self._separator, ""))
+        if joined is not None:
+            return joined
+        words = normal.split(self._separator)
+        found: set[str] = set()
+        for position, word in enumerate(words):
+            for candidate in self._masked.get((*words[:position], "", *words[position + 1 :]), ()):
+                meant = candidate.split(self._separator)[position]
+                if _inflected(word, meant) or (word not in self._words and _typo(word, meant)):
+                    found.add(candidate)
+        return self._names[found.pop()] if len(found) == 1 else None
+
+
+def _inflected(word: str, meant: str) -> bool:
+    """`ENABLE` for `ENABLED`, `KEY` for `KEYS`: a word of the known name less (or plus) its ending."""
+    return any(word + end == meant or meant + end == word for end in ("S", "D", "ED", "ES")) and len(meant) >= 3
+
+
+def _typo(word: str, meant: str) -> bool:
+    """One edit in a word of six letters or more, two in one of eight or more: short words differ by
+    design (`ALB`, `ELB`, `NLB`; `MYSQL` and a future `MSSQL`)."""
+    distance = _edits(word, meant)
+    return (distance == 1 and len(meant) >= 6) or (distance == 2 and len(meant) >= 8)
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (a swap of two neighbours is one edit), capped at 3."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return min(previous[-1], 3)

@@ -152,6 +152,23 @@ class Template:
         return tuple(found)
 
     @cached_property
+    def variables_outside_sub(self) -> tuple[tuple[str, DocPath, int], ...]:
+        """`${Name}` written in a resource's string that no `Fn::Sub` substitutes, where Name is a
+        parameter, a pseudo parameter or a resource of the template: CloudFormation passes such text
+        on as it is. Each with the string's path and the offset of its `${`. Descriptions are left out:
+        their text is for people."""
+        known = set(self.parameters) | PSEUDO_PARAMETERS | {resource.logical_id for resource in self.resources}
+        found: list[tuple[str, DocPath, int]] = []
+        for path, text in self.strings:
+            if "${" not in text or path[:1] != ("Resources",) or "Fn::Sub" in path or "Description" in path:
+                continue
+            for match in _SUB_VARIABLE.finditer(text):
+                name = match.group(1).strip().split(".", 1)[0]
+                if name in known:
+                    found.append((name, path, match.start()))
+        return tuple(found)
+
+    @cached_property
     def condition_references(self) -> tuple[tuple[str, DocPath], ...]:
         """Every use of a condition name: a resource's `Condition`, the first argument of `Fn::If`, and
         `Condition` inside another condition."""
