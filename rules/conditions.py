@@ -58,7 +58,7 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     Delete the condition, or use it where it was meant to be used.
 
     ## Fix
-    A condition that no other finding says is meant (CP208) is removed, its lines only; the
+    A condition that no other finding says is meant (CP208, CP403) is removed, its lines only; the
     `Conditions` section goes with its last condition (safe: nothing refers to it).
 
     ## References
@@ -68,13 +68,23 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
     related = ctx.related
     for name in related.unused_conditions:
         typos = related.typos_of(name)
-        if typos:
+        needing = related.needing_condition(name)
+        if needing:
+            missing = needing[0]
+            fix = (
+                f"keep it: {missing.view.resource.logical_id} ({_line(ctx, missing.view.resource.path).strip()}) "
+                f"lacks the required parameter "
+                f"{missing.parameter.name!r} (CP403); add {missing.parameter.name}: !If [{name}, "
+                f"!Ref {missing.declared}, !Ref AWS::NoValue] to its InputParameters"
+            )
+            edits: tuple[Edit, ...] = ()
+        elif typos:
             where = _line(ctx, typos[0].path)
             fix = (
                 f"keep it: {where}refers to {typos[0].reference!r}, which is not defined (CP208) and probably "
                 "means this condition; correct that name"
             )
-            edits: tuple[Edit, ...] = ()
+            edits = ()
         else:
             fix = "remove it, or use it where it was meant to be used"
             edits = _as_edits(ctx.editor.remove_member("Conditions", name)) if ctx.editor else ()

@@ -214,7 +214,13 @@ def missing_managed_rule_parameter(ctx: Context) -> Iterator[Issue]:
         assert view.managed is not None
         default = f" (AWS documents {parameter.default!r} as the console's default)" if parameter.default else ""
         where = view.parameters_path() if view.input_parameters is not None else view.path + ("Source",)
-        if missing.declared is not None:
+        if missing.declared is not None and missing.condition is not None:
+            fix = (
+                f"add InputParameters: {{{parameter.name}: !If [{missing.condition}, !Ref {missing.declared}, "
+                f"!Ref AWS::NoValue]}} (the template declares {missing.declared} and the condition "
+                f"{missing.condition} for it, and uses neither, CP209)"
+            )
+        elif missing.declared is not None:
             fix = (
                 f"add InputParameters: {{{parameter.name}: !Ref {missing.declared}}} (the template declares "
                 f"{missing.declared} and uses it nowhere else, CP305)"

@@ -21,7 +21,13 @@ from preflight.api import (
 )
 
 
-@rule("CP301", "undefined-reference", Severity.ERROR, tags=("template", "parameters"), cfn_lint=("E1012", "E1019"))
+@rule(
+    "CP301",
+    "undefined-reference",
+    Severity.ERROR,
+    tags=("template", "parameters"),
+    cfn_lint=("E1012", "E1019", "E1020"),
+)
 def undefined_reference(ctx: Context) -> Iterator[Issue]:
     """## What it does
     Reports a `Ref` or `${Name}` in `Fn::Sub` that names neither a template parameter, a resource,

@@ -123,7 +123,7 @@ def test_a_dry_run_of_a_spec_in_json_is_one_document(aws: StandIn, tmp_path: Pat
     large_plan = {
         "upload": {"uri": uploaded, "bytes": size},
         "request": {"OrganizationConformancePackName": "large", "TemplateS3Uri": uploaded},
-        "notes": [f"template uploaded to {uploaded} ({size:,} bytes), sent as TemplateS3Uri"],
+        "notes": [f"template to be uploaded to {uploaded} ({size:,} bytes) and sent as TemplateS3Uri"],
     }
     packs = [_pack("small", _inline("small", SMALL.read_text()), "planned"), _pack("large", large_plan, "planned")]
     assert document == _deploy_document(packs, [], files=2, dry_run=True)

@@ -428,7 +428,7 @@ def test_the_language_server_offers_the_fix_as_a_code_action(tmp_path: Path) -> 
         edit_range = {"start": {"line": 4, "character": 40}, "end": {"line": 4, "character": 46}}
         assert answer["result"] == [
             {
-                "title": "preflight: CP404: write 'true'",
+                "title": "preflight: CP404: replace with \"'true'\"",  # what the edit does
                 "kind": "quickfix",
                 "diagnostics": [diagnostics[0]],
                 "isPreferred": True,
@@ -613,3 +613,63 @@ def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_p
     )  # fmt: skip
     assert (result.returncode, result.stderr) == (2, "preflight: error: pack.yaml: could not write the fixed file\n")
     assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text
+
+
+CONDITION_FOR_MISSING = """\
+Parameters:
+  IamUserUnusedCredentialsCheckParamMaxCredentialUsageAge:
+    Type: String
+    Default: "90"
+Conditions:
+  iamUserUnusedCredentialsCheckParamMaxCredentialUsageAge: !Not [!Equals ["", !Ref IamUserUnusedCredentialsCheckParamMaxCredentialUsageAge]]
+Resources:
+  IamUserUnusedCredentialsCheck:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: IAM_USER_UNUSED_CREDENTIALS_CHECK}
+"""
+
+
+def test_the_condition_a_missing_parameter_s_repair_needs_is_kept_and_the_hints_meet(tmp_path: Path) -> None:
+    """AWS's packs declare a parameter and a condition for each optional input; when the rule lacks the
+    input (CP403), the unused condition (CP209) is what the repair uses: --fix keeps it, and each hint
+    names the other finding."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(CONDITION_FOR_MISSING)
+    condition = "iamUserUnusedCredentialsCheckParamMaxCredentialUsageAge"
+    parameter = "IamUserUnusedCredentialsCheckParamMaxCredentialUsageAge"
+    repair = f"maxCredentialUsageAge: !If [{condition}, !Ref {parameter}, !Ref AWS::NoValue]"
+    result = run_cli(["check", "--format", "json", "pack.yaml"], cwd=tmp_path)
+    assert [(f["rule"], f["line"], f["fix"], f["edits"]) for f in result.findings] == [
+        ("CP209", 6, f"keep it: IamUserUnusedCredentialsCheck (line 8) lacks the required parameter "
+                     f"'maxCredentialUsageAge' (CP403); add {repair} to its InputParameters", []),
+        ("CP403", 11, f"add InputParameters: {{{repair}}} (the template declares {parameter} and the condition "
+                      f"{condition} for it, and uses neither, CP209)", []),
+    ]  # fmt: skip
+    fixed = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert fixed.exit_code == 1 and pack.read_text() == CONDITION_FOR_MISSING
+
+
+def test_a_quick_fix_is_titled_by_what_its_edit_does(tmp_path: Path) -> None:
+    """A hint may offer more than the edit makes ("remove it, or use it"): the code action says what
+    applying it does."""
+    pack = tmp_path / "pack.yaml"
+    text = (
+        "Conditions:\n  Unused: !Equals [a, b]\nResources:\n  Rule:\n    Type: AWS::Config::ConfigRule\n"
+        "    Properties:\n      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+    )
+    pack.write_text(text)
+    uri = pack.as_uri()
+    client = _opened(tmp_path, uri, text, "yaml")
+    try:
+        diagnostics = client.diagnostics(uri)
+        assert [d["code"] for d in diagnostics] == ["CP209"]
+        whole = {"start": {"line": 0, "character": 0}, "end": {"line": 7, "character": 0}}
+        answer = client.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": diagnostics}},
+        )
+        assert [action["title"] for action in answer["result"]] == ["preflight: CP209: remove lines 1-2"]
+        assert client.shutdown() == 0
+    finally:
+        client.kill()

@@ -54,8 +54,19 @@ class CiJob:
 
 @pytest.fixture(scope="module")
 def ci_job(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> CiJob:
+    """A git repository, as CI checks one out: the light install reads its .gitignore files."""
     folder = _workspace(tmp_path_factory.mktemp("ci"))
+    (folder / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx:1.27\n")
+    (folder / "stacks").mkdir()
+    (folder / "stacks" / "rules.yaml").write_text(
+        "Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n  Rule:\n    Type: AWS::Config::ConfigRule\n"
+    )
+    (folder / "stacks" / "pack.yaml").write_text(
+        "Resources:\n  Pack:\n    Type: AWS::Config::OrganizationConformancePack\n    Properties:\n"
+        "      TemplateBody: |\n        Resources:\n          R:\n            Type: AWS::Config::ConfigRule\n"
+    )
     copy_working_tree(folder / "tools" / "conformance-preflight")
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
     environment_folder = folder.parent / "python"
     subprocess.run([sys.executable, "-m", "venv", str(environment_folder)], check=True)
     environment = offline_environment(wheelhouse)
@@ -87,6 +98,31 @@ def test_github_actions_job(ci_job: CiJob) -> None:
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]} == {
         "packs/bad.yaml"
     }
+
+
+def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJob) -> None:
+    """`pip install ./tools/conformance-preflight` (no extra), then `preflight check .` in the git
+    repository: the packs are checked, the stacks and the compose file skipped, the vendored copy adds
+    nothing, and --show-files says why of each."""
+    install = ci_job.run("pip install ./tools/conformance-preflight")
+    assert install.returncode == 0, install.stdout + install.stderr
+    check = ci_job.run("preflight check --no-cache . || echo exit $?")
+    assert check.stderr == ""
+    assert check.stdout.endswith(
+        "Found 3 errors, 2 warnings in 2 files; 4 other files skipped (not conformance packs; --show-files lists "
+        "them).\nexit 1\n"
+    )
+    assert "tools/" not in check.stdout
+    shown = ci_job.run("preflight check --show-files .")
+    assert shown.returncode == 0, shown.stderr
+    rows = [line.split(None, 2)[:2] for line in shown.stdout.splitlines()[:-1]]
+    assert [row for row in rows if row[1] in ("checked", "skipped")] == [
+        ["docker-compose.yml", "skipped"], ["notes.yaml", "skipped"], ["packs/bad.yaml", "checked"],
+        ["packs/good.yaml", "checked"], ["stacks/pack.yaml", "skipped"], ["stacks/rules.yaml", "skipped"],
+    ]  # fmt: skip
+    # The rest is the vendored copy's, which nothing is read from (pip's build folders included).
+    assert all(row[0].startswith("tools/conformance-preflight/") for row in rows if row[1] in ("excluded", "ignored"))
+    assert shown.stdout.splitlines()[-1] == "13 paths: 2 checked, 4 skipped, 6 excluded, 1 ignored."
 
 
 def test_gitlab_ci_job(ci_job: CiJob) -> None:
@@ -193,3 +229,15 @@ def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path, wheelho
     assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout
+    # Every file in one run (require_serial): one summary, not one per process pre-commit would start
+    # (it gives a process at least 4 files, so 10 files would be 2 processes on 2 cores, 3 on 4).
+    for number in range(8):
+        (folder / "packs" / f"good-{number}.yaml").write_text((folder / "packs" / "good.yaml").read_text())
+    subprocess.run(["git", "add", "packs"], cwd=folder, env=environment, check=True)
+    every = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=folder, env=environment,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert [line for line in every.stdout.splitlines() if line.startswith("Found ")] == [
+        "Found 3 errors, 2 warnings in 10 files."
+    ], every.stdout

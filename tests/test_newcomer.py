@@ -4,6 +4,7 @@ exit status."""
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -233,3 +234,15 @@ def test_the_catalog_builder_says_what_is_wrong_with_its_input(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"python -m preflight.knowledge.catalog: error: {message.format(path=facts)}\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_s_request_example_runs_on_the_example_pack() -> None:
+    """The README describes a request with options; pasted as it is, each option applies (no CP302 for
+    a parameter the pack does not declare), and the findings are the pack's own."""
+    block = (REPO / "README.md").read_text().split("<!-- request-example -->", 1)[1].split("```sh\n", 1)[1]
+    command = shlex.split(block.split("\n```", 1)[0].replace("\\\n", " "))
+    assert command[:2] == ["preflight", "check"]
+    result = run_cli(command[1:], cwd=REPO)
+    plain = run_cli(["check", "fixtures/packs/iam-baseline.yaml"], cwd=REPO)
+    assert (result.exit_code, result.stdout) == (plain.exit_code, plain.stdout)
+    assert "CP302" not in result.stdout and result.exit_code == 1

@@ -634,3 +634,60 @@ def test_a_pack_that_fits_in_one_part_keeps_the_keys_that_name_its_resources(tmp
     assert (out / "outs-part-1.yaml").read_text() == OUTPUTS_PACK.replace(
         "Description: Two rules\n", 'Description: "Two rules (part 1 of 1)"\n'
     )
+
+
+# ----- what a user adds to the spec, and packs a check warns about
+
+
+def test_a_key_repeated_with_the_same_definition_is_split_from_the_values(tmp_path: Path) -> None:
+    """`check` calls an identical duplicate a warning (CloudFormation keeps one), so `split` splits
+    such a pack too, written from its values so that no part carries both copies."""
+    pack, out = tmp_path / "dup.yaml", tmp_path / "out"
+    pack.write_text("Resources:\n" + _rule("A") + _rule("B") + _rule("A"))
+    result = split(pack, "--out", out, "--max-rules", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "note: the parts are written from the pack's values, not its lines: it repeats a key, whose two copies "
+        "its lines would carry into the parts\n"
+    )
+    assert [sorted(part.data["Resources"]) for part in parts_in(out)] == [["A"], ["B"]]
+    assert run_cli(["check", "--spec", str(out / "spec.yaml")]).stdout == "No problems found in 2 files.\n"
+    different = tmp_path / "different.yaml"
+    different.write_text("Resources:\n" + _rule("A") + _rule("B") + _rule("A", description="changed"))
+    refused = split(different, "--out", tmp_path / "out2")
+    assert refused.exit_code == 2 and "duplicate key 'A'" in refused.stderr
+
+
+def test_splitting_again_keeps_each_part_s_own_settings_and_the_defaults(tmp_path: Path) -> None:
+    pack, out = tmp_path / "pack.yaml", tmp_path / "out"
+    pack.write_text("Resources:\n" + _rule("A") + _rule("B"))
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    spec = out / "spec.yaml"
+    spec.write_text(
+        spec.read_text()
+        .replace("packs:\n", "defaults:\n  template-bucket: pack-templates  # large parts go to S3\npacks:\n")
+        .replace(
+            "    template: pack-part-2.yaml\n",
+            "    template: pack-part-2.yaml\n    template-s3-uri: s3://pack-templates/part-2.yaml  # pinned\n",
+        )
+    )
+    pack.write_text("Resources:\n" + _rule("A") + _rule("B") + _rule("C"))
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    assert spec.read_text().split("\n", 3)[3] == (
+        "defaults:\n  template-bucket: pack-templates  # large parts go to S3\npacks:\n"
+        "  - name: pack-part-1\n    template: pack-part-1.yaml\n"
+        "  - name: pack-part-2\n    template: pack-part-2.yaml\n"
+        '    template-s3-uri: "s3://pack-templates/part-2.yaml"\n'
+        "  - name: pack-part-3\n    template: pack-part-3.yaml\n"
+    )
+    loaded = load_spec(spec)
+    assert [(p.request.template_s3_uri, p.template_bucket) for p in loaded.packs] == [
+        (None, "pack-templates"), ("s3://pack-templates/part-2.yaml", "pack-templates"), (None, "pack-templates"),
+    ]  # fmt: skip
+    # deploy uploads a part too large to send inline to the spec's template-bucket.
+    (out / "pack-part-1.yaml").write_text("# " + "x" * 60_000 + "\nResources:\n" + _rule("A"))
+    plan = run_cli(["deploy", "--spec", str(spec), "--dry-run", "--offline", "--format", "json"])
+    assert plan.exit_code == 0, plan.stderr
+    uploads = [pack["plan"]["upload"] for pack in json.loads(plan.stdout)["packs"]]
+    assert uploads[0]["uri"].startswith("s3://pack-templates/preflight/pack-part-1/")
+    assert uploads[1]["uri"] == "s3://pack-templates/part-2.yaml" and uploads[2] is None

@@ -104,7 +104,7 @@ def deploy(options: DeployOptions) -> int:
 
             spec_alone(options.paths, options.request)
             spec = load_spec(options.spec_file)
-            packs = [Pack(pack.template, pack.request) for pack in spec.packs]
+            packs = [Pack(pack.template, pack.request, pack.template_bucket) for pack in spec.packs]
         else:
             packs = [_pack(options)]
             if packs[0].template is not None:  # checked with its folder's settings, as `check` checks it

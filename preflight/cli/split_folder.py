@@ -6,23 +6,26 @@ edited by hand is read as it is."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from preflight.knowledge.split import Before, Split, unit_sizes
 from preflight.load.parsing import Loaded, load_template_file
-from preflight.load.request_file import RequestError
+from preflight.load.request_file import RequestError, load_mapping_file
 from preflight.load.spec_file import load_spec
 from preflight.model.errors import InputError
+from preflight.model.findings import Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind
 from preflight.reporters.printable import printable
 
 SPEC_FILE = "spec.yaml"
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
-# What a pack may hold and still be split: the rest of its problems would be copied into every part.
+# What a pack may hold and still be split: the rest of its problems would be copied into every part. A
+# key repeated with the same definition (a warning: CloudFormation keeps one) is split too.
 TOLERATED = frozenset({ProblemKind.UNSUPPORTED_YAML, ProblemKind.NOT_STRICT_JSON})
 
 
@@ -44,12 +47,15 @@ class Naming:
 
 @dataclass(frozen=True)
 class Previous:
-    """The split already in the folder: each unit's part and size there, the parts' numbers, and the
-    lines of its spec file's `defaults` (the settings a user added, kept when the spec is rewritten)."""
+    """The split already in the folder: each unit's part and size there, the parts' numbers, the lines
+    of its spec file's `defaults` and each part's own settings (what a user added, kept when the spec is
+    rewritten)."""
 
     units: Mapping[str, Before]
     parts: tuple[int, ...]
     defaults: str = ""
+    # Each part's own settings in the spec (a template-s3-uri, parameters), by part number, kept too.
+    settings: Mapping[int, tuple[tuple[str, object], ...]] = field(default_factory=dict)
 
 
 def naming(pack: Path, name: str | None, json: bool) -> Naming:
@@ -70,7 +76,8 @@ def load_pack(path: Path) -> Loaded:
         raise SplitError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     loaded = load_template_file(path, str(path))
     for problem in loaded.problems:
-        if problem.kind not in TOLERATED:
+        identical_duplicate = problem.kind is ProblemKind.DUPLICATE_KEY and problem.severity is Severity.WARNING
+        if problem.kind not in TOLERATED and not identical_duplicate:
             where = f"{path}:{problem.span.line}:{problem.span.column}"
             raise SplitError(f"{where}: cannot split it: {problem.message}")
     if not loaded.is_template or loaded.document is None:
@@ -95,7 +102,9 @@ def read_previous(out: Path, names: Naming) -> Previous:
     except RequestError as error:
         raise SplitError(f"--out {out} holds a {SPEC_FILE} that is not a split's: {error}") from None
     numbers: list[int] = []
-    for pack in spec.packs:
+    own: dict[int, tuple[tuple[str, object], ...]] = {}
+    entries = _pack_entries(out / SPEC_FILE)
+    for pack, entry in zip(spec.packs, entries, strict=True):
         match = re.fullmatch(re.escape(names.base) + r"-part-([1-9][0-9]*)", pack.request.name or "")
         if match is None or pack.template is None or pack.template.name != names.file(int(match.group(1))):
             raise SplitError(
@@ -103,6 +112,7 @@ def read_previous(out: Path, names: Naming) -> Previous:
                 f"not {names.pack(1)!r}...): give an empty folder, or --name"
             )
         numbers.append(int(match.group(1)))
+        own[numbers[-1]] = tuple((key, value) for key, value in entry.items() if key not in ("name", "template"))
     others = sorted(set(present) - {SPEC_FILE} - {names.file(number) for number in numbers})
     if others:
         raise SplitError(f"--out {out} holds files that no split wrote ({_some(others)}): give an empty folder")
@@ -115,7 +125,14 @@ def read_previous(out: Path, names: Naming) -> Previous:
             raise SplitError(f"--out {out} holds a part that cannot be read back: {error}") from None
         for key, size in sizes.items():
             units.setdefault(key, Before(number, size))
-    return Previous(units, tuple(sorted(numbers)), _defaults_lines((out / SPEC_FILE).read_text()))
+    return Previous(units, tuple(sorted(numbers)), _defaults_lines((out / SPEC_FILE).read_text()), own)
+
+
+def _pack_entries(spec: Path) -> list[Mapping[str, object]]:
+    """The `packs` entries of a spec file load_spec has read, as values."""
+    document = load_mapping_file(spec, strict_types=False)
+    packs = document.data.get("packs") if isinstance(document.data, dict) else None
+    return [entry for entry in packs if isinstance(entry, dict)] if isinstance(packs, list) else []
 
 
 def _defaults_lines(text: str) -> str:
@@ -134,16 +151,23 @@ def _some(names: list[str]) -> str:
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def spec_text(names: Naming, numbers: tuple[int, ...], source: str, defaults: str) -> str:
+def spec_text(
+    names: Naming,
+    numbers: tuple[int, ...],
+    source: str,
+    defaults: str,
+    settings: Mapping[int, tuple[tuple[str, object], ...]] | None = None,
+) -> str:
     lines = [
         f"# The parts of {printable(source)}, written by `preflight split`; deploy them together with",
         f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part;",
-        "# it rewrites this file and keeps only its defaults.",
+        "# it rewrites this file and keeps its defaults and each part's own settings (without their comments).",
     ]
     lines += [defaults.rstrip("\n")] if defaults else []
     lines += ["packs:"]
     for number in numbers:
         lines += [f"  - name: {names.pack(number)}", f"    template: {names.file(number)}"]
+        lines += [f"    {key}: {json.dumps(value, default=str)}" for key, value in (settings or {}).get(number, ())]
     return "\n".join(lines) + "\n"
 
 
@@ -156,7 +180,8 @@ def write(out: Path, names: Naming, result: Split, previous: Previous, source: s
         for number in result.emptied:
             (out / names.file(number)).unlink(missing_ok=True)
         numbers = tuple(part.number for part in result.parts)
-        (out / SPEC_FILE).write_bytes(spec_text(names, numbers, source, previous.defaults).encode())
+        spec = spec_text(names, numbers, source, previous.defaults, previous.settings)
+        (out / SPEC_FILE).write_bytes(spec.encode())
     except OSError as error:
         where = error.filename if error.filename is not None else out
         raise SplitError(f"--out {out}: cannot write {where}: {error.strerror or error}") from None

@@ -94,7 +94,7 @@ def make_plan(
                 )
             upload = Upload(bucket, key, body)
             source = {"TemplateS3Uri": upload.uri}
-            notes.append(f"template uploaded to {upload.uri} ({len(body):,} bytes), sent as TemplateS3Uri")
+            notes.append(f"template to be uploaded to {upload.uri} ({len(body):,} bytes) and sent as TemplateS3Uri")
 
     name_key = ORG_NAME_KEY if request.scope == "organization" else "ConformancePackName"
     api_request: dict[str, object] = {name_key: request.name, **source}

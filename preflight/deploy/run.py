@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 class Pack:
     template: Path | None
     request: PackRequest
+    template_bucket: str | None = None  # a spec's `template-bucket`; --template-bucket goes over it
 
 
 class _Stop(Exception):
@@ -106,9 +107,10 @@ def _sources(packs: Sequence[Pack], settings: DeploySettings) -> list[Source]:
 def _plans(packs: Sequence[Pack], sources: Sequence[Source], settings: DeploySettings) -> list[Plan]:
     from preflight.deploy.plan import PlanError, PlanOptions, make_plan
 
-    options = PlanOptions(settings.template_bucket, settings.template_prefix, settings.minify)
     plans = []
     for pack, source in zip(packs, sources, strict=True):
+        bucket = settings.template_bucket or pack.template_bucket
+        options = PlanOptions(bucket, settings.template_prefix, settings.minify)
         try:
             plans.append(make_plan(source.loaded, pack.request, options, in_s3=source.in_s3))
         except PlanError as error:

@@ -4,11 +4,13 @@ open, change and save, with the same engine, configuration and suppressions as `
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -28,7 +30,7 @@ from preflight.load.request_file import PackRequest
 from preflight.load.settings_file import SettingsError, load_settings
 from preflight.load.yaml_builder import without_surrogates
 from preflight.model.document import text_lines
-from preflight.model.findings import Finding, Severity, Span
+from preflight.model.findings import Edit, Finding, Severity, Span
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 
@@ -89,6 +91,27 @@ def code_actions(uri: str, diagnostics: list[types.Diagnostic]) -> list[types.Co
     return actions
 
 
+def describe_edits(edits: Sequence[Edit]) -> str:
+    """What a quick fix does, from its edits (a finding's hint may offer more than its edits make:
+    "remove it, or use it"): `remove lines 3-4`, `insert "DependsOn: Rule"`, `replace with "true"`."""
+    said = []
+    for edit in edits:
+        span, text = edit.span, edit.text
+        if not text:
+            last = span.end_line - 1 if span.end_column == 1 and span.end_line > span.line else span.end_line
+            said.append(f"remove line {span.line}" if last == span.line else f"remove lines {span.line}-{last}")
+        elif (span.line, span.column) == (span.end_line, span.end_column):
+            said.append(f"insert {_shown(text)}")
+        else:
+            said.append(f"replace with {_shown(text)}")
+    return "; ".join(said)
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return json.dumps(text if len(text) <= 60 else text[:57] + "...", ensure_ascii=False)
+
+
 def to_range(span: Span, lines: list[str]) -> types.Range:
     def position(line: int, column: int) -> types.Position:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -101,30 +124,48 @@ def to_range(span: Span, lines: list[str]) -> types.Range:
     return types.Range(start=start, end=end)
 
 
+def rule_docs_folder() -> Path:
+    """Where the rule pages diagnostics link to are kept: beside the result cache when
+    `PREFLIGHT_CACHE_DIR` is set, else in the user's cache folder, one folder per release. They
+    outlive the server, so a link followed after the editor restarted it still opens."""
+    chosen = os.environ.get("PREFLIGHT_CACHE_DIR")
+    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "preflight"
+    return base / "rules" / __version__
+
+
+def write_rule_docs(rules: Sequence[Rule], folder: Path) -> dict[str, str]:
+    """Each rule's documentation as a file the diagnostic links to (editors open file: links); a page
+    already there with the same text is left as it is, one that differs is replaced whole. Without a
+    folder that can be written, diagnostics carry no link."""
+    links = {}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for current in rules:
+            path = folder / f"{current.id}.md"
+            text = f"# {current.id} {current.name} ({current.severity.label})\n\n{current.documentation}\n"
+            if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
+                handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, path)
+            links[current.id] = path.as_uri()
+    except OSError as error:
+        logger.error("preflight language server: rule pages not written to %s: %s", folder, error)
+        return {}
+    return links
+
+
 class PreflightServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("preflight", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.rules: tuple[Rule, ...] = discover_rules()
         self.reference = Reference()  # the catalog and schemas, read once for the server's life
-        self._docs_folder = tempfile.TemporaryDirectory(prefix="preflight-rules-")  # removed by `serve`
-        self._docs = self._write_rule_docs(Path(self._docs_folder.name))
+        self._docs = write_rule_docs(self.rules, rule_docs_folder())
         self.linter = Coalescer(self._lint_latest)
-
-    def remove_rule_docs(self) -> None:
-        self._docs_folder.cleanup()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Logged, never shown: an editor's "Error in server" popup helps no one."""
         logger.error("preflight language server: %s: %s", type(error).__name__, error)
-
-    def _write_rule_docs(self, folder: Path) -> dict[str, str]:
-        """Each rule's documentation as a file the diagnostic links to (editors open file: links)."""
-        links = {}
-        for current in self.rules:
-            path = folder / f"{current.id}.md"
-            path.write_text(f"# {current.id} {current.name} ({current.severity.label})\n\n{current.documentation}\n")
-            links[current.id] = path.as_uri()
-        return links
 
     def settings_for(self, file: Path) -> Settings | str:
         """The configuration that applies to `file` now (read every time: about a millisecond, and an
@@ -164,7 +205,7 @@ class PreflightServer(LanguageServer):
         fix = None
         if finding.edits:  # returned by the editor with a code action request, as the protocol says
             edits = [{"range": _edit_range(edit.span, lines), "newText": edit.text} for edit in finding.edits]
-            fix = {"title": finding.fix or f"fix {finding.rule}", "unsafe": finding.unsafe, "edits": edits}
+            fix = {"title": describe_edits(finding.edits), "unsafe": finding.unsafe, "edits": edits}
         return types.Diagnostic(
             range=to_range(finding.span, lines),
             message=message,
@@ -288,7 +329,4 @@ def make_server() -> PreflightServer:
 
 def serve(**_options: Any) -> None:
     server = make_server()
-    try:
-        server.start_io()
-    finally:  # the process ends with os._exit, which runs no cleanup of its own
-        server.remove_rule_docs()
+    server.start_io()

@@ -3,7 +3,10 @@ of telling the user to delete what the other fix needs:
 
 - a condition that nothing uses (CP209), and an undefined condition name (CP208) that is a typo of it;
 - a parameter that nothing uses (CP305), and the managed-rule parameter a config rule lacks (CP403)
-  that it was declared for (AWS's packs name it `<Rule>Param<Parameter>`)."""
+  that it was declared for (AWS's packs name it `<Rule>Param<Parameter>`);
+- a condition that nothing uses (CP209) and that only tests such a parameter (AWS's packs write
+  `<rule>Param<Parameter>: !Not [!Equals ["", !Ref <Rule>Param<Parameter>]]`), which the CP403 repair
+  uses in `Fn::If`."""
 
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ class MissingParameter:
     view: ConfigRuleView
     parameter: ManagedParameter
     declared: str | None  # an unused template parameter declared for it
+    condition: str | None = None  # an unused condition that tests only that parameter
 
 
 class Related:
@@ -66,12 +70,28 @@ class Related:
         return tuple(name for name in self.template.parameters if name not in used)
 
     @cached_property
+    def conditions_of_unused(self) -> dict[str, str]:
+        """The unused conditions whose every reference is to one parameter, by that parameter."""
+        unused = set(self.unused_conditions)
+        refers: dict[str, set[str]] = {}
+        for name, path in self.template.references:
+            if path[:1] == ("Conditions",) and len(path) > 1 and path[1] in unused:
+                refers.setdefault(str(path[1]), set()).add(name)
+        return {next(iter(names)): condition for condition, names in refers.items() if len(names) == 1}
+
+    @cached_property
     def missing_parameters(self) -> tuple[MissingParameter, ...]:
-        unused = {name.lower(): name for name in self.unused_parameters}
+        """Each required parameter a rule lacks, with the template parameter declared for it: one no
+        `Ref` uses, or only an unused condition does."""
+        only_tested = self.conditions_of_unused
+        outside = {name for name, path in self.template.references if path[:1] != ("Conditions",)}
+        candidates = [*self.unused_parameters, *(name for name in only_tested if name not in outside)]
+        unused = {name.lower(): name for name in candidates}
         found = []
         for view, parameter in _missing(self.views):
             declared = next((name for low, name in unused.items() if low.endswith(parameter.name.lower())), None)
-            found.append(MissingParameter(view, parameter, declared))
+            condition = only_tested.get(declared) if declared is not None else None
+            found.append(MissingParameter(view, parameter, declared, condition))
         return tuple(found)
 
     def typos_of(self, condition: str) -> list[MisspeltCondition]:
@@ -79,6 +99,9 @@ class Related:
 
     def needing(self, parameter: str) -> list[MissingParameter]:
         return [missing for missing in self.missing_parameters if missing.declared == parameter]
+
+    def needing_condition(self, condition: str) -> list[MissingParameter]:
+        return [missing for missing in self.missing_parameters if missing.condition == condition]
 
 
 def _missing(views: Sequence[ConfigRuleView]) -> Iterator[tuple[ConfigRuleView, ManagedParameter]]:

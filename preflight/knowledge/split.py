@@ -141,6 +141,8 @@ def _whole_layout(loaded: Loaded) -> tuple[Layout, str | None]:
         return canonical(whole, "json"), None
     if any(problem.kind is ProblemKind.UNSUPPORTED_YAML for problem in loaded.problems):
         return canonical(whole, "yaml"), "it uses a YAML alias or merge key, which a cut could separate"
+    if any(problem.kind is ProblemKind.DUPLICATE_KEY for problem in loaded.problems):
+        return canonical(whole, "yaml"), "it repeats a key, whose two copies its lines would carry into the parts"
     layout = cut(loaded.document)
     if isinstance(layout, str):
         return canonical(whole, "yaml"), layout

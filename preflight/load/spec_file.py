@@ -5,7 +5,8 @@
       region: us-east-1
       delivery-bucket: awsconfigconforms-results
       delivery-prefix: conformance
-      exclude-accounts: ["111122223333"]
+      template-bucket: pack-templates # deploy uploads a template over 51,200 bytes here (--template-bucket)
+      exclude-accounts: ["210987654321"]
       parameters: {MaxAccessKeyAge: "90"}
     packs:
       - name: s3-baseline
@@ -39,8 +40,8 @@ from preflight.model.document import Document
 from preflight.model.findings import DocPath, Span
 
 PACK_KEYS = frozenset(
-    {"name", "template", "template-s3-uri", "parameters", "exclude-accounts", "delivery-bucket", "delivery-prefix",
-     "scope", "region"}
+    {"name", "template", "template-s3-uri", "template-bucket", "parameters", "exclude-accounts", "delivery-bucket",
+     "delivery-prefix", "scope", "region"}
 )  # fmt: skip
 DEFAULT_KEYS = PACK_KEYS - {"name", "template", "template-s3-uri"}
 # A pack's plain text settings: the spec key, where findings about it point (the API key) and the
@@ -58,6 +59,7 @@ class SpecPack:
     request: PackRequest
     template: Path | None
     entry: Origin
+    template_bucket: str | None = None  # where `deploy` uploads a template too large to send inline
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,9 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
         delivery_prefix=texts.get("delivery_prefix"),
         region=texts.get("region"),
     )
-    return SpecPack(request, template, origin_at(document, path))
+    bucket = setting("template-bucket")
+    template_bucket = _text(document, bucket[1], bucket[0], "template-bucket") if bucket is not None else None
+    return SpecPack(request, template, origin_at(document, path), template_bucket)
 
 
 def _value_span(document: Document, path: DocPath) -> Span:
