@@ -43,6 +43,22 @@ def test_duplicates_of_our_findings_are_dropped() -> None:
     assert merged.findings == plain.findings
 
 
+def test_the_new_rules_findings_are_not_repeated_by_cfn_lint(tmp_path: Path) -> None:
+    """An undefined Ref (CP301; cfn-lint E1020), ${Name} outside Fn::Sub (CP308; E1029) and a Default
+    that is an intrinsic function (CP307; E2001): one finding each, ours."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "Parameters:\n  Age: {Type: String, Default: '90'}\n  Here: {Type: String, Default: !Ref AWS::Region}\n"
+        "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters: {maxAccessKeyAge: '${Age}', other: !Ref Nope, here: !Ref Here}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}\n"
+    )
+    merged = run_cli(["check", "--format", "json", "--cfn-lint", "--select", "CP3,cfn-lint", str(pack)])
+    assert sorted((f["rule"], f["line"]) for f in merged.findings if f["severity"] == "error") == [
+        ("CP301", 8), ("CP307", 3), ("CP308", 8),
+    ]  # fmt: skip
+
+
 def test_embedded_bodies_keep_request_file_positions(tmp_path: Path) -> None:
     body = "\n".join("  " + line for line in PACK.splitlines())
     request = tmp_path / "request.yaml"
