@@ -19,6 +19,7 @@ RULE = "  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      Source: 
 PACK = ("Resources:\n" + RULE).encode()
 FIFO = object()  # a named pipe: reading it would block forever
 UNREADABLE = object()  # a folder whose contents the run may not list
+UNSEARCHABLE = object()  # a folder the run may list but not enter (mode r--), holding a pack and a settings file
 
 Content = bytes | object
 Files = Mapping[str, Content]
@@ -573,6 +574,15 @@ def _special() -> list[Case]:
                 ["check", "--format", "json", "--no-cache", "packs"],
             ),
             Expect(1, _rules("CP001")),
+            unprivileged=True,
+        ),
+        Case(
+            "unsearchable_folder_with_settings",
+            lambda: (
+                {"packs/ok.yaml": PACK, "packs/closed": UNSEARCHABLE},
+                ["check", "--format", "json", "--no-cache", "."],
+            ),
+            Expect(1, _rules("CP001")),  # its pack cannot be read: a finding; ok.yaml's findings are kept
             unprivileged=True,
         ),
         Case(

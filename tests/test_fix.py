@@ -479,7 +479,9 @@ def test_a_file_nobody_may_write_is_not_rewritten_and_the_exit_status_is_2(tmp_p
     result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stdout.endswith("Found 1 warning in 1 file.\n1 fixable with --fix.\n")
-    assert result.stderr == "preflight: error: pack.yaml: could not write the fixed file\n"
+    assert result.stderr == (
+        "preflight: error: pack.yaml: cannot write the fixed file: nobody may write it (its mode is read-only)\n"
+    )
     assert pack.read_text() == POLICY_PACK
 
 
@@ -611,7 +613,9 @@ def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_p
         [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", "--fix", "pack.yaml"],
         cwd=tmp_path, capture_output=True, text=True, preexec_fn=limited, check=False,
     )  # fmt: skip
-    assert (result.returncode, result.stderr) == (2, "preflight: error: pack.yaml: could not write the fixed file\n")
+    assert (result.returncode, result.stderr) == (
+        2, "preflight: error: pack.yaml: cannot write the fixed file: File too large\n"
+    )
     assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_inputs import FIFO, UNREADABLE, Case, Content, cases
+from tests.hostile_inputs import FIFO, UNREADABLE, UNSEARCHABLE, Case, Content, cases
 
 CASES = cases()
 MAX_RSS_KB = 300 * 1024
@@ -54,6 +54,11 @@ def make_files(folder: Path, files: Mapping[str, Content]) -> None:
             path.mkdir()
             (path / "hidden.yaml").write_bytes(b"Resources: {}\n")
             path.chmod(0)
+        elif content is UNSEARCHABLE:
+            path.mkdir()
+            (path / "pack.yaml").write_bytes(b"Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n")
+            (path / ".preflight.toml").write_bytes(b'select = ["CP4"]\n')
+            path.chmod(0o444)
         else:
             assert isinstance(content, bytes)
             path.write_bytes(content)

@@ -174,15 +174,25 @@ def test_a_settings_file_in_a_subfolder_governs_its_subtree(tmp_path: Path) -> N
     ]  # fmt: skip
 
 
-def test_a_broken_settings_file_in_a_subfolder_is_one_line(tmp_path: Path) -> None:
+def test_a_broken_settings_file_in_a_subfolder_is_one_line_and_the_rest_is_checked(tmp_path: Path) -> None:
+    """What to check below it is unknown, so that subtree is not checked and says so; every other
+    folder's findings are kept; exit 2."""
     (tmp_path / "team").mkdir()
     (tmp_path / "team" / "pack.yaml").write_text(GOOD)
     (tmp_path / "team" / ".preflight.toml").write_text('select = ["XX1"]\n')
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "pack.yaml").write_text(GOOD.replace("ConfigRuleName: s3-bucket-versioning-enabled\n", ""))
+    (tmp_path / "other" / "unused.yaml").write_text("Parameters: {P: {Type: String, Default: x}}\n" + GOOD)
     result = run_cli(["check", "."], cwd=tmp_path)
     where = tmp_path.resolve() / "team" / ".preflight.toml"
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", f"preflight: error: {where} select: 'XX1' is not a rule id or prefix (such as CP305 or CP3)\n"
+    problem = f"{where} select: 'XX1' is not a rule id or prefix (such as CP305 or CP3)"
+    assert (result.exit_code, result.stderr) == (
+        2, f"preflight: error: {problem} (the files below it were not checked)\n"
     )  # fmt: skip
+    assert result.stdout.startswith("other/unused.yaml:1:14: warning CP305 unused-parameter")
+    assert result.stdout.endswith("Found 1 warning in 2 files.\n1 fixable with --fix.\n")
+    alone = run_cli(["check", "team"], cwd=tmp_path)
+    assert (alone.exit_code, alone.stdout, alone.stderr) == (2, "", f"preflight: error: {problem}\n")
 
 
 def test_the_pyproject_form_in_a_preflight_toml_says_which_file_takes_which(tmp_path: Path) -> None:

@@ -150,6 +150,7 @@ def check(options: CheckOptions) -> int:
     with collector_paused():  # the rule modules
         rules = discover_rules()
     missing: tuple[str, ...] = ()
+    unusable: tuple[str, ...] = ()
     try:
         scopes = options.lint.scopes(rules, lambda settings: _with_search_options(settings, options))
         settings = scopes.root
@@ -163,7 +164,7 @@ def check(options: CheckOptions) -> int:
         if options.spec_file is not None:
             job = _spec_job(options, settings, rules)
         else:
-            job, missing = _job(options, scopes, rules)
+            job, missing, unusable = _job(options, scopes, rules)
     except InputError as error:
         fail(str(error))
     if (
@@ -172,6 +173,8 @@ def check(options: CheckOptions) -> int:
         and any(isinstance(source, Subject) and source.path is None for pack in job.packs for source in pack.sources)
     ):
         fail("--fix writes files and cannot write standard input: use --diff")
+    if options.diff and options.output_format.lower() != "text":
+        fail(f"--diff prints a unified diff, not {options.output_format.lower()}: leave out --format")
     report = run(job)
     if settings.cfn_lint and sys.stderr.isatty():
         click.echo("\r" + " " * 71 + "\r", nl=False, err=True)  # clear the progress line
@@ -186,12 +189,15 @@ def check(options: CheckOptions) -> int:
         fixed = fix(job, report, unsafe=options.unsafe_fixes, write=True)
         if fixed.files:
             report = run(job)  # what is left, in the files as written
+        report = _without_refused_edits(report, fixed)
     _render(report, options, rules, settings)
     if fixed is not None:
         _say_fixed(fixed, options)
     for path in missing:  # after the report, so a typo in one path does not hide the others' findings
         click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
-    if missing or (fixed is not None and fixed.unwritable):
+    for line in unusable:
+        click.echo(f"preflight: error: {printable(line)} (the files below it were not checked)", err=True)
+    if missing or unusable or (fixed is not None and fixed.unwritable):
         return EXIT_USAGE
     failing = any(finding.severity >= settings.fail_level for finding in report.findings)
     return EXIT_FAILED if failing and not options.exit_zero else EXIT_OK
@@ -202,16 +208,28 @@ def _show_diff(job: Job, report: Report, options: CheckOptions) -> int:
     is something to fix, as ruff's --diff."""
     from preflight.cli.fixing import fix
 
-    outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False)
+    outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False, diff=True)
     click.echo(outcome.diff, nl=False)
     if not options.quiet:
         click.echo(f"Would fix {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}.", err=True)
-    return EXIT_FAILED if outcome.fixed else EXIT_OK
+    return EXIT_FAILED if outcome.fixed and not options.exit_zero else EXIT_OK
+
+
+def _without_refused_edits(report: Report, fixed: FixOutcome) -> Report:
+    """The report after --fix, less the edits --fix did not make because they add an error: they are
+    not "fixable with --fix"."""
+    if not fixed.refused:
+        return report
+    findings = tuple(
+        replace(finding, edits=()) if (finding.file, finding.rule, finding.span) in fixed.refused else finding
+        for finding in report.findings
+    )
+    return replace(report, findings=findings)
 
 
 def _say_fixed(outcome: FixOutcome, options: CheckOptions) -> None:
-    for file in outcome.unwritable:
-        click.echo(f"preflight: error: {printable(file)}: could not write the fixed file", err=True)
+    for file, why in outcome.unwritable:
+        click.echo(f"preflight: error: {printable(file)}: cannot write the fixed file: {printable(why)}", err=True)
     if options.quiet or not outcome.fixed:
         return
     line = f"Fixed {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}."
@@ -258,15 +276,21 @@ def _show_files(options: CheckOptions, scopes: SettingsScopes) -> int:
     click.echo(render_files(expanded, options.only_packs, options.output_format.lower()), nl=False)
     for path in expanded.missing:
         click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
-    return EXIT_USAGE if expanded.missing else EXIT_OK
+    for line in expanded.unusable:
+        click.echo(f"preflight: error: {printable(line)} (the files below it were not checked)", err=True)
+    return EXIT_USAGE if expanded.missing or expanded.unusable else EXIT_OK
 
 
-def _job(options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, ...]) -> tuple[Job, tuple[str, ...]]:
+def _job(
+    options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, ...]
+) -> tuple[Job, tuple[str, ...], tuple[str, ...]]:
     settings = scopes.root
     request = build_request(options.request)
     paths = _paths(options)
     expanded = expand_paths(paths, scopes, options.stdin_filename)
     subjects = expanded.subjects
+    if paths and not subjects and expanded.unusable:
+        raise UsageError(expanded.unusable[0])
     if paths and not subjects and not expanded.missing:
         raise UsageError(f"no templates (.json, .template, .yaml, .yml) under {', '.join(paths)}")
     if paths and not subjects:
@@ -298,7 +322,7 @@ def _job(options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, ...])
         raise_errors=raise_rule_errors(),
         external=_cfn_lint(len(subjects)) if settings.cfn_lint else None,
     )
-    return job, expanded.missing
+    return job, expanded.missing, expanded.unusable
 
 
 def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> Job:

@@ -16,7 +16,9 @@ from preflight.engine.fixes import applicable, fix_text
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import load_template_text
 from preflight.load.paths import Subject
-from preflight.model.findings import Finding, Report
+from preflight.model.document import lines_with_ends
+from preflight.model.findings import Finding, Report, Span
+from preflight.model.settings import EVERY_RULE, Settings
 from preflight.reporters.printable import printable
 
 BOM = "\ufeff"
@@ -26,11 +28,12 @@ BOM = "\ufeff"
 class FixOutcome:
     fixed: int  # findings fixed
     files: int  # files changed
-    diff: str  # the unified diff of every change
-    unwritable: tuple[str, ...] = ()  # files that could not be written: one line each
+    diff: str  # the unified diff of every change (only when asked for)
+    unwritable: tuple[tuple[str, str], ...] = ()  # files not written, and why: one line each
+    refused: frozenset[tuple[str, str, Span]] = frozenset()  # (file, rule, span) of findings whose fix adds an error
 
 
-def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
+def fix(job: Job, report: Report, *, unsafe: bool, write: bool, diff: bool = False) -> FixOutcome:
     wanted = {finding.file for finding in applicable(report.findings, unsafe=unsafe)}
     users: dict[object, tuple[Subject, list[PackInput]]] = {}  # a spec's packs may share a template
     for pack in job.packs:
@@ -39,7 +42,8 @@ def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
                 users.setdefault(_identity(source), (source, []))[1].append(pack)
     fixed = files = 0
     diffs: list[str] = []
-    unwritable: list[str] = []
+    unwritable: list[tuple[str, str]] = []
+    refused: set[tuple[str, str, Span]] = set()
     for source, packs in users.values():
         display = source.display
         try:
@@ -48,15 +52,21 @@ def fix(job: Job, report: Report, *, unsafe: bool, write: bool) -> FixOutcome:
         except (OSError, UnicodeDecodeError):
             continue  # the check reported it; a file that is not UTF-8 is not rewritten
         bom = BOM if text.startswith(BOM) else ""  # kept, and out of the positions, as the check reads it
-        outcome = fix_text(text[len(bom) :], _linter(job, packs, display), unsafe=unsafe)
+        settings = source.settings or job.settings
+        lint, selected = _linter(job, settings, packs, display)
+        outcome = fix_text(text[len(bom) :], lint, unsafe=unsafe, wanted=selected)
+        refused.update((display, finding.rule, finding.span) for finding in outcome.refused)
         if bom + outcome.text == text:
             continue
-        if write and source.path is not None and not _write(source.path, bom + outcome.text, data):
-            unwritable.append(display)
-            continue
+        if write and source.path is not None:
+            problem = _write(source.path, bom + outcome.text, data)
+            if problem is not None:
+                unwritable.append((display, problem))
+                continue
         fixed, files = fixed + outcome.fixed, files + 1
-        diffs.append(_diff(display, text, bom + outcome.text))
-    return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable))
+        if diff:
+            diffs.append(_diff(display, text, bom + outcome.text))
+    return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable), frozenset(refused))
 
 
 def _identity(source: Subject) -> object:
@@ -71,10 +81,18 @@ def _identity(source: Subject) -> object:
     return (status.st_dev, status.st_ino)
 
 
-def _linter(job: Job, packs: Sequence[PackInput], file: str) -> Callable[[str], Sequence[Finding]]:
-    """The findings of `file` as `text`; for a template that several packs of a spec use, an edit only
-    when every pack's check makes the same one (a parameter one pack passes is not unused)."""
-    one = replace(job, jobs=1, cache=None, spec_file=None)
+def _linter(
+    job: Job, settings: Settings, packs: Sequence[PackInput], file: str
+) -> tuple[Callable[[str], Sequence[Finding]], Callable[[Sequence[Finding]], Sequence[Finding]]]:
+    """The findings of `file` as `text`, of every rule (a fix is judged by all of them), and the
+    findings of those the check reports (its selection and per-file ignores); for a template that
+    several packs of a spec use, an edit only when every pack's check makes the same one (a parameter
+    one pack passes is not unused)."""
+    every = replace(
+        settings, select=(*EVERY_RULE, *settings.select, *settings.extend_select), ignore=(), per_file_ignores=()
+    )
+    one = replace(job, settings=every, jobs=1, cache=None, spec_file=None)
+    opt_in = {rule.id for rule in job.rules if rule.opt_in}
 
     def lint(text: str) -> Sequence[Finding]:
         loaded = load_template_text(text, file)
@@ -84,15 +102,21 @@ def _linter(job: Job, packs: Sequence[PackInput], file: str) -> Callable[[str], 
         agreed = set.intersection(*({(f.rule, f.edits) for f in findings if f.edits} for findings in each))
         return [f if (f.rule, f.edits) in agreed else replace(f, edits=()) for f in each[0]]
 
-    return lint
+    def selected(findings: Sequence[Finding]) -> Sequence[Finding]:
+        chosen = (f for f in findings if settings.is_enabled(f.rule, opt_in=f.rule in opt_in))
+        return settings.without_ignored(chosen)
+
+    return lint, selected
 
 
 def _diff(file: str, before: str, after: str) -> str:
     """As ruff and `diff -u` print it, for `patch -p0`; the file name and each line escaped as the
     findings are (a line's tabs and its line break kept), so a control character in a template does
-    not reach the terminal."""
+    not reach the terminal. Lines are the parser's (not at U+2028), and a name with a space ends with
+    a tab, as diff writes it, so patch reads all of it."""
     name = printable(file)
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), name, name)
+    name += "\t" if any(char.isspace() for char in name) else ""
+    lines = difflib.unified_diff(lines_with_ends(before), lines_with_ends(after), name, name)
     return "".join(_diff_line(line) for line in lines)
 
 
@@ -103,52 +127,72 @@ def _diff_line(line: str) -> str:
     return safe + (ending if ending.endswith("\n") else ending + "\n\\ No newline at end of file\n")
 
 
-def _write(path: Path, text: str, original: bytes) -> bool:
-    """In place, all at once: a new file beside the real one (a symbolic link is followed), with its
-    permissions and owner, renamed over it. A file with other hard links is rewritten where it is,
-    so they all see the fix, and given back its `original` bytes if that fails. A file nobody may
-    write (mode 444) is not rewritten."""
+def _write(path: Path, text: str, original: bytes) -> str | None:
+    """In place, all at once, or not at all: a new file beside the real one (a symbolic link is
+    followed), with its owner, then its permissions (set-id bits included), renamed over it once the
+    file is seen to hold exactly the bytes that were fixed. A file with other hard links is rewritten
+    where it is, so they all see the fix. None when written; otherwise why it was not, and the file
+    is as it was: one nobody may write (mode 444), one that changed while it was fixed, one whose
+    owner the new file could not be given."""
     temporary: str | None = None
     try:
         path = path.resolve()
         status = path.stat()
         if not status.st_mode & 0o222:
-            return False
+            return "nobody may write it (its mode is read-only)"
+        if _changed(path, original):
+            return "it changed while it was being fixed; run --fix again"
         if status.st_nlink > 1:
             return _rewrite_in_place(path, text.encode("utf-8"), original)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        os.chmod(temporary, status.st_mode & 0o7777)
-        with contextlib.suppress(OSError):  # only the owner or root may give it away, and it is the same
-            os.chown(temporary, status.st_uid, status.st_gid)
+            stream.flush()
+            if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(stream.fileno(), status.st_uid, status.st_gid)
+                except PermissionError:
+                    return f"it belongs to user {status.st_uid}, and a file written in its place would not"
+            os.fchmod(stream.fileno(), status.st_mode & 0o7777)  # after chown, which clears set-id bits
+        if _changed(path, original):
+            return "it changed while it was being fixed; run --fix again"
         os.replace(temporary, path)
         temporary = None
-        return True
-    except OSError:
-        return False
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
 
 
-def _rewrite_in_place(path: Path, data: bytes, original: bytes) -> bool:
+def _changed(path: Path, original: bytes) -> bool:
+    """Whether `path` no longer holds `original` (another program wrote it since it was read)."""
+    try:
+        return path.stat().st_size != len(original) or path.read_bytes() != original
+    except OSError:
+        return True
+
+
+def _rewrite_in_place(path: Path, data: bytes, original: bytes) -> str | None:
     """Written once beside it first, so a full disk or a file-size limit shows before the file is
     touched; then over it, and back to `original` if that still fails."""
     handle, trial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-    except OSError:
-        return False
+    except OSError as error:
+        return error.strerror or str(error)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(trial)
+    if _changed(path, original):
+        return "it changed while it was being fixed; run --fix again"
     try:
         path.write_bytes(data)
-        return True
-    except OSError:
+        return None
+    except OSError as error:
         with contextlib.suppress(OSError):
             path.write_bytes(original)
-        return False
+        return error.strerror or str(error)

@@ -5,10 +5,12 @@ the file is applied this round and the other is looked at again on the new text.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from preflight.model.document import line_starts
 from preflight.model.findings import Edit, Finding, Severity
 
 ROUNDS_MAX = 10  # each round fixes at least one finding; real packs need two or three
@@ -20,20 +22,31 @@ TRIED_ALONE_MAX = 50
 class Fixed:
     text: str
     fixed: int  # findings whose edits were applied
+    refused: tuple[Finding, ...] = ()  # findings of the fixed text whose edits were not made (they add an error)
 
 
 def applicable(findings: Iterable[Finding], *, unsafe: bool) -> list[Finding]:
     return [finding for finding in findings if finding.edits and (unsafe or not finding.unsafe)]
 
 
-def fix_text(text: str, lint: Callable[[str], Sequence[Finding]], *, unsafe: bool) -> Fixed:
-    """`text` with the edits of the findings `lint` reports applied, round after round. A fix never
-    adds an error: edits whose result has more errors of some rule than before (an anchor removed
-    with its entry, a parameter removed that a request passes) are not made."""
+def fix_text(
+    text: str,
+    lint: Callable[[str], Sequence[Finding]],
+    *,
+    unsafe: bool,
+    wanted: Callable[[Sequence[Finding]], Sequence[Finding]] = list,
+) -> Fixed:
+    """`text` with the edits of the findings `lint` reports applied, round after round, until no edit is
+    left to make. `lint` reports every rule's findings, and `wanted` picks those the check reports
+    (its selection): only their edits are made, but a round is judged by every rule, so a fix never
+    adds an error of any rule. Edits whose result has more errors of some rule than before (an anchor
+    removed with its entry, a parameter removed that a request passes, a value rewritten to one its
+    AllowedValues lacks) are not made, and are `refused`."""
     fixed = 0
     findings = lint(text)
+    refused: list[Finding] = []
     for _ in range(ROUNDS_MAX):
-        chosen = _without_overlaps(applicable(findings, unsafe=unsafe))
+        chosen = _without_overlaps(applicable(wanted(findings), unsafe=unsafe))
         if not chosen:
             break
         changed = apply_edits(text, [edit for finding in chosen for edit in finding.edits])
@@ -42,9 +55,10 @@ def fix_text(text: str, lint: Callable[[str], Sequence[Finding]], *, unsafe: boo
         if _adds_errors(findings, after):
             changed, count, after = _each_alone(text, findings, chosen, lint)
         if changed == text:
+            refused = chosen
             break
         text, fixed, findings = changed, fixed + count, after
-    return Fixed(text, fixed)
+    return Fixed(text, fixed, tuple(refused))
 
 
 def _each_alone(
@@ -74,31 +88,54 @@ def _adds_errors(before: Sequence[Finding], after: Sequence[Finding]) -> bool:
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """`edits` (which do not overlap) applied to `text`, last first so earlier positions hold."""
-    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    """`edits` (which do not overlap) applied to `text`, in one pass: lines are counted as the parser
+    counts them (CR, LF and CRLF)."""
+    starts = line_starts(text)
 
     def offset(line: int, column: int) -> int:
         if line > len(starts):
             return len(text)
         return min(starts[line - 1] + column - 1, len(text))
 
-    result = text
-    for edit in sorted(edits, key=lambda e: (e.span.line, e.span.column), reverse=True):
+    pieces: list[str] = []
+    done = 0
+    for edit in sorted(edits, key=lambda e: (e.span.line, e.span.column)):
         start, end = offset(edit.span.line, edit.span.column), offset(edit.span.end_line, edit.span.end_column)
-        result = result[:start] + edit.text + result[end:]
-    return result
+        start = max(start, done)  # never overlap: the caller's promise, kept if broken
+        pieces += [text[done:start], edit.text]
+        done = max(done, end)
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _without_overlaps(findings: Sequence[Finding]) -> list[Finding]:
-    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    """The findings, first in the file first, whose edits overlap no edit of one taken before (nor
+    each other); the others wait for the next round. Each check is a search among the ranges taken."""
+    taken: list[tuple[Point, Point]] = []  # sorted, disjoint
     chosen = []
     for finding in sorted(findings, key=Finding.sort_key):
-        ranges = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in finding.edits]
-        if any(start < other_end and other_start < end for start, end in ranges for other_start, other_end in taken):
+        ranges = sorted(((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in finding.edits)
+        if any(ranges[i][1] > ranges[i + 1][0] for i in range(len(ranges) - 1)):
             continue
-        if any(ranges[i][0] < ranges[j][1] and ranges[j][0] < ranges[i][1]
-               for i in range(len(ranges)) for j in range(i + 1, len(ranges))):  # fmt: skip
+        if any(_overlaps(taken, start, end) for start, end in ranges):
             continue
-        taken.extend(ranges)
+        for start, end in ranges:
+            insort(taken, (start, end))
         chosen.append(finding)
     return chosen
+
+
+Point = tuple[int, int]
+
+
+def _overlaps(taken: Sequence[tuple[Point, Point]], start: Point, end: Point) -> bool:
+    """Whether [start, end) overlaps a range of `taken` (sorted and disjoint). An empty range (an
+    insertion) overlaps a range it falls strictly inside of."""
+    index = bisect_left(taken, (start, start))
+    for neighbour in taken[max(index - 1, 0) : index + 1]:
+        other_start, other_end = neighbour
+        if start < other_end and other_start < end:
+            return True
+        if start == end and other_start < start < other_end:
+            return True
+    return False

@@ -6,15 +6,13 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from preflight.knowledge.template import Template
-from preflight.model.document import Document
+from preflight.model.document import Document, line_starts
 from preflight.model.findings import DocPath, Edit, Span
 
 _QUOTES = ("'", '"')
-_NEWLINE = re.compile("\n")
 
 
 class Editor:
@@ -23,7 +21,7 @@ class Editor:
     def __init__(self, text: str, document: Document) -> None:
         self.text = text
         self.document = document
-        self._starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+        self._starts = line_starts(text)
 
     def replace_scalar(self, path: DocPath, old: str, new: str) -> Edit | None:
         """The scalar at `path`, written `old` (plain or in simple quotes), rewritten as `new`, in the
@@ -55,13 +53,11 @@ class Editor:
         end_line = value.end_line
         if end_line > value.line and not self._line(end_line)[: value.end_column - 1].strip():
             # A block collection ends where the next entry starts: its last line is the one before,
-            # less the blank lines and comments that lead into the next entry.
+            # less the blank lines and comments that lead into the next entry. A line starting with
+            # `#` indented deeper than this entry's key is the value's own (the last line of a
+            # `Description: |` block): it goes with the entry.
             end_line -= 1
-            while (
-                end_line > value.line
-                and self._line(end_line).strip().startswith(("#", ""))
-                and (not self._line(end_line).strip() or self._line(end_line).strip().startswith("#"))
-            ):
+            while end_line > value.line and self._leads_into_next(end_line, key.column):
                 end_line -= 1
             tail = ""
         else:
@@ -98,6 +94,20 @@ class Editor:
         entry = f"{json.dumps(key) if quoted else key}: {written}{comma}"
         return Edit(Span(key_span.line + 1, 1, key_span.line + 1, 1), f"{indent}{entry}{newline}")
 
+    def remove_members(self, section: str, names: Collection[str]) -> dict[str, Edit]:
+        """Edits that remove the entries `names` of a top-level section, for one round of fixes. When
+        they are every entry, the last one in the file waits for the next round, where it takes the
+        section with it: removed together, each by its own lines, they would leave an empty section."""
+        data = self.document.data
+        entries = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(entries, dict):
+            return {}
+        wanted = [name for name in entries if name in names]
+        if len(wanted) > 1 and len(wanted) == len(entries):
+            wanted = wanted[:-1]
+        edits = {name: self.remove_member(section, name) for name in wanted}
+        return {name: edit for name, edit in edits.items() if edit is not None}
+
     def remove_member(self, section: str, name: str) -> Edit | None:
         """One entry of a top-level section; the whole section with its last entry (an empty
         `Conditions:` or `Parameters:` is invalid)."""
@@ -105,6 +115,12 @@ class Editor:
         entries = data.get(section) if isinstance(data, dict) else None
         only = isinstance(entries, dict) and len(entries) == 1 and name in entries
         return self.remove_entry((section,) if only else (section, name))
+
+    def _leads_into_next(self, number: int, key_column: int) -> bool:
+        """A blank line, or a comment no deeper than a key at `key_column`."""
+        line = self._line(number)
+        stripped = line.strip()
+        return not stripped or (stripped.startswith("#") and len(line) - len(line.lstrip()) < key_column)
 
     def _json_last_entry(self, end_line: int) -> bool:
         """The next non-blank line closes the JSON object: the entry before must lose its comma."""
@@ -116,12 +132,13 @@ class Editor:
 
     def _with_previous_comma(self, start_line: int, removal: Edit) -> Edit | None:
         for number in range(start_line - 1, 0, -1):
-            line = self._line(number).rstrip("\r\n")
+            whole = self._line(number)
+            line = whole.rstrip("\r\n")
             if line.strip():
                 if not line.rstrip().endswith(","):
                     return None
                 comma = len(line.rstrip())  # 1-based column of the comma
-                return Edit(Span(number, comma, removal.span.end_line, 1), "\n")
+                return Edit(Span(number, comma, removal.span.end_line, 1), whole[len(line) :] or "\n")
         return None
 
     def _rewrite(self, span: Span | None, old: str, new: str) -> Edit | None:

@@ -61,8 +61,25 @@ class Related:
 
     @cached_property
     def unused_conditions(self) -> tuple[str, ...]:
-        used = {name for name, _ in self.template.condition_references}
-        return tuple(name for name in self.template.conditions if name not in used)
+        """Conditions nothing uses but other unused conditions (a chain of them goes in one --fix round)."""
+        used_by: dict[str, set[str]] = {}  # condition -> the conditions that use it ("" for a resource)
+        for name, path in self.template.condition_references:
+            user = str(path[1]) if path[:1] == ("Conditions",) and len(path) > 1 else ""
+            used_by.setdefault(name, set()).add(user)
+        live: set[str] = set()
+        stack = [name for name, users in used_by.items() if "" in users]
+        while stack:
+            name = stack.pop()
+            if name in live:
+                continue
+            live.add(name)
+            stack.extend(other for other, users in used_by.items() if name in users and other not in live)
+        return tuple(name for name in self.template.conditions if name not in live)
+
+    def users_of(self, condition: str) -> list[str]:
+        """The conditions that use `condition` (all of them unused, when it is)."""
+        return [str(path[1]) for name, path in self.template.condition_references
+                if name == condition and path[:1] == ("Conditions",) and len(path) > 1]  # fmt: skip
 
     @cached_property
     def unused_parameters(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from preflight.model.errors import InputError
 from preflight.model.settings import FROM_FILE, Settings, relative_to
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class Expanded:
     subjects: tuple[Subject, ...]
     missing: tuple[str, ...]  # paths given that do not exist
     passed_over: tuple[PassedOver, ...] = ()
+    # Settings files in subfolders that cannot be used, one line each: their subtree is not checked.
+    unusable: tuple[str, ...] = ()
 
 
 class Scopes(Protocol):
@@ -76,6 +79,7 @@ def expand_paths(paths: Sequence[str], scopes: Scopes, stdin_name: str = "<stdin
     `missing`; the others are still found."""
     subjects: list[Subject] = []
     missing: list[str] = []
+    unusable: list[str] = []
     walker: _Walker | None = None  # made for the first folder: most runs name files
     for given in paths:
         if given == STDIN:
@@ -86,7 +90,12 @@ def expand_paths(paths: Sequence[str], scopes: Scopes, stdin_name: str = "<stdin
             walker = walker or _Walker(scopes)
             subjects.extend(walker.templates_below(path))
         elif path.exists():
-            subjects.append(Subject(given, path, settings=_own(scopes, scopes.for_folder(path.parent))))
+            try:
+                settings = scopes.for_folder(path.parent)
+            except InputError as error:
+                unusable.append(str(error))
+                continue
+            subjects.append(Subject(given, path, settings=_own(scopes, settings)))
         else:
             missing.append(given)
     unique: dict[str, Subject] = {}
@@ -95,7 +104,8 @@ def expand_paths(paths: Sequence[str], scopes: Scopes, stdin_name: str = "<stdin
         if key not in unique or subject.named:
             unique[key] = subject if key not in unique else replace(unique[key], named=True)
     passed_over = tuple(sorted(walker.passed_over, key=lambda entry: entry.display)) if walker else ()
-    return Expanded(tuple(unique.values()), tuple(missing), passed_over)
+    unusable.extend(walker.unusable if walker else ())
+    return Expanded(tuple(unique.values()), tuple(missing), passed_over, tuple(dict.fromkeys(unusable)))
 
 
 def _own(scopes: Scopes, settings: Settings) -> Settings | None:
@@ -117,19 +127,24 @@ class _Walker:
         self.globs: dict[int, list[Glob]] = {}  # by id() of each Settings met
         self.ignores: dict[Path, GitIgnore | None] = {}
         self.passed_over: list[PassedOver] = []
+        self.unusable: list[str] = []
 
     def templates_below(self, folder: Path) -> list[Subject]:
         """Template files below `folder`, sorted. A folder that cannot be read is listed too: reading
         it fails, and that is a finding, not silence."""
         found: list[Subject] = []
-        root = self.scopes.for_folder(folder)
 
         def unreadable(error: OSError) -> None:
-            found.append(Subject(Path(error.filename).as_posix(), Path(error.filename), False, _own(self.scopes, root)))
+            found.append(Subject(Path(error.filename).as_posix(), Path(error.filename), False))
 
         for directory, folders, files in os.walk(folder, onerror=unreadable):
             base = Path(directory)
-            settings = self.scopes.for_folder(base)
+            try:
+                settings = self.scopes.for_folder(base)
+            except InputError as error:  # its own settings file: what to check below it is unknown
+                self.unusable.append(str(error))
+                folders[:] = []
+                continue
             ignore = self._gitignore(folder, settings)
             folders[:] = sorted(
                 name for name in folders if not name.startswith(".") and self._kept(base / name, settings, ignore, True)

@@ -71,12 +71,18 @@ def find_settings_file(start: Path) -> tuple[Path, bool] | None:
 
 
 def settings_file_in(directory: Path) -> tuple[Path, bool] | None:
-    """`directory`'s own settings file, as find_settings_file looks for one."""
+    """`directory`'s own settings file, as find_settings_file looks for one. In a folder that cannot be
+    searched (no execute permission for this user) no file can be read, so none is found there: its
+    files are each reported unreadable, and the other folders' settings and findings are kept."""
     candidate = directory / SETTINGS_FILE
-    if candidate.is_file():
-        return candidate, False
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
+    try:
+        own, project = candidate.is_file(), pyproject.is_file()
+    except OSError:
+        return None
+    if own:
+        return candidate, False
+    if project:
         data = _read(pyproject)
         if b"preflight" not in data:
             return None

@@ -18,6 +18,19 @@ def text_lines(text: str) -> list[str]:
     return LINE_BREAK.split(text)
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of `text` starts (line N at item N - 1), lines as text_lines counts them."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def lines_with_ends(text: str) -> list[str]:
+    """The lines of `text` with their line breaks, as text_lines counts them (a last line without a
+    break is kept; an empty text has none): `"".join(lines_with_ends(text)) == text`."""
+    starts = line_starts(text)
+    lines = [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
 @dataclass(eq=False, repr=False, frozen=True)
 class Document:
     """`data` holds dicts, lists, str, int, float, bool and None; intrinsic-function tags are already

@@ -1,0 +1,216 @@
+"""`--fix` writes a file exactly as it says, or not at all and says so: the bytes of each file
+compared whole, the exit status, the lines printed. Hostile cases a careful user tried: a block
+scalar whose last line starts with `#`, lone carriage returns, a file changed while it was fixed,
+a file someone else owns, set-id bits, a fix that another rule calls an error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import preflight.cli.fixing
+from tests.conftest import run_cli
+
+RULE = """\
+Resources:
+  Keys:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        maxAccessKeyAge: !Ref Age
+      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}
+"""
+
+
+def test_a_block_scalar_ending_in_a_hash_line_goes_with_its_parameter(tmp_path: Path) -> None:
+    """The `# not a comment` line is the last line of Unused's Description, not a comment before Age:
+    left behind it would become part of Age's `Default: |` block, and the rule's input would change."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "Parameters:\n"
+        "  Age:\n    Type: String\n    Default: |-\n      90\n"
+        "  Unused:\n    Type: String\n    Description: |\n      Older keys.\n      # not a comment\n"
+        "  # Rules below.\n" + RULE.replace("Resources:\n", "Resources:\n", 1)
+    )
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    assert pack.read_text() == (
+        "Parameters:\n  Age:\n    Type: String\n    Default: |-\n      90\n  # Rules below.\n" + RULE
+    )
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\r\n", "\r\n"])
+def test_lines_end_where_the_parser_says_they_do(tmp_path: Path, newline: str) -> None:
+    """A lone CR ends a line for the parser, so it does for the fixer: the right lines go."""
+    pack = tmp_path / "pack.yaml"
+    lines = [
+        "Parameters:", "  Age: {Type: String, Default: '90'}", "  Unused: {Type: String, Default: x}",
+        "Resources:", "  Keys:", "    Type: AWS::Config::ConfigRule", "    Properties:",
+        "      ConfigRuleName: keys", "      Description: rotated keys", "      InputParameters:",
+        "        maxAccessKeyAge: !Ref Age", "      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}", "",
+    ]  # fmt: skip
+    pack.write_bytes(newline.join(lines).encode())
+    before = run_cli(["check", "pack.yaml"], cwd=tmp_path)
+    assert before.stdout.endswith("Found 1 warning in 1 file.\n1 fixable with --fix.\n")
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    # With CR CR LF every line is followed by an empty one (the parser's count): that one stays.
+    gone = lines[2] + newline[0] if newline == "\r\r\n" else lines[2] + newline
+    assert pack.read_bytes() == newline.join(lines).replace(gone, "", 1).encode()
+
+
+def test_a_crlf_json_file_keeps_its_line_breaks(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.json"
+    lines = [
+        "{", '  "Parameters": {', '    "Age": {"Type": "String", "Default": "90"},',
+        '    "Unused": {"Type": "String", "Default": "x"}', "  },", '  "Resources": {', '    "Keys": {',
+        '      "Type": "AWS::Config::ConfigRule",', '      "Properties": {',
+        '        "InputParameters": {"maxAccessKeyAge": {"Ref": "Age"}},',
+        '        "Source": {"Owner": "AWS", "SourceIdentifier": "ACCESS_KEYS_ROTATED"}', "      }", "    }", "  }",
+        "}", "",
+    ]  # fmt: skip
+    pack.write_bytes("\r\n".join(lines).encode())
+    assert run_cli(["check", "--fix", "pack.json"], cwd=tmp_path).exit_code == 0
+    assert pack.read_bytes() == "\r\n".join([*lines[:2], lines[2].rstrip(","), *lines[4:]]).encode()
+
+
+UNUSED = "Parameters:\n  Age: {Type: String, Default: '90'}\n  Unused: {Type: String, Default: x}\n" + RULE
+
+
+def test_a_file_changed_while_it_is_fixed_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program (an editor saving) writes the file after --fix read it: the fixed text is not
+    written over that change; exit 2, and a line that says why."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(UNUSED)
+    theirs = UNUSED.replace("'90'", "'45'")
+    real = preflight.cli.fixing.fix_text
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        outcome = real(*args, **kwargs)  # type: ignore[arg-type]
+        pack.write_text(theirs)  # the editor saves between the read and the rename
+        return outcome
+
+    monkeypatch.setattr(preflight.cli.fixing, "fix_text", meanwhile)
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2, "preflight: error: pack.yaml: cannot write the fixed file: it changed while it was being fixed; run --fix again\n",
+    )  # fmt: skip
+    assert pack.read_text() == theirs
+    assert [path.name for path in tmp_path.iterdir()] == ["pack.yaml"]  # no temporary file left
+
+
+SETPRIV = shutil.which("setpriv")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or SETPRIV is None, reason="needs root to make files of two other users")
+def test_a_file_someone_else_owns_keeps_its_owner_or_is_not_written(request: pytest.FixtureRequest) -> None:
+    """In a folder the user owns, a file of another user (writable by all) could be replaced by a
+    rename, and would then be the user's: it is left as it is, exit 2. Root keeps the owner."""
+    folder = Path(tempfile.mkdtemp(prefix="preflight-owner-"))  # pytest's folders are private to root
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.chown(folder, 65534, 65534)  # the user's (nobody's) folder
+    folder.chmod(0o755)
+    pack = folder / "pack.yaml"
+    pack.write_text(UNUSED)
+    os.chown(pack, 1, 1)  # someone else's file
+    pack.chmod(0o666)
+    environment = {**os.environ, "PREFLIGHT_CACHE_DIR": str(folder / "cache")}
+    environment.pop("PREFLIGHT_DEBUG", None)
+    result = subprocess.run(
+        [SETPRIV or "", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "preflight",
+         "check", "--fix", "pack.yaml"],
+        cwd=folder, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (
+        2,
+        "preflight: error: pack.yaml: cannot write the fixed file: it belongs to user 1, and a file written in its "
+        "place would not\n",
+    )
+    assert pack.read_text() == UNUSED and (pack.stat().st_uid, pack.stat().st_gid) == (1, 1)
+    assert sorted(path.name for path in folder.iterdir()) == ["cache", "pack.yaml"]
+    as_root = run_cli(["check", "--fix", "pack.yaml"], cwd=folder)
+    assert as_root.exit_code == 0
+    assert (pack.stat().st_uid, pack.stat().st_gid, stat.S_IMODE(pack.stat().st_mode)) == (1, 1, 0o666)
+
+
+def test_set_id_bits_are_kept(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(UNUSED)
+    pack.chmod(0o6755)
+    assert run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path).exit_code == 0
+    assert stat.S_IMODE(pack.stat().st_mode) == 0o6755 and "Unused" not in pack.read_text()
+
+
+ALLOWED = """\
+Parameters:
+  RequireSymbols:
+    Type: String
+    Default: 'TRUE'
+    AllowedValues: ['TRUE', 'FALSE']
+Resources:
+  Policy:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters: {RequireSymbols: !Ref RequireSymbols}
+      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+"""
+
+
+@pytest.mark.parametrize("selection", [[], ["--select", "CP404"]])
+def test_a_fix_another_rule_calls_an_error_is_not_made_whatever_is_selected(
+    tmp_path: Path, selection: list[str]
+) -> None:
+    """'TRUE' -> 'true' breaks AllowedValues (CP304): --fix judges each round by every rule, so with
+    --select CP404 too it leaves the file alone, and the summary no longer offers the fix."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(ALLOWED)
+    before = run_cli(["check", *selection, "pack.yaml"], cwd=tmp_path)
+    assert before.stdout.endswith("Found 1 error in 1 file.\n1 fixable with --fix.\n")
+    result = run_cli(["check", "--fix", *selection, "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1 and pack.read_text() == ALLOWED
+    assert result.stdout.endswith("Found 1 error in 1 file.\n")  # no "fixable", no "Fixed"
+
+
+def test_chained_unused_conditions_go_in_one_run(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    conditions = "".join(f"  C{index}: !Not [{{Condition: C{index + 1}}}]\n" for index in range(15))
+    pack.write_text("Conditions:\n" + conditions + "  C15: !Equals [a, b]\n" + RULE.replace("!Ref Age", "'90'"))
+    report = run_cli(["check", "--format", "json", "pack.yaml"], cwd=tmp_path)
+    assert [f["message"] for f in report.findings][:2] == [
+        "condition 'C0' is never used", "condition 'C1' is used only by unused conditions ('C0')",
+    ]  # fmt: skip
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 16 findings in 1 file.\n")
+    assert pack.read_text() == RULE.replace("!Ref Age", "'90'")
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch")
+def test_a_diff_applies_with_patch_even_for_a_name_with_a_space(tmp_path: Path) -> None:
+    """A name with a space ends with a tab, as diff writes it; a line separator (U+2028) inside a
+    line does not end it."""
+    text = UNUSED.replace("    Properties:\n", "    Properties:\n      Description: 'keys\u2028rotated'\n")
+    (tmp_path / "my pack.yaml").write_text(text)
+    diff = run_cli(["check", "--diff", "my pack.yaml"], cwd=tmp_path)
+    assert diff.exit_code == 1 and diff.stdout.startswith("--- my pack.yaml\t\n+++ my pack.yaml\t\n")
+    patched = subprocess.run(
+        ["patch", "-p0"], input=diff.stdout, cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    assert (tmp_path / "my pack.yaml").read_text() == text.replace("  Unused: {Type: String, Default: x}\n", "")
+
+
+def test_diff_takes_no_other_format_and_exit_zero_applies(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(UNUSED)
+    as_json = run_cli(["check", "--diff", "--format", "json", "pack.yaml"], cwd=tmp_path)
+    assert (as_json.exit_code, as_json.stdout, as_json.stderr) == (
+        2, "", "preflight: error: --diff prints a unified diff, not json: leave out --format\n",
+    )  # fmt: skip
+    zero = run_cli(["check", "--diff", "--exit-zero", "pack.yaml"], cwd=tmp_path)
+    assert zero.exit_code == 0 and zero.stdout.startswith("--- pack.yaml\n")
