@@ -274,9 +274,9 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     literal = {name: path for name, path, _offset in reversed(ctx.template.variables_outside_sub)}
     given = ctx.request.values()
     # A parameter the request gives must stay declared (CP302), so it keeps its lines.
-    removable = {
-        name for name in related.unused_parameters if name not in literal and not related.needing(name)
-    } - set(given)
+    removable = {name for name in related.unused_parameters if name not in literal and not related.needing(name)} - set(
+        given
+    )
     removals = ctx.editor.remove_members("Parameters", removable) if ctx.editor else {}
     for name in related.unused_parameters:
         needing = related.needing(name)

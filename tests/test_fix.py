@@ -614,7 +614,8 @@ def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_p
         cwd=tmp_path, capture_output=True, text=True, preexec_fn=limited, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stderr) == (
-        2, "preflight: error: pack.yaml: cannot write the fixed file: File too large\n"
+        2,
+        "preflight: error: pack.yaml: cannot write the fixed file: File too large\n",
     )
     assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text
 

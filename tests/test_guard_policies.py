@@ -4,6 +4,7 @@ happens when Guard is missing, crashes or hangs."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -324,3 +325,25 @@ def test_under_a_lower_address_space_limit_guard_still_reads_the_policies(tmp_pa
         capture_output=True, text=True, preexec_fn=limited, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stdout, result.stderr) == (0, "No problems found in 1 file.\n", "")
+
+
+def test_a_guard_run_that_failed_is_not_cached(tmp_path: Path) -> None:
+    """Guard's worker failing this time (an import that fails once, a worker the OOM killer ends) says
+    the policies were not checked, a warning; the next run checks them again instead of serving that
+    warning from the cache, and reports the broken policy."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_pack_yaml(json.dumps('rule r { x === "y" }')), encoding="utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "cfn_guard_rs.py").write_text("raise ImportError('half installed')\n")
+    command = [str(Path(sys.executable).with_name("preflight")), "check", "--format", "json", str(pack)]
+    environment = {**os.environ, "PREFLIGHT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
+        result = subprocess.run(command, env={**environment, **extra}, capture_output=True, text=True, check=False)
+        findings = json.loads(result.stdout)["findings"]
+        return result.returncode, [(finding["rule"], finding["severity"]) for finding in findings]
+
+    assert run({"PYTHONPATH": str(broken)}) == (0, [("CP413", "warning")])
+    assert run({}) == (1, [("CP413", "error")])
+    assert run({}) == (1, [("CP413", "error")])  # a real verdict is cached, and served the same

@@ -183,6 +183,7 @@ def _stable(value: object) -> str:
 
 def _encode(finding: Finding) -> dict[str, object]:
     entry = asdict(finding)
+    del entry["transient"]  # never stored: a result holding a transient finding is not cached
     entry["severity"] = int(finding.severity)
     entry["span"] = list(asdict(finding.span).values())
     entry["origin"] = finding.origin
@@ -296,8 +297,8 @@ class Cache:
         return removed
 
     def put(self, key: str, findings: tuple[Finding, ...]) -> None:
-        if any(finding.rule == internal_error.id for finding in findings):
-            return  # a crash is not a result
+        if any(finding.rule == internal_error.id or finding.transient for finding in findings):
+            return  # a crash is not a result, nor a check that could not run this time
         folder = self.directory / key[:2]
         temporary: str | None = None
         try:

@@ -150,8 +150,9 @@ def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
     message = _capped(issue.message)
     edits = issue.edits if file == _subject_file(ctx) and origin is None else ()
     return Finding(
-        current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin), edits, issue.unsafe
-    )
+        current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin), edits,
+        issue.unsafe, issue.transient,
+    )  # fmt: skip
 
 
 MESSAGE_MAX_CHARS = 1000

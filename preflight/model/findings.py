@@ -74,6 +74,7 @@ class Issue:
     span: Span | None = None
     edits: tuple[Edit, ...] = ()  # the fix as text edits of the template, when it can be made mechanically
     unsafe: bool = False  # the edits may change what the pack means: applied only with --unsafe-fixes
+    transient: bool = False  # about this run, not the file (a worker killed): its result is not cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,9 @@ class Finding:
     origin: str | None = None
     edits: tuple[Edit, ...] = ()  # text edits of `file` that make the fix (`check --fix`)
     unsafe: bool = False
+    # About this run rather than the file (Guard's worker killed, or out of time): the file's result
+    # is not cached, so a later run checks it again. Not part of any report.
+    transient: bool = field(default=False, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str, str]:
         """File, line, column, rule (the JSON contract), then everything else, so equal-looking
