@@ -59,16 +59,13 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
 
     ## Fix
     A condition that no other finding says is meant (CP208, CP403) is removed, its lines only; the
-    `Conditions` section goes with its last condition, in a round of its own (safe: nothing refers to
-    it).
+    `Conditions` section goes with its last condition (safe: nothing refers to it).
 
     ## References
     - [observed] Deployed packs carry unused conditions without failing (the Government of Canada
       organization pack has five), hence only a warning.
     """
     related = ctx.related
-    kept = {name for name in related.unused_conditions if related.needing_condition(name) or related.typos_of(name)}
-    removals = ctx.editor.remove_members("Conditions", set(related.unused_conditions) - kept) if ctx.editor else {}
     for name in related.unused_conditions:
         typos = related.typos_of(name)
         needing = related.needing_condition(name)
@@ -90,7 +87,7 @@ def unused_condition(ctx: Context) -> Iterator[Issue]:
             edits = ()
         else:
             fix = "remove it, or use it where it was meant to be used"
-            edits = _as_edits(removals.get(name))
+            edits = _as_edits(ctx.editor.remove_member("Conditions", name)) if ctx.editor else ()
         users = related.users_of(name)
         used = f"is used only by unused conditions ({', '.join(map(repr, users))})" if users else "is never used"
         yield Issue(f"condition {name!r} {used}", ("Conditions", name), fix=fix, edits=edits)

@@ -263,8 +263,8 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
 
     ## Fix
     A parameter that no other finding says is meant (CP403, CP308) and that the request does not give is
-    removed, its lines only; the `Parameters` section goes with its last parameter, in a round of its
-    own (safe: nothing refers to it).
+    removed, its lines only; the `Parameters` section goes with its last parameter (safe: nothing
+    refers to it).
 
     ## References
     - [observed] Deployed packs carry unused parameters without failing (AWS's
@@ -272,12 +272,6 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
     """
     related = ctx.related
     literal = {name: path for name, path, _offset in reversed(ctx.template.variables_outside_sub)}
-    given = ctx.request.values()
-    # A parameter the request gives must stay declared (CP302), so it keeps its lines.
-    removable = {name for name in related.unused_parameters if name not in literal and not related.needing(name)} - set(
-        given
-    )
-    removals = ctx.editor.remove_members("Parameters", removable) if ctx.editor else {}
     for name in related.unused_parameters:
         needing = related.needing(name)
         if name in literal:
@@ -294,7 +288,12 @@ def unused_parameter(ctx: Context) -> Iterator[Issue]:
             edits = ()
         else:
             fix = "remove it, or reference it where it was meant to be used"
-            edits = _as_edits(removals.get(name))
+            # A parameter the request gives must stay declared (CP302), so it keeps its lines.
+            edits = (
+                ()
+                if name in ctx.request.values()
+                else _as_edits(ctx.editor.remove_member("Parameters", name) if ctx.editor else None)
+            )
         yield Issue(f"parameter {name!r} is never used", ("Parameters", name), fix=fix, edits=edits)
 
 

@@ -228,11 +228,11 @@ JSON_DIFF = """\
    "Parameters": {
 -    "MaxAge": {"Type": "String", "Default": "90"},
 -    "Leftover": {"Type": "String", "Default": "x"}
--  },
--  "Conditions": {
--    "Never": {"Fn::Equals": ["a", "b"]}
 +    "MaxAge": {"Type": "String", "Default": "90"}
    },
+-  "Conditions": {
+-    "Never": {"Fn::Equals": ["a", "b"]}
+-  },
    "Resources": {
      "PasswordPolicy": {
        "Type": "AWS::Config::ConfigRule",

@@ -5,7 +5,6 @@ back in place, or shown as a unified diff."""
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from preflight.load.paths import Subject
 from preflight.model.document import lines_with_ends
 from preflight.model.findings import Finding, Report, Span
 from preflight.model.settings import EVERY_RULE, Settings
+from preflight.reporters.diff import unified_diff
 from preflight.reporters.printable import printable
 
 BOM = "\ufeff"
@@ -116,7 +116,7 @@ def _diff(file: str, before: str, after: str) -> str:
     a tab, as diff writes it, so patch reads all of it."""
     name = printable(file)
     name += "\t" if any(char.isspace() for char in name) else ""
-    lines = difflib.unified_diff(lines_with_ends(before), lines_with_ends(after), name, name)
+    lines = unified_diff(lines_with_ends(before), lines_with_ends(after), name)
     return "".join(_diff_line(line) for line in lines)
 
 

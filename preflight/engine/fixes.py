@@ -49,7 +49,10 @@ def fix_text(
         chosen = _without_overlaps(applicable(wanted(findings), unsafe=unsafe))
         if not chosen:
             break
-        changed = apply_edits(text, [edit for finding in chosen for edit in finding.edits])
+        edits = [edit for finding in chosen for edit in finding.edits]
+        changed = apply_edits(text, edits)
+        if any(not edit.text for edit in edits):
+            changed = without_emptied_sections(text, changed)
         after = lint(changed) if changed != text else findings
         count = len(chosen)
         if _adds_errors(findings, after):
@@ -61,6 +64,31 @@ def fix_text(
     return Fixed(text, fixed, tuple(refused))
 
 
+# The sections an edit removes entries of; an empty one (`Conditions:` with nothing under it) is invalid.
+_SECTIONS = ("Parameters", "Conditions", "Mappings")
+
+
+def without_emptied_sections(before: str, after: str) -> str:
+    """`after`, less each top-level section that had entries in `before` and has none left: edits that
+    each remove one entry take the section with its last one, but several removed in one round each
+    leave it to the others."""
+    from preflight.knowledge.edits import Editor  # only when a round removed something
+    from preflight.load.parsing import load_template_text
+
+    old, new = load_template_text(before, ""), load_template_text(after, "")
+    if old.document is None or new.document is None:
+        return after
+    had, has = old.document.data, new.document.data
+    if not isinstance(had, dict) or not isinstance(has, dict):
+        return after
+    emptied = [key for key in _SECTIONS if had.get(key) and key in has and not has[key]]
+    if not emptied:
+        return after
+    editor = Editor(after, new.document)
+    removals = [editor.remove_entry((key,)) for key in emptied]
+    return apply_edits(after, [edit for edit in removals if edit is not None])
+
+
 def _each_alone(
     text: str, findings: Sequence[Finding], chosen: Sequence[Finding], lint: Callable[[str], Sequence[Finding]]
 ) -> tuple[str, int, Sequence[Finding]]:
@@ -70,7 +98,7 @@ def _each_alone(
     kept: list[Edit] = []
     current, count = text, 0
     for finding in sorted(chosen, key=Finding.sort_key)[:TRIED_ALONE_MAX]:
-        trial = apply_edits(text, [*kept, *finding.edits])
+        trial = without_emptied_sections(text, apply_edits(text, [*kept, *finding.edits]))
         if trial == current:
             continue
         after = lint(trial)

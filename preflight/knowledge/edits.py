@@ -6,7 +6,7 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from preflight.knowledge.template import Template
 from preflight.model.document import Document, line_starts
@@ -93,20 +93,6 @@ class Editor:
         written = json.dumps(value) if quoted or not value.isalnum() else value
         entry = f"{json.dumps(key) if quoted else key}: {written}{comma}"
         return Edit(Span(key_span.line + 1, 1, key_span.line + 1, 1), f"{indent}{entry}{newline}")
-
-    def remove_members(self, section: str, names: Collection[str]) -> dict[str, Edit]:
-        """Edits that remove the entries `names` of a top-level section, for one round of fixes. When
-        they are every entry, the last one in the file waits for the next round, where it takes the
-        section with it: removed together, each by its own lines, they would leave an empty section."""
-        data = self.document.data
-        entries = data.get(section) if isinstance(data, dict) else None
-        if not isinstance(entries, dict):
-            return {}
-        wanted = [name for name in entries if name in names]
-        if len(wanted) > 1 and len(wanted) == len(entries):
-            wanted = wanted[:-1]
-        edits = {name: self.remove_member(section, name) for name in wanted}
-        return {name: edit for name, edit in edits.items() if edit is not None}
 
     def remove_member(self, section: str, name: str) -> Edit | None:
         """One entry of a top-level section; the whole section with its last entry (an empty
