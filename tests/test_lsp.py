@@ -140,7 +140,8 @@ def test_hostile_uris_and_text_give_a_diagnostic_or_nothing_never_an_error_popup
             ("file:///tmp/a%00b.yaml", PACK, ["CP201"]),  # a NUL byte in the path
             ((tmp_path / ("d" * 5000 + ".yaml")).as_uri(), PACK, ["CP201"]),  # too long for the file system
             ((tmp_path / "surrogate.yaml").as_uri(), PACK + '    D: "\ud800"\n', ["CP201"]),
-            ((tmp_path / "big.yaml").as_uri(), PACK + "# " + "x" * (4 * 1024 * 1024) + "\n", ["CP006", "CP101"]),
+            # Over the 4 MiB a file may have: one diagnostic, and the text is not parsed.
+            ((tmp_path / "big.yaml").as_uri(), PACK + "# " + "x" * (4 * 1024 * 1024) + "\n", ["CP006"]),
         ]
         for uri, text, codes in cases:
             _open(client, uri, text)
@@ -164,6 +165,80 @@ def test_the_server_reads_nothing_it_was_not_sent(tmp_path: Path) -> None:
         _open(client, uri, PACK)  # the server still answers, and nothing else came first
         popups, diagnostics = _messages_until_diagnostics(client, uri)
         assert popups == [] and [d["code"] for d in diagnostics] == ["CP201"]
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+FIXABLE = """\
+Parameters:
+  Unused: {Type: String, Default: x}
+Resources:
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: versioning
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}
+"""
+
+
+def _code_actions(client: LspClient, uri: str, diagnostics: list[object]) -> object:
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}}
+    answer = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": diagnostics}},
+    )
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_code_actions_are_only_for_the_buffer_as_it_is(tmp_path: Path) -> None:
+    """Diagnostics of an older version (the editor asks before the new ones arrive) carry ranges of
+    the older text: applied now they would cut the wrong lines, so they get no action. Nor does a
+    document that is closed or was never opened, nor data this server did not write."""
+    uri = (tmp_path / "pack.yaml").as_uri()
+    client = _started(tmp_path)
+    try:
+        _open(client, uri, FIXABLE)
+        _popups, old = _messages_until_diagnostics(client, uri)
+        assert [d["code"] for d in old] == ["CP305"]  # type: ignore[index]
+        [action] = _code_actions(client, uri, old)  # type: ignore[misc]
+        assert action["edit"]["changes"][uri] == [
+            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}, "newText": ""}
+        ]  # the only parameter: the section goes
+        shifted = "# a comment added above\n" + FIXABLE
+        client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": shifted}]},
+        )
+        _popups, new = _messages_until_diagnostics(client, uri)
+        assert _code_actions(client, uri, old) == []  # asked with the old diagnostics: nothing
+        [action] = _code_actions(client, uri, new)  # type: ignore[misc]
+        assert action["edit"]["changes"][uri][0]["range"]["start"]["line"] == 1
+        forged = [dict(new[0], data={**new[0]["data"], "edits": [{"range": {"start": {"line": -5, "character": 0},  # type: ignore[index]
+                                                                          "end": {"line": 1, "character": 0}}, "newText": ""}]})]  # fmt: skip
+        assert _code_actions(client, uri, forged) == []
+        other = dict(new[0], data=["not", "ours"])  # type: ignore[index]
+        assert _code_actions(client, uri, [other]) == []
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        assert _code_actions(client, uri, new) == []
+        never = (tmp_path / "never.yaml").as_uri()
+        assert _code_actions(client, never, new) == []
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_a_document_over_the_file_limit_is_one_diagnostic_and_costs_little_memory(tmp_path: Path) -> None:
+    uri = (tmp_path / "huge.yaml").as_uri()
+    client = _started(tmp_path)
+    try:
+        _open(client, uri, FIXABLE + "# " + "x" * (50 * 1024 * 1024) + "\n")
+        _popups, diagnostics = _messages_until_diagnostics(client, uri)
+        assert [(d["code"], d["severity"]) for d in diagnostics] == [("CP006", 1)]  # type: ignore[index]
+        status = Path(f"/proc/{client.process.pid}/status").read_text()
+        peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+        assert peak_kb < 300 * 1024, peak_kb  # the 50 MB text as pygls holds it, and no more copies of it
         assert client.shutdown() == 0
     finally:
         client.kill()

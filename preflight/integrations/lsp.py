@@ -31,6 +31,7 @@ from preflight.load.settings_file import SettingsError, load_settings
 from preflight.load.yaml_builder import without_surrogates
 from preflight.model.document import text_lines
 from preflight.model.findings import Edit, Finding, Severity, Span
+from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 
@@ -59,36 +60,62 @@ def _edit_range(span: Span, lines: list[str]) -> dict[str, dict[str, int]]:
     return {"start": position(span.line, span.column), "end": position(span.end_line, span.end_column)}
 
 
-def code_actions(uri: str, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
-    """A quick fix for each diagnostic that carries edits (its `data`, from `_diagnostic`)."""
+def code_actions(
+    uri: str, diagnostics: list[types.Diagnostic], document: TextDocument | None
+) -> list[types.CodeAction]:
+    """A quick fix for each diagnostic that carries edits (its `data`, from `_diagnostic`), when they
+    were made for the buffer as it is now: none for a document that is not open, or for diagnostics
+    of an older version (their ranges would land on the wrong text); none for data this server did
+    not write, or whose positions are not in the buffer."""
+    if document is None:
+        return []
+    lines = text_lines(document.source)
     actions = []
     for diagnostic in diagnostics:
         fix = diagnostic.data
-        if not isinstance(fix, dict) or not isinstance(fix.get("edits"), list):
+        if not isinstance(fix, dict) or fix.get("version") != document.version:
             continue
-        try:
-            edits = [
-                types.TextEdit(
-                    range=types.Range(
-                        start=types.Position(**edit["range"]["start"]), end=types.Position(**edit["range"]["end"])
-                    ),
-                    new_text=str(edit["newText"]),
-                )
-                for edit in fix["edits"]
-            ]
-        except (KeyError, TypeError):
-            continue  # not data this server wrote
-        unsafe = " (unsafe)" if fix.get("unsafe") else ""
+        edits = _text_edits(fix.get("edits"), lines)
+        if edits is None:
+            continue
+        unsafe = " (unsafe)" if fix.get("unsafe") is True else ""
         actions.append(
             types.CodeAction(
                 title=f"preflight: {diagnostic.code}: {fix.get('title')}{unsafe}",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 edit=types.WorkspaceEdit(changes={uri: edits}),
-                is_preferred=not fix.get("unsafe"),
+                is_preferred=fix.get("unsafe") is False,
             )
         )
     return actions
+
+
+def _text_edits(raw: object, lines: list[str]) -> list[types.TextEdit] | None:
+    """The edits of a diagnostic's data, or None when they are not what this server writes."""
+    if not isinstance(raw, list) or not raw:
+        return None
+    edits = []
+    try:
+        for edit in raw:
+            start, end = edit["range"]["start"], edit["range"]["end"]
+            positions = [start["line"], start["character"], end["line"], end["character"]]
+            if not all(type(number) is int for number in positions) or not isinstance(edit["newText"], str):
+                return None
+            if not 0 <= positions[0] <= positions[2] <= len(lines):
+                return None
+            edits.append(
+                types.TextEdit(
+                    range=types.Range(
+                        start=types.Position(line=positions[0], character=positions[1]),
+                        end=types.Position(line=positions[2], character=positions[3]),
+                    ),
+                    new_text=edit["newText"],
+                )
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return edits
 
 
 def describe_edits(edits: Sequence[Edit]) -> str:
@@ -175,18 +202,23 @@ class PreflightServer(LanguageServer):
         except SettingsError as error:
             return str(error)
 
-    def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
-        """The diagnostics of one buffer; whatever the URI or the text holds, never an exception."""
+    def diagnostics(self, uri: str, text: str, version: int | None = None) -> list[types.Diagnostic]:
+        """The diagnostics of one buffer (its `version`, which their quick fixes are for); whatever the
+        URI or the text holds, never an exception."""
         try:
-            return self._diagnostics(uri, text)
+            return self._diagnostics(uri, text, version)
         except Exception as error:  # a URI with NUL bytes, a name too long for the file system, ...
             logger.error("preflight language server: %s: %s: %s", uri, type(error).__name__, error)
             return []
 
-    def _diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
+    def _diagnostics(self, uri: str, text: str, version: int | None) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
+        if len(text) > SAFETY_LIMITS.max_file_bytes:  # characters: at least as many bytes
+            return [_message_diagnostic(_TOO_LARGE, "CP006")] if "AWS::Config::" in text[:1_000_000] else []
         text = without_surrogates(text)  # JSON-RPC may carry lone surrogates, which no file can hold
         data = text.encode("utf-8")
+        if len(data) > SAFETY_LIMITS.max_file_bytes:
+            return [_message_diagnostic(_TOO_LARGE, "CP006")] if mentions_aws_config(data[:1_000_000]) else []
         if not mentions_aws_config(data):
             return []  # editors attach the server to every YAML and JSON file: only packs get diagnostics
         lines = text_lines(text)
@@ -196,16 +228,16 @@ class PreflightServer(LanguageServer):
         loaded = load_template_bytes(data, str(path))  # read as a file of these bytes would be
         job = Job((PackInput(PackRequest(), (loaded,)),), settings, self.rules, reference=self.reference)
         report = run(job)
-        return [self._diagnostic(finding, lines) for finding in report.findings if finding.file == str(path)]
+        return [self._diagnostic(finding, lines, version) for finding in report.findings if finding.file == str(path)]
 
-    def _diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
+    def _diagnostic(self, finding: Finding, lines: list[str], version: int | None) -> types.Diagnostic:
         message = (f"{finding.origin}: " if finding.origin else "") + finding.message
         message += f" (fix: {finding.fix})" if finding.fix else ""
         link = self._docs.get(finding.rule)
         fix = None
         if finding.edits:  # returned by the editor with a code action request, as the protocol says
             edits = [{"range": _edit_range(edit.span, lines), "newText": edit.text} for edit in finding.edits]
-            fix = {"title": describe_edits(finding.edits), "unsafe": finding.unsafe, "edits": edits}
+            fix = {"title": describe_edits(finding.edits), "unsafe": finding.unsafe, "edits": edits, "version": version}
         return types.Diagnostic(
             range=to_range(finding.span, lines),
             message=message,
@@ -231,7 +263,7 @@ class PreflightServer(LanguageServer):
         document = self._opened(uri)
         if document is None:
             return  # closed meanwhile
-        diagnostics = self.diagnostics(uri, document.source)
+        diagnostics = self.diagnostics(uri, document.source, document.version)
         params = types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
         loop.call_soon_threadsafe(self._publish_if_open, params)
 
@@ -241,11 +273,18 @@ class PreflightServer(LanguageServer):
             self.text_document_publish_diagnostics(params)
 
 
-def _message_diagnostic(message: str) -> types.Diagnostic:
+_TOO_LARGE = (
+    f"the document is larger than the safety limit of {SAFETY_LIMITS.max_file_bytes:,} bytes, so it is not "
+    "checked; a conformance pack cannot exceed 300 KB"
+)
+
+
+def _message_diagnostic(message: str, code: str | None = None) -> types.Diagnostic:
     return types.Diagnostic(
         range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)),
         message=message,
         severity=types.DiagnosticSeverity.Error,
+        code=code,
         source="preflight",
     )
 
@@ -316,7 +355,9 @@ def make_server() -> PreflightServer:
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
     )
     def code_action(ls: PreflightServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        return code_actions(params.text_document.uri, list(params.context.diagnostics))
+        return code_actions(
+            params.text_document.uri, list(params.context.diagnostics), ls._opened(params.text_document.uri)
+        )
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PreflightServer, params: types.DidCloseTextDocumentParams) -> None:
