@@ -193,7 +193,8 @@ def _substitute(name: str, parameters: Mapping[str, object], variables: Mapping[
 # A whole value (or one item of a comma-separated one) that stands for something to fill in.
 _PLACEHOLDER = (
     r"\s*(?:<[^<>\n]{1,100}>|\[\[[^\n]{1,100}\]\]"
-    r"|(?i:x{12}|(?:your[-_ ]?)?(?:aws[-_ ]?)?account[-_ ]?(?:id|number)|replace[-_ ]?me))\s*"
+    # Bare words only in capitals: `AccountId` is a fine tag key, `ACCOUNT_ID` a placeholder.
+    r"|(?i:x{12})|(?:YOUR_?)?(?:AWS_?)?ACCOUNT_?(?:ID|NUMBER)|REPLACE_?ME)\s*"
 )
 _ACCOUNT_WORDS = ("account", "acct")
 # The ids AWS's documentation uses in its examples: they name nobody's resources.
@@ -217,15 +218,33 @@ def _values(ctx: Context) -> Iterator[tuple[DocPath, str, bool]]:
 
 
 def _about_accounts(ctx: Context, path: DocPath, text: str, request: bool) -> bool:
-    """The value names an account, or stands where one goes (a key or parameter about accounts)."""
-    names: list[object] = [text, *path]
+    """The placeholder names an account, or stands where one goes: the key it is given to (an input
+    parameter, a remediation parameter), or the parameter it is the value of and the keys that parameter
+    is given to, is about accounts. A resource's logical id is not: `RootAccountMfaEnabled` holds
+    values of every kind."""
+    names: list[str] = [text]
     if request:
-        names.append(ctx.request.parameters[int(str(path[1]))].name)
+        parameter = ctx.request.parameters[int(str(path[1]))].name
+        names.append(parameter)
+        names.extend(_key_of(where) for name, where in ctx.template.references if name == parameter)
     elif path[:1] == ("Parameters",):  # where the parameter is used: `authorizedAccountIds: !Ref P`
-        for name, where in ctx.template.references:
-            if name == path[1]:
-                names.extend(where)
-    return any(word in str(name).lower() for name in names for word in _ACCOUNT_WORDS)
+        names.append(str(path[1]))
+        names.extend(_key_of(where) for name, where in ctx.template.references if name == path[1])
+    else:
+        names.append(_key_of(path))
+    return any(word in name.lower() for name in names for word in _ACCOUNT_WORDS)
+
+
+# Keys that say what a value is part of, not what it is: the key a value is given to lies beyond them.
+_STRUCTURE = frozenset({"StaticValue", "Values", "Ref", "Fn::If", "Fn::Sub", "Fn::Join", "Default"})
+
+
+def _key_of(path: DocPath) -> str:
+    """The key a value at `path` is given to: `AccountIds` for `...Parameters.AccountIds.StaticValue.Values.0`."""
+    for part in reversed(path):
+        if isinstance(part, str) and part not in _STRUCTURE:
+            return part
+    return ""
 
 
 @rule("CP414", "placeholder-value", Severity.WARNING, tags=("template", "content"))
@@ -272,6 +291,9 @@ def placeholder_value(ctx: Context) -> Iterator[Issue]:
                 fix="replace it with the real value" + (" (a 12-digit account id)" if critical else ""),
                 where="request" if request else "template",
                 severity=Severity.ERROR if critical else None,
+                span=None
+                if request
+                else ctx.position_in_value(path, text.index(item) + len(item) - len(item.lstrip())),
             )
             break
 

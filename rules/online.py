@@ -169,7 +169,7 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
     if that is why it was excluded).
 
     ## Example
-    `--exclude-account 123456789021` for account 123456789012.
+    `--exclude-account 210987654312` for account 210987654321.
 
     ## Use instead
     The account id as `aws organizations list-accounts` shows it.

@@ -32,11 +32,8 @@ def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
     ```
 
     ## Use instead
-    ```yaml
-    AutomationAssumeRole:
-      StaticValue:
-        Values: ["arn:aws:iam::123456789012:role/Remediation"]
-    ```
+    The role's ARN written out, with the 12-digit id of your account (for an organization pack, the
+    management account's): `Values: ["arn:aws:iam::<account id>:role/Remediation"]`.
 
     ## References
     - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs"
@@ -78,7 +75,7 @@ def automation_role_not_literal(ctx: Context) -> Iterator[Issue]:
                     f"AutomationAssumeRole must be a literal role ARN, not {intrinsic_name(value)}; AWS Config does "
                     "not resolve intrinsic functions here",
                     path,
-                    fix="write the ARN out: arn:aws:iam::123456789012:role/NAME",
+                    fix="write the ARN out: arn:aws:iam::<12-digit id of the management account>:role/NAME",
                 )
             elif not isinstance(value, str) or not re.fullmatch(_ROLE_ARN, value):
                 yield Issue(f"AutomationAssumeRole {value!r} is not an IAM role ARN", path)

@@ -164,7 +164,7 @@ def invalid_excluded_account(ctx: Context) -> Iterator[Issue]:
 
     ## Use instead
     ```yaml
-    ExcludedAccounts: ["123456789012"]
+    ExcludedAccounts: ["210987654321"]   # the account's 12-digit id, quoted
     ```
 
     ## References

@@ -468,7 +468,7 @@ def _templates() -> list[Case]:
                 )
                 + b"    Condition: A\n",
             ),
-            Expect(0),
+            Expect(0, _rules("CP209")),  # C is used only by itself: never used
         ),
         Case(
             "five_thousand_conditions.yaml",

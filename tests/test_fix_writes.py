@@ -214,3 +214,84 @@ def test_diff_takes_no_other_format_and_exit_zero_applies(tmp_path: Path) -> Non
     )  # fmt: skip
     zero = run_cli(["check", "--diff", "--exit-zero", "pack.yaml"], cwd=tmp_path)
     assert zero.exit_code == 0 and zero.stdout.startswith("--- pack.yaml\n")
+
+
+RULE_AND_REMEDIATION_JSON = """\
+{"Resources": {
+  "BucketVersioning": {
+    "Type": "AWS::Config::ConfigRule",
+    "Properties": {"ConfigRuleName": "v", "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}
+  },
+  "Remediation": {
+    "Properties": {"ConfigRuleName": "v", "TargetId": "AWS-ConfigureS3BucketVersioning", "TargetType": "SSM_DOCUMENT"},
+    "Type": "AWS::Config::RemediationConfiguration"
+  },
+  "Remediation2": {
+    "Type": "AWS::Config::RemediationConfiguration",
+    "Properties": {"ConfigRuleName": "v", "TargetId": "AWS-ConfigureS3BucketVersioning", "TargetType": "SSM_DOCUMENT"}
+  }
+}}
+"""
+FLOW_YAML = """\
+Resources:
+  BucketVersioning:
+    Type: AWS::Config::ConfigRule
+    Properties: {ConfigRuleName: v, Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}}
+  Remediation: {
+    Properties: {ConfigRuleName: v, TargetId: AWS-ConfigureS3BucketVersioning, TargetType: SSM_DOCUMENT},
+    Type: AWS::Config::RemediationConfiguration
+  }
+  Remediation2: {Type: AWS::Config::RemediationConfiguration, Properties: {ConfigRuleName: v}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fixed"),
+    [
+        ("pack.json", RULE_AND_REMEDIATION_JSON, RULE_AND_REMEDIATION_JSON.replace(
+            '    "Type": "AWS::Config::RemediationConfiguration"\n  },',
+            '    "Type": "AWS::Config::RemediationConfiguration",\n    "DependsOn": "BucketVersioning"\n  },',
+        ).replace(
+            '    "Type": "AWS::Config::RemediationConfiguration",\n    "Properties"',
+            '    "Type": "AWS::Config::RemediationConfiguration",\n    "DependsOn": "BucketVersioning",\n    "Properties"',
+        )),
+        ("pack.yaml", FLOW_YAML, FLOW_YAML.replace(
+            "    Type: AWS::Config::RemediationConfiguration\n  }",
+            '    Type: AWS::Config::RemediationConfiguration,\n    DependsOn: "BucketVersioning"\n  }',
+        )),
+    ],
+)  # fmt: skip
+def test_depends_on_is_added_in_json_and_flow_mappings_as_they_are_written(
+    tmp_path: Path, name: str, text: str, fixed: str
+) -> None:
+    """After a last entry (no comma) the new one gets one; a flow mapping on one line is left alone."""
+    pack = tmp_path / name
+    pack.write_text(text)
+    result = run_cli(["check", "--fix", "--select", "CP212", name], cwd=tmp_path)
+    assert pack.read_text() == fixed
+    leftover = 1 if name == "pack.yaml" else 0  # Remediation2's one-line flow mapping has no edit
+    assert result.exit_code == leftover
+    assert run_cli(["check", "--select", "CP002,CP003,CP004", name], cwd=tmp_path).exit_code == 0  # still parses
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(tmp_path: Path) -> None:
+    """--output on a full disk (here a file-size limit): the report of the last run stays whole."""
+    resource = pytest.importorskip("resource")
+    (tmp_path / "pack.yaml").write_text(UNUSED)
+    report = tmp_path / "report.sarif"
+    report.write_text("the last run's report\n")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", "--format", "sarif", "--output",
+         "report.sarif", "pack.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, preexec_fn=limited, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (
+        2,
+        "preflight: error: report.sarif: cannot write the report: File too large\n",
+    )
+    assert report.read_text() == "the last run's report\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pack.yaml", "report.sarif"]

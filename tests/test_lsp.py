@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pytest
+
 from preflight import __version__
 from tests.conftest import FIXTURES
 from tests.lsp_client import LspClient
@@ -239,6 +241,20 @@ def test_a_document_over_the_file_limit_is_one_diagnostic_and_costs_little_memor
         status = Path(f"/proc/{client.process.pid}/status").read_text()
         peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
         assert peak_kb < 300 * 1024, peak_kb  # the 50 MB text as pygls holds it, and no more copies of it
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_a_relative_cache_folder_still_gives_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", "relative-cache")
+    uri = (tmp_path / "pack.yaml").as_uri()
+    client = _started(tmp_path)
+    try:
+        _open(client, uri, FIXABLE)
+        _popups, diagnostics = _messages_until_diagnostics(client, uri)
+        href = diagnostics[0]["codeDescription"]["href"]  # type: ignore[index]
+        assert href == (tmp_path / "relative-cache" / "rules" / __version__ / "CP305.md").as_uri()
         assert client.shutdown() == 0
     finally:
         client.kill()

@@ -7,6 +7,7 @@ became of every path; a settings file in a subfolder governs its subtree."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -219,6 +220,10 @@ def test_the_pyproject_form_in_a_preflight_toml_says_which_file_takes_which(tmp_
          "a CloudFormation stack: it holds Custom::Thing, which a conformance pack cannot"),
         # A misspelt pack is a pack, so that checking it reports the typo.
         ('{"Resources": {"A": {"Type": "AWS::Confg::ConfigRule"}}}', None),
+        ("Resources:\n  A:\n    Type: AWS::Config::ConfigRule\n  B:\n    Type: AWS::Config::Remediation\n", None),
+        ("Resources:\n  A:\n    Type: AWS::Config::Rule\n", None),
+        ("Resources:\n  A:\n    Type: AWS::Config::ConfigRule\n  B:\n    Type: AWS::Config::DeliveryChannel\n",
+         "a CloudFormation stack: it holds AWS::Config::DeliveryChannel, which a conformance pack cannot"),
         # Parameter types, and types named by other keys, are not resources.
         ("Parameters:\n  P:\n    Type: AWS::SSM::Parameter::Value<String>\n  Q:\n    Type: List<AWS::EC2::VPC::Id>\n"
          "Resources:\n  A:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      Scope:\n"
@@ -229,3 +234,55 @@ def test_the_pyproject_form_in_a_preflight_toml_says_which_file_takes_which(tmp_
 )  # fmt: skip
 def test_what_is_a_pack(text: str, reason: str | None) -> None:
     assert why_not_a_pack(text.encode()) == reason
+
+
+def test_command_line_globs_match_from_the_working_directory_in_every_folder(tmp_path: Path) -> None:
+    """`--extend-exclude team/legacy` means the same whether or not team/ has a settings file of its
+    own (whose globs match from team/)."""
+    for folder in ("team/legacy", "other/legacy"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "old.yaml").write_text(GOOD)
+    (tmp_path / "team" / "a.yaml").write_text(GOOD)
+    (tmp_path / "team" / ".preflight.toml").write_text('ignore = ["CP209"]\nextend-exclude = ["/drafts"]\n')
+    shown = run_cli(
+        ["check", "--show-files", "--extend-exclude", "other/legacy", "--extend-exclude", "team/legacy", "."],
+        cwd=tmp_path,
+    )
+    assert shown.stdout.splitlines() == [
+        "other/legacy/  excluded (by extend-exclude 'other/legacy', command line)",
+        "team/a.yaml    checked (a conformance pack (settings: team/.preflight.toml))",
+        "team/legacy/   excluded (by extend-exclude 'team/legacy', command line)",
+        "3 paths: 1 checked, 2 excluded.",
+    ]
+    # Listing `.` and `team` passes over team/legacy once.
+    twice = run_cli(["check", "--show-files", "--extend-exclude", "team/legacy", ".", "team"], cwd=tmp_path)
+    assert twice.stdout.count("team/legacy/") == 1
+
+
+def test_a_spec_and_standard_input_are_checked_with_their_folder_s_settings(tmp_path: Path) -> None:
+    """The settings file beside a template governs it however it is named: as a PATH, in a spec file
+    (as `split` writes one), or as --stdin-filename."""
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "p.yaml").write_text("Parameters:\n  Unused: {Type: String, Default: x}\n" + GOOD)
+    (parts / ".preflight.toml").write_text('ignore = ["CP305"]\n')
+    (parts / "spec.yaml").write_text("packs:\n  - name: p\n    template: p.yaml\n")
+    for args in (["parts/p.yaml"], ["--spec", "parts/spec.yaml"], ["-", "--stdin-filename", "parts/p.yaml"]):
+        result = run_cli(
+            ["check", "--fail-level", "warning", *args], stdin=(parts / "p.yaml").read_text(), cwd=tmp_path
+        )
+        assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, "No problems found in 1 file."), args
+    deployed = run_cli(
+        ["deploy", "--dry-run", "--offline", "--fail-level", "warning", "--spec", "parts/spec.yaml"], cwd=tmp_path
+    )
+    assert deployed.exit_code == 0, deployed.stdout + deployed.stderr
+
+
+def test_show_files_in_json_and_to_a_file(tmp_path: Path) -> None:
+    name = "caf\udce9.yaml"  # a name that is not UTF-8: its byte kept as \xNN, as the findings' file names
+    (tmp_path / os.fsdecode(os.fsencode(name))).write_bytes(GOOD.encode())
+    listing = run_cli(["check", "--show-files", "--format", "json", "--output", "files.json", "."], cwd=tmp_path)
+    assert (listing.exit_code, listing.stdout) == (0, "")
+    assert json.loads((tmp_path / "files.json").read_text()) == [
+        {"file": "caf\\xe9.yaml", "status": "checked", "reason": "a conformance pack"}
+    ]

@@ -36,3 +36,13 @@ def test_a_pack_of_many_typos_gets_the_first_hundred_suggestions(tmp_path: Path)
     expected = "did you mean S3_BUCKET_VERSIONING_ENABLED?"  # the one the unsafe fix writes
     assert fixes[:QUERIES_MAX] == [expected] * QUERIES_MAX
     assert fixes[QUERIES_MAX:] == ["see the AWS Config managed rules list"] * 20
+
+
+def test_a_version_is_no_misspelling() -> None:
+    """AWS names versions in its rules (EC2_IMDSV2_CHECK): a future V3 is a newer rule, not a typo."""
+    from preflight.knowledge.reference import Reference
+    from preflight.knowledge.suggest import Misspellings
+
+    misspellings = Misspellings(Reference().catalog.lines)
+    assert misspellings.of("EC2_IMDSV3_CHECK") is None
+    assert misspellings.of("EC2_IMSDV2_CHECK") == "EC2_IMDSV2_CHECK"  # letters swapped: a typo

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -162,7 +163,7 @@ def check(options: CheckOptions) -> int:
         if options.show_files:
             return _show_files(options, scopes)
         if options.spec_file is not None:
-            job = _spec_job(options, settings, rules)
+            job = _spec_job(options, scopes, rules)
         else:
             job, missing, unusable = _job(options, scopes, rules)
     except InputError as error:
@@ -248,6 +249,9 @@ def _with_search_options(settings: Settings, options: CheckOptions) -> Settings:
     if options.extend_exclude:
         extended = settings.extend_exclude + validate_globs(options.extend_exclude, "--extend-exclude")
         settings, given["extend-exclude"] = replace(settings, extend_exclude=extended), COMMAND_LINE
+    if options.exclude or options.extend_exclude:
+        globs = (*options.exclude, *options.extend_exclude)
+        settings = replace(settings, command_line_globs=globs, command_line_root=Path.cwd())
     if options.respect_gitignore is not None:
         respect = options.respect_gitignore
         settings, given["respect-gitignore"] = replace(settings, respect_gitignore=respect), COMMAND_LINE
@@ -273,7 +277,11 @@ def _show_files(options: CheckOptions, scopes: SettingsScopes) -> int:
     if options.output_format.lower() not in ("text", "json"):
         raise UsageError(f"--show-files prints text or json, not {options.output_format.lower()}")
     expanded = expand_paths(_paths(options), scopes, options.stdin_filename)
-    click.echo(render_files(expanded, options.only_packs, options.output_format.lower()), nl=False)
+    listing = render_files(expanded, options.only_packs, options.output_format.lower())
+    if options.output is None:
+        click.echo(listing, nl=False)
+    else:
+        _write_report(options.output, [listing])
     for path in expanded.missing:
         click.echo(f"preflight: error: {printable(path)}: no such file or directory", err=True)
     for line in expanded.unusable:
@@ -325,8 +333,9 @@ def _job(
     return job, expanded.missing, expanded.unusable
 
 
-def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]) -> Job:
-    from preflight.load.paths import subjects_for
+def _spec_job(options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, ...]) -> Job:
+    """Each template with its folder's settings, as `check TEMPLATE` checks it; the spec's own rules with
+    the spec file's folder's."""
     from preflight.load.spec_file import load_spec
 
     assert options.spec_file is not None
@@ -335,11 +344,13 @@ def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]
     packs = tuple(
         PackInput(
             pack.request,
-            tuple(subjects_for(pack.template)),
+            tuple(_subject(pack.template, scopes)) if pack.template is not None else (),
             _gather(options.aws, pack.request) if options.online else None,
+            settings=scopes.for_folder(pack.template.parent) if pack.template is not None else None,
         )
         for pack in spec.packs
     )
+    settings = scopes.for_folder(options.spec_file.parent)
     return Job(
         packs,
         settings,
@@ -348,6 +359,11 @@ def _spec_job(options: CheckOptions, settings: Settings, rules: tuple[Rule, ...]
         raise_errors=raise_rule_errors(),
         external=_cfn_lint(len(packs)) if settings.cfn_lint else None,
     )
+
+
+def _subject(template: Path, scopes: SettingsScopes) -> list[Subject]:
+    settings = scopes.for_folder(template.parent)
+    return [Subject(template.as_posix(), template, settings=None if settings is scopes.root else settings)]
 
 
 def _cfn_lint(files: int) -> Any:
@@ -367,6 +383,16 @@ def _gather(aws: AwsOptions, request: PackRequest) -> Any:
         return gather(Clients(AwsTarget(aws.profile, request.region, aws.endpoint_url)), request)
     except Exception as error:
         raise UsageError(describe_error(error)) from None
+
+
+def _write_report(path: Path, chunks: Iterable[str]) -> None:
+    """The report written whole, or not at all: beside the file, then renamed over it (a full disk
+    leaves an older report as it was, never half of a new one)."""
+    from preflight.cli.writing import write_whole
+
+    problem = write_whole(path, chunks)
+    if problem is not None:
+        fail(f"{printable(str(path))}: cannot write the report: {problem}")
 
 
 def _render(report: Report, options: CheckOptions, rules: tuple[Rule, ...], settings: Settings) -> None:
@@ -391,10 +417,6 @@ def _render(report: Report, options: CheckOptions, rules: tuple[Rule, ...], sett
         for chunk in chunks:
             click.echo(chunk, nl=False, color=colour)
         return
-    try:
-        with options.output.open("w", encoding="utf-8", errors="surrogateescape") as stream:
-            stream.writelines(chunks)
-    except OSError as error:
-        fail(f"{options.output}: cannot write the report: {error.strerror or error}")
+    _write_report(options.output, chunks)
     if not options.quiet:
         click.echo(f"{summary_line(report)} Report written to {printable(str(options.output))}.")

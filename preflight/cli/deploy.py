@@ -97,6 +97,7 @@ def deploy(options: DeployOptions) -> int:
     try:
         if options.offline and not options.dry_run:
             raise UsageError("--offline plans without calling AWS, so it goes with --dry-run")
+        # Each template is checked with its folder's settings, as `check TEMPLATE` checks it.
         scopes = options.lint.scopes(rules)
         settings = scopes.root
         if options.spec_file is not None:
@@ -104,10 +105,14 @@ def deploy(options: DeployOptions) -> int:
 
             spec_alone(options.paths, options.request)
             spec = load_spec(options.spec_file)
-            packs = [Pack(pack.template, pack.request, pack.template_bucket) for pack in spec.packs]
+            settings = scopes.for_folder(options.spec_file.parent)
+            packs = [
+                Pack(pack.template, pack.request, pack.template_bucket, _folder(scopes, pack.template))
+                for pack in spec.packs
+            ]
         else:
             packs = [_pack(options)]
-            if packs[0].template is not None:  # checked with its folder's settings, as `check` checks it
+            if packs[0].template is not None:
                 settings = scopes.for_folder(packs[0].template.parent)
     except InputError as error:
         fail(str(error))
@@ -132,6 +137,10 @@ def deploy(options: DeployOptions) -> int:
 
         click.echo(deploy_document(outcome), nl=False)
     return outcome.code
+
+
+def _folder(scopes: Any, template: Path | None) -> Any:
+    return scopes.for_folder(template.parent) if template is not None else None
 
 
 def _pack(options: DeployOptions) -> Any:

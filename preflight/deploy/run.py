@@ -36,6 +36,7 @@ class Pack:
     template: Path | None
     request: PackRequest
     template_bucket: str | None = None  # a spec's `template-bucket`; --template-bucket goes over it
+    settings: Settings | None = None  # its folder's, when they are not the run's (a spec's templates)
 
 
 class _Stop(Exception):
@@ -126,7 +127,7 @@ def _as_sent(pack: Pack, source: Source, plan: Plan, facts: AwsFacts | None = No
     if plan.upload is not None:
         request = replace(request, template_s3_uri=plan.upload.uri)
     sources = (source.loaded,) if source.loaded is not None else ()
-    return PackInput(request, sources, facts, sent_body=plan.minified_body)
+    return PackInput(request, sources, facts, sent_body=plan.minified_body, settings=pack.settings)
 
 
 def _lint(

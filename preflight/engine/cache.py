@@ -137,6 +137,8 @@ SETTINGS_OUTSIDE_FINGERPRINT = {
     "exclude": "decides which files are searched, not a file's findings",
     "extend_exclude": "decides which files are searched, not a file's findings",
     "respect_gitignore": "decides which files are searched, not a file's findings",
+    "command_line_globs": "decides which files are searched, not a file's findings",
+    "command_line_root": "decides which files are searched, not a file's findings",
 }
 
 

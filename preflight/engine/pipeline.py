@@ -44,6 +44,7 @@ class PackInput:
     sources: tuple[Subject | Loaded, ...] = ()  # files to read, or templates already read
     facts: AwsFacts | None = None  # what the online pre-flight gathered for this request
     sent_body: str | None = None  # the body deploy sends, when it is not the template's text (minified)
+    settings: Settings | None = None  # its template's folder's, when they are not the run's
 
 
 @dataclass(eq=False, repr=False, frozen=True)
@@ -92,7 +93,7 @@ def run(job: Job) -> Report:
 
     def check_one(item: int) -> _Result:
         index, source = work[item]
-        scope = scope_of[id(_settings_of(job, source))]
+        scope = scope_of[id(_settings_of(job, job.packs[index], source))]
         try:
             return _check_source(job, _Scope(scope, settings[scope], enabled[scope]), index, source)
         except Exception as error:  # one file's failure never loses another file's findings
@@ -130,10 +131,11 @@ class _Scope:
     rules: tuple[Rule, ...]
 
 
-def _settings_of(job: Job, source: Subject | Loaded | None) -> Settings:
+def _settings_of(job: Job, pack: PackInput, source: Subject | Loaded | None) -> Settings:
+    """The settings of the template's folder: the subject's, the pack's, or the run's."""
     if isinstance(source, Subject) and source.settings is not None:
         return source.settings
-    return job.settings
+    return pack.settings or job.settings
 
 
 def _settings_met(job: Job) -> list[Settings]:
@@ -141,8 +143,9 @@ def _settings_met(job: Job) -> list[Settings]:
     to it), once each."""
     met = {id(job.settings): job.settings}
     for pack in job.packs:
-        for source in pack.sources:
-            met.setdefault(id(_settings_of(job, source)), _settings_of(job, source))
+        for source in pack.sources or (None,):
+            settings = _settings_of(job, pack, source)
+            met.setdefault(id(settings), settings)
     return list(met.values())
 
 

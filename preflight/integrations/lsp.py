@@ -157,7 +157,7 @@ def rule_docs_folder() -> Path:
     outlive the server, so a link followed after the editor restarted it still opens."""
     chosen = os.environ.get("PREFLIGHT_CACHE_DIR")
     base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "preflight"
-    return base / "rules" / __version__
+    return (base / "rules" / __version__).absolute()  # a file: link needs an absolute path
 
 
 def write_rule_docs(rules: Sequence[Rule], folder: Path) -> dict[str, str]:
@@ -176,7 +176,7 @@ def write_rule_docs(rules: Sequence[Rule], folder: Path) -> dict[str, str]:
                     stream.write(text)
                 os.replace(temporary, path)
             links[current.id] = path.as_uri()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a path no file: URI can carry
         logger.error("preflight language server: rule pages not written to %s: %s", folder, error)
         return {}
     return links

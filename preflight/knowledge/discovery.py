@@ -3,8 +3,9 @@ folder of a real repository holds compose files, manifests, `package.json` and C
 too, and none of those is a broken pack.
 
 A file is a pack when it declares a config rule or remediation and every resource type it names is
-one a pack may hold. A type that is almost one of those (`AWS::Confg::ConfigRule`) counts as one:
-such a file is meant as a pack, and checking it reports the typo. Any other type (`AWS::SNS::Topic`,
+one a pack may hold. A type that is almost one of those (`AWS::Confg::ConfigRule`), or any type of
+AWS Config's that CloudFormation does not have (`AWS::Config::Remediation`), counts as one: such a
+file is meant as a pack, and checking it reports the typo. Any other type (`AWS::SNS::Topic`,
 `AWS::Config::OrganizationConformancePack`, `Custom::Thing`) makes the file a CloudFormation stack,
 even when it also holds config rules or carries a pack's text inline."""
 
@@ -26,6 +27,12 @@ _RESOURCE_TYPE = (
 )
 _SERVICE = "config"
 _PACK_TYPES = ("configrule", "remediationconfiguration")
+# AWS Config's other CloudFormation types, which a pack cannot hold: a template naming one is a stack.
+# Any other type of the service (`AWS::Config::Rule`) is taken for a misspelt pack type.
+_OTHER_CONFIG_TYPES = frozenset({
+    "aggregationauthorization", "configurationaggregator", "configurationrecorder", "conformancepack",
+    "deliverychannel", "organizationconfigrule", "organizationconformancepack", "storedquery",
+})  # fmt: skip
 NOT_A_PACK = "not a conformance pack: it declares no config rule or remediation"
 
 
@@ -57,7 +64,8 @@ def _is_pack_type(vendor: bytes, service: bytes, kind: bytes) -> bool:
         return False
     if _distance(service.decode().lower(), _SERVICE) > 2:
         return False
-    return any(_distance(kind.decode().lower(), name) <= 3 for name in _PACK_TYPES)
+    name = kind.decode().lower()
+    return name not in _OTHER_CONFIG_TYPES or any(_distance(name, known) <= 3 for known in _PACK_TYPES)
 
 
 def mentions_aws_config(data: bytes) -> bool:
@@ -92,10 +100,12 @@ def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
     """Every file of `expanded` with what a check would do with it, and what the search passed over,
     in path order. Files are read as a check reads them, and not parsed."""
     from preflight.load.parsing import read_bytes
+    from preflight.load.paths import shown
 
     found: list[Accounted] = []
     for subject in expanded.subjects:
-        settings = f" (settings: {subject.settings.source})" if subject.settings and subject.settings.source else ""
+        source = subject.settings.source if subject.settings else None
+        settings = f" (settings: {shown(source)})" if source else ""
         if subject.path is None:
             found.append(Accounted(subject.display, "checked", "standard input"))
             continue
@@ -113,6 +123,6 @@ def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
             found.append(Accounted(subject.display, "checked", f"a conformance pack{settings}"))
         else:
             found.append(Accounted(subject.display, "skipped", reason))
-    for entry in expanded.passed_over:
+    for entry in dict.fromkeys(expanded.passed_over):  # `check . team` passes over team's entries twice
         found.append(Accounted(entry.display, entry.status, entry.reason))
     return sorted(found, key=lambda accounted: accounted.display)

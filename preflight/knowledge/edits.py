@@ -71,28 +71,31 @@ class Editor:
 
     def add_entry_after(self, path: DocPath, key: str, value: str) -> Edit | None:
         """A new entry `key: value` on a line of its own after the entry at `path`, indented and quoted
-        as that entry's key is; only when that entry has its line to itself (block YAML, or JSON with
-        a comma after it, so the new entry can end with one too)."""
+        as that entry's key is; only when that entry has its line to itself. In a flow mapping (a JSON
+        object) the entries are joined by commas: after an entry with its comma, the new one ends with
+        one; after the last entry, it gets one."""
         key_span, value_span = self.document.key_span(path), self.document.node_span(path)
-        if key_span is None or value_span is None or value_span.end_line != key_span.line:
+        parent = self.document.node_span(path[:-1])
+        if key_span is None or value_span is None or parent is None or value_span.end_line != key_span.line:
             return None
         line = self._line(key_span.line)
         indent = line[: key_span.column - 1]
         if indent.strip() or key_span.line >= len(self._starts):
             return None  # something precedes the key on its line, or it is the file's last line
         rest = line[value_span.end_column - 1 :].strip()
-        source = self._slice(key_span) or ""
-        quoted = source[:1] in _QUOTES
-        if rest == ",":
-            comma = ","
-        elif rest == "" or (rest.startswith("#") and not quoted):
-            comma = ""
-        else:
-            return None
-        newline = "\r\n" if line.endswith("\r\n") else "\n"
-        written = json.dumps(value) if quoted or not value.isalnum() else value
-        entry = f"{json.dumps(key) if quoted else key}: {written}{comma}"
-        return Edit(Span(key_span.line + 1, 1, key_span.line + 1, 1), f"{indent}{entry}{newline}")
+        quoted = (self._slice(key_span) or "")[:1] in _QUOTES
+        flow = (self._slice(Span(parent.line, parent.column, parent.line, parent.column + 1)) or "") == "{"
+        newline = "\r\n" if line.endswith("\r\n") else "\r" if line.endswith("\r") else "\n"
+        written = json.dumps(value) if quoted or flow or not value.isalnum() else value
+        entry = f"{json.dumps(key) if quoted else key}: {written}"
+        if flow and rest == ",":
+            return Edit(Span(key_span.line + 1, 1, key_span.line + 1, 1), f"{indent}{entry},{newline}")
+        if flow and rest == "":
+            end = Span(value_span.end_line, value_span.end_column, value_span.end_line, value_span.end_column)
+            return Edit(end, f",{newline}{indent}{entry}")
+        if not flow and (rest == "" or rest.startswith("#")):
+            return Edit(Span(key_span.line + 1, 1, key_span.line + 1, 1), f"{indent}{entry}{newline}")
+        return None
 
     def remove_member(self, section: str, name: str) -> Edit | None:
         """One entry of a top-level section; the whole section with its last entry (an empty

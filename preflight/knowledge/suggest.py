@@ -155,6 +155,9 @@ class Misspellings:
         return self._names[found.pop()] if len(found) == 1 else None
 
 
+_DIGITS = str.maketrans("0123456789", "##########")
+
+
 def _inflected(word: str, meant: str) -> bool:
     """`ENABLE` for `ENABLED`, `KEY` for `KEYS`: a word of the known name less (or plus) its ending."""
     return any(word + end == meant or meant + end == word for end in ("S", "D", "ED", "ES")) and len(meant) >= 3
@@ -162,7 +165,10 @@ def _inflected(word: str, meant: str) -> bool:
 
 def _typo(word: str, meant: str) -> bool:
     """One edit in a word of six letters or more, two in one of eight or more: short words differ by
-    design (`ALB`, `ELB`, `NLB`; `MYSQL` and a future `MSSQL`)."""
+    design (`ALB`, `ELB`, `NLB`; `MYSQL` and a future `MSSQL`), and so do versions (`IMDSV2`, and a
+    future `IMDSV3`)."""
+    if word.translate(_DIGITS) == meant.translate(_DIGITS):
+        return False
     distance = _edits(word, meant)
     return (distance == 1 and len(meant) >= 6) or (distance == 2 and len(meant) >= 8)
 

@@ -38,11 +38,6 @@ class Subject:
             return 0
 
 
-def subjects_for(template: Path | None) -> list[Subject]:
-    """The subject list of a single template file (none when the template is elsewhere)."""
-    return [Subject(template.as_posix(), template)] if template is not None else []
-
-
 @dataclass(frozen=True)
 class PassedOver:
     """A path a folder search did not look into, and why (`check --show-files`)."""
@@ -82,8 +77,13 @@ def expand_paths(paths: Sequence[str], scopes: Scopes, stdin_name: str = "<stdin
     unusable: list[str] = []
     walker: _Walker | None = None  # made for the first folder: most runs name files
     for given in paths:
-        if given == STDIN:
-            subjects.append(Subject(stdin_name, None))
+        if given == STDIN:  # checked with the settings of the folder its --stdin-filename names
+            try:
+                settings = scopes.for_folder(Path(stdin_name).parent)
+            except InputError as error:
+                unusable.append(str(error))
+                continue
+            subjects.append(Subject(stdin_name, None, settings=_own(scopes, settings)))
             continue
         path = Path(given)
         if path.is_dir():
@@ -113,7 +113,7 @@ def _own(scopes: Scopes, settings: Settings) -> Settings | None:
     return None if settings is scopes.root else settings
 
 
-def _shown(file: str | None) -> str | None:
+def shown(file: str | None) -> str | None:
     """A settings file's name as the user would type it: relative to the working directory when below it."""
     if file is None:
         return None
@@ -124,7 +124,7 @@ def _shown(file: str | None) -> str | None:
 class _Walker:
     def __init__(self, scopes: Scopes) -> None:
         self.scopes = scopes
-        self.globs: dict[int, list[Glob]] = {}  # by id() of each Settings met
+        self.globs: dict[int, list[tuple[Glob, Path]]] = {}  # by id() of each Settings met
         self.ignores: dict[Path, GitIgnore | None] = {}
         self.passed_over: list[PassedOver] = []
         self.unusable: list[str] = []
@@ -158,12 +158,14 @@ class _Walker:
 
     def _kept(self, path: Path, settings: Settings, ignore: GitIgnore | None, is_dir: bool) -> bool:
         """Whether the search keeps `path`; when it does not, the reason is noted."""
-        relative = relative_to(str(path), settings.root)
-        for glob in self._globs(settings):
-            if glob.matches_entry(relative):
+        relative: dict[Path, str] = {}
+        for glob, base in self._globs(settings):
+            if base not in relative:
+                relative[base] = relative_to(str(path), base)
+            if glob.matches_entry(relative[base]):
                 key = "exclude" if glob.pattern in settings.exclude else "extend-exclude"
                 origin = dict(settings.origins).get(key)
-                source = _shown(settings.source) if origin == FROM_FILE else origin or "default"
+                source = shown(settings.source) if origin == FROM_FILE else origin or "default"
                 self._pass(path, is_dir, "excluded", f"by {key} {glob.pattern!r}, {source}")
                 return False
         if ignore is not None and ignore.ignored(path, is_dir=is_dir):
@@ -174,13 +176,17 @@ class _Walker:
     def _pass(self, path: Path, is_dir: bool, status: str, reason: str) -> None:
         self.passed_over.append(PassedOver(path.as_posix() + ("/" if is_dir else ""), status, reason))
 
-    def _globs(self, settings: Settings) -> list[Glob]:
+    def _globs(self, settings: Settings) -> list[tuple[Glob, Path]]:
+        """Each exclude glob of `settings` and the folder it matches from: the settings file's, or the
+        working directory for a glob of the command line."""
         globs = self.globs.get(id(settings))
         if globs is None:
             from preflight.model.globs import Glob  # only when a folder is searched
 
+            cli_root = settings.command_line_root or settings.root
             globs = self.globs[id(settings)] = [
-                Glob.of(pattern) for pattern in settings.exclude + settings.extend_exclude
+                (Glob.of(pattern), cli_root if pattern in settings.command_line_globs else settings.root)
+                for pattern in settings.exclude + settings.extend_exclude
             ]
         return globs
 

@@ -41,6 +41,10 @@ class Settings:
     cfn_lint: bool = False  # also run cfn-lint (--cfn-lint)
     # Where each setting that is not a default came from: (key as in the file, FROM_FILE or COMMAND_LINE).
     origins: tuple[tuple[str, str], ...] = ()
+    # Which of `exclude` and `extend-exclude` the command line gave: those match paths from the working
+    # directory (`command_line_root`), in every folder, whatever settings file governs it.
+    command_line_globs: tuple[str, ...] = ()
+    command_line_root: Path | None = None
 
     def is_enabled(self, rule_id: str, *, opt_in: bool = False) -> bool:
         """Selected (an opt-in rule only by its full id, never by a prefix such as `CP4`) and not

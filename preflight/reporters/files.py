@@ -6,13 +6,16 @@ import json
 
 from preflight.knowledge.discovery import account_for
 from preflight.load.paths import Expanded
-from preflight.reporters.printable import printable
+from preflight.reporters.printable import printable, printable_path
 
 
 def render_files(expanded: Expanded, only_packs: bool, output_format: str) -> str:
     accounted = account_for(expanded, only_packs)
     if output_format == "json":
-        entries = [{"file": entry.display, "status": entry.status, "reason": entry.reason} for entry in accounted]
+        entries = [
+            {"file": printable_path(entry.display), "status": entry.status, "reason": printable_path(entry.reason)}
+            for entry in accounted
+        ]
         return json.dumps(entries, indent=2, ensure_ascii=True) + "\n"
     names = [printable(entry.display) for entry in accounted]
     width = max((len(name) for name in names), default=0)
