@@ -577,6 +577,19 @@ def _special() -> list[Case]:
             unprivileged=True,
         ),
         Case(
+            # Backtracking regular expressions would take hours on this glob and name; RE2 takes microseconds.
+            "backtracking_exclude_glob",
+            lambda: (
+                {
+                    ".preflight.toml": b'extend-exclude = ["' + b"*a" * 16 + b'b", "' + b"**/" * 16 + b'c"]\n',
+                    "/".join(["a" * 30] * 6) + "/" + "a" * 200 + ".yaml": b"not: a pack\n",
+                    "pack.yaml": _template(""),
+                },
+                ["check", "--format", "json", "--no-cache", "."],
+            ),
+            Expect(0, _rules()),
+        ),
+        Case(
             "unsearchable_folder_with_settings",
             lambda: (
                 {"packs/ok.yaml": PACK, "packs/closed": UNSEARCHABLE},

@@ -145,9 +145,41 @@ def test_a_put_whose_answer_is_lost_is_sent_once_and_then_looked_up(aws: StandIn
     fault_proxy.faults.append(Fault("PutOrganizationConformancePack", "lose"))
     code, out, _err = _run(fault_proxy, "deploy", *FAST, "--name", "x", str(SMALL))
     assert fault_proxy.seen.count("PutOrganizationConformancePack") == 1 and len(aws.scenario.puts) == 1
-    assert "the answer to the put of x was lost" in out and "it was sent once and is not sent again" in out
-    assert "AWS has x (CREATE_SUCCESSFUL): the put was accepted" in out
+    assert "the answer to the put of x was lost" in out and "looking up whether AWS took it" in out
+    assert "AWS has x (CREATE_SUCCESSFUL): the put was accepted, and is not sent again" in out
     assert code == 0, out
+
+
+def test_a_proxy_s_503_on_the_put_is_looked_up_and_the_put_sent_again_when_aws_never_saw_it(
+    aws: StandIn, fault_proxy: FaultProxy
+) -> None:
+    """The proxy answers the put itself (AWS never saw it): AWS has no such pack, so it is sent again."""
+    _organization(aws)
+    fault_proxy.faults.append(
+        Fault("PutOrganizationConformancePack", "respond", status=503, body=b"Service Unavailable")
+    )
+    code, out, err = _run(fault_proxy, "deploy", *FAST, "--name", "x", str(SMALL))
+    assert (code, err) == (0, "")
+    assert fault_proxy.seen.count("PutOrganizationConformancePack") == 2 and len(aws.scenario.puts) == 1
+    assert (
+        "the answer to the put of x was lost (PutOrganizationConformancePack failed with ServiceUnavailable: HTTP "
+        "503: Service Unavailable); looking up whether AWS took it\n"
+        "AWS shows no such pack: the put was not applied; sending it again (2 of 3)\n"
+    ) in out
+    assert "put x: accepted by AWS Config" in out
+
+
+def test_a_put_aws_never_takes_is_sent_three_times_and_fails(aws: StandIn, fault_proxy: FaultProxy) -> None:
+    _organization(aws)
+    fault_proxy.faults.append(
+        Fault("PutOrganizationConformancePack", "respond", times=5, status=503, body=b"Service Unavailable")
+    )
+    code, out, err = _run(fault_proxy, "deploy", *FAST, "--format", "json", "--name", "x", str(SMALL))
+    assert code == 1 and fault_proxy.seen.count("PutOrganizationConformancePack") == 3 and aws.scenario.puts == []
+    assert err.endswith("preflight: error: AWS did not take the put of x in 3 attempts; deploy again later\n")
+    assert [(p["result"], p["error"]) for p in json.loads(out)["packs"]] == [
+        ("failed", "AWS did not take the put of x in 3 attempts; deploy again later")
+    ]
 
 
 def test_a_proxy_s_plain_text_503_is_retried_like_an_aws_one(aws: StandIn, fault_proxy: FaultProxy) -> None:

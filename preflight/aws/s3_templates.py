@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from preflight.aws.errors import error_code, refuse_credentials
+from preflight.aws.errors import describe_error, error_code, refuse_credentials
 from preflight.aws.replies import reply_text
 from preflight.aws.session import Clients
 from preflight.knowledge.s3_names import split_s3_uri
@@ -102,6 +102,9 @@ def put(clients: Clients, plan: Plan, timing: Timing, say: Callable[[str], None]
             operation(**plan.request)
             return
         except ClientError as error:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if isinstance(status, int) and status >= 500:  # a server or a proxy failed: applied or not?
+                raise AnswerLost(describe_error(error)) from error
             if error_code(error) != "ResourceInUseException":
                 raise
             waited = timing.clock() - started

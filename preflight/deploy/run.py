@@ -244,7 +244,6 @@ def _deploy(
 def _put_and_follow(pack: Pack, outcome: PackOutcome, settings: DeploySettings) -> PackOutcome:
     from preflight.aws.errors import describe_error
     from preflight.aws.s3_templates import AnswerLost, DeployError, Timing, confirm_unchanged, put, upload
-    from preflight.deploy.rollout import follow
 
     console, plan = settings.console, outcome.plan
     assert plan is not None
@@ -263,11 +262,22 @@ def _put_and_follow(pack: Pack, outcome: PackOutcome, settings: DeploySettings) 
         stored = upload(made, plan) or plan.stored
         if stored is not None:
             confirm_unchanged(made, stored)
-        put_at = datetime.now(UTC)
-        # Sent once: a put whose answer is lost is found out by reading the pack's status, not re-sent.
-        put(clients(settings, pack.request.region, attempts=1), plan, timing, console.say)
-    except AnswerLost as lost:
-        return _after_lost_answer(made, outcome, settings, put_at, str(lost))
+        for attempt in range(1, PUT_ATTEMPTS + 1):
+            put_at = datetime.now(UTC)
+            try:
+                # Sent once (no automatic retry): a put whose answer is lost, or that a server or a proxy
+                # answered with an error page, is looked up before it is sent again.
+                put(clients(settings, pack.request.region, attempts=1), plan, timing, console.say)
+                break
+            except AnswerLost as lost:
+                applied = _look_up(made, outcome, settings, put_at, str(lost), attempt)
+                if applied is not None:
+                    return applied
+                timing.sleep(settings.poll_interval)
+        else:
+            message = f"AWS did not take the put of {plan.name} in {PUT_ATTEMPTS} attempts; deploy again later"
+            console.error(message)
+            return replace(outcome, result=Result.FAILED, error=message)
     except DeployError as error:
         console.error(str(error))
         return replace(outcome, result=Result.FAILED, error=str(error))
@@ -276,40 +286,63 @@ def _put_and_follow(pack: Pack, outcome: PackOutcome, settings: DeploySettings) 
         console.error(why)
         return replace(outcome, result=Result.FAILED, error=why)
     console.say(f"put {plan.name}: accepted by AWS Config")
-    accepted = replace(outcome, result=Result.PUT)
-    if not settings.wait:
-        console.say(f"not following the rollout; follow it with: preflight status {plan.name}")
-        return accepted
-    return follow(made, accepted, settings, put_at)
+    return _accepted(made, outcome, settings, put_at)
 
 
-def _after_lost_answer(
-    made: Clients, outcome: PackOutcome, settings: DeploySettings, put_at: datetime, why: str
-) -> PackOutcome:
-    """The put went out once and its answer was lost: the pack's status says whether AWS took it."""
-    from preflight.aws.watch import CLOCK_SKEW, snapshot, within
+# A put AWS shows was not applied (its answer lost, or an error page from a proxy) is sent this often at most.
+PUT_ATTEMPTS = 3
+
+
+def _accepted(made: Clients, outcome: PackOutcome, settings: DeploySettings, put_at: datetime) -> PackOutcome:
     from preflight.deploy.rollout import follow
 
-    console, name = settings.console, outcome.name
-    console.say(f"the answer to the put of {name} was lost ({why}); it was sent once and is not sent again")
-    try:
-        shot = within(settings.poll_interval + 60, lambda: snapshot(made, name, outcome.scope))
-    except Exception:
-        shot = None
-    if shot is None or shot.pack_status == "UNKNOWN":
-        message = f"could not tell whether AWS accepted the put; look with: preflight status {name}"
-        console.error(message)
-        return replace(outcome, result=Result.UNKNOWN, error=message)
-    if shot.updated is not None and shot.updated < put_at - CLOCK_SKEW and not shot.pack_status.endswith("PROGRESS"):
-        message = (
-            f"AWS still shows {name} as before the put ({shot.pack_status}): it was probably not accepted; "
-            f"look with: preflight status {name}, and deploy again"
-        )
-        console.error(message)
-        return replace(outcome, result=Result.UNKNOWN, error=message, rollout=shot)
-    console.say(f"AWS has {name} ({shot.pack_status}): the put was accepted")
     accepted = replace(outcome, result=Result.PUT)
     if not settings.wait:
-        console.say(f"not following the rollout; follow it with: preflight status {name}")
+        settings.console.say(f"not following the rollout; follow it with: preflight status {outcome.name}")
         return accepted
     return follow(made, accepted, settings, put_at)
+
+
+def _look_up(
+    made: Clients, outcome: PackOutcome, settings: DeploySettings, put_at: datetime, why: str, attempt: int
+) -> PackOutcome | None:
+    """After a put whose answer was lost: the pack's status says whether AWS took it. The outcome when
+    it did (followed), or when that cannot be told; None when AWS shows it did not, so it is sent again."""
+    from preflight.aws.watch import CLOCK_SKEW, PackNotFound, snapshot, within
+
+    console, name = settings.console, outcome.name
+    console.say(f"the answer to the put of {name} was lost ({why}); looking up whether AWS took it")
+    try:
+        shot = within(settings.poll_interval + 60, lambda: snapshot(made, name, outcome.scope))
+    except PackNotFound:
+        shot = None
+        not_applied = True
+    except Exception:
+        return _unknown(
+            outcome, settings, f"could not tell whether AWS accepted the put; look with: preflight status {name}"
+        )
+    else:
+        if shot is None or shot.pack_status == "UNKNOWN":
+            return _unknown(
+                outcome, settings, f"could not tell whether AWS accepted the put; look with: preflight status {name}"
+            )
+        not_applied = (
+            shot.updated is not None
+            and shot.updated < put_at - CLOCK_SKEW
+            and not shot.pack_status.endswith("PROGRESS")
+        )
+    if not_applied:
+        state = f"as before the put ({shot.pack_status})" if shot is not None else "no such pack"
+        if attempt < PUT_ATTEMPTS:
+            console.say(
+                f"AWS shows {state}: the put was not applied; sending it again ({attempt + 1} of {PUT_ATTEMPTS})"
+            )
+        return None
+    assert shot is not None
+    console.say(f"AWS has {name} ({shot.pack_status}): the put was accepted, and is not sent again")
+    return _accepted(made, outcome, settings, put_at)
+
+
+def _unknown(outcome: PackOutcome, settings: DeploySettings, message: str) -> PackOutcome:
+    settings.console.error(message)
+    return replace(outcome, result=Result.UNKNOWN, error=message)
