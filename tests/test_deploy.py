@@ -190,13 +190,14 @@ def test_spec_deploys_two_packs(aws: StandIn, tmp_path: Path) -> None:
         "packs:\n  - {name: s3-baseline, template: s3.yaml}\n"
         "  - name: versioning\n    template: versioning.yaml\n    parameters: {}\n"
     )
-    checked = run_cli(["check", "--format", "json", "--spec", str(spec)])
-    # The defaults give versioning.yaml a parameter it does not declare.
-    assert [(f["rule"], Path(str(f["file"])).name, f["line"]) for f in checked.findings] == [("CP302", "packs.yaml", 2)]
-    spec.write_text(
-        "packs:\n  - name: s3-baseline\n    template: s3.yaml\n    parameters: {S3BucketVersioningMfaDelete: 'false'}\n"
-        "  - {name: versioning, template: versioning.yaml}\n"
-    )
+    # A default is given to the packs whose template declares it: versioning.yaml does not.
+    assert run_cli(["check", "--format", "json", "--spec", str(spec)]).findings == []
+    undeclared = spec.read_text().replace("    parameters: {}\n", "    parameters: {Extra: x}\n")
+    (tmp_path / "undeclared.yaml").write_text(undeclared)
+    checked = run_cli(["check", "--format", "json", "--spec", str(tmp_path / "undeclared.yaml")])
+    assert [(f["rule"], Path(str(f["file"])).name, f["line"]) for f in checked.findings] == [
+        ("CP302", "undeclared.yaml", 7)
+    ]  # but one the pack itself names is the pack's, and an error
     code, output = _deploy(aws, "--spec", str(spec))
     assert code == 0, output
     assert [put["name"] for put in aws.scenario.puts] == ["s3-baseline", "versioning"]

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from preflight.knowledge.split_assign import Capacity, Item, assign, roomiest
@@ -312,13 +314,23 @@ def test_a_rule_that_outgrows_its_part_is_the_only_one_to_move(tmp_path: Path) -
     assert sorted(before.items()) == [(f"Rule{index}", f"pack-part-{index // 3 + 1}.yaml") for index in range(6)]
     rules[0] = _rule("Rule0", "y" * 300)
     _small_pack(pack, rules)
+    spec = (out / "spec.yaml").read_text()
 
-    result = split(pack, "--out", out, "--max-bytes", "800")
+    refused = split(pack, "--out", out, "--max-bytes", "800")  # a move needs the user's word
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"preflight: error: --out {out}: splitting again would move 1 rule to another part, and AWS would delete "
+        "each from one pack and create it in the other, losing its compliance history: rule0 from part 1 to part 3 "
+        "(it grew by 320 bytes, past its part's room). Nothing was written; pass --allow-moves to move them\n"
+    )
+    assert places(out) == before and (out / "spec.yaml").read_text() == spec
+
+    result = split(pack, "--out", out, "--max-bytes", "800", "--allow-moves")
     assert result.exit_code == 0, result.stderr
     assert places(out) == {**before, "Rule0": "pack-part-3.yaml"}
     assert result.stderr == (
-        "warning: rule0 moved from part 1 to part 3: it outgrew its part's room, so AWS deletes it from one pack "
-        "and creates it in the other\n"
+        "warning: rule0 moved from part 1 to part 3 (it grew by 320 bytes, past its part's room), so AWS deletes "
+        "it from one pack and creates it in the other\n"
     )
 
 
@@ -585,6 +597,36 @@ def test_only_a_rule_that_grew_ever_moves(
     assert moved == {move.key for move in after.moved}
 
 
+@settings(derandomize=True, deadline=None, max_examples=100)
+@given(pairs=st.lists(st.tuples(st.integers(300, 400), st.integers(50, 100)), min_size=6, max_size=20), data=st.data())
+def test_a_part_gives_up_the_rule_that_grew_though_another_is_larger(
+    pairs: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    """A rule grows just past its part's room and stays smaller than another rule of its part: the part
+    gives up the rule that grew, not the largest."""
+    sizes = [size for pair in pairs for size in pair]  # large and small rules, side by side
+    limits = Capacity(rules=10, bytes=2_000, target=1_900, target_rules=10)
+    first = [Item(f"r{index:03}", 1, frozenset({f"r{index:03}"})) for index in range(len(sizes))]
+    pieces: dict[Hashable, int] = {item.key: size for item, size in zip(first, sizes, strict=True)}
+    fixed = 20
+    before = assign(first, pieces, fixed, limits)  # parts filled to the target: a little growth overflows one
+    part_of = {key: part.number for part in before.parts for key in part.keys}
+    candidates = [
+        (part, key)
+        for part in before.parts
+        for key in part.keys
+        if len(part.keys) > 1
+        and pieces[key] + (limits.bytes - part.bytes + 1) < max(pieces[other] for other in part.keys if other != key)
+    ]  # fmt: skip
+    assume(candidates)  # a part that holds a rule smaller than another by more than the part's room
+    part, key = data.draw(st.sampled_from(candidates))
+    extra = limits.bytes - part.bytes + 1
+    now = {**pieces, key: pieces[key] + extra}
+    items = [replace(item, previous=part_of[item.key], grown=extra if item.key == key else 0) for item in first]
+    after = assign(items, now, fixed, limits, previous=[p.number for p in before.parts])
+    assert [(move.key, move.source) for move in after.moved] == [(key, part.number)]
+
+
 OUTPUTS_PACK = """\
 # Two rules and an output
 Resources:
@@ -691,3 +733,200 @@ def test_splitting_again_keeps_each_part_s_own_settings_and_the_defaults(tmp_pat
     uploads = [pack["plan"]["upload"] for pack in json.loads(plan.stdout)["packs"]]
     assert uploads[0]["uri"].startswith("s3://pack-templates/preflight/pack-part-1/")
     assert uploads[1]["uri"] == "s3://pack-templates/part-2.yaml" and uploads[2] is None
+
+
+# ----- a rule keeps its part: groups that break or join, and the user's word for a move
+
+
+def _depends(text: str, on: str) -> str:
+    """`text` (a _rule) with a DependsOn on rule `on`."""
+    return text.replace(
+        "    Type: AWS::Config::ConfigRule\n", f"    Type: AWS::Config::ConfigRule\n    DependsOn: {on}\n", 1
+    )
+
+
+def test_a_group_that_breaks_moves_none_of_its_rules(tmp_path: Path) -> None:
+    """Rule1 DependsOn Rule0, so they shared a part; without the DependsOn each keeps that part."""
+    rules = [_rule("Rule0"), _depends(_rule("Rule1"), "Rule0"), *(_rule(f"Rule{index}") for index in range(2, 6))]
+    pack, out = _small_pack(tmp_path / "pack.yaml", rules), tmp_path / "out"
+    assert split(pack, "--out", out, "--max-rules", "2").exit_code == 0
+    before = places(out)
+    assert before["Rule0"] == before["Rule1"]
+    rules[1] = _rule("Rule1")
+    result = split(_small_pack(pack, rules), "--out", out, "--max-rules", "2")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert places(out) == before
+
+
+def test_a_group_that_joins_rules_of_two_parts_needs_the_user_s_word(tmp_path: Path) -> None:
+    rules = [_rule(f"Rule{index}") for index in range(4)]
+    pack, out = _small_pack(tmp_path / "pack.yaml", rules), tmp_path / "out"
+    assert split(pack, "--out", out, "--max-rules", "2").exit_code == 0
+    before = places(out)
+    assert (before["Rule1"], before["Rule2"]) == ("pack-part-1.yaml", "pack-part-2.yaml")
+    rules[2] = _depends(rules[2], "Rule1")
+    _small_pack(pack, rules)
+    refused = split(pack, "--out", out, "--max-rules", "3")
+    assert refused.exit_code == 2 and places(out) == before
+    assert refused.stderr.endswith(
+        "losing its compliance history: rule2 from part 2 to part 1 (a reference now keeps it with rule1, in part "
+        "1). Nothing was written; pass --allow-moves to move them\n"
+    )
+    allowed = split(pack, "--out", out, "--max-rules", "3", "--allow-moves")
+    assert allowed.exit_code == 0
+    assert places(out) == {**before, "Rule2": "pack-part-1.yaml"}
+    assert allowed.stderr == (
+        "warning: rule2 moved from part 2 to part 1 (a reference now keeps it with rule1, in part 1), so AWS "
+        "deletes it from one pack and creates it in the other\n"
+    )
+
+
+def test_the_rule_that_grew_moves_not_the_largest(tmp_path: Path) -> None:
+    """Rule0 is the largest; Rule1, much smaller, grows past the part's room: Rule1 moves."""
+    rules = [_rule("Rule0", "x" * 200), _rule("Rule1"), _rule("Rule2"), _rule("Rule3")]
+    pack, out = _small_pack(tmp_path / "pack.yaml", rules), tmp_path / "out"
+    assert split(pack, "--out", out, "--max-bytes", "1000").exit_code == 0
+    assert set(places(out).values()) == {"pack-part-1.yaml"}  # 931 bytes: one part
+    rules[1] = _rule("Rule1", "y" * 100)
+    result = split(_small_pack(pack, rules), "--out", out, "--max-bytes", "1000", "--allow-moves")
+    assert result.exit_code == 0, result.stderr
+    assert places(out) == {"Rule0": "pack-part-1.yaml", "Rule1": "pack-part-2.yaml", "Rule2": "pack-part-1.yaml",
+                           "Rule3": "pack-part-1.yaml"}  # fmt: skip
+    assert result.stderr == (
+        "warning: rule1 moved from part 1 to part 2 (it grew by 120 bytes, past its part's room), so AWS deletes it "
+        "from one pack and creates it in the other\n"
+    )
+
+
+def test_a_failed_write_leaves_the_earlier_split_whole(tmp_path: Path) -> None:
+    """A size limit stops the write of the second part: the first split's files are as they were, the
+    hidden files of the folder too, and nothing is left half written."""
+    resource = pytest.importorskip("resource")
+    rules = [_rule(f"Rule{index}") for index in range(4)]
+    pack, out = _small_pack(tmp_path / "pack.yaml", rules), tmp_path / "out"
+    assert split(pack, "--out", out, "--max-rules", "2").exit_code == 0
+    (out / ".keep").write_text("mine\n")
+    earlier = {path.name: path.read_bytes() for path in out.iterdir()}
+    _small_pack(pack, [_rule(f"Rule{index}", "z" * 3000) for index in range(4)])
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3_500, 3_500))
+
+    failed = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "split", str(pack), "--out", str(out), "--max-rules",
+         "2", "--allow-moves"],
+        capture_output=True, text=True, preexec_fn=limited, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 2 and "cannot write" in failed.stderr and "File too large" in failed.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == earlier
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "pack.yaml"]
+    assert split(pack, "--out", out, "--max-rules", "2").exit_code == 0  # without the limit
+    assert (out / ".keep").read_text() == "mine\n" and len(places(out)) == 4
+
+
+def test_a_parameter_without_default_can_be_given_to_the_parts_that_declare_it(tmp_path: Path) -> None:
+    """Each part declares only the parameters its rules use; a value in the spec's defaults goes to
+    the parts that declare it, so the other parts get no undeclared parameter (CP302)."""
+    rules = [
+        _rule("Rule0").replace("        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED\n",
+                               "        SourceIdentifier: ACCESS_KEYS_ROTATED\n      InputParameters:\n"
+                               "        maxAccessKeyAge: !Ref MaxAge\n"),
+        _rule("Rule1"),
+    ]  # fmt: skip
+    pack, out = tmp_path / "pack.yaml", tmp_path / "out"
+    pack.write_text("Parameters:\n  MaxAge:\n    Type: String\nResources:\n" + "".join(rules))
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    spec = out / "spec.yaml"
+    assert run_cli(["check", "--spec", str(spec)]).exit_code == 1  # CP303: MaxAge has no value
+    spec.write_text(spec.read_text().replace("packs:\n", 'defaults:\n  parameters: {MaxAge: "90"}\npacks:\n'))
+    assert run_cli(["check", "--spec", str(spec)]).stdout == "No problems found in 2 files.\n"
+
+
+def test_a_stack_and_a_name_too_long_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text("Resources:\n" + _rule("Rule0") + "  Topic:\n    Type: AWS::SNS::Topic\n")
+    _refused(
+        split(stack, "--out", tmp_path / "out"),
+        f"{stack}: cannot split it: a CloudFormation stack: it holds AWS::SNS::Topic, which a conformance pack cannot",
+    )
+    pack = _small_pack(tmp_path / "pack.yaml", [_rule(f"Rule{index}") for index in range(2)])
+    name = "n" * 124
+    result = split(pack, "--out", tmp_path / "out", "--max-rules", "1", "--name", name)
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "would be 131 characters, over the 128 an organization pack may have: give a --name of at most 121" in (
+        result.stderr
+    )
+
+
+def _earlier(result: Any) -> Any:
+    """What `split` reads back from the folder of `result`: each unit's and each rule's part."""
+    from preflight.knowledge.split import Earlier, earlier_units
+    from preflight.load.parsing import load_template_text
+
+    units = {}
+    for part in result.parts:
+        units.update(earlier_units(load_template_text(part.text, "part.yaml"), part.number))
+    rules = {rule: before.part for before in units.values() for rule in before.rule_keys}
+    return Earlier(units, rules, tuple(part.number for part in result.parts))
+
+
+@settings(derandomize=True, deadline=None, max_examples=60)
+@given(
+    sizes=st.lists(st.integers(0, 150), min_size=2, max_size=12),
+    joins=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=4),
+    growth=st.lists(st.integers(-100, 250), max_size=12),
+    rejoins=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=4),
+)
+def test_a_rule_moves_only_when_it_grew_or_a_reference_joins_it_with_another_part(
+    sizes: list[int], joins: list[tuple[int, int]], growth: list[int], rejoins: list[tuple[int, int]]
+) -> None:
+    """Whatever the edit (rules grow or shrink, references join rules or are removed), every rule of
+    the earlier split keeps its part, but those the split names as moved, each because its group grew
+    past its part's room or because a reference now groups it with a rule of another part."""
+    from preflight.knowledge.split import SplitLimits, earlier_units
+    from preflight.knowledge.split import split as split_pack
+    from preflight.knowledge.split_units import pack_units
+    from preflight.knowledge.template import Template
+    from preflight.load.parsing import load_template_text
+
+    count = len(sizes)
+
+    def pack(descriptions: list[int], edges: list[tuple[int, int]]) -> Any:
+        rules = []
+        for index, length in enumerate(descriptions):
+            text = _rule(f"Rule{index}", "d" * length if length > 0 else "")
+            targets = sorted({b for a, b in edges if a == index and b != index and b < count})
+            if targets:
+                depends = f"    DependsOn: [{', '.join(f'Rule{b}' for b in targets)}]\n"
+                text = text.replace(
+                    "    Type: AWS::Config::ConfigRule\n", "    Type: AWS::Config::ConfigRule\n" + depends
+                )
+            rules.append(text)
+        return load_template_text("Resources:\n" + "".join(rules), "pack.yaml")
+
+    limits = SplitLimits(rules=4, bytes=1_200, headroom=60)
+    earlier = _earlier(split_pack(pack(sizes, joins), limits))
+    grown = [max(size + (growth[index] if index < len(growth) else 0), 0) for index, size in enumerate(sizes)]
+    edited = pack(grown, rejoins)
+    second = split_pack(edited, limits, earlier)
+    part_of_rule = {}
+    for part in second.parts:
+        for before in earlier_units(load_template_text(part.text, "part.yaml"), part.number).values():
+            part_of_rule.update((rule, part.number) for rule in before.rule_keys)
+    assert edited.document is not None
+    group_of = {rule: unit.rule_keys for unit in pack_units(Template(edited.document.data, {}, {})).units
+                for rule in unit.rule_keys}  # fmt: skip
+    moved = {move.key: move for move in second.moved}
+    for key, part in earlier.rules.items():
+        if key not in moved:
+            assert part_of_rule[key] == part, (key, part, part_of_rule[key])
+            continue
+        move = moved[key]
+        assert (move.source, move.destination) == (part, part_of_rule[key])
+        if move.reason.startswith("it grew by"):
+            assert any(grown[int(rule[4:])] > sizes[int(rule[4:])] for rule in group_of[key])
+        else:
+            assert move.reason.startswith(("a reference now keeps it with", "its part is over the limits"))
+            assert len({earlier.rules[rule] for rule in group_of[key]}) > 1 or move.reason.startswith("its part")
+    for part in second.parts:
+        assert part.rules <= limits.rules and part.size <= limits.bytes

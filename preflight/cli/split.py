@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from preflight.cli.terminal import EXIT_OK, fail
 from preflight.model.limits import API_LIMITS, DEFAULT_QUOTAS
 from preflight.reporters.printable import printable
+
+if TYPE_CHECKING:
+    from preflight.knowledge.split_assign import Move
 
 # The part of each part's byte limit that later splits keep free, so a rule can grow in place.
 HEADROOM_SHARE = 20
@@ -24,6 +29,7 @@ class SplitOptions:
     max_rules: int
     max_bytes: int
     name: str | None
+    allow_moves: bool = False
 
 
 @click.command("split")
@@ -44,12 +50,18 @@ class SplitOptions:
     help="Bytes per part (UTF-8).",
 )
 @click.option("--name", help="The parts' pack names are NAME-part-N (default: from the pack's file name).")
-def split_command(pack: Path, out: Path, max_rules: int, max_bytes: int, name: str | None) -> None:
+@click.option(
+    "--allow-moves",
+    is_flag=True,
+    help="Let rules change part (AWS deletes each from one pack and creates it in another); without it, "
+    "a split that would move a rule writes nothing and names each.",
+)
+def split_command(pack: Path, out: Path, max_rules: int, max_bytes: int, name: str | None, allow_moves: bool) -> None:
     """Split PACK into the fewest packs that each fit, and a spec file that deploys them together.
 
     Each part keeps the rules' own text, and the parameters, conditions and mappings they use.
     Splitting again into the same folder keeps every rule in its part."""
-    sys.exit(split_pack(SplitOptions(pack, out, max_rules, max_bytes, name)))
+    sys.exit(split_pack(SplitOptions(pack, out, max_rules, max_bytes, name, allow_moves)))
 
 
 def split_pack(options: SplitOptions) -> int:
@@ -64,13 +76,16 @@ def split_pack(options: SplitOptions) -> int:
         previous = read_previous(options.out, names)
         limits = SplitLimits(options.max_rules, options.max_bytes, options.max_bytes // HEADROOM_SHARE)
         try:
-            result = split(loaded, limits, previous.units, previous.parts)
+            result = split(loaded, limits, previous.earlier)
         except DoesNotFit as error:
             raise SplitError(
                 f"{options.pack}: the rule {error.key} does not fit in a part: with what it needs it is "
                 f"{_count(error.rules, 'config rule')} and {error.size:,} bytes (a part holds at most "
                 f"{_count(options.max_rules, 'rule')} and {options.max_bytes:,} bytes)"
             ) from None
+        if result.moved and not options.allow_moves:
+            raise SplitError(_moves_refused(result.moved, options.out))
+        names.check_count(max((part.number for part in result.parts), default=1))
         write(options.out, names, result, previous, options.pack.name)
     except SplitError as error:
         fail(str(error))
@@ -85,12 +100,12 @@ def split_pack(options: SplitOptions) -> int:
     click.echo(
         f"  {SPEC_FILE:<{width}}  preflight deploy --spec {printable(shlex.quote(str(options.out / SPEC_FILE)))}"
     )
-    for key, number in result.placed if previous.parts else ():
+    for key, number in result.placed if previous.earlier.parts else ():
         click.echo(f"new: {printable(key)} -> {names.file(number)}")
     for move in result.moved:
         click.echo(
-            f"warning: {printable(move.key)} moved from part {move.source} to part {move.destination}: it outgrew "
-            "its part's room, so AWS deletes it from one pack and creates it in the other",
+            f"warning: {printable(move.key)} moved from part {move.source} to part {move.destination} "
+            f"({printable(move.reason)}), so AWS deletes it from one pack and creates it in the other",
             err=True,
         )
     for number in result.emptied:
@@ -113,6 +128,19 @@ def split_pack(options: SplitOptions) -> int:
     if result.canonical is not None:
         click.echo(f"note: the parts are written from the pack's values, not its lines: {result.canonical}", err=True)
     return EXIT_OK
+
+
+def _moves_refused(moves: Sequence[Move], out: Path) -> str:
+    """One line: the rules the split would move between parts, each with why; nothing was written."""
+    each = "; ".join(
+        f"{move.key} from part {move.source} to part {move.destination} ({move.reason})" for move in moves[:10]
+    )
+    more = f"; and {len(moves) - 10} more" if len(moves) > 10 else ""
+    return (
+        f"--out {out}: splitting again would move {_count(len(moves), 'rule')} to another part, and AWS would delete "
+        f"each from one pack and create it in the other, losing its compliance history: {each}{more}. Nothing was "
+        "written; pass --allow-moves to move them"
+    )
 
 
 def _count(number: int, noun: str) -> str:

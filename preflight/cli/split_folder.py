@@ -7,12 +7,16 @@ edited by hand is read as it is."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import stat
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from preflight.knowledge.split import Before, Split, unit_sizes
+from preflight.knowledge.split import Before, Earlier, Split, earlier_units
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.request_file import RequestError, load_mapping_file
 from preflight.load.spec_file import load_spec
@@ -44,15 +48,25 @@ class Naming:
     def file(self, number: int) -> str:
         return f"{self.pack(number)}{self.suffix}"
 
+    def check_count(self, parts: int) -> None:
+        """The last part's pack name is one AWS takes: at most 128 characters (an organization pack's limit)."""
+        longest = self.pack(parts)
+        if len(longest) > API_LIMITS.org_pack_name_max:
+            room = API_LIMITS.org_pack_name_max - len(longest) + len(self.base)
+            raise SplitError(
+                f"--name {self.base[:40]!r}...: the parts' pack names, such as {longest[-20:]!r}, would be "
+                f"{len(longest)} characters, over the {API_LIMITS.org_pack_name_max} an organization pack may "
+                f"have: give a --name of at most {room} characters"
+            )
+
 
 @dataclass(frozen=True)
 class Previous:
-    """The split already in the folder: each unit's part and size there, the parts' numbers, the lines
-    of its spec file's `defaults` and each part's own settings (what a user added, kept when the spec is
+    """The split already in the folder (each unit's and each rule's part there), the lines of its spec
+    file's `defaults` and each part's own settings (what a user added, kept when the spec is
     rewritten)."""
 
-    units: Mapping[str, Before]
-    parts: tuple[int, ...]
+    earlier: Earlier
     defaults: str = ""
     # Each part's own settings in the spec (a template-s3-uri, parameters), by part number, kept too.
     settings: Mapping[int, tuple[tuple[str, object], ...]] = field(default_factory=dict)
@@ -82,6 +96,12 @@ def load_pack(path: Path) -> Loaded:
             raise SplitError(f"{where}: cannot split it: {problem.message}")
     if not loaded.is_template or loaded.document is None:
         raise SplitError(f"{path}: cannot split it: not a conformance pack")
+    from preflight.knowledge.discovery import why_not_a_pack
+
+    assert loaded.text is not None
+    why = why_not_a_pack(loaded.text.encode("utf-8", "surrogateescape"))
+    if why is not None:
+        raise SplitError(f"{path}: cannot split it: {why}")
     return loaded
 
 
@@ -91,10 +111,10 @@ def read_previous(out: Path, names: Naming) -> Previous:
     if out.exists() and not out.is_dir():
         raise SplitError(f"--out {out}: not a folder")
     if not out.exists():
-        return Previous({}, ())
+        return Previous(Earlier())
     present = sorted(entry.name for entry in out.iterdir() if not entry.name.startswith("."))
     if not present:
-        return Previous({}, ())
+        return Previous(Earlier())
     if SPEC_FILE not in present:
         raise SplitError(f"--out {out} holds files that no split wrote ({_some(present)}): give an empty folder")
     try:
@@ -117,15 +137,19 @@ def read_previous(out: Path, names: Naming) -> Previous:
     if others:
         raise SplitError(f"--out {out} holds files that no split wrote ({_some(others)}): give an empty folder")
     units: dict[str, Before] = {}
+    rules: dict[str, int] = {}
     for number in sorted(numbers):
         part = out / names.file(number)
         try:
-            sizes = unit_sizes(load_pack(part))
+            loaded = load_pack(part)
         except SplitError as error:
             raise SplitError(f"--out {out} holds a part that cannot be read back: {error}") from None
-        for key, size in sizes.items():
-            units.setdefault(key, Before(number, size))
-    return Previous(units, tuple(sorted(numbers)), _defaults_lines((out / SPEC_FILE).read_text()), own)
+        for key, before in earlier_units(loaded, number).items():
+            units.setdefault(key, before)
+            for rule in before.rule_keys:
+                rules.setdefault(rule, number)
+    earlier = Earlier(units, rules, tuple(sorted(numbers)))
+    return Previous(earlier, _defaults_lines((out / SPEC_FILE).read_text()), own)
 
 
 def _pack_entries(spec: Path) -> list[Mapping[str, object]]:
@@ -172,16 +196,58 @@ def spec_text(
 
 
 def write(out: Path, names: Naming, result: Split, previous: Previous, source: str) -> None:
-    """The parts, then the spec file; the files of parts left with no unit are removed."""
+    """The parts and the spec file, all at once or not at all: written into a new folder beside `out`,
+    which then takes its place (the split's earlier parts, and parts left with no unit, go with the old
+    folder; what else it held, hidden files, is moved into the new one). A failure on the way (a full
+    disk, a size limit) leaves the earlier split as it was."""
+    numbers = tuple(part.number for part in result.parts)
+    spec = spec_text(names, numbers, source, previous.defaults, previous.settings)
+    parent = out.absolute().parent
+    existing = next(folder for folder in (parent, *parent.parents) if folder.exists())
+    if not existing.is_dir():
+        raise SplitError(f"--out {out}: cannot write {out}: Not a directory")
+    staging: Path | None = None
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.splitting-"))
         for part in result.parts:
-            (out / names.file(part.number)).write_bytes(part.text.encode())
-        for number in result.emptied:
-            (out / names.file(number)).unlink(missing_ok=True)
-        numbers = tuple(part.number for part in result.parts)
-        spec = spec_text(names, numbers, source, previous.defaults, previous.settings)
-        (out / SPEC_FILE).write_bytes(spec.encode())
+            (staging / names.file(part.number)).write_bytes(part.text.encode())
+        (staging / SPEC_FILE).write_bytes(spec.encode())
+        _replace_folder(out, staging)
+        staging = None
     except OSError as error:
         where = error.filename if error.filename is not None else out
         raise SplitError(f"--out {out}: cannot write {where}: {error.strerror or error}") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_folder(out: Path, staging: Path) -> None:
+    """`staging` in `out`'s place: `out`'s hidden entries moved in, its mode kept; the old folder set
+    aside and put back if the new one cannot take its place, removed once it has."""
+    if not out.exists():
+        staging.chmod(0o777 & ~_umask())
+        os.rename(staging, out)
+        return
+    staging.chmod(stat.S_IMODE(out.stat().st_mode))
+    for entry in out.iterdir():
+        if entry.name.startswith("."):
+            os.rename(entry, staging / entry.name)
+    aside = Path(tempfile.mkdtemp(dir=out.absolute().parent, prefix=f".{out.name}.previous-"))
+    os.rename(out, aside / out.name)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(aside / out.name, out)
+        for entry in staging.iterdir():
+            if entry.name.startswith("."):
+                os.rename(entry, out / entry.name)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

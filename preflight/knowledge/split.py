@@ -4,8 +4,8 @@ Pure: the caller reads the pack and the previous split, and writes the parts."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from preflight.knowledge.split_assign import Assignment, Capacity, Item, Move, Piece, assign, roomiest, upper
 from preflight.knowledge.split_text import Layout, canonical, cut, render, selected, sizes
@@ -24,10 +24,22 @@ class SplitLimits:
 
 @dataclass(frozen=True)
 class Before:
-    """A unit in the previous split: its part and its size there."""
+    """A unit in the previous split: its part, its size and its rules there."""
 
     part: int
     size: int
+    rule_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The previous split: each unit's part and size there (by unit key), each rule's part (by rule
+    key: a rule keeps its part even when the references that group it with others change), and the
+    parts' numbers."""
+
+    units: Mapping[str, Before] = field(default_factory=dict)
+    rules: Mapping[str, int] = field(default_factory=dict)
+    parts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,44 +74,35 @@ def config_rules(loaded: Loaded) -> int:
     return len(_template(loaded).of_type(CONFIG_RULE))
 
 
-def split(
-    loaded: Loaded,
-    limits: SplitLimits,
-    previous: Mapping[str, Before] | None = None,
-    previous_parts: Collection[int] = (),
-) -> Split:
+def split(loaded: Loaded, limits: SplitLimits, earlier: Earlier | None = None) -> Split:
     """Raises split_assign.DoesNotFit when a unit alone is over a limit. A top-level key that names
     resources (split_units.resource_bound_keys) stays when the pack fits in one part, which then holds
-    every resource it names; with more parts it is left out."""
-    whole = _split(loaded, (), limits, previous or {}, previous_parts)
+    every resource it names; with more parts it is left out. `moved` names each rule of the earlier
+    split that would change part, and why (`split` writes nothing then, unless moves are allowed)."""
+    earlier = earlier or Earlier()
+    whole = _split(loaded, (), limits, earlier)
     bound = resource_bound_keys(_template(loaded))
     if not bound or len(whole.parts) <= 1:
         return whole
-    return _split(loaded, bound, limits, previous or {}, previous_parts)
+    return _split(loaded, bound, limits, earlier)
 
 
-def _split(
-    loaded: Loaded,
-    left_out: tuple[str, ...],
-    limits: SplitLimits,
-    previous: Mapping[str, Before],
-    previous_parts: Collection[int],
-) -> Split:
+def _split(loaded: Loaded, left_out: tuple[str, ...], limits: SplitLimits, earlier: Earlier) -> Split:
     data = _data(loaded, left_out)
     units = pack_units(Template(data, {}, {}))
     layout, reason = _layout(loaded, left_out)
-    result = _attempt(data, units, layout, limits, previous, previous_parts)
+    result = _attempt(data, units, layout, limits, earlier)
     if result is None:
         reason = "its lines did not read back as the same values once cut"
         layout = canonical(data, "yaml")
-        result = _attempt(data, units, layout, limits, previous, previous_parts)
+        result = _attempt(data, units, layout, limits, earlier)
         assert result is not None
     parts, assignment = result
     return Split(
         parts,
         max((part.number for part in parts), default=0),
         assignment.placed,
-        assignment.moved,
+        _rule_moves(units, assignment, earlier),
         assignment.emptied,
         units.unused,
         left_out,
@@ -107,12 +110,35 @@ def _split(
     )
 
 
-def unit_sizes(loaded: Loaded) -> dict[str, int]:
-    """Each unit's size in a part of a previous split, measured as `split` measures it."""
+def _rule_moves(units: PackUnits, assignment: Assignment, earlier: Earlier) -> tuple[Move, ...]:
+    """Each rule of the earlier split that is now in another part, and why: its unit outgrew its part,
+    or a reference now groups it with rules of another part (a group that broke moves nothing: each of
+    its rules keeps its part)."""
+    part_of = {key: part.number for part in assignment.parts for key in part.keys}
+    outgrew = {move.key: move for move in assignment.moved}
+    moves = []
+    for unit in units.units:
+        destination = part_of[unit.key]
+        earlier_parts = {key: earlier.rules[key] for key in unit.rule_keys if key in earlier.rules}
+        for key, source in earlier_parts.items():
+            if source == destination:
+                continue
+            if unit.key in outgrew:
+                reason = outgrew[unit.key].reason
+            else:
+                others = sorted(other for other, part in earlier_parts.items() if part != source)
+                reason = f"a reference now keeps it with {', '.join(others)}, in part {destination}"
+            moves.append(Move(key, source, destination, reason))
+    return tuple(sorted(moves, key=lambda move: move.key))
+
+
+def earlier_units(loaded: Loaded, number: int) -> dict[str, Before]:
+    """Each unit of part `number` of a previous split: its size, measured as `split` measures it, and
+    its rules."""
     layout, _reason = _layout(loaded, ())
     units = pack_units(Template(_data(loaded, ()), {}, {}))
     _fixed, piece_sizes = sizes(layout, "")
-    return {unit.key: upper(_item(unit, units), piece_sizes) for unit in units.units}
+    return {unit.key: Before(number, upper(_item(unit, units), piece_sizes), unit.rule_keys) for unit in units.units}
 
 
 def _data(loaded: Loaded, left_out: tuple[str, ...]) -> dict[str, object]:
@@ -149,31 +175,38 @@ def _whole_layout(loaded: Loaded) -> tuple[Layout, str | None]:
     return layout, None
 
 
-def _item(unit: Unit, units: PackUnits, before: Before | None = None, piece_sizes: Mapping[Piece, int] = {}) -> Item:
+def _item(unit: Unit, units: PackUnits, earlier: Earlier | None = None, piece_sizes: Mapping[Piece, int] = {}) -> Item:
     """The pieces a unit brings to a part that every part does not already have: its entries, and the
-    heads of their sections."""
+    heads of their sections; and, after an earlier split, the part that holds most of its rules (a
+    unit of rules that were apart keeps the part of most of them) and how much it grew there."""
     entries = unit.entries - units.common
     heads = {(section, None) for section, _name in entries} - {(section, None) for section, _ in units.common}
     item = Item(unit.key, unit.rules, frozenset[Piece](entries | heads))
-    if before is None:
+    if earlier is None:
         return item
-    return replace(item, previous=before.part, grown=upper(item, piece_sizes) - before.size)
+    parts = [earlier.rules[key] for key in unit.rule_keys if key in earlier.rules]
+    before = earlier.units.get(unit.key)
+    if not parts and before is not None:  # a unit without rules (an unnamed remediation alone)
+        parts = [before.part]
+    if not parts:
+        return item
+    part = min(set(parts), key=lambda number: (-parts.count(number), number))
+    # Growth is a unit's own: of the same rules in the same part (rules joined to it are not growth).
+    same = before is not None and before.part == part and before.rule_keys == unit.rule_keys
+    grown = upper(item, piece_sizes) - before.size if same and before is not None else 0
+    return replace(item, previous=part, grown=max(grown, 0))
 
 
 def _attempt(
-    data: Mapping[str, object],
-    units: PackUnits,
-    layout: Layout,
-    limits: SplitLimits,
-    previous: Mapping[str, Before],
-    previous_parts: Collection[int],
+    data: Mapping[str, object], units: PackUnits, layout: Layout, limits: SplitLimits, earlier: Earlier
 ) -> tuple[tuple[PartText, ...], Assignment] | None:
     """The parts, or None when a part cut from the pack's lines does not read back as its values."""
+    previous_parts = earlier.parts
     most = len(units.units) + max(previous_parts, default=0)
     fixed, piece_sizes = sizes(layout, part_suffix(most, most))
     common = set(units.common) | {(section, None) for section, _name in units.common}
     fixed += sum(piece_sizes[piece] for piece in common if piece in piece_sizes)
-    items = [_item(unit, units, previous.get(unit.key), piece_sizes) for unit in units.units]
+    items = [_item(unit, units, earlier, piece_sizes) for unit in units.units]
     capacity = Capacity(limits.rules, limits.bytes, limits.bytes - limits.headroom, limits.rules)
     if not previous_parts:
         capacity = roomiest(items, piece_sizes, fixed, capacity)

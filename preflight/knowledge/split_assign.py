@@ -57,6 +57,7 @@ class Move:
     key: str
     source: int
     destination: int
+    reason: str = ""  # why it moves, in words
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,12 @@ def assign(
         if source is None:
             placed.append((item.key, number))
         elif source != number:
-            moved.append(Move(item.key, source, number))
+            why = (
+                f"it grew by {item.grown:,} bytes, past its part's room"
+                if item.grown > 0
+                else ("its part is over the limits")
+            )
+            moved.append(Move(item.key, source, number, why))
     emptied = tuple(number for number in sorted(previous) if not parts.items[number - 1])
     return Assignment(parts.result(), tuple(placed), tuple(moved), emptied)
 

@@ -29,6 +29,7 @@ class Unit:
     resources: tuple[str, ...]  # logical ids, in template order
     rules: int  # AWS::Config::ConfigRule resources among them
     needs: frozenset[Entry]  # Parameters, Conditions and Mappings entries
+    rule_keys: tuple[str, ...] = ()  # what identifies each of its rules in AWS, in key order
 
     @property
     def entries(self) -> frozenset[Entry]:
@@ -85,9 +86,9 @@ def pack_units(template: Template) -> PackUnits:
     units = []
     for members in groups.members():
         rules = [resources[logical_id] for logical_id in members if resources[logical_id].type == CONFIG_RULE]
-        keys = [rule_key(template, resource) for resource in rules] or list(members)
+        keys = [rule_key(template, resource) for resource in rules]
         needs = closure((RESOURCES, logical_id) for logical_id in members)
-        units.append(Unit(min(keys), tuple(members), len(rules), needs))
+        units.append(Unit(min(keys or members), tuple(members), len(rules), needs, tuple(sorted(keys))))
     units.sort(key=lambda unit: (unit.key, unit.resources))
     units = _unique_keys(units)
     common = closure(owner for owner in direct if owner[0] not in SECTIONS)

@@ -7,7 +7,7 @@
       delivery-prefix: conformance
       template-bucket: pack-templates # deploy uploads a template over 51,200 bytes here (--template-bucket)
       exclude-accounts: ["210987654321"]
-      parameters: {MaxAccessKeyAge: "90"}
+      parameters: {MaxAccessKeyAge: "90"}   # given to each pack whose template declares it
     packs:
       - name: s3-baseline
         template: packs/s3-baseline.yaml    # relative to the spec file
@@ -128,6 +128,7 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
     origins: dict[DocPath, Origin] = {(name_key,): origin_at(document, path + ("name",))}
 
     parameters: dict[str, tuple[str, DocPath]] = {}
+    declared = _declared_parameters(template) if template is not None else None
     for source in (("defaults", "parameters"), path + ("parameters",)):
         table = document.value_at(source)
         if table is None:
@@ -137,6 +138,8 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
         for key, value in table.items():
             if isinstance(value, (dict, list)):
                 raise RequestError(f"{document.where(source + (key,))}: the value of {key!r} must be a string")
+            if source[0] == "defaults" and declared is not None and key not in declared:
+                continue  # a default is given to the packs whose template declares it
             parameters[key] = ("" if value is None else str(value), source + (key,))
     input_parameters = []
     for index, (key, (value, value_path)) in enumerate(parameters.items()):
@@ -177,6 +180,19 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
     bucket = setting("template-bucket")
     template_bucket = _text(document, bucket[1], bucket[0], "template-bucket") if bucket is not None else None
     return SpecPack(request, template, origin_at(document, path), template_bucket)
+
+
+def _declared_parameters(template: Path) -> frozenset[str] | None:
+    """The parameters `template` declares, or None when it cannot be read as a template (its check
+    says why, and every default is then given to it)."""
+    from preflight.load.parsing import load_template_file
+
+    loaded = load_template_file(template, str(template))
+    data = loaded.document.data if loaded.document is not None else None
+    parameters = data.get("Parameters") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or (parameters is not None and not isinstance(parameters, dict)):
+        return None
+    return frozenset(parameters or ())
 
 
 def _value_span(document: Document, path: DocPath) -> Span:

@@ -87,7 +87,7 @@ class Glob:
     def matches(self, relative: str) -> bool:
         """Whether `relative` (a path with forward slashes, relative to the settings' folder) or a
         folder above it matches."""
-        parts = relative.removeprefix("./").strip("/").split("/")
+        parts = _without_surrogates(relative).removeprefix("./").strip("/").split("/")
         if not self.anchored:
             return any(self.regex.fullmatch(part) for part in parts)
         return any(self.regex.fullmatch("/".join(parts[:depth])) for depth in range(1, len(parts) + 1))
@@ -95,5 +95,13 @@ class Glob:
     def matches_entry(self, relative: str) -> bool:
         """Whether the entry `relative` itself matches, its folders aside (a search that has already
         kept them asks this)."""
-        cleaned = relative.removeprefix("./").strip("/")
+        cleaned = _without_surrogates(relative).removeprefix("./").strip("/")
         return bool(self.regex.fullmatch(cleaned if self.anchored else cleaned.rsplit("/", 1)[-1]))
+
+
+def _without_surrogates(path: str) -> str:
+    """A path whose name is not UTF-8 (its bytes kept as lone surrogates) with U+FFFD for each: RE2
+    reads UTF-8 only, and no glob names such a byte."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
