@@ -16,25 +16,37 @@ moto gaps worked around here (and only here, never in product code):
 - the patched organization statuses answer NoSuchOrganizationConformancePackException for a name
   they do not know, as moto and AWS do.
 Every put is recorded, so tests can see exactly what reached the server.
+
+What moto lacks altogether is answered by a small stand-in in front of it, with AWS's reply shapes
+(the `aws` fixture's URL is the stand-in's; tests/relay.py): IAM's policy simulator
+(SimulatePrincipalPolicy: every action allowed, unless `Scenario.simulated` says otherwise), AWS's own
+SSM documents (DescribeDocument of `AWS_DOCUMENTS`), the organization config rules and their detailed
+statuses (`Scenario.organization_rules`), and a role that cannot be assumed (AssumeRole into an account
+of `Scenario.unassumable`: AccessDenied, where moto grants any role). moto's own limit of 150 config
+rules an account is raised to AWS's 1,000.
 """
 
 from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 import boto3
 import pytest
 import requests
 from moto.config.exceptions import NoSuchOrganizationConformancePackException
-from moto.config.models import ConfigBackend
+from moto.config.models import ConfigBackend, ConfigRule
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
 from moto.organizations.models import OrganizationsBackend, organizations_backends
 from moto.server import ThreadedMotoServer
+
+from tests.relay import Answer, relay
 
 REGION = "us-east-1"
 MANAGEMENT_ACCOUNT = "123456789012"
@@ -58,6 +70,12 @@ class Scenario:
     account_packs: dict[str, str] = field(default_factory=dict)  # account pack name -> ConformancePackState
     puts: list[dict[str, Any]] = field(default_factory=list)
     polls: int = 0
+    # The stand-in's: what IAM's simulator decides for an action (allowed unless named here), accounts
+    # where no role can be assumed, and organization config rules with their failed accounts.
+    simulated: dict[str, str] = field(default_factory=dict)
+    unassumable: set[str] = field(default_factory=set)
+    organization_rules: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    seen: list[str] = field(default_factory=list)  # every operation that reached the stand-in
 
 
 class AccessDenied(JsonRESTError):
@@ -93,6 +111,82 @@ def moto_server() -> Iterator[str]:
         server.stop()
 
 
+# AWS's own runbooks, as DescribeDocument describes them (the SSM Automation runbook reference).
+AWS_DOCUMENTS = {
+    "AWSConfigRemediation-RestrictBucketSSLRequestsOnly": ["AutomationAssumeRole", "BucketName"],
+    "AWS-ConfigureS3BucketVersioning": ["AutomationAssumeRole", "BucketName", "VersioningState"],
+    "AWS-PublishSNSNotification": ["AutomationAssumeRole", "Message", "TopicArn"],
+}
+
+
+def _stand_in(scenario: Scenario) -> Callable[[str, str, dict[str, str], bytes], Answer | str | None]:
+    def intercept(operation: str, path: str, headers: dict[str, str], body: bytes) -> Answer | None:
+        scenario.seen.append(operation)
+        form = parse_qs(body.decode("utf-8", "replace"))
+        if operation == "SimulatePrincipalPolicy":
+            actions = [value for key, values in sorted(form.items()) if key.startswith("ActionNames.member.")
+                       for value in values]  # fmt: skip
+            return Answer(200, _simulated(actions, scenario.simulated), "text/xml")
+        if operation == "AssumeRole":
+            role = form.get("RoleArn", [""])[0]
+            if role.split(":")[4:5] and role.split(":")[4] in scenario.unassumable:
+                return Answer(403, _sts_denied(role), "text/xml")
+        if operation == "DescribeDocument":
+            name = json.loads(body or b"{}").get("Name", "")
+            if name in AWS_DOCUMENTS:
+                return Answer(200, json.dumps({"Document": _aws_document(name)}).encode(), "application/x-amz-json-1.1")
+        if operation == "DescribeOrganizationConfigRules":
+            rules = [{"OrganizationConfigRuleName": name,
+                      "OrganizationConfigRuleArn": f"arn:aws:config:{REGION}:{MANAGEMENT_ACCOUNT}:organization-config-rule/{name}"}
+                     for name in scenario.organization_rules]  # fmt: skip
+            return Answer(200, json.dumps({"OrganizationConfigRules": rules}).encode(), "application/x-amz-json-1.1")
+        if operation == "GetOrganizationConfigRuleDetailedStatus":
+            asked = json.loads(body or b"{}")
+            wanted = asked.get("Filters", {}).get("MemberAccountRuleStatus")
+            failed = scenario.organization_rules.get(asked.get("OrganizationConfigRuleName", ""), {})
+            rows = [{"AccountId": account, "ConfigRuleName": asked.get("OrganizationConfigRuleName"),
+                     "MemberAccountRuleStatus": "CREATE_FAILED", "ErrorCode": code, "ErrorMessage": message}
+                    for account, (code, message) in failed.items() if wanted in (None, "CREATE_FAILED")]  # fmt: skip
+            reply = {"OrganizationConfigRuleDetailedStatus": rows}
+            return Answer(200, json.dumps(reply).encode(), "application/x-amz-json-1.1")
+        return None
+
+    return intercept
+
+
+def _simulated(actions: list[str], decisions: dict[str, str]) -> bytes:
+    rows = "".join(
+        f"<member><EvalActionName>{action}</EvalActionName><EvalResourceName>*</EvalResourceName>"
+        f"<EvalDecision>{decisions.get(action, 'allowed')}</EvalDecision><MatchedStatements/>"
+        "<MissingContextValues/></member>"
+        for action in actions
+    )
+    return (
+        '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+        f"<SimulatePrincipalPolicyResult><EvaluationResults>{rows}</EvaluationResults>"
+        "<IsTruncated>false</IsTruncated></SimulatePrincipalPolicyResult>"
+        "<ResponseMetadata><RequestId>stand-in</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"
+    ).encode()
+
+
+def _sts_denied(role: str) -> bytes:
+    message = f"User: arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/moto is not authorized to perform: sts:AssumeRole on resource: {role}"
+    return (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+        f"<Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId>stand-in</RequestId></ErrorResponse>"
+    ).encode()
+
+
+def _aws_document(name: str) -> dict[str, Any]:
+    return {
+        "Name": name, "Owner": "Amazon", "Status": "Active", "DocumentType": "Automation", "DocumentVersion": "1",
+        "SchemaVersion": "0.3", "LatestVersion": "1", "DefaultVersion": "1", "DocumentFormat": "YAML",
+        "HashType": "Sha256", "Hash": "0" * 64, "CreatedDate": 1593561600,
+        "Parameters": [{"Name": parameter, "Type": "String"} for parameter in AWS_DOCUMENTS[name]],
+        "PlatformTypes": ["Windows", "Linux", "MacOS"],
+    }  # fmt: skip
+
+
 @pytest.fixture
 def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[StandIn]:
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
@@ -104,9 +198,12 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Ite
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     requests.post(f"{moto_server}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_server}/moto-api/seed?a=42", timeout=10)  # the same member account ids each run
     scenario = Scenario()
     _patch_backend(monkeypatch, scenario)
-    yield StandIn(moto_server, scenario)
+    monkeypatch.setattr(ConfigRule, "MAX_RULES", 1000)
+    with relay(moto_server, _stand_in(scenario), threading.Event()) as url:
+        yield StandIn(url, scenario)
 
 
 def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:

@@ -4,16 +4,14 @@ the server and whose answer is lost. Faults are matched by the AWS operation the
 
 from __future__ import annotations
 
-import http.client
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.aws_stand_in import StandIn
+from tests.relay import HANG, LOSE, Answer, relay
 
 
 @dataclass
@@ -53,79 +51,24 @@ class FaultProxy:
         return None
 
 
-def operation_of(method: str, path: str, headers: dict[str, str], body: bytes) -> str:
-    target = headers.get("x-amz-target", "")
-    if target:
-        return target.rsplit(".", 1)[-1]
-    action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
-    if action:
-        return action
-    return f"S3 {method}"
+def _intercept(proxy: FaultProxy) -> Callable[[str, str, dict[str, str], bytes], Answer | str | None]:
+    def intercept(operation: str, path: str, headers: dict[str, str], body: bytes) -> Answer | str | None:
+        fault = proxy.take(operation)
+        if fault is None:
+            return None
+        if fault.action == "meanwhile" and fault.before is not None:
+            fault.before()
+            return None
+        if fault.action == "respond":
+            return Answer(fault.status, fault.body, fault.content_type)
+        return {"hang": HANG, "lose": LOSE}.get(fault.action)
 
-
-def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
-    target = urlsplit(upstream)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _relay(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            fault = proxy.take(operation_of(self.command, self.path, headers, body))
-            if fault is not None and fault.action == "meanwhile" and fault.before is not None:
-                fault.before()
-            if fault is not None and fault.action == "hang":
-                proxy.closing.wait(3600)  # until the test ends; then the connection closes unanswered
-                self.close_connection = True
-                return
-            if fault is not None and fault.action == "respond":
-                self.send_response(fault.status)
-                self.send_header("Content-Type", fault.content_type)
-                self.send_header("Content-Length", str(len(fault.body)))
-                self.end_headers()
-                self.wfile.write(fault.body)
-                return
-            connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-            connection.request(self.command, self.path, body=body, headers=dict(self.headers.items()))
-            answer = connection.getresponse()
-            data = answer.read()
-            connection.close()
-            if fault is not None and fault.action == "lose":
-                self.close_connection = True
-                self.connection.shutdown(2)  # the stand-in acted on the request; its answer never arrives
-                return
-            self.send_response(answer.status)
-            for name, value in answer.getheaders():
-                if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(name, value)
-            # A HEAD answer has no body but says how long the object is.
-            self.send_header(
-                "Content-Length", answer.getheader("Content-Length", "0") if self.command == "HEAD" else str(len(data))
-            )
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _relay
-
-    return Handler
+    return intercept
 
 
 @pytest.fixture
 def fault_proxy(aws: StandIn) -> Iterator[FaultProxy]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    server.daemon_threads = True
-    proxy = FaultProxy(f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = _handler(proxy, aws.url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    proxy = FaultProxy("")
+    with relay(aws.url, _intercept(proxy), proxy.closing) as url:
+        proxy.url = url
         yield proxy
-    finally:
-        proxy.closing.set()
-        server.shutdown()
-        server.server_close()

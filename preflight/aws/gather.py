@@ -8,11 +8,24 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from preflight.aws import reaches
 from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, refuse_credentials
+from preflight.aws.members import Progress, look_at_caller, look_into
+from preflight.aws.reaches import Reads
 from preflight.aws.session import Clients
+from preflight.knowledge.needs import PackNeeds
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.request_file import PackRequest
-from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, Fact, S3Object, Unavailable
+from preflight.model.facts import (
+    ORGANIZATION_NONE,
+    ORGANIZATION_PRESENT,
+    AwsFacts,
+    Bucket,
+    Fact,
+    MemberAccount,
+    S3Object,
+    Unavailable,
+)
 
 CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 T = TypeVar("T")
@@ -41,13 +54,23 @@ def _paginate(client: Any, operation: str, key: str, **arguments: Any) -> list[A
     return items
 
 
-def gather(clients: Clients, request: PackRequest) -> AwsFacts:
+def gather(
+    clients: Clients,
+    request: PackRequest,
+    needs: PackNeeds | None = None,
+    member_role: str | None = None,
+    progress: Progress | None = None,
+) -> AwsFacts:
+    """Every fact the online rules read, for the pack `request` puts, whose template needs `needs`.
+    With `member_role`, each account the pack reaches is looked into through that role."""
+    needs = needs or PackNeeds()
     recorder = _Recorder()
     identity = recorder.call(Fact.CALLER_IDENTITY, lambda: clients("sts").get_caller_identity())
     caller = identity.get("Account") if isinstance(identity, dict) else None
 
     organization = feature_set = management = None
     accounts = delegated = None
+    reached: tuple[tuple[str, str | None], ...] | None = None
     if request.scope == "organization":
         organizations = clients("organizations")
         try:
@@ -70,6 +93,11 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
                 Fact.ORGANIZATION_ACCOUNTS, lambda: _paginate(organizations, "list_accounts", "Accounts")
             )
             accounts = frozenset(a["Id"] for a in listed) if listed is not None else None
+            if listed is not None:  # `State`, and before it `Status` (retired in 2026)
+                active = [a for a in listed if (a.get("State") or a.get("Status")) == "ACTIVE"]
+                reached = tuple(
+                    (str(a["Id"]), a.get("Name")) for a in active if a["Id"] not in request.excluded_accounts
+                )
             if caller != management:
                 admins = recorder.call(
                     Fact.DELEGATED_ADMINISTRATORS,
@@ -115,6 +143,13 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
     rules = recorder.call(Fact.CONFIG_RULES, lambda: _paginate(config, "describe_config_rules", "ConfigRules"))
     rule_names = tuple(rule["ConfigRuleName"] for rule in rules) if rules is not None else None
 
+    reads = Reads()
+    reads.unavailable = recorder.unavailable
+    if reached is None and request.scope == "account" and caller:
+        reached = ((caller, None),)
+    members = _members(clients, reached, caller, management, member_role, needs, progress)
+    organization_pack = request.scope == "organization" and organization == ORGANIZATION_PRESENT
+    caller_arn = identity.get("Arn") if isinstance(identity, dict) else None
     return AwsFacts(
         caller_account=caller,
         organization=organization,
@@ -127,8 +162,41 @@ def gather(clients: Clients, request: PackRequest) -> AwsFacts:
         template_object=_template_object(clients, request),
         delivery_bucket=_delivery_bucket(clients, request),
         config_rule_names=rule_names,
-        unavailable=tuple(recorder.unavailable),
+        region=clients.region,
+        reached=reached,
+        member_role=member_role,
+        members=members,
+        earlier_failures=reaches.earlier_failures(clients, reads) if organization_pack and not member_role else None,
+        aggregators=reaches.aggregators(clients, reads) if organization_pack and not member_role else None,
+        functions=reaches.functions(clients, needs.functions, reads),
+        service_linked_role=reaches.service_linked_role(clients, request.scope, reads),
+        trusted_access=reaches.trusted_access(clients, reads) if organization_pack else None,
+        simulated=reaches.simulate(clients, caller_arn, request.scope, request.template_s3_uri, reads),
+        bucket_policy=reaches.bucket_policy(clients, request.delivery_bucket, reads),
+        documents=reaches.documents(clients, needs.documents),
+        unavailable=tuple(reads.unavailable),
     )
+
+
+def _members(
+    clients: Clients,
+    reached: tuple[tuple[str, str | None], ...] | None,
+    caller: str | None,
+    management: str | None,
+    role: str | None,
+    needs: PackNeeds,
+    progress: Progress | None,
+) -> tuple[MemberAccount, ...] | None:
+    """The caller's own account (with its own credentials), and with `role` every other account the
+    pack reaches; None when there is nothing to look into."""
+    if reached is None:
+        return None
+    own = [account for account in reached if account[0] == caller]
+    others = [account for account in reached if account[0] != caller] if role else []
+    found = [look_at_caller(clients, own[0], needs, management)] if own else []
+    if others and role:
+        found.extend(look_into(clients, others, role, needs, management, progress))
+    return tuple(found)
 
 
 def _status_of(error: ClientError) -> int:

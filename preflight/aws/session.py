@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -25,13 +25,38 @@ class AwsTarget:
     endpoint_url: str | None = None
 
 
+@dataclass(frozen=True)
+class TemporaryCredentials:
+    """What sts:AssumeRole answers: credentials that act in another account."""
+
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    token: str = field(repr=False)
+
+
 class Clients:
     """One boto3 session and its clients, created on first use. `attempts` bounds botocore's retries
     (1: a call that changes something is sent once); `read_timeout` how long one answer may take."""
 
-    def __init__(self, target: AwsTarget, *, attempts: int = ATTEMPTS, read_timeout: float = READ_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        target: AwsTarget,
+        *,
+        attempts: int = ATTEMPTS,
+        read_timeout: float = READ_TIMEOUT_SECONDS,
+        credentials: TemporaryCredentials | None = None,
+    ):
         self.target = target
-        self._session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+        self._attempts, self._read_timeout = attempts, read_timeout
+        if credentials is None:
+            self._session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+        else:
+            self._session = boto3.session.Session(
+                aws_access_key_id=credentials.access_key,
+                aws_secret_access_key=credentials.secret_key,
+                aws_session_token=credentials.token,
+                region_name=target.region,
+            )
         # A proxy's or gateway's plain-text or HTML error page is an AWS-style error: botocore retries a
         # 5xx one as it retries AWS's own, and its message is its status and first line, not raw HTML.
         self._session.events.register_first("before-parse", structured_error_page)
@@ -42,6 +67,18 @@ class Clients:
             read_timeout=read_timeout,
             user_agent_extra="conformance-preflight",
         )
+
+    def assumed(self, credentials: TemporaryCredentials) -> Clients:
+        """Clients that act with `credentials` (a role assumed in another account), in this Region."""
+        target = AwsTarget(None, self.region, self.target.endpoint_url)
+        return Clients(target, attempts=self._attempts, read_timeout=self._read_timeout, credentials=credentials)
+
+    def in_region(self, region: str) -> Clients:
+        """Clients of the same credentials in another Region (a Lambda function's)."""
+        if region == self.region:
+            return self
+        target = AwsTarget(self.target.profile, region, self.target.endpoint_url)
+        return Clients(target, attempts=self._attempts, read_timeout=self._read_timeout)
 
     @property
     def region(self) -> str | None:

@@ -311,7 +311,9 @@ def _job(
     stdin = None
     if any(subject.path is None for subject in subjects):
         stdin = sys.stdin.buffer.read(SAFETY_LIMITS.max_file_bytes + 1)
-    facts = _gather(options.aws, request) if options.online else None
+    role = options.aws.role(settings) if options.online else None
+    templates = [subject.path for subject in subjects if subject.path is not None]
+    facts = _gather(options.aws, request, templates, role) if options.online else None
     cache = None
     if not options.no_cache and facts is None:
         from preflight.cli.extras import GUARD, installed
@@ -345,7 +347,9 @@ def _spec_job(options: CheckOptions, scopes: SettingsScopes, rules: tuple[Rule, 
         PackInput(
             pack.request,
             tuple(_subject(pack.template, scopes)) if pack.template is not None else (),
-            _gather(options.aws, pack.request) if options.online else None,
+            _gather(options.aws, pack.request, [pack.template], options.aws.role(scopes.root))
+            if options.online
+            else None,
             settings=scopes.for_folder(pack.template.parent) if pack.template is not None else None,
         )
         for pack in spec.packs
@@ -374,13 +378,23 @@ def _cfn_lint(files: int) -> Any:
     return CfnLint(progress=sys.stderr.isatty()).lint
 
 
-def _gather(aws: AwsOptions, request: PackRequest) -> Any:
+def _gather(aws: AwsOptions, request: PackRequest, templates: Iterable[Path | None], role: str | None) -> Any:
     from preflight.aws.errors import describe_error
-    from preflight.aws.gather import gather
+    from preflight.aws.online import gather_facts, needs_of
     from preflight.aws.session import AwsTarget, Clients
 
+    if request.template_body is not None:
+        from preflight.load.parsing import load_template_text
+
+        body = request.template_body
+        loaded = [load_template_text(body.text, body.file, line_offset=body.line_offset)]
+        needs = needs_of(loaded, request)
+    else:
+        needs = needs_of(templates, request)
     try:
-        return gather(Clients(AwsTarget(aws.profile, request.region, aws.endpoint_url)), request)
+        return gather_facts(Clients(AwsTarget(aws.profile, request.region, aws.endpoint_url)), request, needs, role)
+    except InputError:
+        raise
     except Exception as error:
         raise UsageError(describe_error(error)) from None
 

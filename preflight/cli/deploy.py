@@ -114,6 +114,7 @@ def deploy(options: DeployOptions) -> int:
             packs = [_pack(options)]
             if packs[0].template is not None:
                 settings = scopes.for_folder(packs[0].template.parent)
+        role = options.aws.role(scopes.root)
     except InputError as error:
         fail(str(error))
     deploy_settings = DeploySettings(
@@ -128,6 +129,7 @@ def deploy(options: DeployOptions) -> int:
         busy_timeout=options.busy_timeout,
         profile=options.aws.profile,
         endpoint_url=options.aws.endpoint_url,
+        member_role=role,
         console=Console(to_stderr=options.output_format == "json", colour=options.lint.colour),
         raise_rule_errors=raise_rule_errors(),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from preflight.load.request_file import RequestInputs
-from preflight.load.settings_file import SettingsScopes, validate_selectors
+from preflight.load.settings_file import ROLE_NAME, SettingsScopes, validate_selectors
 from preflight.model.errors import UsageError
 from preflight.model.findings import Severity
 from preflight.model.rule import Rule
@@ -170,6 +171,13 @@ class AwsOptions:
 
     profile: str | None
     endpoint_url: str | None
+    member_role: str | None = None
+
+    def role(self, settings: Settings) -> str | None:
+        """The member role: --member-role, else the settings' `member-role`."""
+        if self.member_role is not None and not re.fullmatch(ROLE_NAME, self.member_role):
+            raise UsageError(f"--member-role {self.member_role!r}: not an IAM role name")
+        return self.member_role or settings.member_role
 
 
 def aws_options(function: F) -> F:
@@ -178,6 +186,11 @@ def aws_options(function: F) -> F:
         [
             click.option("--profile", help="AWS profile (default: the standard credential chain)."),
             click.option("--endpoint-url", help="Send every AWS call here (a local stand-in such as moto)."),
+            click.option(
+                "--member-role",
+                metavar="ROLE_NAME",
+                help="A role to assume in each member account, to look into it read-only (online checks).",
+            ),
         ],
     )
 

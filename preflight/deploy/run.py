@@ -199,7 +199,7 @@ def _deploy(
     packs: Sequence[Pack], config: Settings, rules: Sequence[Rule], settings: DeploySettings, spec: Spec | None
 ) -> DeployOutcome:
     from preflight.aws.errors import describe_error
-    from preflight.aws.gather import gather
+    from preflight.aws.online import gather_facts, needs_of
 
     console = settings.console
     names = ", ".join(_name(pack) for pack in packs)
@@ -225,7 +225,11 @@ def _deploy(
                 console.say(f"{one.name}: the template at {uri} was not fetched, so it was not checked (--offline)")
     else:
         try:
-            sent = [replace(one, facts=gather(clients(settings, one.request.region), one.request)) for one in sent]
+            sent = [
+                replace(one, facts=gather_facts(clients(settings, one.request.region), one.request,
+                                                needs_of(one.sources, one.request), settings.member_role))
+                for one in sent
+            ]  # fmt: skip
         except Exception as error:
             console.error(describe_error(error))
             return DeployOutcome(EXIT_USAGE)

@@ -24,6 +24,7 @@ class DeploySettings:
     busy_timeout: float = 600
     profile: str | None = None
     endpoint_url: str | None = None
+    member_role: str | None = None  # the role the online pre-flight assumes in each member account
     console: Console = field(default_factory=Console)
     raise_rule_errors: bool = False
 

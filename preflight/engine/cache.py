@@ -138,6 +138,7 @@ SETTINGS_OUTSIDE_FINGERPRINT = {
     "extend_exclude": "decides which files are searched, not a file's findings",
     "respect_gitignore": "decides which files are searched, not a file's findings",
     "command_line_globs": "decides which files are searched, not a file's findings",
+    "member_role": "used by the online checks, whose results are never cached",
     "command_line_root": "decides which files are searched, not a file's findings",
 }
 

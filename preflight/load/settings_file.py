@@ -16,9 +16,11 @@ from preflight.model.settings import DEFAULT_EXCLUDE, EVERY_RULE, FROM_FILE, Set
 SETTINGS_FILE = ".preflight.toml"
 _KEYS = frozenset({
     "select", "extend-select", "ignore", "fail-level", "per-file-ignores", "quotas", "exclude", "extend-exclude",
-    "respect-gitignore", "cfn-lint",
+    "respect-gitignore", "cfn-lint", "member-role",
 })  # fmt: skip
 _SELECTOR = r"CP\d{0,3}"
+# An IAM role name (the IAM API reference: 1 to 64 of these characters).
+ROLE_NAME = r"[\w+=,.@-]{1,64}"
 _CFN_LINT_SELECTOR = r"cfn-lint(:[EWI]?\d{0,4})?"
 
 
@@ -170,7 +172,7 @@ def _settings_file(path: Path, is_pyproject: bool, known_ids: Iterable[str]) -> 
 
 # Keys that are the run's, not a folder's (the exit status, cfn-lint, the account's service quotas): a
 # settings file in a subfolder does not change them.
-RUN_WIDE = ("fail_level", "cfn_lint", "quotas")
+RUN_WIDE = ("fail_level", "cfn_lint", "quotas", "member_role")
 
 
 class SettingsScopes:
@@ -270,9 +272,12 @@ def settings_from_table(
                              f"{where} exclude")  # fmt: skip
     extend_exclude = validate_globs(_string_list(table.get("extend-exclude", []), f"{where} extend-exclude"),
                                     f"{where} extend-exclude")  # fmt: skip
+    member_role = table.get("member-role")
+    if member_role is not None and not (isinstance(member_role, str) and re.fullmatch(ROLE_NAME, member_role)):
+        raise SettingsError(f"{where} member-role: expected an IAM role name, such as OrganizationAccountAccessRole")
     return Settings(
         select, extend_select, ignore, fail_level, tuple(per_file), quotas, root, source, exclude, extend_exclude,
-        _flag(table, "respect-gitignore", True, where), _flag(table, "cfn-lint", False, where),
+        _flag(table, "respect-gitignore", True, where), _flag(table, "cfn-lint", False, where), member_role,
         tuple((key, FROM_FILE) for key in sorted(table)),
     )  # fmt: skip
 

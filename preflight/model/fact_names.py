@@ -23,3 +23,12 @@ class Fact(enum.Enum):
     ACCOUNT_PACKS = "conformance packs"
     PACK_STATUS = "pack status"
     CONFIG_RULES = "config rules"
+    MEMBER_ACCOUNTS = "member accounts"  # the accounts the pack reaches, looked into with --member-role
+    EARLIER_STATUSES = "earlier deployments' account statuses"
+    AGGREGATOR = "configuration aggregators"
+    LAMBDA_FUNCTIONS = "Lambda functions of custom rules"
+    SERVICE_LINKED_ROLE = "service-linked role"
+    TRUSTED_ACCESS = "trusted access for AWS Config"
+    PERMISSIONS = "the caller's permissions"
+    DELIVERY_BUCKET_POLICY = "the delivery bucket's policy"
+    DOCUMENTS = "the remediations' SSM documents"

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 
-__all__ = ["ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "Fact", "S3Object", "Unavailable"]
+__all__ = [
+    "ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "EarlierFailure", "Fact", "LambdaFunction",
+    "MemberAccount", "S3Object", "Simulated", "SsmDocument", "Unavailable",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,63 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class MemberAccount:
+    """One account the pack reaches, looked into through the member role (`--member-role`).
+    `error` says why it could not be (or what one read could not learn); None values are unknown."""
+
+    account: str
+    name: str | None = None
+    assumed: bool = False  # the member role could be assumed in it
+    error: str | None = None
+    recorders: int | None = None  # configuration recorders of its own (not service-linked)
+    recording: bool | None = None  # one of them records
+    config_rules: tuple[str, ...] | None = None  # the names of its config rules
+    missing_roles: tuple[str, ...] = ()  # AutomationAssumeRole names that are not in the account
+
+
+@dataclass(frozen=True)
+class EarlierFailure:
+    """An account where an earlier organization pack or organization rule failed, as the management
+    account sees it: the failure that predicts this pack's there."""
+
+    account: str
+    deployment: str  # the pack's or rule's name
+    kind: str  # "conformance pack" or "config rule"
+    error_code: str
+    error_message: str
+
+
+@dataclass(frozen=True)
+class LambdaFunction:
+    """A custom rule's Lambda function, looked up in its own Region: whether it exists there, and its
+    resource policy (as AWS returns it) or why it could not be read."""
+
+    arn: str
+    exists: bool | None
+    policy: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Simulated:
+    """An action the put needs, as IAM's policy simulator judges it for the caller."""
+
+    action: str
+    decision: str  # allowed | explicitDeny | implicitDeny
+    missing_context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SsmDocument:
+    """A remediation's SSM document that is not AWS's own, as its owner (the caller) sees it."""
+
+    name: str
+    exists: bool | None
+    shared_with: frozenset[str] | None = None  # account ids, or {"all"}
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class AwsFacts:
     caller_account: str | None = None
     organization: str | None = None  # ORGANIZATION_PRESENT, ORGANIZATION_NONE, or None when unknown
@@ -47,6 +107,20 @@ class AwsFacts:
     delivery_bucket: Bucket | None = None
     config_rule_names: tuple[str, ...] | None = None
     unavailable: tuple[Unavailable, ...] = ()
+    region: str | None = None  # the Region the calls went to, the pack's
+    # The accounts the pack reaches (ACTIVE, not excluded), by id and name, and what --member-role found in
+    # each (None without --member-role).
+    reached: tuple[tuple[str, str | None], ...] | None = None
+    member_role: str | None = None
+    members: tuple[MemberAccount, ...] | None = None
+    earlier_failures: tuple[EarlierFailure, ...] | None = None
+    aggregators: tuple[str, ...] | None = None
+    functions: tuple[LambdaFunction, ...] = ()
+    service_linked_role: bool | None = None  # the role the put needs exists in the caller's account
+    trusted_access: bool | None = None  # config-multiaccountsetup.amazonaws.com has trusted access
+    simulated: tuple[Simulated, ...] | None = None
+    bucket_policy: str | None = None  # the delivery bucket's policy document, when it has one
+    documents: tuple[SsmDocument, ...] = ()
 
     def why_unavailable(self, fact: Fact) -> str | None:
         for item in self.unavailable:

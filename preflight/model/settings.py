@@ -39,6 +39,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     cfn_lint: bool = False  # also run cfn-lint (--cfn-lint)
+    member_role: str | None = None  # the role the online checks assume in each member account (--member-role)
     # Where each setting that is not a default came from: (key as in the file, FROM_FILE or COMMAND_LINE).
     origins: tuple[tuple[str, str], ...] = ()
     # Which of `exclude` and `extend-exclude` the command line gave: those match paths from the working

@@ -25,6 +25,8 @@ def describe_settings(settings: Settings) -> str:
         ("respect-gitignore", settings.respect_gitignore),
         ("cfn-lint", settings.cfn_lint),
     ]
+    if settings.member_role is not None:
+        values.append(("member-role", settings.member_role))
     width = max(len(key) for key, _ in values)
     for key, value in values:
         lines.append(f"{key:<{width}} = {_toml(value)}  # {origins.get(key, 'default')}")

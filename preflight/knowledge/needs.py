@@ -1,0 +1,68 @@
+"""What a pack needs of the accounts it reaches, read from its template: the online pre-flight looks
+each of these up (in the caller's account, and in each member account with --member-role).
+
+- the custom rules' Lambda functions, which AWS Config must be allowed to invoke from every account;
+- the remediations' AutomationAssumeRole roles, which must exist in every account (AWS Config puts
+  each member's own id in the management account's ARN; another account's id is used as written);
+- the remediations' SSM documents: an AWS-owned runbook is in every account, another must be shared;
+- how many config rules it deploys, which each account must have room for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from preflight.knowledge.config_rules import config_rule_views, deployed_rules
+from preflight.knowledge.intrinsics import NO_VALUE
+from preflight.knowledge.template import REMEDIATION, Template
+
+# Names AWS keeps for its own SSM documents (botocore's ssm model: "aws", "amazon", "amzn",
+# "AWSEC2", "AWSConfigRemediation" and "AWSSupport" are reserved prefixes).
+AWS_DOCUMENT_PREFIXES = ("AWS-", "AWSConfigRemediation-", "AWSSupport-", "AWSEC2-", "AWSPremiumSupport-", "Amazon")
+
+
+@dataclass(frozen=True)
+class PackNeeds:
+    rules: tuple[str, ...] = ()  # the deployed rules' names (the logical id when CloudFormation names one)
+    functions: tuple[str, ...] = ()  # Lambda function ARNs of CUSTOM_LAMBDA rules, written out
+    roles: tuple[str, ...] = ()  # AutomationAssumeRole ARNs, written out
+    documents: tuple[str, ...] = ()  # SSM documents of remediations that are not AWS's own
+
+    def merged(self, other: PackNeeds) -> PackNeeds:
+        return PackNeeds(*(tuple(dict.fromkeys((*getattr(self, name), *getattr(other, name)))) for name in _FIELDS))
+
+
+_FIELDS = ("rules", "functions", "roles", "documents")
+
+
+def is_aws_document(name: str) -> bool:
+    return name.startswith(AWS_DOCUMENT_PREFIXES) or (name.startswith("arn:aws:ssm:") and ":document/AWS" in name)
+
+
+def pack_needs(template: Template) -> PackNeeds:
+    from preflight.knowledge.catalog import Catalog  # the views need no catalog entry here
+
+    rules: list[str] = []
+    for resource in deployed_rules(template):
+        name = template.evaluator.resolve(resource.properties.get("ConfigRuleName", NO_VALUE))
+        rules.append(name if isinstance(name, str) else resource.logical_id)
+    functions = [
+        view.identifier
+        for view in config_rule_views(template, Catalog("", {}, (), ()))
+        if view.owner == "CUSTOM_LAMBDA" and isinstance(view.identifier, str) and view.identifier.startswith("arn:")
+    ]
+    roles: list[str] = []
+    documents: list[str] = []
+    for remediation in template.of_type(REMEDIATION):
+        if not template.is_deployed(remediation):
+            continue
+        properties = remediation.properties
+        target = template.evaluator.resolve(properties.get("TargetId", NO_VALUE))
+        if isinstance(target, str) and target and not is_aws_document(target):
+            documents.append(target)
+        parameters = properties.get("Parameters")
+        role = parameters.get("AutomationAssumeRole") if isinstance(parameters, dict) else None
+        static = role.get("StaticValue") if isinstance(role, dict) else None
+        values = static.get("Values") if isinstance(static, dict) else None
+        if isinstance(values, list):
+            roles.extend(value for value in values if isinstance(value, str) and value.startswith("arn:"))
+    return PackNeeds(*(tuple(dict.fromkeys(items)) for items in (rules, functions, roles, documents)))
