@@ -20,7 +20,10 @@ from preflight.knowledge.config_rules import (
 )
 from preflight.knowledge.edits import literal_path
 from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
+from preflight.knowledge.needs import count_rules, is_aws_document
 from preflight.knowledge.patterns import Unmatchable, full_match
+from preflight.knowledge.policies import LAMBDA_POLICY_MAX_BYTES, bucket_grants_missing, invokers
+from preflight.knowledge.regions import Offered
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
 from preflight.knowledge.suggest import Misspellings, Suggestions, closest, did_you_mean
@@ -35,13 +38,14 @@ from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
 
 if TYPE_CHECKING:  # for annotations: a check is handed these, never makes them
     from preflight.load.spec_file import PackSummary, SpecSummary
-    from preflight.model.facts import AwsFacts
+    from preflight.model.facts import AwsFacts, MemberAccount
 
 __all__ = [
     "API_LIMITS",
     "CONFIG_RULE",
     "FREQUENCIES",
     "INTEGER_TEXT",
+    "LAMBDA_POLICY_MAX_BYTES",
     "MANAGED_PACK_SOURCE",
     "NUMBER_TEXT",
     "ORGANIZATION_NONE",
@@ -62,7 +66,9 @@ __all__ = [
     "Edit",
     "Fact",
     "Issue",
+    "MemberAccount",
     "Misspellings",
+    "Offered",
     "PackSummary",
     "Phase",
     "ProblemKind",
@@ -73,13 +79,17 @@ __all__ = [
     "Suggestions",
     "Template",
     "Unmatchable",
+    "bucket_grants_missing",
     "bucket_name_problem",
     "closest",
+    "count_rules",
     "deployed_rules",
     "did_you_mean",
     "effective_rule_name",
     "full_match",
     "intrinsic_name",
+    "invokers",
+    "is_aws_document",
     "literal_path",
     "parameter_items",
     "rule",

@@ -1,11 +1,9 @@
-"""CP501-CP509: account and organization state, read from the facts the online pre-flight gathered
+"""CP501-CP508: account and organization state, read from the facts the online pre-flight gathered
 (`check --online`, and always before `deploy`). These rules make no AWS call themselves."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from preflight.api import (
     ORGANIZATION_NONE,
@@ -15,24 +13,8 @@ from preflight.api import (
     Issue,
     Phase,
     Severity,
-    deployed_rules,
-    effective_rule_name,
     rule,
 )
-
-if TYPE_CHECKING:
-    from preflight.api import AwsFacts
-
-_PACK_RULE_SUFFIX = r"-conformance-pack-[a-z0-9]{9}$"
-
-
-def _facts(ctx: Context) -> AwsFacts:
-    assert ctx.facts is not None
-    return ctx.facts
-
-
-def _could_not_check(what: str, reason: str) -> Issue:
-    return Issue(f"could not check {what}: {reason}", severity=Severity.WARNING, where="request")
 
 
 @rule("CP501", "no-organization", Severity.ERROR, tags=("online",), phase=Phase.ONLINE)
@@ -58,7 +40,7 @@ def no_organization(ctx: Context) -> Iterator[Issue]:
     - [reported] aws-samples/aws2tf#86 - "OrganizationAccessDeniedException ... This action can only be
       made by accounts in an AWS Organization".
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     if ctx.request.scope != "organization":
         return
     if facts.organization == ORGANIZATION_NONE:
@@ -69,7 +51,7 @@ def no_organization(ctx: Context) -> Iterator[Issue]:
             where="request",
         )
     elif facts.organization is None and (reason := facts.why_unavailable(Fact.ORGANIZATION)):
-        yield _could_not_check("the organization", reason)
+        yield Issue.could_not_check("the organization", reason)
 
 
 @rule("CP502", "all-features-not-enabled", Severity.ERROR, tags=("online",), phase=Phase.ONLINE)
@@ -91,7 +73,7 @@ def all_features_not_enabled(ctx: Context) -> Iterator[Issue]:
       resource cannot be created because your organization does not have all features enabled";
       PutOrganizationConformancePack: "Ensure you call EnableAllFeatures API".
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     if ctx.request.scope == "organization" and facts.organization == ORGANIZATION_PRESENT:
         if facts.organization_feature_set not in (None, "ALL"):
             yield Issue(
@@ -124,12 +106,12 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
       and a delegated administrator can call this API. When calling this API with a delegated
       administrator, you must ensure Organizations ListDelegatedAdministrator permissions are added".
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     if ctx.request.scope != "organization" or facts.organization != ORGANIZATION_PRESENT:
         return
     caller = facts.caller_account
     if caller is None:
-        yield _could_not_check("the caller's account", facts.why_unavailable(Fact.CALLER_IDENTITY) or "unknown")
+        yield Issue.could_not_check("the caller's account", facts.why_unavailable(Fact.CALLER_IDENTITY) or "unknown")
         return
     if caller == facts.management_account:
         return
@@ -148,7 +130,7 @@ def caller_not_administrator(ctx: Context) -> Iterator[Issue]:
                 where="request",
             )
         else:
-            yield _could_not_check("whether this account is a delegated administrator", reason)
+            yield Issue.could_not_check("whether this account is a delegated administrator", reason)
     elif caller not in facts.delegated_administrators:
         yield Issue(
             f"account {caller} is neither the management account ({facts.management_account}) nor a delegated "
@@ -182,12 +164,12 @@ def excluded_account_not_in_organization(ctx: Context) -> Iterator[Issue]:
       configuration recorder; excluding them (ExcludedAccounts) is the fix, so a mistyped id leaves one
       failing.
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     if ctx.request.scope != "organization" or not ctx.request.excluded_accounts:
         return
     if facts.accounts is None:
         if reason := facts.why_unavailable(Fact.ORGANIZATION_ACCOUNTS):
-            yield _could_not_check("the excluded accounts against the organization", reason)
+            yield Issue.could_not_check("the excluded accounts against the organization", reason)
         return
     for index, account in enumerate(ctx.request.excluded_accounts):
         if account not in facts.accounts:
@@ -219,12 +201,12 @@ def pack_limit_reached(ctx: Context) -> Iterator[Issue]:
       per organization, not adjustable (2023 edition; configurable here).
     - [documented] AWS Config API Reference, MaxNumberOfOrganizationConformancePacksExceededException.
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     if facts.existing_packs is None:
         if reason := facts.why_unavailable(
             Fact.ORGANIZATION_PACKS if ctx.request.scope == "organization" else Fact.ACCOUNT_PACKS
         ):
-            yield _could_not_check("the number of conformance packs", reason)
+            yield Issue.could_not_check("the number of conformance packs", reason)
         return
     if ctx.request.name in facts.existing_packs:
         return
@@ -259,10 +241,10 @@ def pack_busy(ctx: Context) -> Iterator[Issue]:
       PutOrganizationConformancePack, a conformance pack creation, update, and deletion is in
       progress. Try your request again later."
     """
-    facts = _facts(ctx)
+    facts = ctx.aws
     status = facts.pack_status
     if status is None and (reason := facts.why_unavailable(Fact.PACK_STATUS)):
-        yield _could_not_check(f"whether pack {ctx.request.name} is busy", reason)
+        yield Issue.could_not_check(f"whether pack {ctx.request.name} is busy", reason)
     if status and status.endswith("_IN_PROGRESS"):
         yield Issue(
             f"pack {ctx.request.name} is {status}: a put now fails with ResourceInUseException",
@@ -295,7 +277,7 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
     - [documented] AWS Config API Reference, InsufficientPermissionsException: "You do not have
       permission to read Amazon S3 bucket".
     """
-    found = _facts(ctx).template_object
+    found = ctx.aws.template_object
     if found is None:
         return
     path = ("TemplateS3Uri",)
@@ -303,7 +285,7 @@ def s3_template_problem(ctx: Context) -> Iterator[Issue]:
         if found.exists is False:
             yield Issue(f"template object {found.uri} does not exist", path, where="request")
         elif found.exists is None:
-            yield _could_not_check(f"the template object {found.uri}", found.error or "unknown")
+            yield Issue.could_not_check(f"the template object {found.uri}", found.error or "unknown")
         elif found.size is not None and found.size > ctx.limits.s3_template_max_bytes:
             yield Issue(
                 f"template object {found.uri} is {found.size:,} bytes; AWS Config reads at most 300 KB",
@@ -342,75 +324,10 @@ def delivery_bucket_missing(ctx: Context) -> Iterator[Issue]:
       Guide, "Prerequisites for conformance packs": the bucket and the policy it needs.
     - [inferred] Whether a missing bucket fails the deployment is unverified.
     """
-    bucket = _facts(ctx).delivery_bucket
+    bucket = ctx.aws.delivery_bucket
     if bucket is None:
         return
     if bucket.exists is False:
         yield Issue(f"delivery bucket {bucket.name} does not exist", ("DeliveryS3Bucket",), where="request")
     elif bucket.exists is None:
-        yield _could_not_check(f"the delivery bucket {bucket.name}", bucket.error or "unknown")
-
-
-@rule("CP509", "rules-per-account-quota", Severity.ERROR, tags=("online", "quota"), phase=Phase.ONLINE)
-def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
-    """## What it does
-    Adds this pack's rules to the config rules already in the caller's account and compares the sum
-    with the quotas: rules per account across conformance packs (350 for organization packs, 150 for
-    account packs) and rules per account (1,000). An update does not count the pack's own rules twice.
-
-    ## Why is this bad?
-    The pack's rules fail to create in the accounts that are full ("the account already contains
-    the maximum number of 1000 rules").
-
-    ## Example
-    A 130-rule pack added to an account whose existing packs already hold 300 rules.
-
-    ## Use instead
-    Remove rules that several packs share, or split the accounts between packs.
-
-    ## References
-    - [documented] AWS Config API Reference, MaxNumberOfConfigRulesExceededException: "the account
-      already contains the maximum number of 1000 rules".
-    - [documented] AWS Config Developer Guide, "Service Limits": 150 rules per account across
-      conformance packs and 350 across organization conformance packs, not adjustable (2023 edition;
-      configurable here).
-    - [reported] hashicorp/terraform-provider-aws PR #21722 - "MaxNumberOfConfigRulesExceededException:
-      Failed to put config rule ... because the account already contains 250 config rules" (an earlier
-      quota).
-    """
-    facts = _facts(ctx)
-    if not ctx.is_template:  # the pack's rules are unknown (its template is in S3)
-        return
-    if facts.config_rule_names is None:
-        if reason := facts.why_unavailable(Fact.CONFIG_RULES):
-            yield _could_not_check("the number of config rules in the account", reason)
-        return
-    template = ctx.template
-    ours = [effective_rule_name(template, resource) for resource in deployed_rules(template)]
-    our_names = {name for name in ours if isinstance(name, str)}
-
-    def is_ours(deployed: str) -> bool:
-        return re.sub(_PACK_RULE_SUFFIX, "", deployed) in our_names
-
-    others = [name for name in facts.config_rule_names if not is_ours(name)]
-    in_packs = [name for name in others if re.search(_PACK_RULE_SUFFIX, name)]
-    organization = ctx.request.scope == "organization"
-    pack_quota = (
-        ctx.quotas.rules_per_account_across_org_packs
-        if organization
-        else ctx.quotas.rules_per_account_across_account_packs
-    )
-    account = facts.caller_account or "the caller's account"
-    if len(in_packs) + len(ours) > pack_quota:
-        yield Issue(
-            f"{account} already has {len(in_packs)} rules from conformance packs; with this pack's {len(ours)} it "
-            f"would have {len(in_packs) + len(ours)}, over the quota of {pack_quota}",
-            ("Resources",),
-            fix="remove rules that several packs share, or split the accounts between packs",
-        )
-    if len(others) + len(ours) > ctx.quotas.rules_per_account:
-        yield Issue(
-            f"{account} already has {len(others)} config rules; with this pack's {len(ours)} it would have "
-            f"{len(others) + len(ours)}, over the quota of {ctx.quotas.rules_per_account}",
-            ("Resources",),
-        )
+        yield Issue.could_not_check(f"the delivery bucket {bucket.name}", bucket.error or "unknown")

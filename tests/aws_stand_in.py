@@ -96,6 +96,56 @@ class StandIn:
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=REGION, endpoint_url=self.url)
 
+    def member_client(self, account: str, service: str) -> Any:
+        """A client acting in `account`, through the role the organization made there (moto keeps each
+        account's state apart)."""
+        given = self.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="stand-in-setup"
+        )["Credentials"]
+        return boto3.client(
+            service, region_name=REGION, endpoint_url=self.url, aws_access_key_id=given["AccessKeyId"],
+            aws_secret_access_key=given["SecretAccessKey"], aws_session_token=given["SessionToken"],
+        )  # fmt: skip
+
+    def record(self, account: str | None = None, *, recording: bool = True) -> None:
+        """Set AWS Config up in `account` (the management account by default): a configuration recorder,
+        a delivery channel to a bucket of its own, and the recorder started unless `recording` is False."""
+
+        def client(service: str) -> Any:
+            return self.member_client(account, service) if account else self.client(service)
+
+        owner = account or MANAGEMENT_ACCOUNT
+        client("s3").create_bucket(Bucket=f"config-{owner}")
+        config = client("config")
+        config.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": f"arn:aws:iam::{owner}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        })  # fmt: skip
+        config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": f"config-{owner}"})
+        if recording:
+            config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+    def delivery_bucket(self, name: str) -> None:
+        """A delivery bucket with the policy the organization conformance pack prerequisites give."""
+        organization = self.client("organizations").describe_organization()["Organization"]["Id"]
+        conditions = {
+            "StringEquals": {"aws:PrincipalOrgID": organization},
+            "ArnLike": {
+                "aws:PrincipalArn": (
+                    "arn:aws:iam::*:role/aws-service-role/config-conforms.amazonaws.com/AWSServiceRoleForConfigConforms"
+                )
+            },
+        }
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "AllowGetObject", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject"],
+             "Resource": f"arn:aws:s3:::{name}/*", "Condition": conditions},
+            {"Sid": "AllowGetBucketAcl", "Effect": "Allow", "Principal": "*", "Action": "s3:GetBucketAcl",
+             "Resource": f"arn:aws:s3:::{name}", "Condition": conditions},
+        ]}  # fmt: skip
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+
     def args(self) -> list[str]:
         return ["--endpoint-url", self.url]
 
@@ -203,7 +253,9 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Ite
     _patch_backend(monkeypatch, scenario)
     monkeypatch.setattr(ConfigRule, "MAX_RULES", 1000)
     with relay(moto_server, _stand_in(scenario), threading.Event()) as url:
-        yield StandIn(url, scenario)
+        stand_in = StandIn(url, scenario)
+        stand_in.record()  # the caller's account has AWS Config, as a deploying account does
+        yield stand_in
 
 
 def _patch_backend(monkeypatch: pytest.MonkeyPatch, scenario: Scenario) -> None:

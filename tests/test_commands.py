@@ -108,4 +108,6 @@ def test_readme_starts_with_purpose_and_two_commands() -> None:
 def test_version_option() -> None:
     result = run_cli(["--version"])
     assert result.exit_code == 0
-    assert result.stdout == "preflight, version 0.1.0 (managed-rule catalog of 2026-11-24, 834 rules)\n"
+    assert result.stdout == (
+        "preflight, version 0.1.0 (managed-rule catalog of 2026-11-24, 834 rules; Region tables of 2024-06, 31 Regions)\n"
+    )

@@ -328,7 +328,7 @@ def test_status_of_a_refused_status_call_is_exit_2_while_deploy_says_resume(aws:
     )
 
 
-def test_status_of_a_failed_rollout_is_exit_1_without_a_resume_hint(aws: StandIn) -> None:
+def test_status_of_a_failed_rollout_is_exit_1_and_names_the_check_that_finds_it_first(aws: StandIn) -> None:
     _organization(aws)
     aws.scenario.failed_accounts = {"123456789012": ("NoAvailableConfigurationRecorderException", "No recorder.")}
     assert _deploy(aws, "--name", "s3-baseline", "--no-wait", str(SMALL))[0] == 0
@@ -339,4 +339,6 @@ def test_status_of_a_failed_rollout_is_exit_1_without_a_resume_hint(aws: StandIn
         "account       status         error",
         "123456789012  CREATE_FAILED  NoAvailableConfigurationRecorderException: No recorder.",
         "s3-baseline: the rollout failed in 1 account(s): 123456789012 (CREATE_FAILED)",
+        "NoAvailableConfigurationRecorderException in 1 account(s): `preflight check --online --member-role ROLE` "
+        "finds this before the put (CP510)",
     ]

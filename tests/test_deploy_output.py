@@ -20,6 +20,8 @@ FAST = ["--poll-interval", "0", "--busy-timeout", "5"]
 TOOL = {"name": "preflight", "version": __version__}
 MEMBER = "111111111111"
 RECORDER = ("NoAvailableConfigurationRecorderException", "You must create a configuration recorder.")
+# The accounts a pack reaches in an organization of the management account alone (moto names it "master").
+ONLY_MANAGEMENT = [{"account": "123456789012", "name": "master", "readiness": "ready", "findings": []}]
 
 
 def _organization(aws: StandIn) -> None:
@@ -39,7 +41,8 @@ def _inline(name: str, body: str, **request: object) -> dict[str, object]:
 def _pack(name: str, plan: dict[str, object] | None, result: str, **rest: object) -> dict[str, object]:
     entry: dict[str, object] = {
         "name": name, "scope": "organization", "operation": "put_organization_conformance_pack",
-        "template_checked": True, "plan": plan, "result": result, "error": None, "rollout": None,
+        "template_checked": True, "plan": plan, "result": result, "error": None, "accounts": ONLY_MANAGEMENT,
+        "rollout": None,
     }  # fmt: skip
     entry.update(rest)
     return entry
@@ -80,8 +83,20 @@ def test_a_deploy_in_json_is_one_document_and_its_findings_are_check_s(aws: Stan
         "status": "CREATE_FAILED",
         "reason": None,
         "accounts": [
-            {"account": MEMBER, "status": "CREATE_FAILED", "error_code": RECORDER[0], "error_message": RECORDER[1]},
-            {"account": "123456789012", "status": "CREATE_SUCCESSFUL", "error_code": None, "error_message": None},
+            {
+                "account": MEMBER,
+                "status": "CREATE_FAILED",
+                "error_code": RECORDER[0],
+                "error_message": RECORDER[1],
+                "caught_by": ["CP510"],
+            },
+            {
+                "account": "123456789012",
+                "status": "CREATE_SUCCESSFUL",
+                "error_code": None,
+                "error_message": None,
+                "caught_by": None,
+            },
         ],
     }
     plan = _inline("s3", body, ExcludedAccounts=["111122223333"])
@@ -103,6 +118,8 @@ def test_a_deploy_in_json_is_one_document_and_its_findings_are_check_s(aws: Stan
         f"{MEMBER}  CREATE_FAILED      {RECORDER[0]}: {RECORDER[1]}",
         "123456789012  CREATE_SUCCESSFUL",
         f"s3: the rollout failed in 1 account(s): {MEMBER} (CREATE_FAILED)",
+        f"{RECORDER[0]} in 1 account(s): `preflight check --online --member-role ROLE` finds this before the put "
+        "(CP510)",
     ]
 
 
@@ -212,8 +229,10 @@ def test_status_in_json(aws: StandIn) -> None:
         "version": 1, "tool": TOOL, "command": "status", "name": "s3", "scope": "organization", "result": "failed",
         "error": None,
         "rollout": {"status": "CREATE_FAILED", "reason": None, "accounts": [
-            {"account": MEMBER, "status": "CREATE_FAILED", "error_code": RECORDER[0], "error_message": RECORDER[1]},
-            {"account": "123456789012", "status": "CREATE_SUCCESSFUL", "error_code": None, "error_message": None},
+            {"account": MEMBER, "status": "CREATE_FAILED", "error_code": RECORDER[0], "error_message": RECORDER[1],
+             "caught_by": ["CP510"]},
+            {"account": "123456789012", "status": "CREATE_SUCCESSFUL", "error_code": None, "error_message": None,
+             "caught_by": None},
         ]},
     }  # fmt: skip
     assert result.stderr.splitlines() == [
@@ -222,6 +241,8 @@ def test_status_in_json(aws: StandIn) -> None:
         f"{MEMBER}  CREATE_FAILED      {RECORDER[0]}: {RECORDER[1]}",
         "123456789012  CREATE_SUCCESSFUL",
         f"s3: the rollout failed in 1 account(s): {MEMBER} (CREATE_FAILED)",
+        f"{RECORDER[0]} in 1 account(s): `preflight check --online --member-role ROLE` finds this before the put "
+        "(CP510)",
     ]
 
 
@@ -273,7 +294,10 @@ def test_an_offline_dry_run_makes_no_aws_call(fault_proxy: FaultProxy, monkeypat
     machine = run_cli([*args, "--format", "json"])
     assert machine.exit_code == 0
     assert json.loads(machine.stdout) == _deploy_document(
-        [_pack("s3", _inline("s3", SMALL.read_text()), "planned")], [], dry_run=True, online_checked=False
+        [_pack("s3", _inline("s3", SMALL.read_text()), "planned", accounts=None)],
+        [],
+        dry_run=True,
+        online_checked=False,
     )
     assert machine.stderr.splitlines() == [
         "online checks skipped (--offline): no AWS call was made",
@@ -307,7 +331,11 @@ def test_an_offline_dry_run_does_not_pretend_to_check_a_template_only_in_s3(
     assert machine.exit_code == 0
     plan_entry = {"upload": None, "request": request, "notes": [note]}
     assert json.loads(machine.stdout) == _deploy_document(
-        [_pack("s3", plan_entry, "planned", template_checked=False)], [], files=0, dry_run=True, online_checked=False
+        [_pack("s3", plan_entry, "planned", template_checked=False, accounts=None)],
+        [],
+        files=0,
+        dry_run=True,
+        online_checked=False,
     )
     assert fault_proxy.seen == []
 
@@ -333,8 +361,8 @@ def test_a_template_in_s3_that_is_not_there_in_json(aws: StandIn, tmp_path: Path
     missing = "s3://pack-templates/missing.yaml does not exist"
     assert result.stderr == f"preflight: error: {missing}\n"
     packs = [
-        _pack("first", None, "skipped", template_checked=False),
-        _pack("second", None, "failed", template_checked=False, error=missing),
+        _pack("first", None, "skipped", template_checked=False, accounts=None),
+        _pack("second", None, "failed", template_checked=False, error=missing, accounts=None),
     ]
     assert json.loads(result.stdout) == _deploy_document(packs, [], files=0, online_checked=False)
     assert aws.scenario.puts == []

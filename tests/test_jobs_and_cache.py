@@ -33,6 +33,7 @@ def test_parallel_output_is_the_serial_output() -> None:
 SENTINEL = {
     "rule": "CP999", "name": "from-the-cache", "severity": 3, "file": "packs/a.yaml", "span": [1, 1, 1, 2],
     "path": [], "message": "served from the cache", "fix": None, "origin": None, "edits": [], "unsafe": False,
+    "accounts": [],
 }  # fmt: skip
 
 

@@ -200,7 +200,8 @@ def test_cp509_rules_per_account() -> None:
     loose = replace(CLEAN, config_rule_names=tuple(f"rule-{index}" for index in range(1_000)))
     assert _online("CP509", loose) == [
         ("CP509", "error", FILE, "16:1",
-         f"{CALLER} already has 1000 config rules; with this pack's 3 it would have 1003, over the quota of 1000", None),
+         f"{CALLER} already has 1000 config rules; with this pack's 3 it would have 1003, over the quota of 1000",
+         "delete config rules the account no longer uses, or deploy fewer rules"),
     ]  # fmt: skip
     unknown = replace(CLEAN, config_rule_names=None, unavailable=(Unavailable(Fact.CONFIG_RULES, DENIED),))
     assert _online("CP509", unknown) == [

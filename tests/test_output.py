@@ -50,7 +50,7 @@ def test_json_contract() -> None:
     first = result.findings[0]
     assert list(first) == [
         "rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "origin", "path", "message",
-        "fix", "edits", "applicability",
+        "fix", "edits", "applicability", "accounts",
     ]  # fmt: skip
     assert first == {
         "rule": "CP305",
@@ -69,6 +69,7 @@ def test_json_contract() -> None:
         "InputParameters",
         "edits": [],
         "applicability": None,
+        "accounts": [],
     }
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in result.findings]
     assert keys == sorted(keys)  # type: ignore[type-var]
@@ -172,6 +173,7 @@ def test_a_finding_about_a_command_line_value_names_the_option_not_a_line() -> N
         "line": None, "column": None, "end_line": None, "end_column": None, "origin": "--param Extra=1",
         "path": ["ConformancePackInputParameters", 0, "ParameterName"], "message": message.format("Extra"),
         "fix": "remove it, or pass one the template declares: MaxAccessKeyAge", "edits": [], "applicability": None,
+        "accounts": [],
     }  # fmt: skip
 
 

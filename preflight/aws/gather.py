@@ -68,7 +68,7 @@ def gather(
     identity = recorder.call(Fact.CALLER_IDENTITY, lambda: clients("sts").get_caller_identity())
     caller = identity.get("Account") if isinstance(identity, dict) else None
 
-    organization = feature_set = management = None
+    organization = feature_set = management = organization_id = None
     accounts = delegated = None
     reached: tuple[tuple[str, str | None], ...] | None = None
     if request.scope == "organization":
@@ -78,6 +78,7 @@ def gather(
             organization = ORGANIZATION_PRESENT
             feature_set = described.get("FeatureSet")
             management = described.get("MasterAccountId")
+            organization_id = described.get("Id")
         except ClientError as error:
             refuse_credentials(error)
             if error_code(error) in _NO_ORGANIZATION:
@@ -152,9 +153,11 @@ def gather(
     caller_arn = identity.get("Arn") if isinstance(identity, dict) else None
     return AwsFacts(
         caller_account=caller,
+        caller_arn=caller_arn,
         organization=organization,
         organization_feature_set=feature_set,
         management_account=management,
+        organization_id=organization_id,
         accounts=accounts,
         delegated_administrators=delegated,
         existing_packs=existing,
@@ -167,11 +170,11 @@ def gather(
         member_role=member_role,
         members=members,
         earlier_failures=reaches.earlier_failures(clients, reads) if organization_pack and not member_role else None,
-        aggregators=reaches.aggregators(clients, reads) if organization_pack and not member_role else None,
+        aggregated=reaches.aggregated(clients, reads) if organization_pack and not member_role else None,
         functions=reaches.functions(clients, needs.functions, reads),
         service_linked_role=reaches.service_linked_role(clients, request.scope, reads),
         trusted_access=reaches.trusted_access(clients, reads) if organization_pack else None,
-        simulated=reaches.simulate(clients, caller_arn, request.scope, request.template_s3_uri, reads),
+        simulated=reaches.simulate(clients, caller_arn, request, reads),
         bucket_policy=reaches.bucket_policy(clients, request.delivery_bucket, reads),
         documents=reaches.documents(clients, needs.documents),
         unavailable=tuple(reads.unavailable),

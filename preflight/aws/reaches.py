@@ -17,6 +17,7 @@ from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, r
 from preflight.aws.members import MEMBER_WORKERS
 from preflight.aws.session import Clients
 from preflight.knowledge.s3_names import split_s3_uri
+from preflight.load.request_file import PackRequest
 from preflight.model.facts import EarlierFailure, Fact, LambdaFunction, Simulated, SsmDocument, Unavailable
 
 T = TypeVar("T")
@@ -164,14 +165,16 @@ def trusted_access(clients: Clients, reads: Reads) -> bool | None:
 
 
 def simulate(
-    clients: Clients, caller_arn: str | None, scope: str, template_uri: str | None, reads: Reads
+    clients: Clients, caller_arn: str | None, request: PackRequest, reads: Reads
 ) -> tuple[Simulated, ...] | None:
     """IAM's policy simulator on the actions the put needs, for the caller's user or role (identity
     policies, permissions boundaries and the organization's SCPs; not session policies)."""
     source = _policy_source(clients, caller_arn, reads)
     if source is None:
         return None
-    actions = list(ORGANIZATION_PUT_ACTIONS if scope == "organization" else ACCOUNT_PUT_ACTIONS)
+    actions = list(ORGANIZATION_PUT_ACTIONS if request.scope == "organization" else ACCOUNT_PUT_ACTIONS)
+    if "TemplateSSMDocumentDetails" in request.other_sources:
+        actions.append("ssm:GetDocument")  # the template is read from an SSM document
     results: list[Simulated] = []
 
     def run(names: list[str], resources: list[str] | None = None) -> None:
@@ -189,7 +192,7 @@ def simulate(
             )
 
     run(actions)
-    location = split_s3_uri(template_uri or "")
+    location = split_s3_uri(request.template_s3_uri or "")
     if location is not None and all(location):
         partition = "aws-cn" if (clients.region or "").startswith("cn-") else "aws"
         run(["s3:GetObject"], [f"arn:{partition}:s3:::{location[0]}/{location[1]}"])
@@ -272,18 +275,29 @@ def _failures(rows: Sequence[dict[str, Any]], name: str, kind: str) -> list[Earl
     ]
 
 
-def aggregators(clients: Clients, reads: Reads) -> tuple[str, ...] | None:
+def aggregated(clients: Clients, reads: Reads) -> tuple[str, frozenset[str]] | None:
+    """An organization aggregator that covers the pack's Region, and the accounts it holds resources of
+    there: an account with none sends AWS Config nothing (a sign it records nothing). None when the
+    organization has no such aggregator."""
+    config = clients("config")
     found = reads.call(
-        Fact.AGGREGATOR,
-        lambda: _pages(clients("config"), "describe_configuration_aggregators", "ConfigurationAggregators"),
+        Fact.AGGREGATOR, lambda: _pages(config, "describe_configuration_aggregators", "ConfigurationAggregators")
     )
-    if found is None:
-        return None
-    return tuple(
-        str(entry.get("ConfigurationAggregatorName", ""))
-        for entry in found
-        if entry.get("OrganizationAggregationSource")
-    )
+    region = clients.region
+    for entry in found or []:
+        source = entry.get("OrganizationAggregationSource")
+        if not isinstance(source, dict) or not (source.get("AllAwsRegions") or region in source.get("AwsRegions", [])):
+            continue
+        name = str(entry.get("ConfigurationAggregatorName", ""))
+        read = partial(
+            _pages, config, "get_aggregate_discovered_resource_counts", "GroupedResourceCounts",
+            ConfigurationAggregatorName=name, Filters={"Region": region}, GroupByKey="ACCOUNT_ID",
+        )  # fmt: skip
+        counts = reads.call(Fact.AGGREGATOR, read)
+        if counts is None:
+            return None
+        return name, frozenset(str(row.get("GroupName")) for row in counts if int(row.get("ResourceCount") or 0) > 0)
+    return None
 
 
 def _pages(client: Any, operation: str, key: str, **arguments: Any) -> list[Any]:

@@ -66,8 +66,9 @@ def _print_version(context: click.Context, _parameter: click.Parameter, value: b
     if not value or context.resilient_parsing:
         return
     from preflight.knowledge.catalog import catalog_summary
+    from preflight.knowledge.regions import regions_summary
 
-    click.echo(f"preflight, version {__version__} ({catalog_summary()})")
+    click.echo(f"preflight, version {__version__} ({catalog_summary()}; {regions_summary()})")
     context.exit()
 
 

@@ -26,15 +26,20 @@ def _head(command: str) -> dict[str, object]:
 def _rollout(shot: Snapshot | None) -> dict[str, object] | None:
     if shot is None:
         return None
-    accounts = [
-        {
-            "account": account.account,
-            "status": account.status,
-            "error_code": account.error_code or None,
-            "error_message": account.error_message or None,
-        }
-        for account in shot.accounts
-    ]
+    from preflight.knowledge.failures import predictor
+
+    accounts = []
+    for account in shot.accounts:
+        check = predictor(account.error_code, account.error_message) if account.failed else None
+        accounts.append(
+            {
+                "account": account.account,
+                "status": account.status,
+                "error_code": account.error_code or None,
+                "error_message": account.error_message or None,
+                "caught_by": list(check.rules) if check is not None else None,
+            }
+        )
     return {"status": shot.pack_status, "reason": shot.reason or None, "accounts": accounts}
 
 
@@ -43,6 +48,15 @@ def _plan(plan: Plan | None) -> dict[str, object] | None:
         return None
     upload = {"uri": plan.upload.uri, "bytes": len(plan.upload.body)} if plan.upload is not None else None
     return {"upload": upload, "request": dict(plan.request), "notes": list(plan.notes)}
+
+
+def _accounts(outcome: PackOutcome) -> list[dict[str, object]] | None:
+    if outcome.accounts is None:
+        return None
+    return [
+        {"account": row.account, "name": row.name, "readiness": row.readiness, "findings": list(row.rules)}
+        for row in outcome.accounts
+    ]
 
 
 def _pack(outcome: PackOutcome) -> dict[str, object]:
@@ -54,6 +68,7 @@ def _pack(outcome: PackOutcome) -> dict[str, object]:
         "plan": _plan(outcome.plan),
         "result": str(outcome.result),
         "error": outcome.error,
+        "accounts": _accounts(outcome),
         "rollout": _rollout(outcome.rollout),
     }
 

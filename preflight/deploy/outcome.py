@@ -12,6 +12,7 @@ from preflight.model.plan import ACCOUNT_OPERATION, ORGANIZATION_OPERATION, Plan
 
 if TYPE_CHECKING:
     from preflight.aws.watch import Snapshot
+    from preflight.deploy.readiness import AccountReadiness
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -41,6 +42,8 @@ class PackOutcome:
     template_checked: bool = True  # False: not linted (only in S3 under --offline, or the run stopped first)
     error: str | None = None  # the error line printed for this pack
     rollout: Snapshot | None = None  # the last status read
+    # Each account the pack reaches as the online pre-flight judged it; None when it did not run.
+    accounts: tuple[AccountReadiness, ...] | None = None
 
     @property
     def operation(self) -> str:

@@ -11,6 +11,8 @@ from preflight.deploy.settings import DeploySettings, clients
 
 if TYPE_CHECKING:
     from preflight.aws.session import Clients
+    from preflight.aws.watch import Snapshot
+    from preflight.knowledge.failures import Predictor
 
 
 def status(name: str, scope: str, region: str | None, settings: DeploySettings) -> PackOutcome | None:
@@ -76,8 +78,31 @@ def _followed(made: Clients, outcome: PackOutcome, settings: DeploySettings, put
         return replace(outcome, result=Result.UNFOLLOWED, error=why)
     console.say(account_table(shot).rstrip("\n"))
     console.say(describe_outcome(shot, finished, name))
+    for line in predicted(shot):
+        console.say(line)
     result = (Result.SUCCEEDED if shot.succeeded else Result.FAILED) if finished else Result.TIMED_OUT
     return replace(outcome, result=result, rollout=shot)
+
+
+def predicted(shot: Snapshot) -> list[str]:
+    """For the accounts that failed, by error code: the online checks that find that failure before a put."""
+    from preflight.knowledge.failures import predictor
+
+    failed: dict[str, list[str]] = {}
+    found: dict[str, Predictor] = {}
+    for account in shot.accounts:
+        check = predictor(account.error_code, account.error_message) if account.failed else None
+        if check is not None:
+            failed.setdefault(account.error_code, []).append(account.account)
+            found[account.error_code] = check
+    lines = []
+    for code, accounts in failed.items():
+        check = found[code]
+        command = "preflight check --online" + (" --member-role ROLE" if check.needs_member_role else "")
+        lines.append(
+            f"{code} in {len(accounts)} account(s): `{command}` finds this before the put ({', '.join(check.rules)})"
+        )
+    return lines
 
 
 def _reason(error: Exception) -> str:

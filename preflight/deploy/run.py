@@ -8,13 +8,14 @@ in AWS until every pack has passed (a) and (b)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.deploy.outcome import EXIT_FAILED, EXIT_USAGE, DeployOutcome, PackOutcome, Result
+from preflight.deploy.readiness import readiness, readiness_table
 from preflight.deploy.settings import DeploySettings, clients
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
@@ -160,19 +161,41 @@ class _Checked:
 
 
 def _checked(
-    checked: _Checked, report: Report, names: str, settings: DeploySettings, online: bool, fail_level: Severity
+    checked: _Checked,
+    report: Report,
+    names: str,
+    settings: DeploySettings,
+    online: bool,
+    fail_level: Severity,
+    tables: Sequence[str] = (),
 ) -> _Checked:
     """`checked` with the findings of `report`, which are printed; any finding at or above the fail level
-    (an error, unless `--fail-level` or the settings say lower) refuses every pack, as it fails `check`."""
+    (an error, unless `--fail-level` or the settings say lower) refuses every pack, as it fails `check`.
+    `tables` (the accounts each pack reaches) are printed after the findings, on a dry run or a refusal."""
     settings.console.findings(report)
     findings = tuple(sorted((*checked.findings, *report.findings), key=Finding.sort_key))
     checked = replace(checked, findings=findings, files=max(checked.files, report.files), online_checked=online)
     failing = [finding for finding in report.findings if finding.severity >= fail_level]
+    if settings.dry_run or failing:
+        for table in tables:
+            settings.console.say(table)
     if failing:
         settings.console.say(f"refusing to deploy {names}: {_failing(failing, fail_level)} above must be fixed first")
         refused = [replace(pack, result=Result.REFUSED) for pack in checked.planned]
         raise _Stop(checked.outcome(EXIT_FAILED, refused, settings.dry_run))
     return checked
+
+
+def _merged(reports: Sequence[Report]) -> Report:
+    findings = tuple(sorted((finding for report in reports for finding in report.findings), key=Finding.sort_key))
+    lines: dict[str, Mapping[int, str]] = {}
+    for report in reports:
+        lines.update(report.lines)
+    return Report(findings, sum(report.files for report in reports), lines)
+
+
+def _region(pack: PackInput) -> str | None:
+    return pack.facts.region if pack.facts is not None else None
 
 
 def _failing(findings: Sequence[Finding], fail_level: Severity) -> str:
@@ -233,8 +256,19 @@ def _deploy(
         except Exception as error:
             console.error(describe_error(error))
             return DeployOutcome(EXIT_USAGE)
-        online = _lint(sent, config, rules, settings, spec, frozenset({Phase.ONLINE}))
-        checked = _checked(checked, online, names, settings, True, config.fail_level)
+        reports = [_lint([one], config, rules, settings, spec, frozenset({Phase.ONLINE})) for one in sent]
+        judged = tuple(
+            replace(outcome, accounts=readiness(one.facts, report.findings))
+            for outcome, one, report in zip(planned, sent, reports, strict=True)
+        )
+        checked = replace(checked, planned=judged)
+        planned = judged
+        tables = [
+            readiness_table(outcome.name, one.request.region or _region(one), outcome.accounts)
+            for outcome, one in zip(judged, sent, strict=True)
+            if outcome.accounts is not None
+        ]
+        checked = _checked(checked, _merged(reports), names, settings, True, config.fail_level, tables)
     # (c) to (e), one pack at a time; a failure stops the rest.
     done: list[PackOutcome] = []
     for pack, outcome in zip(packs, planned, strict=True):

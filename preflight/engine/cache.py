@@ -192,6 +192,7 @@ def _encode(finding: Finding) -> dict[str, object]:
     entry["origin"] = finding.origin
     entry["path"] = list(finding.path)
     entry["edits"] = [[*asdict(edit.span).values(), edit.text] for edit in finding.edits]
+    entry["accounts"] = list(finding.accounts)
     return entry
 
 
@@ -220,10 +221,24 @@ def _decode(entry: object) -> Finding:
     edits, unsafe = entry["edits"], entry["unsafe"]
     if type(unsafe) is not bool or not isinstance(edits, list) or not all(_is_edit(edit) for edit in edits):
         raise _Damaged("edits")
+    accounts = entry["accounts"]
+    if not (isinstance(accounts, list) and all(isinstance(account, str) for account in accounts)):
+        raise _Damaged("accounts")
     rule, name, file, message = texts
     decoded = tuple(Edit(Span(*edit[:4]), edit[4]) for edit in edits)
     return Finding(
-        rule, name, Severity(severity), file, Span(*span), tuple(path), message, fix, origin, decoded, unsafe
+        rule,
+        name,
+        Severity(severity),
+        file,
+        Span(*span),
+        tuple(path),
+        message,
+        fix,
+        origin,
+        decoded,
+        unsafe,
+        tuple(accounts),
     )
 
 
@@ -236,7 +251,9 @@ def _is_edit(edit: object) -> bool:
     )
 
 
-_FIELDS = frozenset({"rule", "name", "severity", "file", "span", "path", "message", "fix", "origin", "edits", "unsafe"})
+_FIELDS = frozenset(
+    {"rule", "name", "severity", "file", "span", "path", "message", "fix", "origin", "edits", "unsafe", "accounts"}
+)
 # An entry holds one file's findings; a file is at most 4 MiB, so its entry is far smaller than this.
 _ENTRY_MAX_BYTES = 64 * 1024 * 1024
 

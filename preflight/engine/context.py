@@ -44,6 +44,13 @@ class Context:
         return self.loaded.document if self.loaded is not None else None
 
     @property
+    def aws(self) -> AwsFacts:
+        """The online pre-flight's facts: the online rules run only when there are some."""
+        if self.facts is None:
+            raise RuntimeError("an online rule ran without the online pre-flight's facts")
+        return self.facts
+
+    @property
     def is_template(self) -> bool:
         return self.loaded is not None and self.loaded.is_template
 

@@ -151,7 +151,7 @@ def _locate(current: Rule, issue: Issue, ctx: Context) -> Finding:
     edits = issue.edits if file == _subject_file(ctx) and origin is None else ()
     return Finding(
         current.id, current.name, severity, file, span, issue.path, message, fix, _capped(origin), edits,
-        issue.unsafe, issue.transient,
+        issue.unsafe, issue.accounts, issue.transient,
     )  # fmt: skip
 
 

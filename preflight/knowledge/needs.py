@@ -9,6 +9,8 @@ each of these up (in the caller's account, and in each member account with --mem
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from preflight.knowledge.config_rules import config_rule_views, deployed_rules
@@ -66,3 +68,32 @@ def pack_needs(template: Template) -> PackNeeds:
         if isinstance(values, list):
             roles.extend(value for value in values if isinstance(value, str) and value.startswith("arn:"))
     return PackNeeds(*(tuple(dict.fromkeys(items)) for items in (rules, functions, roles, documents)))
+
+
+# How AWS Config names a conformance pack's rules in the accounts it deploys them to.
+PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """An account's config rules as a pack's put would leave them, by the quotas that count them."""
+
+    from_packs: int  # its rules from other conformance packs
+    others: int  # all its rules but this pack's
+    ours: int  # this pack's
+
+    @property
+    def from_packs_after(self) -> int:
+        return self.from_packs + self.ours
+
+    @property
+    def after(self) -> int:
+        return self.others + self.ours
+
+
+def count_rules(existing: Iterable[str], ours: Sequence[object]) -> RuleCount:
+    """`existing`: the names of an account's rules; `ours`: the names the pack gives its rules (a name
+    that is not a string is still a rule). An update does not count the pack's own rules twice."""
+    our_names = {name for name in ours if isinstance(name, str)}
+    others = [name for name in existing if PACK_RULE_SUFFIX.sub("", name) not in our_names]
+    return RuleCount(sum(1 for name in others if PACK_RULE_SUFFIX.search(name)), len(others), len(ours))

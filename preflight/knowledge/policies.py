@@ -15,6 +15,8 @@ from typing import Any
 # the limit (20480)").
 LAMBDA_POLICY_MAX_BYTES = 20_480
 CONFIG_PRINCIPAL = "config.amazonaws.com"
+# A function policy with no statement yet, as Lambda writes it: the first add-permission makes it.
+EMPTY_FUNCTION_POLICY = '{"Version":"2012-10-17","Id":"default","Statement":[]}'
 CONFORMS_ROLE = "AWSServiceRoleForConfigConforms"
 
 
@@ -71,7 +73,7 @@ class Invokers:
     accounts: frozenset[str]  # accounts named by AWS:SourceAccount (or an account principal)
     organizations: frozenset[str]  # organizations named by aws:SourceOrgID or aws:PrincipalOrgID
     principal_org_only: bool  # the organization is named only by aws:PrincipalOrgID (see the rule's docs)
-    size: int  # the policy's length in bytes
+    size: int  # the policy's length in bytes (with no policy, the length of an empty one)
     per_account_statement: int  # the length of one of its per-account statements (or an estimate)
 
 
@@ -112,7 +114,7 @@ def invokers(policy: str, function_arn: str) -> Invokers:
     )  # fmt: skip
     return Invokers(
         every, frozenset(accounts), frozenset(organizations), by_principal_org and not by_source_org,
-        len(policy.encode()), max(sizes, default=estimate),
+        len((policy or EMPTY_FUNCTION_POLICY).encode()), max(sizes, default=estimate),
     )  # fmt: skip
 
 

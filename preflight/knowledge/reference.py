@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.guard import GuardParser
+    from preflight.knowledge.regions import RegionTables
     from preflight.knowledge.schema_validator import SchemaValidator
     from preflight.knowledge.schemas import SchemasUnavailable
 
@@ -37,6 +38,13 @@ class Reference:
             return load_pack_validators(self._schemas_file or SCHEMAS_FILE)
         except SchemasUnavailable as error:
             return error
+
+    @cached_property
+    def regions(self) -> RegionTables:
+        """AWS's tables of the Regions that offer conformance packs."""
+        from preflight.knowledge.regions import load_region_tables
+
+        return load_region_tables()
 
     @cached_property
     def guard(self) -> GuardParser:

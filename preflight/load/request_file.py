@@ -379,6 +379,8 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         if given is not None:
             texts[field_name] = given
             origins[(api_key,)] = command_line(f"--{field_name.replace('_', '-')} {given}")
+    if inputs.region is not None:
+        origins[("Region",)] = command_line(f"--region {inputs.region}")
     if inputs.exclude_accounts:
         if scope == "account":
             raise RequestError("--exclude-account applies to organization packs only (--scope organization)")

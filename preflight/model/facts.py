@@ -3,6 +3,7 @@ here, so rules and their tests need no AWS at all."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
@@ -11,6 +12,10 @@ __all__ = [
     "ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "EarlierFailure", "Fact", "LambdaFunction",
     "MemberAccount", "S3Object", "Simulated", "SsmDocument", "Unavailable",
 ]  # fmt: skip
+
+
+# How many accounts a finding names in its message.
+NAMED_ACCOUNTS = 10
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,11 @@ class SsmDocument:
 @dataclass(frozen=True)
 class AwsFacts:
     caller_account: str | None = None
+    caller_arn: str | None = None
     organization: str | None = None  # ORGANIZATION_PRESENT, ORGANIZATION_NONE, or None when unknown
     organization_feature_set: str | None = None
     management_account: str | None = None
+    organization_id: str | None = None
     accounts: frozenset[str] | None = None
     delegated_administrators: frozenset[str] | None = None
     existing_packs: tuple[str, ...] | None = None
@@ -114,13 +121,35 @@ class AwsFacts:
     member_role: str | None = None
     members: tuple[MemberAccount, ...] | None = None
     earlier_failures: tuple[EarlierFailure, ...] | None = None
-    aggregators: tuple[str, ...] | None = None
+    # An organization aggregator's name and the accounts it has resources of in the pack's Region.
+    aggregated: tuple[str, frozenset[str]] | None = None
     functions: tuple[LambdaFunction, ...] = ()
     service_linked_role: bool | None = None  # the role the put needs exists in the caller's account
     trusted_access: bool | None = None  # config-multiaccountsetup.amazonaws.com has trusted access
     simulated: tuple[Simulated, ...] | None = None
     bucket_policy: str | None = None  # the delivery bucket's policy document, when it has one
     documents: tuple[SsmDocument, ...] = ()
+
+    def account_label(self, account: str) -> str:
+        """`account 210987654321 (Audit)`: the id, and its name in the organization when known."""
+        for number, name in self.reached or ():
+            if number == account and name:
+                return f"account {account} ({name})"
+        return f"account {account}"
+
+    def accounts_text(self, accounts: Sequence[str]) -> str:
+        """The first NAMED_ACCOUNTS accounts by label, then how many more (a finding's `accounts` has all)."""
+        named = ", ".join(self.account_label(account) for account in accounts[:NAMED_ACCOUNTS])
+        more = len(accounts) - NAMED_ACCOUNTS
+        return named + (f" and {more} more" if more > 0 else "")
+
+    @property
+    def region_text(self) -> str:
+        return self.region or "the pack's Region"
+
+    @property
+    def reached_accounts(self) -> list[str]:
+        return [account for account, _name in self.reached or ()]
 
     def why_unavailable(self, fact: Fact) -> str | None:
         for item in self.unavailable:

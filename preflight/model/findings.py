@@ -74,7 +74,13 @@ class Issue:
     span: Span | None = None
     edits: tuple[Edit, ...] = ()  # the fix as text edits of the template, when it can be made mechanically
     unsafe: bool = False  # the edits may change what the pack means: applied only with --unsafe-fixes
+    accounts: tuple[str, ...] = ()  # the AWS accounts where the pack will fail, or may, for this reason
     transient: bool = False  # about this run, not the file (a worker killed): its result is not cached
+
+    @classmethod
+    def could_not_check(cls, what: str, reason: str, accounts: tuple[str, ...] = ()) -> Issue:
+        """An online check that AWS did not let run: a warning about the request, never an error."""
+        return cls(f"could not check {what}: {reason}", severity=Severity.WARNING, where="request", accounts=accounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,7 @@ class Finding:
     origin: str | None = None
     edits: tuple[Edit, ...] = ()  # text edits of `file` that make the fix (`check --fix`)
     unsafe: bool = False
+    accounts: tuple[str, ...] = ()  # the AWS accounts the finding is about (the online rules')
     # About this run rather than the file (Guard's worker killed, or out of time): the file's result
     # is not cached, so a later run checks it again. Not part of any report.
     transient: bool = field(default=False, compare=False)

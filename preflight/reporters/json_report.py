@@ -35,6 +35,7 @@ def finding_to_dict(finding: Finding) -> dict[str, object]:
             for e in finding.edits
         ],
         "applicability": None if not finding.edits else "unsafe" if finding.unsafe else "safe",
+        "accounts": list(finding.accounts),
     }  # fmt: skip
 
 

@@ -149,5 +149,7 @@ def sarif_chunks(report: Report, rules: Sequence[Rule]) -> Iterator[str]:
         }
         if finding.edits:
             result["fixes"] = [_fix(finding, artifacts[finding.file])]
+        if finding.accounts:
+            result["properties"] = {"accounts": [printable_path(account) for account in finding.accounts]}
         yield "        " + json.dumps(result, ensure_ascii=False) + (",\n" if position < last else "\n")
     yield "      ]" + tail + "\n"

@@ -1,0 +1,260 @@
+"""CP513, CP515 and CP519: what the pack's rules and remediations use outside the template, and that
+every account it reaches must be able to use: the remediations' own SSM documents, the custom rules'
+Lambda functions, and the delivery bucket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.api import (
+    LAMBDA_POLICY_MAX_BYTES,
+    REMEDIATION,
+    Context,
+    DocPath,
+    Fact,
+    Issue,
+    Phase,
+    Severity,
+    bucket_grants_missing,
+    deployed_rules,
+    invokers,
+    rule,
+)
+
+
+def _target_path(ctx: Context, document: str) -> DocPath:
+    if ctx.is_template:
+        for remediation in ctx.template.of_type(REMEDIATION):
+            target = remediation.properties.get("TargetId")
+            if target is not None and ctx.template.evaluator.resolve(target) == document:
+                return (*remediation.path, "Properties", "TargetId")
+    return ()
+
+
+@rule("CP513", "remediation-document-not-shared", Severity.ERROR, tags=("online", "members"), phase=Phase.ONLINE)
+def remediation_document_not_shared(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    For a remediation whose `TargetId` is an SSM document of your own (not AWS's), checks that the
+    document exists in the caller's account and Region and, for an organization pack, is shared with
+    every account the pack reaches (or with all accounts).
+
+    ## Why is this bad?
+    An account the document is not shared with cannot run it: the remediation fails there.
+
+    ## Example
+    `TargetId: Acme-EnableBucketEncryption`, a document shared with two of thirty accounts.
+
+    ## Use instead
+    Share it: `aws ssm modify-document-permission --name Acme-EnableBucketEncryption
+    --permission-type Share --account-ids-to-add 210987654321`.
+
+    ## References
+    - [documented] AWS Systems Manager User Guide, "Sharing SSM documents": an account uses another's
+      document only once the owner shares it.
+    - [documented] AWS Config API Reference, InsufficientPermissionsException: "You do not have
+      permission to ... call SSM:GetDocument".
+    - [reported] awslabs/landing-zone-accelerator-on-aws#871 and #262: remediations whose SSM document
+      or role was missing in member accounts.
+    """
+    facts = ctx.aws
+    organization = ctx.request.scope == "organization"
+    for document in facts.documents:
+        path = _target_path(ctx, document.name)
+        if document.exists is False:
+            yield Issue(
+                f"SSM document {document.name} does not exist in account {facts.caller_account or '(the caller)'} "
+                f"({facts.region_text}): the remediations that run it fail",
+                path,
+                fix="create the document, or use one of AWS's runbooks",
+            )
+        elif document.exists is None:
+            yield Issue.could_not_check(f"SSM document {document.name}", document.error or "unknown")
+        elif organization and document.shared_with is not None and "all" not in document.shared_with:
+            lacking = [
+                account
+                for account in facts.reached_accounts
+                if account != facts.caller_account and account not in document.shared_with
+            ]
+            if lacking:
+                yield Issue(
+                    f"SSM document {document.name} is not shared with {facts.accounts_text(lacking)}: the "
+                    "remediations that run it fail there",
+                    path,
+                    fix=f"share it: aws ssm modify-document-permission --name {document.name} --permission-type Share "
+                    f"--account-ids-to-add {','.join(lacking[:3])}{',...' if len(lacking) > 3 else ''}",
+                    accounts=tuple(lacking),
+                )
+
+
+def _source_path(ctx: Context, function: str) -> DocPath:
+    if ctx.is_template:
+        for resource in deployed_rules(ctx.template):
+            source = resource.properties.get("Source")
+            identifier = source.get("SourceIdentifier") if isinstance(source, dict) else None
+            if identifier is not None and ctx.template.evaluator.resolve(identifier) == function:
+                return (*resource.path, "Properties", "Source", "SourceIdentifier")
+    return ()
+
+
+@rule("CP515", "lambda-not-invokable", Severity.ERROR, tags=("online", "members"), phase=Phase.ONLINE)
+def lambda_not_invokable(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    For each custom Lambda rule, checks that its function exists and that the function's resource
+    policy lets AWS Config (`config.amazonaws.com`) invoke it for every account the pack reaches: a
+    statement without an account condition, one with `AWS:SourceAccount` for each account, or one
+    with `aws:SourceOrgID` naming the organization. When one statement per account is what is
+    missing, it also checks that they would fit Lambda's 20 KB policy limit. A grant only under
+    `aws:PrincipalOrgID` is a warning, and so is a function in another Region than the pack.
+
+    ## Why is this bad?
+    The rule fails where AWS Config cannot invoke the function: "The AWS Lambda function ... cannot
+    be invoked. Check the specified function ARN, and check the function's permissions." A policy
+    that grows by one statement per account fails to grow at about 70 accounts:
+    "PolicyLengthExceededException: The final policy size (20563) is bigger than the limit (20480)".
+
+    ## Example
+    A function that grants `lambda:InvokeFunction` to `events.amazonaws.com` only.
+
+    ## Use instead
+    One statement per account, as AWS's blog on cross-account rules does: `aws lambda add-permission
+    --function-name ARN --principal config.amazonaws.com --action lambda:InvokeFunction
+    --source-account ACCOUNT --statement-id config-ACCOUNT`; beyond about 70 accounts, copies of the
+    function that each grant some of them.
+
+    ## References
+    - [documented] AWS Config API Reference, InsufficientPermissionsException: "For PutConfigRule, the
+      Lambda function cannot be invoked. Check the function ARN, and check the function's
+      permissions."
+    - [reported] cloud-custodian/cloud-custodian#3530 - "The AWS Lambda function ... cannot be
+      invoked", a function whose policy granted only events.amazonaws.com.
+    - [documented] Lambda API Reference, GetPolicy: Policy "Maximum length of 20480"; [reported]
+      ssc-spc-ccoe-cei/aws-guardrails-cac-solution doc/RESOURCE_POLICY_FIX.md: per-account statements
+      exceed 20 KB at about 70 accounts.
+    - [documented] AWS DevOps Blog, "How to Centrally Manage AWS Config Rules across Multiple AWS
+      Accounts" (the developer guide's reference for organization packs' custom rules): one
+      permission per account for config.amazonaws.com.
+    - [inferred] IAM's `aws:PrincipalOrgID` is in the request context only when the principal belongs
+      to an organization, which a service principal does not: a grant under it alone probably never
+      matches, but no report confirms it (warning).
+    - [inferred] No AWS text or report says AWS Config cannot invoke a function in another Region
+      (warning).
+    """
+    facts = ctx.aws
+    accounts = facts.reached_accounts or ([facts.caller_account] if facts.caller_account else [])
+    for function in facts.functions:
+        path = _source_path(ctx, function.arn)
+        parts = function.arn.split(":")
+        region = parts[3] if len(parts) > 6 else ""
+        if facts.region and region and region != facts.region:
+            yield Issue(
+                f"Lambda function {function.arn} is in {region}, the pack in {facts.region}: AWS Config invokes a "
+                "custom rule's function from the rule's Region",
+                path,
+                fix=f"deploy the function in {facts.region} too and name that one",
+                severity=Severity.WARNING,
+            )
+        if function.exists is False:
+            yield Issue(
+                f'Lambda function {function.arn} does not exist: the rule cannot be created ("cannot be invoked")',
+                path,
+                fix="deploy the function first, or correct the ARN",
+            )
+            continue
+        if function.exists is None or function.policy is None:
+            yield Issue.could_not_check(f"Lambda function {function.arn}", function.error or "unknown")
+            continue
+        yield from _invokers_issues(ctx, function.arn, function.policy, accounts, path)
+
+
+def _invokers_issues(ctx: Context, arn: str, policy: str, accounts: list[str], path: DocPath) -> Iterator[Issue]:
+    facts = ctx.aws
+    granted = invokers(policy, arn)
+    organization = facts.organization_id
+    by_organization = bool(granted.organizations) and (organization is None or organization in granted.organizations)
+    if granted.every_account or (by_organization and not granted.principal_org_only):
+        return
+    lacking = [account for account in accounts if account not in granted.accounts]
+    if not lacking:
+        return
+    if by_organization:  # only under aws:PrincipalOrgID
+        yield Issue(
+            f"Lambda function {arn} lets AWS Config invoke it only under aws:PrincipalOrgID, which a service "
+            f"principal does not carry: it may not be invoked for {facts.accounts_text(lacking)}",
+            path,
+            fix="grant each account with AWS:SourceAccount (aws lambda add-permission --source-account ACCOUNT)",
+            severity=Severity.WARNING,
+            accounts=tuple(lacking),
+        )
+        return
+    whom = facts.accounts_text(lacking)
+    yield Issue(
+        f"Lambda function {arn} has no resource policy: AWS Config cannot invoke it for {whom}"
+        if not policy
+        else f"Lambda function {arn}'s resource policy does not let AWS Config (config.amazonaws.com) invoke it "
+        f'for {whom}: the rule fails there ("cannot be invoked")',
+        path,
+        fix=f"for each account: aws lambda add-permission --function-name {arn} --principal config.amazonaws.com "
+        "--action lambda:InvokeFunction --source-account ACCOUNT --statement-id config-ACCOUNT",
+        accounts=tuple(lacking),
+    )
+    after = granted.size + len(lacking) * (granted.per_account_statement + 1)
+    if ctx.request.scope == "organization" and after > LAMBDA_POLICY_MAX_BYTES:
+        yield Issue(
+            f"Lambda function {arn}: one AWS:SourceAccount statement for each of the {len(lacking)} accounts would "
+            f"make its resource policy about {after:,} bytes, over Lambda's limit of {LAMBDA_POLICY_MAX_BYTES:,} "
+            "(PolicyLengthExceededException)",
+            path,
+            fix="split the accounts between copies of the function, each granting at most about 70 accounts",
+            accounts=tuple(lacking),
+        )
+
+
+@rule("CP519", "delivery-bucket-policy", Severity.WARNING, tags=("online",), phase=Phase.ONLINE)
+def delivery_bucket_policy(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    For an organization pack with a `DeliveryS3Bucket`, checks that the bucket's policy grants what the
+    conformance pack prerequisites ask: `s3:GetObject` and `s3:PutObject` on its objects (below the
+    delivery prefix) and `s3:GetBucketAcl` on the bucket, to the `AWSServiceRoleForConfigConforms`
+    role of the organization's accounts (principal `*` with `aws:PrincipalOrgID` and
+    `aws:PrincipalArn` conditions, as AWS's example does, counts).
+
+    ## Why is this bad?
+    AWS Config in the member accounts stores the pack's templates and results in this bucket with
+    that role; without the grants it cannot. No public report shows a pack failing over it, so this
+    is a warning.
+
+    ## Example
+    A delivery bucket whose policy grants only the management account.
+
+    ## Use instead
+    The bucket policy of "Prerequisites for Organization Conformance Packs" in the AWS Config
+    Developer Guide.
+
+    ## References
+    - [documented] AWS Config Developer Guide, "Prerequisites for conformance packs", organization
+      section: the bucket policy with AllowGetObject (s3:GetObject, s3:PutObject on bucket/*) and
+      AllowGetBucketAcl, for principal `*` under aws:PrincipalOrgID and an aws:PrincipalArn of
+      AWSServiceRoleForConfigConforms.
+    - [inferred] What AWS does when the grants are missing is unverified (warning).
+    """
+    facts = ctx.aws
+    bucket = ctx.request.delivery_bucket
+    if ctx.request.scope != "organization" or not bucket or facts.delivery_bucket is None:
+        return
+    if facts.delivery_bucket.exists is False:
+        return  # CP508 says so
+    policy = facts.bucket_policy
+    if policy is None:
+        if reason := facts.why_unavailable(Fact.DELIVERY_BUCKET_POLICY):
+            yield Issue.could_not_check(f"the policy of delivery bucket {bucket}", reason)
+        return
+    missing = bucket_grants_missing(policy, bucket, ctx.request.delivery_prefix)
+    if not missing:
+        return
+    what = "has no bucket policy" if not policy else f"has a policy that does not grant {', '.join(missing)}"
+    yield Issue(
+        f"delivery bucket {bucket} {what}: the member accounts' AWSServiceRoleForConfigConforms cannot use it",
+        ("DeliveryS3Bucket",),
+        fix="add the bucket policy of the AWS Config Developer Guide's organization conformance pack prerequisites",
+        where="request",
+    )
