@@ -179,6 +179,7 @@ def test_every_safe_fix_in_yaml_keeps_comments_quoting_and_order(tmp_path: Path)
         "message": "InputParameters value MaxPasswordAge: 90 is not a string", "fix": 'quote it: MaxPasswordAge: "90"',
         "edits": [{"line": 18, "column": 25, "end_line": 18, "end_column": 27, "text": '"90"'}],
         "applicability": "safe",
+        "accounts": [],
     }  # fmt: skip
 
     result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
@@ -386,12 +387,51 @@ def test_fix_refuses_standard_input_but_diff_shows_it(tmp_path: Path) -> None:
     assert shown.stderr == "Would fix 6 findings in 1 file.\n"
 
 
-def test_a_diff_shows_a_control_character_of_the_template_escaped(tmp_path: Path) -> None:
+def test_a_diff_escapes_what_acts_on_a_terminal_or_a_ci_log_and_says_patch_cannot_apply_it(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
-    pack.write_text(YAML_PACK.replace("# the FedRAMP way", "# the \u202egnp.exe way"))  # a right-to-left override
+    pack.write_bytes(YAML_PACK.replace("\n", "\r").encode())  # lines ended by a lone CR: one line to patch
     result = run_cli(["check", "--diff", "pack.yaml"], cwd=tmp_path)
-    assert result.exit_code == 1 and "\u202e" not in result.stdout
-    assert "+        RequireSymbols: 'true'   # the \\u202egnp.exe way\n" in result.stdout
+    assert result.exit_code == 1 and "\r" not in result.stdout
+    assert result.stdout.startswith(
+        "--- pack.yaml\n+++ pack.yaml\n@@ -1 +1 @@\n-# Password policy pack: kept by the "
+        "platform team.\\rParameters:\\r"
+    )
+    assert result.stdout.endswith("\n\\ No newline at end of file\n")
+    assert result.stderr == (
+        "Would fix 6 findings in 1 file.\n"
+        "preflight: warning: pack.yaml: the diff escapes control characters the file holds, so patch cannot apply "
+        "it; use --fix\n"
+    )
+
+
+def test_a_diff_into_a_pipe_keeps_direction_overrides_so_patch_applies_it_and_a_terminal_sees_them_escaped(
+    tmp_path: Path,
+) -> None:
+    from preflight.cli.fixing import _diff
+
+    text = YAML_PACK.replace("# the FedRAMP way", "# the \u202egnp.exe way")  # a right-to-left override
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(text)
+    result = run_cli(["check", "--diff", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, "Would fix 6 findings in 1 file.\n")
+    assert "+        RequireSymbols: 'true'   # the \u202egnp.exe way\n" in result.stdout
+    patched = tmp_path / "patched"
+    patched.mkdir()
+    (patched / "pack.yaml").write_text(text)
+    applied = subprocess.run(["patch", "-p0", "-s"], input=result.stdout, text=True, cwd=patched, check=False)
+    assert applied.returncode == 0
+    assert (patched / "pack.yaml").read_text() == run_fixed(tmp_path, text)
+    shown, escaped = _diff("pack.yaml", text, text.replace("# the", "# one"), terminal=True)
+    assert escaped and "\u202e" not in shown and "# one \\u202egnp.exe way" in shown
+
+
+def run_fixed(folder: Path, text: str) -> str:
+    """`text` as --fix leaves it."""
+    fixing = folder / "fixing"
+    fixing.mkdir()
+    (fixing / "pack.yaml").write_text(text)
+    run_cli(["check", "--fix", "pack.yaml"], cwd=fixing)
+    return (fixing / "pack.yaml").read_text()
 
 
 def _opened(folder: Path, uri: str, text: str, language: str) -> LspClient:

@@ -5,17 +5,24 @@ a file someone else owns, set-id bits, a fix that another rule calls an error.""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import preflight.cli.fixing
+from preflight.engine.fixes import apply_edits, values_kept
+from preflight.load.parsing import load_template_file
+from preflight.model.findings import Edit, Finding, Severity, Span
 from tests.conftest import run_cli
 
 RULE = """\
@@ -295,3 +302,159 @@ def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(tmp_path: Path
     )
     assert report.read_text() == "the last run's report\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pack.yaml", "report.sarif"]
+
+
+# ----- a review's attacks on issue 21's writes
+
+
+def test_a_json_file_with_lone_carriage_returns_loses_only_the_unused_parameter(tmp_path: Path) -> None:
+    """JSON is read with lines counted at CR as well, as the editor counts them: the unused parameter
+    goes, and not a line of the used one's AllowedValues."""
+    pack = tmp_path / "pack.json"
+    document = {
+        "Parameters": {
+            "Flag": {"Type": "String", "Default": "false", "AllowedValues": ["true", "false"]},
+            "Unused": {"Type": "String"},
+        },
+        "Resources": {"Versioning": {"Type": "AWS::Config::ConfigRule", "Properties": {
+            "InputParameters": {"isMfaDeleteEnabled": {"Ref": "Flag"}},
+            "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}}},
+    }  # fmt: skip
+    pack.write_bytes(json.dumps(document, indent=2).replace("\n", "\r\r\n").encode())
+    result = run_cli(["check", "--fix", "pack.json"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    del document["Parameters"]["Unused"]  # type: ignore[attr-defined]
+    assert json.loads(pack.read_bytes()) == document
+
+
+def test_removing_an_entry_after_a_block_that_keeps_its_blank_lines_keeps_that_block_s_value(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "Parameters:\n  Prefix:\n    Type: String\n    Default: |+\n      logs/\n\n"
+        "  Unused:\n    Type: String\n    Default: x\n\n"
+        "Resources:\n  Logging:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+        "      InputParameters:\n        targetPrefix: !Ref Prefix\n"
+        "      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_LOGGING_ENABLED}\n"
+    )
+    result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    loaded = load_template_file(pack, "pack.yaml")
+    assert loaded.document is not None
+    assert loaded.document.data["Parameters"] == {"Prefix": {"Type": "String", "Default": "logs/\n\n"}}  # type: ignore[index]
+
+
+def test_a_fix_that_would_change_another_value_is_refused() -> None:
+    """The last guard: every value but those of the fixed findings reads back the same, or the round's
+    edit is not made. Here an edit meant to remove Unused removes a line of Flag's AllowedValues."""
+    before = "Parameters:\n  Flag:\n    AllowedValues:\n      - 'true'\n      - 'false'\n  Unused:\n    Type: String\n"
+    unused = Finding("CP305", "unused-parameter", Severity.WARNING, "p.yaml", Span(6, 3, 6, 9), ("Parameters", "Unused"),
+                     "unused", edits=(Edit(Span(4, 1, 5, 1), ""),))  # fmt: skip
+    assert not values_kept(before, apply_edits(before, unused.edits), [unused])
+    right = replace(unused, edits=(Edit(Span(6, 1, 8, 1), ""),))
+    assert values_kept(before, apply_edits(before, right.edits), [right])
+
+
+def test_a_spec_that_names_one_template_two_ways_judges_its_fixes_by_both_packs(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    template = "Parameters:\n  Extra: {Type: String, Default: x}\n" + RULE.replace("!Ref Age", "'90'")
+    (tmp_path / "a.yaml").write_text(template)
+    (tmp_path / "spec.yaml").write_text(
+        "packs:\n  - name: pack-a\n    template: a.yaml\n    parameters: {Extra: y}\n"
+        "  - name: pack-b\n    template: sub/../a.yaml\n"
+    )
+    before = run_cli(["check", "--spec", "spec.yaml"], cwd=tmp_path)
+    assert before.exit_code == 0
+    result = run_cli(["check", "--spec", "spec.yaml", "--fix"], cwd=tmp_path)
+    assert result.exit_code == 0 and "Fixed" not in result.stdout + result.stderr
+    assert (tmp_path / "a.yaml").read_text() == template
+
+
+def test_one_fix_that_must_be_refused_costs_a_few_lints_and_is_not_offered_again(tmp_path: Path) -> None:
+    """500 unused parameters and one value whose fix would break AllowedValues: the bad edit is found
+    by halving, every other fix is made in one run, and the summary offers nothing more."""
+    pack = tmp_path / "pack.yaml"
+    unused = "".join(f"  Unused{index}: {{Type: String, Default: x}}\n" for index in range(500))
+    pack.write_text("Parameters:\n" + unused + ALLOWED.split("Parameters:\n", 1)[1])
+    lints = 0
+    real = preflight.cli.fixing._linter
+
+    def counting(*args: Any) -> Any:
+        lint, selected = real(*args)
+
+        def counted(text: str) -> Any:
+            nonlocal lints
+            lints += 1
+            return lint(text)
+
+        return counted, selected
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(preflight.cli.fixing, "_linter", counting)
+    try:
+        result = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    finally:
+        monkeypatch.undo()
+    assert result.stdout.endswith("Found 1 error in 1 file.\nFixed 500 findings in 1 file.\n")  # no "fixable"
+    assert lints <= 30
+    assert pack.read_text() == ALLOWED
+    again = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert again.stdout.endswith("Found 1 error in 1 file.\n") and pack.read_text() == ALLOWED  # nothing more to fix
+
+
+def test_a_file_fix_cannot_read_again_or_decode_is_an_error_not_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"# caf\xe9\n" + UNUSED.encode())
+    result = run_cli(["check", "--fix", "latin.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "preflight: error: latin.yaml: cannot write the fixed file: it is not UTF-8, so it is not rewritten\n"
+    )
+    shown = run_cli(["check", "--diff", "latin.yaml"], cwd=tmp_path)
+    assert (shown.exit_code, shown.stdout) == (2, "")
+    assert shown.stderr.endswith(
+        "preflight: error: latin.yaml: cannot fix it: it is not UTF-8, so it is not rewritten\n"
+    )
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(UNUSED)
+    real = preflight.cli.fixing.fix
+
+    def replaced_by_a_folder(*args: Any, **kwargs: Any) -> Any:
+        pack.unlink()
+        pack.mkdir()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(preflight.cli.fixing, "fix", replaced_by_a_folder)
+    raced = run_cli(["check", "--fix", "pack.yaml"], cwd=tmp_path)
+    assert raced.exit_code == 2
+    assert "preflight: error: pack.yaml: cannot write the fixed file: it could not be read again: Is a directory\n" in (
+        raced.stderr
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_report_to_a_pipe_or_a_device_is_written_to_it_not_put_in_its_place(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(UNUSED)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = run_cli(["check", "--output", "fifo", "pack.yaml"], cwd=tmp_path)
+    reader.join(timeout=30)
+    assert result.exit_code == 0 and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got == [b"pack.yaml:3:3: warning CP305 unused-parameter: parameter 'Unused' is never used\n" + got[0][80:]]
+    null = tmp_path / "null"
+    if os.geteuid() == 0:  # a character device like /dev/null: only root makes one
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        assert run_cli(["check", "--output", "null", "pack.yaml"], cwd=tmp_path).exit_code == 0
+        assert stat.S_ISCHR(null.lstat().st_mode)
+    piped = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "check", "--format", "json", "--output", "/dev/stdout",
+         "pack.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    document, end = json.JSONDecoder().raw_decode(piped.stdout)  # the summary line follows it, as with any --output
+    assert piped.returncode == 0 and document["summary"]["warning"] == 1
+    assert piped.stdout[end:] == "\nFound 1 warning in 1 file. Report written to /dev/stdout.\n"

@@ -307,6 +307,7 @@ def test_a_bare_number_as_the_policy_is_read_as_the_text_cloudformation_sends(tm
             "line": 10, "column": 23, "end_line": 10, "end_column": 24, "origin": None,
             "path": ["Resources", "Check", "Properties", "Source", "CustomPolicyDetails", "PolicyText"],
             "message": "Guard cannot parse the policy near '12345'", "fix": None, "edits": [], "applicability": None,
+            "accounts": [],
         }
     ]  # fmt: skip
 
@@ -347,3 +348,25 @@ def test_a_guard_run_that_failed_is_not_cached(tmp_path: Path) -> None:
     assert run({"PYTHONPATH": str(broken)}) == (0, [("CP413", "warning")])
     assert run({}) == (1, [("CP413", "error")])
     assert run({}) == (1, [("CP413", "error")])  # a real verdict is cached, and served the same
+
+
+def test_a_failed_guard_run_is_not_cached_when_its_warning_is_suppressed(tmp_path: Path) -> None:
+    """The "not checked" warning lands on the first policy, which a suppression silences: the run is
+    still about this run, not the file, so it is not cached, and the next run finds the other rule's
+    broken policy."""
+    pack = tmp_path / "pack.yaml"
+    first = _pack_yaml(json.dumps('rule r { x === "y" }') + "  # preflight: ignore[CP413]")
+    second = _pack_yaml(json.dumps('rule s { x === "y" }')).replace("Resources:\n  Check:", "  Other:")
+    pack.write_text(first + second, encoding="utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "cfn_guard_rs.py").write_text("raise ImportError('half installed')\n")
+    command = [str(Path(sys.executable).with_name("preflight")), "check", "--format", "json", str(pack)]
+    environment = {**os.environ, "PREFLIGHT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
+        result = subprocess.run(command, env={**environment, **extra}, capture_output=True, text=True, check=False)
+        return result.returncode, [(f["rule"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
+
+    assert run({"PYTHONPATH": str(broken)}) == (0, [])  # the only finding, "not checked", is suppressed
+    assert run({}) == (1, [("CP413", "error")])  # checked again: Other's policy is broken

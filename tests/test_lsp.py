@@ -226,6 +226,11 @@ def test_code_actions_are_only_for_the_buffer_as_it_is(tmp_path: Path) -> None:
         assert _code_actions(client, uri, new) == []
         never = (tmp_path / "never.yaml").as_uri()
         assert _code_actions(client, never, new) == []
+        # Reopened, its versions start again at 1 with other text: the first session's fixes are not for it.
+        _open(client, uri, "Parameters:\n  Kept: {Type: String}\n" + FIXABLE.split("\n", 2)[2])
+        _popups, reopened = _messages_until_diagnostics(client, uri)
+        assert _code_actions(client, uri, old) == []
+        assert len(_code_actions(client, uri, reopened)) == len([d for d in reopened if d.get("data")])  # type: ignore[union-attr]
         assert client.shutdown() == 0
     finally:
         client.kill()

@@ -59,5 +59,6 @@ def test_an_unmatchable_allowed_pattern_is_a_warning_at_the_value(tmp_path: Path
             "fix": None,
             "edits": [],
             "applicability": None,
+            "accounts": [],
         }
     ]

@@ -930,3 +930,158 @@ def test_a_rule_moves_only_when_it_grew_or_a_reference_joins_it_with_another_par
             assert len({earlier.rules[rule] for rule in group_of[key]}) > 1 or move.reason.startswith("its part")
     for part in second.parts:
         assert part.rules <= limits.rules and part.size <= limits.bytes
+
+
+# ----- the split's writes touch only the split's own files (tests of a review's attacks)
+
+
+def _hidden(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob(".*/**/*") if path.is_file()
+    }
+
+
+def test_splitting_again_into_the_working_directory_keeps_its_hidden_files(tmp_path: Path) -> None:
+    pack, out = _small_pack(tmp_path / "pack.yaml", [_rule("One"), _rule("Two")]), tmp_path / "parts"
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=out, check=True)
+    (out / ".notes").write_text("mine\n")
+    _small_pack(pack, [_rule("One"), _rule("Two"), _rule("Three")])
+    again = run_cli(["split", str(pack), "--out", ".", "--max-rules", "1"], cwd=out)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert (out / ".git" / "HEAD").is_file() and (out / ".notes").read_text() == "mine\n"
+    assert sorted(path.name for path in out.iterdir() if not path.name.startswith(".")) == [
+        "pack-part-1.yaml", "pack-part-2.yaml", "pack-part-3.yaml", "spec.yaml",
+    ]  # fmt: skip
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pack.yaml", "parts"]  # nothing left beside it
+    assert sorted(path.name for path in out.iterdir() if path.name.startswith(".")) == [".git", ".notes"]
+
+
+def test_a_hidden_folder_that_could_not_be_moved_is_not_moved_at_all(tmp_path: Path) -> None:
+    pack, out = _small_pack(tmp_path / "pack.yaml", [_rule("One")]), tmp_path / "out"
+    assert split(pack, "--out", out).exit_code == 0
+    (out / ".aaa").write_text("precious\n")
+    (out / ".ro").mkdir()
+    (out / ".ro" / "f").write_text("x\n")
+    (out / ".ro").chmod(0o555)
+    try:
+        before = _hidden(out) | {".aaa": b"precious\n"}
+        _small_pack(pack, [_rule("One"), _rule("Two")])
+        assert split(pack, "--out", out).exit_code == 0
+        assert _hidden(out) | {".aaa": (out / ".aaa").read_bytes()} == before
+    finally:
+        (out / ".ro").chmod(0o755)
+
+
+def test_an_out_that_is_a_link_writes_into_the_folder_it_names(tmp_path: Path) -> None:
+    pack = _small_pack(tmp_path / "pack.yaml", [_rule("One")])
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / ".gitkeep").write_text("keep\n")
+    (tmp_path / "out").symlink_to(real)
+    assert split(pack, "--out", tmp_path / "out").exit_code == 0
+    assert (tmp_path / "out").is_symlink()
+    assert sorted(path.name for path in real.iterdir()) == [".gitkeep", "pack-part-1.yaml", "spec.yaml"]
+    _small_pack(pack, [_rule("One"), _rule("Two")])
+    assert split(pack, "--out", tmp_path / "out").exit_code == 0
+    assert (tmp_path / "out").is_symlink() and (real / ".gitkeep").read_text() == "keep\n"
+    assert len(places(real)) == 2
+
+
+def test_a_failure_while_the_new_files_move_in_puts_the_old_ones_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from preflight.cli import split_folder
+    from preflight.cli.split import SplitOptions, split_pack
+
+    pack, out = _small_pack(tmp_path / "pack.yaml", [_rule("One"), _rule("Two")]), tmp_path / "out"
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    (out / ".keep").write_text("mine\n")
+    earlier = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    _small_pack(pack, [_rule("One"), _rule("Two"), _rule("Three")])
+    real_rename = split_folder.os.rename
+
+    def failing(source: Any, destination: Any) -> None:
+        if Path(destination).name == "pack-part-3.yaml" and Path(destination).parent == out:
+            raise OSError(28, "No space left on device", str(destination))
+        real_rename(source, destination)
+
+    monkeypatch.setattr(split_folder.os, "rename", failing)
+    with pytest.raises(SystemExit) as stopped:
+        split_pack(SplitOptions(pack, out, 1, LIMIT_BYTES, None, False))
+    assert stopped.value.code == 2
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == earlier  # no staging or aside folder left
+
+
+def test_splitting_again_keeps_defaults_a_flow_or_json_spec_gives(tmp_path: Path) -> None:
+    pack, out = _small_pack(tmp_path / "pack.yaml", [_rule("One")]), tmp_path / "out"
+    assert split(pack, "--out", out).exit_code == 0
+    (out / "spec.yaml").write_text(
+        '{"defaults": {"region": "eu-west-1", "delivery-bucket": "awsconfigconforms-results", '
+        '"parameters": {"X": "1"}},\n "packs": [{"name": "pack-part-1", "template": "pack-part-1.yaml"}]}\n'
+    )
+    _small_pack(pack, [_rule("One"), _rule("Two")])
+    result = split(pack, "--out", out)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (
+        (out / "spec.yaml")
+        .read_text()
+        .split("\n", 3)[3]
+        .startswith(
+            'defaults:\n  "region": "eu-west-1"\n  "delivery-bucket": "awsconfigconforms-results"\n'
+            '  "parameters": {"X": "1"}\npacks:\n'
+        )
+    )
+    packs = load_spec(out / "spec.yaml").packs
+    assert [(p.request.region, p.request.delivery_bucket) for p in packs] == [
+        ("eu-west-1", "awsconfigconforms-results")
+    ]
+
+
+def _with_parameter(rule: str, parameter: str) -> str:
+    return rule.replace(
+        "      Source:\n", f"      InputParameters:\n        isMfaDeleteEnabled: !Ref {parameter}\n      Source:\n"
+    )
+
+
+def test_a_part_s_parameter_value_goes_where_the_parameter_now_is_or_is_dropped(tmp_path: Path) -> None:
+    parameters = 'Parameters:\n  Bucket:\n    Type: String\n    Default: "false"\n'
+    pack, out = tmp_path / "pack.yaml", tmp_path / "out"
+    pack.write_text(parameters + "Resources:\n" + _with_parameter(_rule("One"), "Bucket") + _rule("Two"))
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    spec = out / "spec.yaml"
+    spec.write_text(spec.read_text().replace(
+        "    template: pack-part-1.yaml\n", "    template: pack-part-1.yaml\n    parameters: {Bucket: \"true\"}\n"
+    ))  # fmt: skip
+    # rule One stops using Bucket, rule Two starts: the value moves with the parameter.
+    pack.write_text(parameters + "Resources:\n" + _rule("One") + _with_parameter(_rule("Two"), "Bucket"))
+    moved = split(pack, "--out", out, "--max-rules", "1")
+    assert (moved.exit_code, moved.stderr) == (
+        0,
+        "note: parameter Bucket's value in the spec moves from part 1 to part 2\n",
+    )
+    assert [p.request.values() for p in load_spec(spec).packs] == [{}, {"Bucket": "true"}]
+    assert run_cli(["check", "--spec", str(spec)]).exit_code == 0
+    # no rule uses it any more: it is dropped, and the spec still deploys.
+    pack.write_text(parameters + "Resources:\n" + _rule("One") + _rule("Two"))
+    dropped = split(pack, "--out", out, "--max-rules", "1")
+    assert dropped.stderr == "note: parameter Bucket's value in the spec is dropped: part 2 no longer declares it\n"
+    assert [p.request.values() for p in load_spec(spec).packs] == [{}, {}]
+    assert run_cli(["check", "--spec", str(spec)]).exit_code == 0
+
+
+def test_two_rules_of_one_name_are_refused_and_a_removed_rule_is_named(tmp_path: Path) -> None:
+    pack, out = tmp_path / "pack.yaml", tmp_path / "out"
+    pack.write_text("Resources:\n" + _rule("One") + _rule("Two") + _rule("Three").replace("three", "one"))
+    _refused(split(pack, "--out", out, "--max-rules", "2"),
+             f"{pack}: cannot split it: One and Three are both the config rule 'one', which AWS refuses (CP205); "
+             "rename one")  # fmt: skip
+    assert not out.exists()
+    pack.write_text("Resources:\n" + _rule("One") + _rule("Two") + _rule("Three"))
+    assert split(pack, "--out", out, "--max-rules", "2").exit_code == 0
+    pack.write_text("Resources:\n" + _rule("One") + _rule("Three"))
+    again = split(pack, "--out", out, "--max-rules", "2")
+    assert again.exit_code == 0
+    assert (
+        "removed: two (part 1) is no longer in the pack; the next deploy deletes it in AWS" in again.stdout.splitlines()
+    )

@@ -209,10 +209,21 @@ def _show_diff(job: Job, report: Report, options: CheckOptions) -> int:
     is something to fix, as ruff's --diff."""
     from preflight.cli.fixing import fix
 
-    outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False, diff=True)
+    terminal = sys.stdout.isatty()
+    outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False, diff=True, terminal=terminal)
     click.echo(outcome.diff, nl=False)
     if not options.quiet:
         click.echo(f"Would fix {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}.", err=True)
+    for file in outcome.unpatchable:
+        click.echo(
+            f"preflight: warning: {printable(file)}: the diff escapes control characters the file holds, so "
+            "patch cannot apply it; use --fix",
+            err=True,
+        )
+    for file, why in outcome.unwritable:
+        click.echo(f"preflight: error: {printable(file)}: cannot fix it: {printable(why)}", err=True)
+    if outcome.unwritable:
+        return EXIT_USAGE
     return EXIT_FAILED if outcome.fixed and not options.exit_zero else EXIT_OK
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,6 @@ from preflight.engine.fixes import applicable, fix_text
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import load_template_text
 from preflight.load.paths import Subject
-from preflight.model.document import lines_with_ends
 from preflight.model.findings import Finding, Report, Span
 from preflight.model.settings import EVERY_RULE, Settings
 from preflight.reporters.diff import unified_diff
@@ -31,26 +31,42 @@ class FixOutcome:
     diff: str  # the unified diff of every change (only when asked for)
     unwritable: tuple[tuple[str, str], ...] = ()  # files not written, and why: one line each
     refused: frozenset[tuple[str, str, Span]] = frozenset()  # (file, rule, span) of findings whose fix adds an error
+    unpatchable: tuple[str, ...] = ()  # files whose diff escapes characters they hold: patch cannot apply it
 
 
-def fix(job: Job, report: Report, *, unsafe: bool, write: bool, diff: bool = False) -> FixOutcome:
+def fix(
+    job: Job, report: Report, *, unsafe: bool, write: bool, diff: bool = False, terminal: bool = False
+) -> FixOutcome:
     wanted = {finding.file for finding in applicable(report.findings, unsafe=unsafe)}
-    users: dict[object, tuple[Subject, list[PackInput]]] = {}  # a spec's packs may share a template
+    # A spec's packs may share a template, however each names it: every pack that uses a file judges
+    # its fixes, whether or not its own check found something to fix there.
+    groups: dict[object, list[tuple[Subject, PackInput]]] = {}
     for pack in job.packs:
         for source in pack.sources:
-            if isinstance(source, Subject) and source.display in wanted:
-                users.setdefault(_identity(source), (source, []))[1].append(pack)
+            if isinstance(source, Subject):
+                groups.setdefault(_identity(source), []).append((source, pack))
+    users: dict[object, tuple[Subject, list[PackInput]]] = {}
+    for key, members in groups.items():
+        named = [source for source, _pack in members if source.display in wanted]
+        if named:
+            users[key] = (named[0], [pack for _source, pack in members])
     fixed = files = 0
     diffs: list[str] = []
     unwritable: list[tuple[str, str]] = []
     refused: set[tuple[str, str, Span]] = set()
+    unpatchable: list[str] = []
     for source, packs in users.values():
         display = source.display
         try:
             data = source.path.read_bytes() if source.path is not None else job.stdin or b""
+        except OSError as error:
+            unwritable.append((display, f"it could not be read again: {error.strerror or error}"))
+            continue
+        try:
             text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the check reported it; a file that is not UTF-8 is not rewritten
+        except UnicodeDecodeError:
+            unwritable.append((display, "it is not UTF-8, so it is not rewritten"))
+            continue
         bom = BOM if text.startswith(BOM) else ""  # kept, and out of the positions, as the check reads it
         settings = source.settings or job.settings
         lint, selected = _linter(job, settings, packs, display)
@@ -65,8 +81,11 @@ def fix(job: Job, report: Report, *, unsafe: bool, write: bool, diff: bool = Fal
                 continue
         fixed, files = fixed + outcome.fixed, files + 1
         if diff:
-            diffs.append(_diff(display, text, bom + outcome.text))
-    return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable), frozenset(refused))
+            shown, escaped = _diff(display, text, bom + outcome.text, terminal)
+            diffs.append(shown)
+            if escaped and not terminal:
+                unpatchable.append(display)
+    return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable), frozenset(refused), tuple(unpatchable))
 
 
 def _identity(source: Subject) -> object:
@@ -109,22 +128,65 @@ def _linter(
     return lint, selected
 
 
-def _diff(file: str, before: str, after: str) -> str:
-    """As ruff and `diff -u` print it, for `patch -p0`; the file name and each line escaped as the
-    findings are (a line's tabs and its line break kept), so a control character in a template does
-    not reach the terminal. Lines are the parser's (not at U+2028), and a name with a space ends with
-    a tab, as diff writes it, so patch reads all of it."""
-    name = printable(file)
-    name += "\t" if any(char.isspace() for char in name) else ""
-    lines = unified_diff(lines_with_ends(before), lines_with_ends(after), name)
-    return "".join(_diff_line(line) for line in lines)
+def _diff(file: str, before: str, after: str, terminal: bool) -> tuple[str, bool]:
+    """As ruff and `diff -u` print it, for `patch -p0`: lines end at LF, as patch counts them (a lone
+    CR is part of its line). The name is quoted as git quotes one that has a tab, a quote, a
+    backslash, a control character or bytes that are not UTF-8, which GNU patch reads; a name with a
+    space ends with a tab, as diff writes it. The lines are written as they are, but for what could
+    act on a terminal or a CI log (control characters, a lone CR; on a terminal also line separators
+    and direction overrides), escaped. Also whether anything was escaped: then patch cannot apply
+    the diff."""
+    name = _patch_name(file)
+    escape = printable if terminal else _controls_escaped
+    escaped = False
+    pieces = []
+    for line in unified_diff(_lf_lines(before), _lf_lines(after), name):
+        body = line[:-1] if line.endswith("\n") else line
+        body = body[:-1] if body.endswith("\r") and line.endswith("\n") else body
+        ending = line[len(body) :]
+        safe = "\t".join(escape(part) for part in body.split("\t"))
+        escaped |= safe != body and not line.startswith(("--- ", "+++ "))
+        pieces.append(safe + (ending if ending.endswith("\n") else ending + "\n\\ No newline at end of file\n"))
+    return "".join(pieces), escaped
 
 
-def _diff_line(line: str) -> str:
-    body = line.rstrip("\r\n")
-    ending = line[len(body) :]
-    safe = "\t".join(printable(part) for part in body.split("\t"))
-    return safe + (ending if ending.endswith("\n") else ending + "\n\\ No newline at end of file\n")
+def _lf_lines(text: str) -> list[str]:
+    """The lines of `text` as patch counts them: each ends at LF (with it), the last maybe without."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+_NAME_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _patch_name(file: str) -> str:
+    """`file` for a diff header: git's C-style quoting when it holds anything but printable characters
+    (a byte that is not UTF-8 as its octal escape); a trailing tab when it has a space."""
+    raw = file.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.isprintable() and not any(char in text for char in '"\\'):
+        return file + ("\t" if " " in file else "")
+    quoted = []
+    for char in raw.decode("utf-8", "surrogateescape"):
+        if char in _NAME_ESCAPES:
+            quoted.append(_NAME_ESCAPES[char])
+        elif char.isprintable() and not 0xDC80 <= ord(char) <= 0xDCFF:
+            quoted.append(char)
+        else:
+            quoted.extend(f"\\{byte:03o}" for byte in char.encode("utf-8", "surrogateescape"))
+    return '"' + "".join(quoted) + '"'
+
+
+def _controls_escaped(text: str) -> str:
+    """`text` with its C0 and C1 control characters and DEL escaped (what moves a terminal's cursor or
+    breaks a CI log's line), and nothing else."""
+    if text.isprintable():
+        return text
+    return re.sub("[\x00-\x08\x0a-\x1f\x7f-\x9f]", lambda match: printable(match.group()), text)
 
 
 def _write(path: Path, text: str, original: bytes) -> str | None:

@@ -65,13 +65,21 @@ def split_command(pack: Path, out: Path, max_rules: int, max_bytes: int, name: s
 
 
 def split_pack(options: SplitOptions) -> int:
-    from preflight.cli.split_folder import SPEC_FILE, SplitError, load_pack, naming, read_previous, write
-    from preflight.knowledge.split import SplitLimits, config_rules, split
+    from preflight.cli import split_folder as folder
+    from preflight.cli.split_folder import SPEC_FILE, SplitError, load_pack, naming, read_previous
+    from preflight.knowledge.split import SplitLimits, config_rules, duplicate_rule_name, rule_names, split
     from preflight.knowledge.split_assign import DoesNotFit
 
     try:
         loaded = load_pack(options.pack)
         assert loaded.document is not None
+        duplicate = duplicate_rule_name(loaded)
+        if duplicate is not None:
+            name, first, second = duplicate
+            raise SplitError(
+                f"{options.pack}: cannot split it: {first} and {second} are both the config rule {name!r}, which AWS "
+                "refuses (CP205); rename one"
+            )
         names = naming(options.pack, options.name, loaded.document.text.lstrip().startswith("{"))
         previous = read_previous(options.out, names)
         limits = SplitLimits(options.max_rules, options.max_bytes, options.max_bytes // HEADROOM_SHARE)
@@ -86,7 +94,8 @@ def split_pack(options: SplitOptions) -> int:
         if result.moved and not options.allow_moves:
             raise SplitError(_moves_refused(result.moved, options.out))
         names.check_count(max((part.number for part in result.parts), default=1))
-        write(options.out, names, result, previous, options.pack.name)
+        settings, moved_values = folder.kept_settings(result, previous)
+        not_kept = folder.write(options.out, names, result, previous, options.pack.name, settings)
     except SplitError as error:
         fail(str(error))
     size = len(loaded.document.text.encode())
@@ -108,6 +117,17 @@ def split_pack(options: SplitOptions) -> int:
             f"({printable(move.reason)}), so AWS deletes it from one pack and creates it in the other",
             err=True,
         )
+    now = rule_names(loaded)
+    for rule, number in sorted(previous.earlier.rules.items(), key=lambda item: (item[1], item[0])):
+        if rule not in now:
+            click.echo(
+                f"removed: {printable(rule)} (part {number}) is no longer in the pack; the next deploy deletes it "
+                "in AWS"
+            )
+    for note in moved_values:
+        click.echo(f"note: {printable(note)}", err=True)
+    for note in not_kept:
+        click.echo(f"warning: {printable(note)}", err=True)
     for number in result.emptied:
         click.echo(
             f"warning: part {number} has no rules left: {names.file(number)} is removed; delete the pack "

@@ -6,6 +6,7 @@ edited by hand is read as it is."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from preflight.knowledge.split import Before, Earlier, Split, earlier_units
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.request_file import RequestError, load_mapping_file
 from preflight.load.spec_file import load_spec
+from preflight.model.document import lines_with_ends
 from preflight.model.errors import InputError
 from preflight.model.findings import Severity
 from preflight.model.limits import API_LIMITS
@@ -62,14 +64,15 @@ class Naming:
 
 @dataclass(frozen=True)
 class Previous:
-    """The split already in the folder (each unit's and each rule's part there), the lines of its spec
-    file's `defaults` and each part's own settings (what a user added, kept when the spec is
-    rewritten)."""
+    """The split already in the folder (each unit's and each rule's part there), its spec file's
+    `defaults` and each part's own settings (what a user added, kept when the spec is rewritten), and
+    the names of the files the split wrote there (the only ones a new split replaces)."""
 
     earlier: Earlier
-    defaults: str = ""
+    defaults: str = ""  # the spec's `defaults`, as lines of YAML
     # Each part's own settings in the spec (a template-s3-uri, parameters), by part number, kept too.
     settings: Mapping[int, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 def naming(pack: Path, name: str | None, json: bool) -> Naming:
@@ -123,7 +126,7 @@ def read_previous(out: Path, names: Naming) -> Previous:
         raise SplitError(f"--out {out} holds a {SPEC_FILE} that is not a split's: {error}") from None
     numbers: list[int] = []
     own: dict[int, tuple[tuple[str, object], ...]] = {}
-    entries = _pack_entries(out / SPEC_FILE)
+    entries, defaults = _spec_values(out / SPEC_FILE)
     for pack, entry in zip(spec.packs, entries, strict=True):
         match = re.fullmatch(re.escape(names.base) + r"-part-([1-9][0-9]*)", pack.request.name or "")
         if match is None or pack.template is None or pack.template.name != names.file(int(match.group(1))):
@@ -149,26 +152,40 @@ def read_previous(out: Path, names: Naming) -> Previous:
             for rule in before.rule_keys:
                 rules.setdefault(rule, number)
     earlier = Earlier(units, rules, tuple(sorted(numbers)))
-    return Previous(earlier, _defaults_lines((out / SPEC_FILE).read_text()), own)
+    files = (*(names.file(number) for number in sorted(numbers)), SPEC_FILE)
+    return Previous(earlier, defaults, own, files)
 
 
-def _pack_entries(spec: Path) -> list[Mapping[str, object]]:
-    """The `packs` entries of a spec file load_spec has read, as values."""
+def _spec_values(spec: Path) -> tuple[list[Mapping[str, object]], str]:
+    """The `packs` entries of a spec file load_spec has read, as values, and its `defaults` as YAML
+    lines: the file's own lines (comments kept) when it writes them as a block at the top level and
+    they read back the same, otherwise written from their values (a flow or JSON spec)."""
     document = load_mapping_file(spec, strict_types=False)
-    packs = document.data.get("packs") if isinstance(document.data, dict) else None
-    return [entry for entry in packs if isinstance(entry, dict)] if isinstance(packs, list) else []
+    data = document.data if isinstance(document.data, dict) else {}
+    packs = data.get("packs")
+    entries: list[Mapping[str, object]] = (
+        [entry for entry in packs if isinstance(entry, dict)] if isinstance(packs, list) else []
+    )
+    defaults = data.get("defaults")
+    if not isinstance(defaults, dict) or not defaults:
+        return entries, ""
+    key, node = document.key_spans.get(("defaults",)), document.spans.get(("defaults",))
+    if key is not None and node is not None and key[1] == 1 and node[0] > key[0]:
+        lines = lines_with_ends(document.text)
+        last = node[2] - (1 if node[3] == 1 else 0)
+        own = "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines[key[0] - 1 : last])
+        if _reads_as(own, defaults):
+            return entries, own
+    written = "".join(f"  {json.dumps(name)}: {json.dumps(value, default=str)}\n" for name, value in defaults.items())
+    return entries, "defaults:\n" + written
 
 
-def _defaults_lines(text: str) -> str:
-    """The lines of the top-level `defaults` key, with the comments among them."""
-    kept: list[str] = []
-    inside = False
-    for line in text.splitlines(keepends=True):
-        if line[:1].strip() and not line.startswith("#"):
-            inside = line.startswith("defaults:")
-        if inside:
-            kept.append(line if line.endswith("\n") else line + "\n")
-    return "".join(kept)
+def _reads_as(text: str, defaults: Mapping[str, object]) -> bool:
+    from preflight.load.parsing import parse_text
+
+    document, problems = parse_text(text, "", scalars_as_text=True, cli_numbers=False)
+    data = document.data if document is not None else None
+    return not problems and isinstance(data, dict) and data.get("defaults") == defaults
 
 
 def _some(names: list[str]) -> str:
@@ -179,7 +196,7 @@ def spec_text(
     names: Naming,
     numbers: tuple[int, ...],
     source: str,
-    defaults: str,
+    defaults: str = "",
     settings: Mapping[int, tuple[tuple[str, object], ...]] | None = None,
 ) -> str:
     lines = [
@@ -187,7 +204,7 @@ def spec_text(
         f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part;",
         "# it rewrites this file and keeps its defaults and each part's own settings (without their comments).",
     ]
-    lines += [defaults.rstrip("\n")] if defaults else []
+    lines += [defaults.rstrip("\r\n")] if defaults else []
     lines += ["packs:"]
     for number in numbers:
         lines += [f"  - name: {names.pack(number)}", f"    template: {names.file(number)}"]
@@ -195,56 +212,157 @@ def spec_text(
     return "\n".join(lines) + "\n"
 
 
-def write(out: Path, names: Naming, result: Split, previous: Previous, source: str) -> None:
-    """The parts and the spec file, all at once or not at all: written into a new folder beside `out`,
-    which then takes its place (the split's earlier parts, and parts left with no unit, go with the old
-    folder; what else it held, hidden files, is moved into the new one). A failure on the way (a full
-    disk, a size limit) leaves the earlier split as it was."""
+def kept_settings(result: Split, previous: Previous) -> tuple[dict[int, tuple[tuple[str, object], ...]], list[str]]:
+    """Each part's own settings from the earlier spec, with the `parameters` a part no longer declares
+    taken out: given to the part that now declares it, when one does and has no value of its own,
+    and otherwise dropped (a spec that passes a parameter its template lacks does not deploy). What
+    was moved or dropped, in words."""
+    declared = {part.number: _declared(part.text) for part in result.parts}
+    kept: dict[int, dict[str, object]] = {number: dict(previous.settings.get(number, ())) for number in declared}
+    notes: list[str] = []
+    for number, settings in kept.items():
+        given = settings.get("parameters")
+        if not isinstance(given, dict):
+            continue
+        stays = {name: value for name, value in given.items() if name in declared[number]}
+        for name, value in given.items():
+            if name in stays:
+                continue
+            takers = [
+                other for other, names in declared.items()
+                if name in names and name not in _parameters(kept[other])
+            ]  # fmt: skip
+            if len(takers) == 1:
+                kept[takers[0]]["parameters"] = {**_parameters(kept[takers[0]]), name: value}
+                notes.append(f"parameter {name}'s value in the spec moves from part {number} to part {takers[0]}")
+            else:
+                notes.append(f"parameter {name}'s value in the spec is dropped: part {number} no longer declares it")
+        if stays:
+            settings["parameters"] = stays
+        else:
+            settings.pop("parameters", None)
+    return {number: tuple(settings.items()) for number, settings in kept.items() if settings}, notes
+
+
+def _parameters(settings: Mapping[str, object]) -> dict[str, object]:
+    given = settings.get("parameters")
+    return dict(given) if isinstance(given, dict) else {}
+
+
+def _declared(text: str) -> frozenset[str]:
+    from preflight.load.parsing import load_template_text
+
+    loaded = load_template_text(text, "")
+    data = loaded.document.data if loaded.document is not None else None
+    parameters = data.get("Parameters") if isinstance(data, dict) else None
+    return frozenset(str(name) for name in parameters) if isinstance(parameters, dict) else frozenset()
+
+
+def write(
+    out: Path, names: Naming, result: Split, previous: Previous, source: str,
+    settings: Mapping[int, tuple[tuple[str, object], ...]],
+) -> list[str]:  # fmt: skip
+    """The parts and the spec file, all of them or none. A new folder is made beside and renamed into
+    place. In a folder that holds an earlier split, only the files that split wrote are replaced (a
+    part left with no rule is removed): the new files are written into a hidden folder inside it,
+    the old ones set aside in another, then the new ones moved in, the spec last; any failure puts
+    the old ones back. Nothing else in the folder (a `.git`, notes) is moved or touched. A link to a
+    folder is followed: the parts go into the folder it names."""
     numbers = tuple(part.number for part in result.parts)
-    spec = spec_text(names, numbers, source, previous.defaults, previous.settings)
-    parent = out.absolute().parent
-    existing = next(folder for folder in (parent, *parent.parents) if folder.exists())
-    if not existing.is_dir():
-        raise SplitError(f"--out {out}: cannot write {out}: Not a directory")
-    staging: Path | None = None
+    spec = spec_text(names, numbers, source, previous.defaults, settings)
+    files = {names.file(part.number): part.text for part in result.parts} | {SPEC_FILE: spec}
+    target = Path(os.path.realpath(out))
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.splitting-"))
-        for part in result.parts:
-            (staging / names.file(part.number)).write_bytes(part.text.encode())
-        (staging / SPEC_FILE).write_bytes(spec.encode())
-        _replace_folder(out, staging)
-        staging = None
+        if target.exists():
+            return _replace_files(target, files, previous.files)
+        _new_folder(target, files)
+        return []
     except OSError as error:
         where = error.filename if error.filename is not None else out
         raise SplitError(f"--out {out}: cannot write {where}: {error.strerror or error}") from None
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
 
 
-def _replace_folder(out: Path, staging: Path) -> None:
-    """`staging` in `out`'s place: `out`'s hidden entries moved in, its mode kept; the old folder set
-    aside and put back if the new one cannot take its place, removed once it has."""
-    if not out.exists():
-        staging.chmod(0o777 & ~_umask())
-        os.rename(staging, out)
-        return
-    staging.chmod(stat.S_IMODE(out.stat().st_mode))
-    for entry in out.iterdir():
-        if entry.name.startswith("."):
-            os.rename(entry, staging / entry.name)
-    aside = Path(tempfile.mkdtemp(dir=out.absolute().parent, prefix=f".{out.name}.previous-"))
-    os.rename(out, aside / out.name)
+def _new_folder(target: Path, files: Mapping[str, str]) -> None:
+    existing = next(folder for folder in target.parents if folder.exists())
+    if not existing.is_dir():
+        raise SplitError(f"--out {target}: cannot write {target}: Not a directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.splitting-"))
     try:
-        os.rename(staging, out)
-    except OSError:
-        os.rename(aside / out.name, out)
-        for entry in staging.iterdir():
-            if entry.name.startswith("."):
-                os.rename(entry, out / entry.name)
+        for name, text in files.items():
+            _write_new(staging / name, text, None)
+        staging.chmod(0o777 & ~_umask())
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _replace_files(target: Path, files: Mapping[str, str], old: tuple[str, ...]) -> list[str]:
+    """What could not be kept of the files replaced (an owner), in words."""
+    present = {entry.name for entry in target.iterdir() if not entry.name.startswith(".")}
+    strangers = sorted(present - set(old))
+    if strangers:  # written there since the folder was read
+        raise SplitError(f"--out {target} now holds files that no split wrote ({_some(strangers)}): nothing written")
+    staging = Path(tempfile.mkdtemp(dir=target, prefix=".splitting-"))
+    aside: Path | None = None
+    moved: list[str] = []  # old files set aside
+    placed: list[str] = []  # new files moved in
+    notes: list[str] = []
+    try:
+        for name, text in files.items():
+            note = _write_new(staging / name, text, target / name)
+            notes += [f"{name}: {note}"] if note else []
+        aside = Path(tempfile.mkdtemp(dir=target, prefix=".previous-"))
+        for name in sorted(present):
+            os.rename(target / name, aside / name)
+            moved.append(name)
+        for name in [*(name for name in files if name != SPEC_FILE), SPEC_FILE]:
+            os.rename(staging / name, target / name)
+            placed.append(name)
+    except BaseException:
+        for name in reversed(placed):
+            with contextlib.suppress(OSError):
+                os.rename(target / name, staging / name)
+        unrestored = []
+        for name in reversed(moved):
+            assert aside is not None
+            try:
+                os.rename(aside / name, target / name)
+            except OSError:
+                unrestored.append(name)
+        shutil.rmtree(staging, ignore_errors=True)
+        if aside is not None and not unrestored:
+            shutil.rmtree(aside, ignore_errors=True)
+        if unrestored:
+            raise SplitError(
+                f"--out {target}: the split failed and {_some(unrestored)} could not be put back: they are in {aside}"
+            ) from None
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(aside, ignore_errors=True)
+    return notes
+
+
+def _write_new(path: Path, text: str, replacing: Path | None) -> str | None:
+    """A new file with the mode of the one it replaces (or the umask's) and its owner: None, or what
+    could not be kept."""
+    path.write_bytes(text.encode())
+    try:
+        status = replacing.stat() if replacing is not None else None
+    except FileNotFoundError:
+        status = None
+    if status is None:
+        path.chmod(0o666 & ~_umask())
+        return None
+    note = None
+    if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(path, status.st_uid, status.st_gid)
+        except PermissionError:
+            note = f"it belonged to user {status.st_uid}; the new one belongs to user {os.geteuid()}"
+    path.chmod(stat.S_IMODE(status.st_mode))
+    return note
 
 
 def _umask() -> int:

@@ -1,9 +1,11 @@
-"""Files a command writes whole or not at all: written beside the real one, then renamed over it."""
+"""Files a command writes whole or not at all: written beside the real one, then renamed over it. What
+is no regular file (a terminal, /dev/null, a pipe, /dev/stdout) is written to, never replaced."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,8 +17,16 @@ def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
     otherwise why not, and `path` is as it was."""
     temporary: str | None = None
     try:
-        target = path.resolve() if path.is_symlink() else path
-        mode = target.stat().st_mode & 0o7777 if target.exists() else None
+        try:
+            status: os.stat_result | None = path.stat()
+        except FileNotFoundError:
+            status = None
+        if status is not None and not stat.S_ISREG(status.st_mode):
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as stream:
+                stream.writelines(chunks)
+            return None
+        target = Path(os.path.realpath(path))  # a link's target is written, not the link replaced
+        mode = status.st_mode & 0o7777 if status is not None else None
         handle, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".preflight-")
         with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
             stream.writelines(chunks)

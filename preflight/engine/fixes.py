@@ -5,17 +5,16 @@ the file is applied this round and the other is looked at again on the new text.
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from preflight.model.document import line_starts
-from preflight.model.findings import Edit, Finding, Severity
+from preflight.model.document import Document, line_starts
+from preflight.model.findings import DocPath, Edit, Finding, Severity, Span
 
 ROUNDS_MAX = 10  # each round fixes at least one finding; real packs need two or three
-# When a round's edits together add an error, each is tried alone: at most this many of them.
-TRIED_ALONE_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,14 @@ class Fixed:
 
 def applicable(findings: Iterable[Finding], *, unsafe: bool) -> list[Finding]:
     return [finding for finding in findings if finding.edits and (unsafe or not finding.unsafe)]
+
+
+Key = tuple[str, DocPath, tuple[str, ...]]
+
+
+def _key(finding: Finding) -> Key:
+    """A finding's fix as it stays from round to round (its positions move as the text is fixed)."""
+    return finding.rule, finding.path, tuple(edit.text for edit in finding.edits)
 
 
 def fix_text(
@@ -41,27 +48,120 @@ def fix_text(
     (its selection): only their edits are made, but a round is judged by every rule, so a fix never
     adds an error of any rule. Edits whose result has more errors of some rule than before (an anchor
     removed with its entry, a parameter removed that a request passes, a value rewritten to one its
-    AllowedValues lacks) are not made, and are `refused`."""
+    AllowedValues lacks), or changes a value no fixed finding is about, are not made: they are
+    `refused`, found by halving the round's edits, and not offered again in a later round."""
     fixed = 0
     findings = lint(text)
-    refused: list[Finding] = []
+    refused: set[Key] = set()
     for _ in range(ROUNDS_MAX):
-        chosen = _without_overlaps(applicable(wanted(findings), unsafe=unsafe))
+        offered = [finding for finding in applicable(wanted(findings), unsafe=unsafe) if _key(finding) not in refused]
+        chosen = _without_overlaps(offered)
         if not chosen:
             break
-        edits = [edit for finding in chosen for edit in finding.edits]
-        changed = apply_edits(text, edits)
+        settled = _Round(text, findings, lint)
+        settled.settle(chosen)
+        refused.update(_key(finding) for finding in settled.refused)
+        if settled.text == text and not settled.refused:
+            break  # the edits change nothing
+        text, fixed, findings = settled.text, fixed + settled.count, settled.findings
+    left = tuple(finding for finding in applicable(wanted(findings), unsafe=unsafe) if _key(finding) in refused)
+    return Fixed(text, fixed, left)
+
+
+class _Round:
+    """One round's edits, all made when together they add no error; otherwise each half is tried in
+    turn on top of what was kept, down to the single fixes that must be refused: a round with one bad
+    fix among n costs about 2 log n lints, not n. Every trial applies its edits to the round's text
+    itself: the edits do not overlap, so their positions there hold (a finding's edit can lie far
+    from the finding, in the `Default` of the parameter it reads)."""
+
+    def __init__(self, text: str, findings: Sequence[Finding], lint: Callable[[str], Sequence[Finding]]) -> None:
+        self.start, self.lint = text, lint
+        self.text, self.findings = text, findings
+        self.kept: list[Finding] = []
+        self.refused: list[Finding] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.kept)
+
+    def settle(self, group: Sequence[Finding]) -> None:
+        edits = [edit for finding in (*self.kept, *group) for edit in finding.edits]
+        trial = apply_edits(self.start, edits)
         if any(not edit.text for edit in edits):
-            changed = without_emptied_sections(text, changed)
-        after = lint(changed) if changed != text else findings
-        count = len(chosen)
-        if _adds_errors(findings, after):
-            changed, count, after = _each_alone(text, findings, chosen, lint)
-        if changed == text:
-            refused = chosen
-            break
-        text, fixed, findings = changed, fixed + count, after
-    return Fixed(text, fixed, tuple(refused))
+            trial = without_emptied_sections(self.start, trial)
+        if trial != self.text:
+            after = self.lint(trial)
+            if not _adds_errors(self.findings, after) and values_kept(self.start, trial, (*self.kept, *group)):
+                self.kept.extend(group)
+                self.text, self.findings = trial, after
+                return
+        elif len(group) == 1:
+            self.refused.append(group[0])  # its edit changes nothing
+            return
+        if len(group) == 1:
+            self.refused.append(group[0])
+            return
+        middle = len(group) // 2
+        self.settle(group[:middle])
+        self.settle(group[middle:])
+
+
+def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:
+    """Whether every value of `after` is the one `before` holds, but where the `fixed` findings are
+    and where their edits are (the node an edit rewrites, the entry it removes, the mapping it adds
+    an entry to: what may change below them) and in a section left empty. What "a fix changes only
+    what it says" means, checked on the parsed values: a line left behind that joins a block scalar,
+    or an edit that lands on another line than the one meant, is caught here."""
+    from preflight.load.parsing import load_template_text
+
+    old, new = load_template_text(before, ""), load_template_text(after, "")
+    if old.document is None or new.document is None:
+        return False
+    paths = _edited(old.document, fixed)
+    return _pruned(old.document.data, paths) == _pruned(new.document.data, paths)
+
+
+def _edited(document: Document, fixed: Sequence[Finding]) -> list[DocPath]:
+    nodes = {position: path for path, position in document.spans.items()}
+    named = {position: path for path, position in document.key_spans.items()}
+    keys: dict[int, DocPath] = {}
+    for path, position in document.key_spans.items():
+        keys.setdefault(position[0], path)  # the outermost key of a line
+    paths = []
+    for finding in fixed:
+        paths.append(finding.path)
+        for edit in finding.edits:
+            span: Span = edit.span
+            exact = nodes.get((span.line, span.column, span.end_line, span.end_column))
+            renamed = named.get((span.line, span.column, span.end_line, span.end_column))
+            if exact is not None:
+                paths.append(exact)
+            elif renamed is not None:
+                paths.append(renamed[:-1])  # a key renamed: its mapping changes
+            elif not edit.text and span.column == 1 and span.line in keys:
+                paths.append(keys[span.line])  # the entry whose lines it removes
+            elif (span.line, span.column) == (span.end_line, span.end_column):
+                paths.append(finding.path[:-1])  # a new entry beside the finding's
+    return paths
+
+
+def _pruned(data: object, paths: Sequence[DocPath]) -> object:
+    """`data` less the subtree at each path (a list's whole, for a path into one), and less each
+    top-level section left empty."""
+    result = copy.deepcopy(data)
+    for path in paths:
+        target = path[: next((i for i, part in enumerate(path) if isinstance(part, int)), len(path))]
+        node = result
+        for part in target[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and target:
+            node.pop(target[-1], None)
+    if isinstance(result, dict):
+        for section in _SECTIONS:
+            if section in result and not result[section]:
+                del result[section]
+    return result
 
 
 # The sections an edit removes entries of; an empty one (`Conditions:` with nothing under it) is invalid.
@@ -87,25 +187,6 @@ def without_emptied_sections(before: str, after: str) -> str:
     editor = Editor(after, new.document)
     removals = [editor.remove_entry((key,)) for key in emptied]
     return apply_edits(after, [edit for edit in removals if edit is not None])
-
-
-def _each_alone(
-    text: str, findings: Sequence[Finding], chosen: Sequence[Finding], lint: Callable[[str], Sequence[Finding]]
-) -> tuple[str, int, Sequence[Finding]]:
-    """The edits of `chosen` that add no error, each tried with those kept before it. Every trial
-    applies them to `text` itself: the edits do not overlap, so their positions there hold (a
-    finding's edit can lie far from the finding, in the `Default` of the parameter it reads)."""
-    kept: list[Edit] = []
-    current, count = text, 0
-    for finding in sorted(chosen, key=Finding.sort_key)[:TRIED_ALONE_MAX]:
-        trial = without_emptied_sections(text, apply_edits(text, [*kept, *finding.edits]))
-        if trial == current:
-            continue
-        after = lint(trial)
-        if not _adds_errors(findings, after):
-            kept.extend(finding.edits)
-            current, findings, count = trial, after, count + 1
-    return current, count, findings
 
 
 def _adds_errors(before: Sequence[Finding], after: Sequence[Finding]) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
-from preflight.engine.runner import crashed, run_rules
+from preflight.engine.runner import crashed, internal_error, run_rules
 from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
@@ -83,6 +83,9 @@ class _Result:
     findings: tuple[Finding, ...] = ()
     lines: Mapping[int, str] | None = None  # the lines the findings point to; None: the text was not at hand
     config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
+    # Whether the result is about the file alone, so it may be cached: no finding, suppressed or not,
+    # was about this run (a Guard worker killed, an internal error).
+    lasting: bool = True
 
 
 def run(job: Job) -> Report:
@@ -177,7 +180,7 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
         lines = _shown_lines(cached, source.display, text) if text is not None else None
         return _Result(index, source.display, "template", scope.index, cached, lines)
     result = _check_loaded(job, scope, index, load_template_bytes(data, source.display))
-    if cache is not None and key is not None:
+    if cache is not None and key is not None and result.lasting:
         cache.put(key, result.findings)
     return result
 
@@ -202,6 +205,7 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None) ->
         reference=job.reference,
     )  # fmt: skip
     findings = run_rules(scope.rules, context, raise_errors=job.raise_errors)
+    lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
     if job.external is not None and loaded is not None and loaded.is_template and loaded.text is not None:
         findings.extend(_external_findings(job, scope.settings, loaded, pack.request, findings))
     config_rules = None
@@ -214,10 +218,10 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None) ->
     embedded = pack.request.template_body
     if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
         # positions elsewhere: read later
-        return _Result(index, file, checked, scope.index, tuple(findings), None, config_rules)
+        return _Result(index, file, checked, scope.index, tuple(findings), None, config_rules, lasting)
     suppressions = metadata_suppressions(loaded.document)
     kept, lines = _suppressed_and_shown(job, scope.rules, findings, file, loaded.text, suppressions)
-    return _Result(index, file, checked, scope.index, tuple(kept), lines, config_rules)
+    return _Result(index, file, checked, scope.index, tuple(kept), lines, config_rules, lasting)
 
 
 def _external_findings(

@@ -4,6 +4,7 @@ open, change and save, with the same engine, configuration and suppressions as `
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -75,6 +76,8 @@ def code_actions(
         fix = diagnostic.data
         if not isinstance(fix, dict) or fix.get("version") != document.version:
             continue
+        if fix.get("text") != text_digest(document.source):  # a version number restarts when a buffer reopens
+            continue
         edits = _text_edits(fix.get("edits"), lines)
         if edits is None:
             continue
@@ -89,6 +92,11 @@ def code_actions(
             )
         )
     return actions
+
+
+def text_digest(text: str) -> str:
+    """What a diagnostic's quick fix remembers of the text it was made for."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _text_edits(raw: object, lines: list[str]) -> list[types.TextEdit] | None:
@@ -213,6 +221,7 @@ class PreflightServer(LanguageServer):
 
     def _diagnostics(self, uri: str, text: str, version: int | None) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
+        original = text
         if len(text) > SAFETY_LIMITS.max_file_bytes:  # characters: at least as many bytes
             return [_message_diagnostic(_TOO_LARGE, "CP006")] if "AWS::Config::" in text[:1_000_000] else []
         text = without_surrogates(text)  # JSON-RPC may carry lone surrogates, which no file can hold
@@ -228,16 +237,18 @@ class PreflightServer(LanguageServer):
         loaded = load_template_bytes(data, str(path))  # read as a file of these bytes would be
         job = Job((PackInput(PackRequest(), (loaded,)),), settings, self.rules, reference=self.reference)
         report = run(job)
-        return [self._diagnostic(finding, lines, version) for finding in report.findings if finding.file == str(path)]
+        made_for = (version, text_digest(original))
+        return [self._diagnostic(finding, lines, made_for) for finding in report.findings if finding.file == str(path)]
 
-    def _diagnostic(self, finding: Finding, lines: list[str], version: int | None) -> types.Diagnostic:
+    def _diagnostic(self, finding: Finding, lines: list[str], made_for: tuple[int | None, str]) -> types.Diagnostic:
         message = (f"{finding.origin}: " if finding.origin else "") + finding.message
         message += f" (fix: {finding.fix})" if finding.fix else ""
         link = self._docs.get(finding.rule)
         fix = None
         if finding.edits:  # returned by the editor with a code action request, as the protocol says
             edits = [{"range": _edit_range(edit.span, lines), "newText": edit.text} for edit in finding.edits]
-            fix = {"title": describe_edits(finding.edits), "unsafe": finding.unsafe, "edits": edits, "version": version}
+            fix = {"title": describe_edits(finding.edits), "unsafe": finding.unsafe, "edits": edits,
+                   "version": made_for[0], "text": made_for[1]}  # fmt: skip
         return types.Diagnostic(
             range=to_range(finding.span, lines),
             message=message,
@@ -263,8 +274,9 @@ class PreflightServer(LanguageServer):
         document = self._opened(uri)
         if document is None:
             return  # closed meanwhile
-        diagnostics = self.diagnostics(uri, document.source, document.version)
-        params = types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
+        version = document.version  # before the text: a newer text under an older version is never published
+        diagnostics = self.diagnostics(uri, document.source, version)
+        params = types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         loop.call_soon_threadsafe(self._publish_if_open, params)
 
     def _publish_if_open(self, params: types.PublishDiagnosticsParams) -> None:

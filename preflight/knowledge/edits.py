@@ -6,6 +6,7 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 from preflight.knowledge.template import Template
@@ -13,6 +14,8 @@ from preflight.model.document import Document, line_starts
 from preflight.model.findings import DocPath, Edit, Span
 
 _QUOTES = ("'", '"')
+# The header of a block scalar that keeps its trailing line breaks: `|+`, `>+`, `|2+`, `|+2`, maybe a comment.
+_KEPT_BLOCK = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])\s*(?:#.*)?$")
 
 
 class Editor:
@@ -64,6 +67,11 @@ class Editor:
             tail = self._line(end_line)[value.end_column - 1 :].strip()
         if not (tail in ("", ",") or tail.startswith("#")):
             return None
+        if tail == "" and self._after_kept_block(key.line):
+            # The lines before the entry end a block scalar that keeps its trailing blank lines (`|+`):
+            # blank lines left after the entry would join it, so they go too.
+            while end_line < len(self._starts) and not self._line(end_line + 1).strip():
+                end_line += 1
         removal = Edit(Span(key.line, 1, end_line + 1, 1), "")
         if tail == "" and self._json_last_entry(end_line):
             return self._with_previous_comma(key.line, removal)
@@ -104,6 +112,22 @@ class Editor:
         entries = data.get(section) if isinstance(data, dict) else None
         only = isinstance(entries, dict) and len(entries) == 1 and name in entries
         return self.remove_entry((section,) if only else (section, name))
+
+    def _after_kept_block(self, line: int) -> bool:
+        """Whether the last non-blank line before `line` is in a block scalar with keep chomping: the
+        first line above it that is indented less is that scalar's header, ending in `|+` or `>+`."""
+        number = line - 1
+        while number > 0 and not self._line(number).strip():
+            number -= 1
+        if number < 1:
+            return False
+        content = self._line(number)
+        depth = len(content) - len(content.lstrip(" "))
+        for above in range(number, 0, -1):
+            text = self._line(above)
+            if text.strip() and len(text) - len(text.lstrip(" ")) < depth:
+                return _KEPT_BLOCK.search(text) is not None
+        return False
 
     def _leads_into_next(self, number: int, key_column: int) -> bool:
         """A blank line, or a comment no deeper than a key at `key_column`."""

@@ -70,6 +70,31 @@ def part_suffix(number: int, total: int) -> str:
     return f" (part {number} of {total})"
 
 
+def duplicate_rule_name(loaded: Loaded) -> tuple[str, str, str] | None:
+    """Two rules AWS would know by one name (CP205), as (name, first logical id, second): a split
+    keeps each rule in its part by that name, so it cannot tell them apart."""
+    from preflight.knowledge.config_rules import deployed_rules
+    from preflight.knowledge.split_units import rule_key
+
+    template = _template(loaded)
+    seen: dict[str, str] = {}
+    for resource in deployed_rules(template):
+        key = rule_key(template, resource)
+        if key in seen:
+            return key, seen[key], resource.logical_id
+        seen[key] = resource.logical_id
+    return None
+
+
+def rule_names(loaded: Loaded) -> frozenset[str]:
+    """What identifies each rule of the pack in AWS (its name, or its logical id when it has none)."""
+    from preflight.knowledge.config_rules import deployed_rules
+    from preflight.knowledge.split_units import rule_key
+
+    template = _template(loaded)
+    return frozenset(rule_key(template, resource) for resource in deployed_rules(template))
+
+
 def config_rules(loaded: Loaded) -> int:
     return len(_template(loaded).of_type(CONFIG_RULE))
 

@@ -16,6 +16,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from preflight.load import reading as problems
 from preflight.load.reading import Parsed
 from preflight.load.yaml_builder import has_surrogates, without_surrogates
+from preflight.model.document import line_starts
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.model.problems import Problem
@@ -35,7 +36,7 @@ class _JsonReader:
         self.text = text
         self.limits = limits
         self.out = out
-        self.line_starts = [0] + [match.end() for match in re.finditer(r"\n", text)]
+        self.line_starts = line_starts(text)  # at CR, LF and CRLF, as the editor and the reports count lines
         self.nodes = 0
 
     def position(self, index: int) -> tuple[int, int]:
