@@ -1,7 +1,9 @@
 """Wall time of `preflight check --fix` and `--diff` on packs of growing size, each with a fixable
 finding in every rule (a bare number CP406 quotes, a boolean CP404 lowers, an unused parameter CP305
 removes): whole processes, the median of a few runs, the file rewritten from its original each run.
-The work must grow linearly with the pack, and stay under 2 s for any pack under the 300 KB S3 limit.
+The last column is --fix of the same pack with one more rule whose fix must be refused (its value
+lowered would break its parameter's AllowedValues): the round's edits are halved to find it. The work
+must grow linearly with the pack, and stay under 2 s for any pack under the 300 KB S3 limit.
 
     python bench/fix_speed.py [--runs 3] [--sizes 25,50,100,200,300,850]
 """
@@ -29,6 +31,11 @@ RULE = """\
         SourceIdentifier: IAM_PASSWORD_POLICY
 """
 PARAMETER = "  Unused{index}:\n    Type: String\n    Default: x\n"
+REFUSED = (
+    "  Flag:\n    Type: String\n    Default: 'TRUE'\n    AllowedValues: ['TRUE', 'FALSE']\n",
+    "  Flagged:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      InputParameters:\n"
+    "        RequireSymbols: !Ref Flag\n      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n",
+)
 
 
 def pack(kilobytes: int) -> tuple[str, int]:
@@ -59,8 +66,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="25,50,100,200,300,850")
     options = parser.parse_args()
-    print("| pack | fixes | check s | --fix s | --diff s |")
-    print("|---|---|---|---|---|")
+    print("| pack | fixes | check s | --fix s | --diff s | --fix, one refused s |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for kilobytes in (int(size) for size in options.sizes.split(",")):
@@ -69,6 +76,8 @@ def main() -> int:
                 statistics.median(timed(folder, text, *args) for _ in range(options.runs))
                 for args in ([], ["--fix"], ["--diff"])
             ]
+            poisoned = text.replace("Parameters:\n", "Parameters:\n" + REFUSED[0], 1) + REFUSED[1]
+            medians.append(statistics.median(timed(folder, poisoned, "--fix") for _ in range(options.runs)))
             size = len(text.encode()) / 1000
             print(f"| {size:,.0f} KB | {fixes:,} | " + " | ".join(f"{seconds:.2f}" for seconds in medians) + " |")
     return 0

@@ -80,6 +80,7 @@ class _Round:
         self.text, self.findings = text, findings
         self.kept: list[Finding] = []
         self.refused: list[Finding] = []
+        self._nodes: _Nodes | None = None  # the round's text, parsed when a trial fails
 
     @property
     def count(self) -> int:
@@ -90,21 +91,45 @@ class _Round:
         trial = apply_edits(self.start, edits)
         if any(not edit.text for edit in edits):
             trial = without_emptied_sections(self.start, trial)
+        suspects: list[Finding] = []
         if trial != self.text:
             after = self.lint(trial)
-            if not _adds_errors(self.findings, after) and values_kept(self.start, trial, (*self.kept, *group)):
+            added = _added_errors(self.findings, after)
+            if not added and values_kept(self.start, trial, (*self.kept, *group)):
                 self.kept.extend(group)
                 self.text, self.findings = trial, after
                 return
+            suspects = self._near(group, added)
         elif len(group) == 1:
             self.refused.append(group[0])  # its edit changes nothing
             return
         if len(group) == 1:
             self.refused.append(group[0])
             return
+        if 0 < len(suspects) < len(group):  # the fixes about the entries the new errors are in: first apart
+            chosen = {id(finding) for finding in suspects}
+            self.settle([finding for finding in group if id(finding) not in chosen])
+            self.settle(suspects)
+            return
         middle = len(group) // 2
         self.settle(group[:middle])
         self.settle(group[middle:])
+
+    def _near(self, group: Sequence[Finding], errors: Sequence[Finding]) -> list[Finding]:
+        """The fixes of `group` whose finding or edits are in an entry (a parameter, a resource) that
+        one of the new `errors` is in."""
+        entries = {error.path[:2] for error in errors if len(error.path) >= 2}
+        if not entries:
+            return []
+        if self._nodes is None:
+            from preflight.load.parsing import load_template_text
+
+            document = load_template_text(self.start, "").document
+            if document is None:
+                return []
+            self._nodes = _Nodes(document)
+        nodes = self._nodes
+        return [finding for finding in group if any(path[:2] in entries for path in nodes.edited(finding))]
 
 
 def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:
@@ -123,27 +148,36 @@ def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:
 
 
 def _edited(document: Document, fixed: Sequence[Finding]) -> list[DocPath]:
-    nodes = {position: path for path, position in document.spans.items()}
-    named = {position: path for path, position in document.key_spans.items()}
-    keys: dict[int, DocPath] = {}
-    for path, position in document.key_spans.items():
-        keys.setdefault(position[0], path)  # the outermost key of a line
-    paths = []
-    for finding in fixed:
-        paths.append(finding.path)
+    index = _Nodes(document)
+    return [path for finding in fixed for path in index.edited(finding)]
+
+
+class _Nodes:
+    """A document's nodes by where they are: which node an edit rewrites, removes or adds beside."""
+
+    def __init__(self, document: Document) -> None:
+        self.nodes = {position: path for path, position in document.spans.items()}
+        self.named = {position: path for path, position in document.key_spans.items()}
+        self.keys: dict[int, DocPath] = {}
+        for path, position in document.key_spans.items():
+            self.keys.setdefault(position[0], path)  # the outermost key of a line
+
+    def edited(self, finding: Finding) -> list[DocPath]:
+        """The finding's path, and what each of its edits may change."""
+        paths = [finding.path]
         for edit in finding.edits:
             span: Span = edit.span
-            exact = nodes.get((span.line, span.column, span.end_line, span.end_column))
-            renamed = named.get((span.line, span.column, span.end_line, span.end_column))
+            where = (span.line, span.column, span.end_line, span.end_column)
+            exact, renamed = self.nodes.get(where), self.named.get(where)
             if exact is not None:
                 paths.append(exact)
             elif renamed is not None:
                 paths.append(renamed[:-1])  # a key renamed: its mapping changes
-            elif not edit.text and span.column == 1 and span.line in keys:
-                paths.append(keys[span.line])  # the entry whose lines it removes
+            elif not edit.text and span.column == 1 and span.line in self.keys:
+                paths.append(self.keys[span.line])  # the entry whose lines it removes
             elif (span.line, span.column) == (span.end_line, span.end_column):
                 paths.append(finding.path[:-1])  # a new entry beside the finding's
-    return paths
+        return paths
 
 
 def _pruned(data: object, paths: Sequence[DocPath]) -> object:
@@ -189,11 +223,14 @@ def without_emptied_sections(before: str, after: str) -> str:
     return apply_edits(after, [edit for edit in removals if edit is not None])
 
 
-def _adds_errors(before: Sequence[Finding], after: Sequence[Finding]) -> bool:
+def _added_errors(before: Sequence[Finding], after: Sequence[Finding]) -> list[Finding]:
+    """The errors of `after` of each rule that has more of them than `before` had."""
+
     def errors(findings: Sequence[Finding]) -> Counter[str]:
         return Counter(finding.rule for finding in findings if finding.severity >= Severity.ERROR)
 
-    return bool(errors(after) - errors(before))
+    more = errors(after) - errors(before)
+    return [finding for finding in after if finding.rule in more and finding.severity >= Severity.ERROR]
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
