@@ -21,7 +21,8 @@ What moto lacks altogether is answered by a small stand-in in front of it, with 
 (the `aws` fixture's URL is the stand-in's; tests/relay.py): IAM's policy simulator
 (SimulatePrincipalPolicy: every action allowed, unless `Scenario.simulated` says otherwise), AWS's own
 SSM documents (DescribeDocument of `AWS_DOCUMENTS`), the organization config rules and their detailed
-statuses (`Scenario.organization_rules`), and a role that cannot be assumed (AssumeRole into an account
+statuses (`Scenario.organization_rules`), an aggregator's resource counts by account
+(GetAggregateDiscoveredResourceCounts: `Scenario.resource_counts`), and a role that cannot be assumed (AssumeRole into an account
 of `Scenario.unassumable`: AccessDenied, where moto grants any role). moto's own limit of 150 config
 rules an account is raised to AWS's 1,000.
 """
@@ -29,6 +30,7 @@ rules an account is raised to AWS's 1,000.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -75,7 +77,23 @@ class Scenario:
     simulated: dict[str, str] = field(default_factory=dict)
     unassumable: set[str] = field(default_factory=set)
     organization_rules: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    resource_counts: dict[str, int] = field(default_factory=dict)  # an aggregator's resources by account
     seen: list[str] = field(default_factory=list)  # every operation that reached the stand-in
+    calls: list[Call] = field(default_factory=list)  # and each with its service, path and access key
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str  # as the request's signature names it: iam, sts, s3, lambda, config, ...
+    operation: str  # as tests/relay.py names it; "S3 GET" and the like for a REST call
+    path: str
+    access_key: str  # whose credentials: the caller's, or a member role's temporary ones
+
+
+def _signed_by(headers: dict[str, str]) -> tuple[str, str]:
+    """The access key and the service of a SigV4 Authorization header."""
+    scope = re.search(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/aws4_request", headers.get("authorization", ""))
+    return (scope.group(1), scope.group(2)) if scope else ("", "")
 
 
 class AccessDenied(JsonRESTError):
@@ -172,6 +190,8 @@ AWS_DOCUMENTS = {
 def _stand_in(scenario: Scenario) -> Callable[[str, str, dict[str, str], bytes], Answer | str | None]:
     def intercept(operation: str, path: str, headers: dict[str, str], body: bytes) -> Answer | None:
         scenario.seen.append(operation)
+        key, service = _signed_by(headers)
+        scenario.calls.append(Call(service, operation, path, key))
         form = parse_qs(body.decode("utf-8", "replace"))
         if operation == "SimulatePrincipalPolicy":
             actions = [value for key, values in sorted(form.items()) if key.startswith("ActionNames.member.")
@@ -190,6 +210,11 @@ def _stand_in(scenario: Scenario) -> Callable[[str, str, dict[str, str], bytes],
                       "OrganizationConfigRuleArn": f"arn:aws:config:{REGION}:{MANAGEMENT_ACCOUNT}:organization-config-rule/{name}"}
                      for name in scenario.organization_rules]  # fmt: skip
             return Answer(200, json.dumps({"OrganizationConfigRules": rules}).encode(), "application/x-amz-json-1.1")
+        if operation == "GetAggregateDiscoveredResourceCounts":
+            rows = [{"GroupName": account, "ResourceCount": count} for account, count in scenario.resource_counts.items()]
+            reply = {"TotalDiscoveredResources": sum(scenario.resource_counts.values()), "GroupByKey": "ACCOUNT_ID",
+                     "GroupedResourceCounts": rows}  # fmt: skip
+            return Answer(200, json.dumps(reply).encode(), "application/x-amz-json-1.1")
         if operation == "GetOrganizationConfigRuleDetailedStatus":
             asked = json.loads(body or b"{}")
             wanted = asked.get("Filters", {}).get("MemberAccountRuleStatus")

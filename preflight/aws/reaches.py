@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, refuse_credentials
 from preflight.aws.members import MEMBER_WORKERS
+from preflight.aws.permissions import ACCOUNT_PUT_ACTIONS, ORGANIZATION_PUT_ACTIONS
 from preflight.aws.session import Clients
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.request_file import PackRequest
@@ -25,19 +26,6 @@ CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 # The service-linked roles the put uses in the caller's account (the API reference of each put).
 ORGANIZATION_ROLE = "AWSServiceRoleForConfigMultiAccountSetup"
 ACCOUNT_ROLE = "AWSServiceRoleForConfigConforms"
-# What CloudFormation's handler of each resource needs to create it (its registry schema's
-# handlers.create.permissions, as cfn-lint 1.58.0 ships them; schema date 2026-10-20): the put itself
-# and the calls AWS Config makes for it with the caller's rights.
-ORGANIZATION_PUT_ACTIONS = (
-    "config:PutOrganizationConformancePack", "config:DescribeOrganizationConformancePackStatuses",
-    "config:GetOrganizationConformancePackDetailedStatus", "config:DescribeOrganizationConformancePacks",
-    "iam:CreateServiceLinkedRole", "iam:PassRole", "iam:GetRole", "organizations:ListDelegatedAdministrators",
-    "organizations:EnableAWSServiceAccess",
-)  # fmt: skip
-ACCOUNT_PUT_ACTIONS = (
-    "config:PutConformancePack", "config:DescribeConformancePackStatus", "config:DescribeConformancePacks",
-    "iam:CreateServiceLinkedRole", "iam:PassRole", "iam:GetRole",
-)  # fmt: skip
 _FAILED = ("CREATE_FAILED", "UPDATE_FAILED")
 
 

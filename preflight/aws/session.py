@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,10 @@ class TemporaryCredentials:
 
 class Clients:
     """One boto3 session and its clients, created on first use. `attempts` bounds botocore's retries
-    (1: a call that changes something is sent once); `read_timeout` how long one answer may take."""
+    (1: a call that changes something is sent once); `read_timeout` how long one answer may take.
+    The clients of a role assumed in another account (`assumed`) share the session, so AWS's service
+    models are read once however many accounts are looked into; clients are made under a lock, as
+    those accounts are looked into from several threads at once."""
 
     def __init__(
         self,
@@ -45,21 +49,19 @@ class Clients:
         attempts: int = ATTEMPTS,
         read_timeout: float = READ_TIMEOUT_SECONDS,
         credentials: TemporaryCredentials | None = None,
+        shared: tuple[boto3.session.Session, threading.Lock] | None = None,
     ):
         self.target = target
         self._attempts, self._read_timeout = attempts, read_timeout
-        if credentials is None:
-            self._session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+        self._credentials = credentials
+        if shared is not None:
+            self._session, self._lock = shared
         else:
-            self._session = boto3.session.Session(
-                aws_access_key_id=credentials.access_key,
-                aws_secret_access_key=credentials.secret_key,
-                aws_session_token=credentials.token,
-                region_name=target.region,
-            )
-        # A proxy's or gateway's plain-text or HTML error page is an AWS-style error: botocore retries a
-        # 5xx one as it retries AWS's own, and its message is its status and first line, not raw HTML.
-        self._session.events.register_first("before-parse", structured_error_page)
+            self._session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+            self._lock = threading.Lock()
+            # A proxy's or gateway's plain-text or HTML error page is an AWS-style error: botocore retries
+            # a 5xx one as it retries AWS's own, and its message is its status and first line, not raw HTML.
+            self._session.events.register_first("before-parse", structured_error_page)
         self._clients: dict[str, Any] = {}
         self._config = Config(
             retries={"mode": "standard", "total_max_attempts": attempts},
@@ -71,7 +73,10 @@ class Clients:
     def assumed(self, credentials: TemporaryCredentials) -> Clients:
         """Clients that act with `credentials` (a role assumed in another account), in this Region."""
         target = AwsTarget(None, self.region, self.target.endpoint_url)
-        return Clients(target, attempts=self._attempts, read_timeout=self._read_timeout, credentials=credentials)
+        return Clients(
+            target, attempts=self._attempts, read_timeout=self._read_timeout, credentials=credentials,
+            shared=(self._session, self._lock),
+        )  # fmt: skip
 
     def in_region(self, region: str) -> Clients:
         """Clients of the same credentials in another Region (a Lambda function's)."""
@@ -86,11 +91,18 @@ class Clients:
         return str(region) if region else None
 
     def __call__(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self._session.client(
-                service, endpoint_url=self.target.endpoint_url, config=self._config
-            )
-        return self._clients[service]
+        with self._lock:
+            if service not in self._clients:
+                given = self._credentials
+                keys = (
+                    {"aws_access_key_id": given.access_key, "aws_secret_access_key": given.secret_key,
+                     "aws_session_token": given.token}
+                    if given is not None else {}
+                )  # fmt: skip
+                self._clients[service] = self._session.client(
+                    service, endpoint_url=self.target.endpoint_url, config=self._config, **keys
+                )
+            return self._clients[service]
 
 
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")

@@ -1,5 +1,5 @@
 """The `preflight` command group: one module per command (check, deploy and status, rules and
-explain, lsp, split), each a function of a typed options object."""
+explain, lsp, split, permissions), each a function of a typed options object."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ COMMANDS = {
     "deploy": ("preflight.cli.deploy", "deploy_command"),
     "explain": ("preflight.cli.rules", "explain_command"),
     "lsp": ("preflight.cli.lsp", "lsp_command"),
+    "permissions": ("preflight.cli.permissions", "permissions_command"),
     "rules": ("preflight.cli.rules", "rules_command"),
     "split": ("preflight.cli.split", "split_command"),
     "status": ("preflight.cli.deploy", "status_command"),
