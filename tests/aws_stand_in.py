@@ -211,7 +211,9 @@ def _stand_in(scenario: Scenario) -> Callable[[str, str, dict[str, str], bytes],
                      for name in scenario.organization_rules]  # fmt: skip
             return Answer(200, json.dumps({"OrganizationConfigRules": rules}).encode(), "application/x-amz-json-1.1")
         if operation == "GetAggregateDiscoveredResourceCounts":
-            rows = [{"GroupName": account, "ResourceCount": count} for account, count in scenario.resource_counts.items()]
+            rows = [
+                {"GroupName": account, "ResourceCount": count} for account, count in scenario.resource_counts.items()
+            ]
             reply = {"TotalDiscoveredResources": sum(scenario.resource_counts.values()), "GroupByKey": "ACCOUNT_ID",
                      "GroupedResourceCounts": rows}  # fmt: skip
             return Answer(200, json.dumps(reply).encode(), "application/x-amz-json-1.1")
