@@ -17,7 +17,7 @@ import pytest
 
 from preflight.aws.permissions import CALLER_ACTIONS, DEPLOY_ACTIONS, MEMBER_ACTIONS
 from tests.aws_stand_in import MANAGEMENT_ACCOUNT, REGION, Call, StandIn
-from tests.conftest import Run, run_cli
+from tests.conftest import REPO, Run, run_cli
 
 ROLE = "OrganizationAccountAccessRole"
 FUNCTION_NAME = "bucket-encryption"
@@ -430,3 +430,13 @@ def test_every_call_of_a_deploy_is_in_the_deploy_policy(aws: StandIn, tmp_path: 
     actions = {_action(call) for call in aws.scenario.calls} - {None}
     assert "config:PutOrganizationConformancePack" in actions and "s3:PutObject" in actions
     assert actions - allowed == set()
+
+
+def test_the_policies_docs_online_prints_are_what_the_command_prints() -> None:
+    text = (REPO / "docs" / "online.md").read_text(encoding="utf-8")
+
+    def block(marker: str) -> str:
+        return text.split(f"<!-- {marker} -->\n```json\n", 1)[1].split("```", 1)[0]
+
+    assert block("permissions-caller") == run_cli(["permissions", "caller", "--member-role", ROLE]).stdout
+    assert block("permissions-member") == run_cli(["permissions", "member"]).stdout
