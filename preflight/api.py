@@ -24,9 +24,10 @@ from preflight.knowledge.needs import count_rules, is_aws_document
 from preflight.knowledge.patterns import Unmatchable, full_match
 from preflight.knowledge.policies import LAMBDA_POLICY_MAX_BYTES, bucket_grants_missing, invokers
 from preflight.knowledge.regions import Offered
+from preflight.knowledge.runbooks import covers as aws_runbook_family
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
-from preflight.knowledge.suggest import Misspellings, Suggestions, closest, did_you_mean
+from preflight.knowledge.suggest import Misspellings, Suggestions, camel_words, closest, did_you_mean
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
 from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
@@ -79,8 +80,10 @@ __all__ = [
     "Suggestions",
     "Template",
     "Unmatchable",
+    "aws_runbook_family",
     "bucket_grants_missing",
     "bucket_name_problem",
+    "camel_words",
     "closest",
     "count_rules",
     "deployed_rules",

@@ -208,3 +208,54 @@ def too_many_excluded_accounts(ctx: Context) -> Iterator[Issue]:
             ("ExcludedAccounts",),
             where="request",
         )
+
+
+@rule("CP122", "invalid-tags", Severity.ERROR, tags=("request",), phase=Phase.REQUEST)
+def invalid_tags(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    Checks the request's `Tags`: at most 50, each key 1 to 128 characters and each value at most 256,
+    no key twice, and no key that starts with `aws:`.
+
+    ## Why is this bad?
+    AWS refuses the put: the limits are the API's, and the `aws:` prefix is reserved for AWS's own
+    tags.
+
+    ## Example
+    ```yaml
+    Tags:
+      - {Key: "aws:team", Value: platform}
+    ```
+
+    ## Use instead
+    ```yaml
+    Tags:
+      - {Key: team, Value: platform}
+    ```
+
+    ## References
+    - [documented] AWS Config API Reference, PutOrganizationConformancePack and PutConformancePack
+      `Tags` (TagsList: at most 50; TagKey 1-128, TagValue 0-256 characters).
+    - [documented] AWS Config API Reference, Tag: "Tag keys can have a maximum character length of 128
+      characters, and tag values can have a maximum length of 256 characters"; AWS General Reference,
+      tagging best practices: "the aws: prefix is reserved for AWS use" (TagResource refuses it).
+    - [inferred] Two tags of one key: a resource has one value a key (AWS refuses a duplicate key).
+    """
+    limits = ctx.limits
+    tags = ctx.request.tags
+    if len(tags) > limits.tags_max:
+        yield Issue(f"{len(tags)} tags; AWS takes at most {limits.tags_max}", ("Tags",), where="request")
+    seen: set[str] = set()
+    for index, (key, value) in enumerate(tags):
+        path = ("Tags", index)
+        if not 1 <= len(key) <= limits.tag_key_max:
+            yield Issue(f"tag key of {len(key)} characters; AWS takes 1 to {limits.tag_key_max}", path, where="request")
+        elif key.lower().startswith("aws:"):
+            yield Issue(f"tag key {key!r}: the aws: prefix is reserved for AWS", path, fix="drop the prefix",
+                        where="request")  # fmt: skip
+        if len(value) > limits.tag_value_max:
+            most = limits.tag_value_max
+            yield Issue(f"value of tag {key[:40]!r} is {len(value)} characters; AWS takes at most {most}", path,
+                        where="request")  # fmt: skip
+        if key in seen:
+            yield Issue(f"tag key {key!r} is given twice", path, where="request", severity=Severity.WARNING)
+        seen.add(key)

@@ -282,7 +282,8 @@ def _scopes_anything(scope: object) -> bool:
 @rule("CP412", "managed-rule-not-in-region", Severity.ERROR, tags=("template", "catalog"))
 def managed_rule_not_in_region(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    With `--region`, reports a managed rule that the catalog says is not offered in that Region.
+    With a Region (`--region`, or with `--online` the one the calls go to), reports a managed rule
+    that the catalog says is not offered in that Region.
 
     ## Why is this bad?
     The pack fails in every account of that Region: "The sourceIdentifier X is invalid". GovCloud
@@ -301,7 +302,7 @@ def managed_rule_not_in_region(ctx: Context) -> Iterator[Issue]:
     - [reported] awslabs/aws-config-rules#410 and #421 - AWS's CMMC and FedRAMP packs fail in GovCloud
       rule by rule ("only one error is displayed at a time"); #437: "The sourceIdentifier ... is invalid".
     """
-    region = ctx.request.region
+    region = ctx.request.region or (ctx.facts.region if ctx.facts is not None else None)
     if not region:
         return
     for view in ctx.config_rules:

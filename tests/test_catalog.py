@@ -47,15 +47,46 @@ def test_build_round_trips_the_facts(tmp_path: Path) -> None:
     assert "about" not in output.read_text()  # facts only, no prose
 
 
+NOTES = REPO / "docs" / "catalogs" / "managed-rule-notes.json"
+
+
 @needs_facts
-def test_the_shipped_catalog_holds_exactly_the_facts() -> None:
+def test_the_shipped_catalog_holds_exactly_the_facts_and_the_notes() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "preflight.knowledge.catalog", "verify", str(FACTS)],
+        [sys.executable, "-m", "preflight.knowledge.catalog", "verify", str(FACTS), "--notes", str(NOTES)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    without_notes = subprocess.run(
+        [sys.executable, "-m", "preflight.knowledge.catalog", "verify", str(FACTS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert without_notes.returncode == 1  # the notes are in it
+
+
+def test_the_notes_reach_the_rules_they_name() -> None:
+    catalog = load_catalog()
+    ecs = catalog.get("ECS_TASK_DEFINITION_MEMORY_HARD_LIMIT")
+    assert ecs is not None and ecs.discontinued is not None
+    assert (ecs.discontinued.date, ecs.discontinued.replacement) == ("2026-04-03", None)
+    stopped = catalog.get("EC2_STOPPED_INSTANCE")
+    assert stopped is not None and stopped.available_in("af-south-1") is not False
+    assert [(sorted(d.regions), d.kind) for d in stopped.region_doubts] == [
+        (["af-south-1", "ap-northeast-3", "ap-southeast-4", "ca-west-1", "eu-south-1", "me-central-1"], "earlier-page")
+    ]
+    notes = json.loads(NOTES.read_text())
+    for key in ("discontinued", "region_doubts"):
+        for identifier, note in notes[key].items():
+            found = catalog.get(identifier)
+            assert found is not None, identifier
+            if key == "region_doubts":
+                assert all(doubt["source"] for doubt in note)
+            else:
+                assert note["source"]
 
 
 def test_catalog_entries() -> None:

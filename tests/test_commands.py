@@ -109,5 +109,6 @@ def test_version_option() -> None:
     result = run_cli(["--version"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "preflight, version 0.1.0 (managed-rule catalog of 2026-11-24, 834 rules; Region tables of 2024-06, 31 Regions)\n"
+        "preflight, version 0.1.0 (managed-rule catalog of 2026-11-24, 834 rules; runbook catalog of 2026-12-06, 320 "
+        "runbooks (175 with parameters); Region tables of 2024-06, 31 Regions)\n"
     )

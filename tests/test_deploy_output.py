@@ -400,7 +400,7 @@ def test_the_fail_level_refuses_a_deploy_as_it_fails_check(
     assert refused.exit_code == 1
     document = json.loads(refused.stdout)
     assert document["findings"] == _check_findings(str(WARNED))
-    assert [(f["rule"], f["severity"]) for f in document["findings"]] == [("CP305", "warning")]
+    assert [(f["rule"], f["severity"]) for f in document["findings"]] == [("CP305", "warning"), ("CP418", "info")]
     assert [(p["name"], p["result"]) for p in document["packs"]] == [("w", "refused")]
     assert refused.stderr.endswith("refusing to deploy w: 1 warning (fail level: warning) above must be fixed first\n")
     assert run_cli(["check", *level, str(WARNED)], cwd=tmp_path).exit_code == 1

@@ -90,7 +90,7 @@ def test_github_actions_job(ci_job: CiJob) -> None:
     assert install.returncode == 0, install.stdout + install.stderr
     assert (check.returncode, check.stdout) == (
         1,
-        "Found 3 errors, 2 warnings in 2 files. Report written to preflight.sarif.\n",
+        "Found 3 errors, 2 warnings, 1 info in 2 files. Report written to preflight.sarif.\n",
     )
     upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
     sarif = json.loads((ci_job.folder / upload["with"]["sarif_file"]).read_text())
@@ -109,7 +109,7 @@ def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJo
     check = ci_job.run("preflight check --no-cache . || echo exit $?")
     assert check.stderr == ""
     assert check.stdout.endswith(
-        "Found 3 errors, 2 warnings in 2 files; 4 other files skipped (not conformance packs; --show-files lists "
+        "Found 3 errors, 2 warnings, 1 info in 2 files; 4 other files skipped (not conformance packs; --show-files lists "
         "them).\nexit 1\n"
     )
     assert "tools/" not in check.stdout
@@ -122,7 +122,7 @@ def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJo
     ]  # fmt: skip
     # The rest is the vendored copy's, which nothing is read from (pip's build folders included).
     assert all(row[0].startswith("tools/conformance-preflight/") for row in rows if row[1] in ("excluded", "ignored"))
-    assert shown.stdout.splitlines()[-1] == "13 paths: 2 checked, 4 skipped, 6 excluded, 1 ignored."
+    assert shown.stdout.splitlines()[-1] == "14 paths: 2 checked, 4 skipped, 7 excluded, 1 ignored."
 
 
 def test_gitlab_ci_job(ci_job: CiJob) -> None:
@@ -211,7 +211,7 @@ def test_pre_commit_snippet_as_printed(tmp_path: Path, wheelhouse: Path) -> None
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
     assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout
-    assert bad.stdout.rstrip().endswith("Found 3 errors, 2 warnings in 1 file.")
+    assert bad.stdout.rstrip().endswith("Found 3 errors, 2 warnings, 1 info in 1 file.")
 
 
 def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path, wheelhouse: Path) -> None:
@@ -239,5 +239,5 @@ def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path, wheelho
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert [line for line in every.stdout.splitlines() if line.startswith("Found ")] == [
-        "Found 3 errors, 2 warnings in 10 files."
+        "Found 3 errors, 2 warnings, 1 info in 10 files."
     ], every.stdout

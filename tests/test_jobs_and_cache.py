@@ -209,6 +209,8 @@ REQUEST_CHANGES: dict[str, object] = {
     "other_sources": ("TemplateSSMDocumentDetails",),
     "parameters": (InputParameter("Age", "90"),),
     "excluded_accounts": ("111122223333",),
+    "tags": (("team", "platform"),),
+    "unsent": ("Scope",),
     "delivery_bucket": "awsconfigconforms-results",
     "delivery_prefix": "results",
     "region": "eu-west-1",

@@ -51,6 +51,30 @@ def test_api_limits_match_the_botocore_model() -> None:
     policy = model.shape_for("CustomPolicyDetails")
     assert meta(policy.members["PolicyText"])["max"] == API_LIMITS.policy_text_max  # type: ignore[attr-defined]
     assert meta(policy.members["PolicyRuntime"])["pattern"] == API_LIMITS.policy_runtime_pattern  # type: ignore[attr-defined]
+    remediation = model.shape_for("RemediationConfiguration")
+    assert tuple(remediation.members["TargetType"].enum) == API_LIMITS.remediation_target_types  # type: ignore[attr-defined]
+    assert meta(remediation.members["Parameters"])["max"] == API_LIMITS.remediation_parameters_max  # type: ignore[attr-defined]
+    assert meta(remediation.members["MaximumAutomaticAttempts"]) == {  # type: ignore[attr-defined]
+        "min": API_LIMITS.automatic_attempts_min, "max": API_LIMITS.automatic_attempts_max,
+    }  # fmt: skip
+    assert meta(remediation.members["RetryAttemptSeconds"]) == {  # type: ignore[attr-defined]
+        "min": API_LIMITS.retry_attempt_seconds_min, "max": API_LIMITS.retry_attempt_seconds_max,
+    }  # fmt: skip
+    value = model.shape_for("ResourceValue").members["Value"]  # type: ignore[attr-defined]
+    assert tuple(value.enum) == API_LIMITS.remediation_resource_values
+    static = model.shape_for("StaticValue").members["Values"]  # type: ignore[attr-defined]
+    assert meta(static)["max"] == API_LIMITS.remediation_static_values_max
+    assert meta(static.member)["max"] == API_LIMITS.remediation_static_value_max
+    for control in ("ConcurrentExecutionRatePercentage", "ErrorPercentage"):
+        percentage = model.shape_for("SsmControls").members[control]  # type: ignore[attr-defined]
+        assert meta(percentage) == {"min": API_LIMITS.percentage_min, "max": API_LIMITS.percentage_max}
+    ssm = botocore.session.get_session().get_service_model("ssm")
+    assert ssm.shape_for("DocumentVersion").metadata["pattern"] == API_LIMITS.document_version_pattern
+    tags = _member(org, "Tags")
+    assert meta(tags)["max"] == API_LIMITS.tags_max
+    assert meta(tags.member.members["Key"])["max"] == API_LIMITS.tag_key_max  # type: ignore[attr-defined]
+    assert meta(tags.member.members["Value"])["max"] == API_LIMITS.tag_value_max  # type: ignore[attr-defined]
+    assert meta(_member(account, "Tags"))["max"] == API_LIMITS.tags_max
     # A delivery bucket is any bucket: the model's limit is S3's naming rule.
     assert API_LIMITS.delivery_bucket_max == API_LIMITS.bucket_name_max
 

@@ -50,7 +50,7 @@ def repository(tmp_path: Path) -> Path:
 def test_check_dot_checks_the_packs_and_counts_what_it_skipped(repository: Path) -> None:
     named = run_cli(["check", "packs/iam-baseline.yaml", "packs/s3-baseline.yaml", "packs/typo.yaml"], cwd=repository)
     searched = run_cli(["check", "."], cwd=repository)
-    assert named.stdout.endswith("Found 5 errors, 2 warnings in 3 files.\n")
+    assert named.stdout.endswith("Found 5 errors, 2 warnings, 1 info in 3 files.\n")
     assert (searched.exit_code, searched.stderr) == (1, "")
     assert searched.stdout == named.stdout.replace(
         "in 3 files.\n", "in 3 files; 4 other files skipped (not conformance packs; --show-files lists them).\n"
@@ -62,8 +62,12 @@ def test_check_dot_checks_the_packs_and_counts_what_it_skipped(repository: Path)
 
 
 def test_excludes_and_gitignore_can_be_changed(repository: Path) -> None:
-    def summary(*args: str) -> str:
-        return run_cli(["check", *args, "."], cwd=repository).stdout.splitlines()[-1].replace(SHOW_FILES, "")
+    def summary(*args: str) -> str:  # CP418, a hint to pass --region, is a CP4 rule; not these tests' subject
+        return (
+            run_cli(["check", "--ignore", "CP418", *args, "."], cwd=repository)
+            .stdout.splitlines()[-1]
+            .replace(SHOW_FILES, "")
+        )
 
     assert summary("--extend-exclude", "packs/typo.yaml", "--select", "CP4") == (
         "Found 2 errors in 2 files; 4 other files skipped (not conformance packs)."
@@ -74,7 +78,9 @@ def test_excludes_and_gitignore_can_be_changed(repository: Path) -> None:
     assert summary("--select", "CP4", "--exclude", "generated", "--no-respect-gitignore") == (
         "Found 4 errors in 4 files; 5 other files skipped (not conformance packs)."  # node_modules/, not generated/
     )
-    (repository / ".preflight.toml").write_text('extend-exclude = ["packs/iam-*.yaml"]\nselect = ["CP4"]\n')
+    (repository / ".preflight.toml").write_text(
+        'extend-exclude = ["packs/iam-*.yaml"]\nselect = ["CP4"]\nignore = ["CP418"]\n'
+    )
     assert summary() == "No problems found in 2 files; 4 other files skipped (not conformance packs)."
     named = run_cli(["check", "node_modules/left-pad/pack.yaml", "--select", "CP4"], cwd=repository)
     assert named.stdout.splitlines()[-1] == "Found 2 errors in 1 file."  # a named file is always checked
@@ -119,6 +125,7 @@ def test_statistics_exit_zero_and_quiet(repository: Path) -> None:
         "1  CP305  warning  unused-parameter\n"
         "1  CP403  error    missing-managed-rule-parameter\n"
         "1  CP410  error    invalid-account-id-in-arn\n"
+        "1  CP418  info     regional-rules-without-region\n"
     ))  # fmt: skip
     as_json = run_cli(["check", "--statistics", "--format", "JSON", "packs/typo.yaml"], cwd=repository)
     assert json.loads(as_json.stdout) == [

@@ -84,7 +84,7 @@ NAMED = ["packs/good.yaml", "packs/iam-baseline.yaml", "packs/s3-baseline.yaml"]
 def test_check_dot_reports_the_bad_packs_only(repository: Path) -> None:
     named = run_cli(["check", *NAMED], cwd=repository)
     searched = run_cli(["check", "."], cwd=repository)
-    assert named.stdout.endswith("Found 3 errors, 2 warnings in 3 files.\n")
+    assert named.stdout.endswith("Found 3 errors, 2 warnings, 1 info in 3 files.\n")
     assert (searched.exit_code, searched.stderr) == (1, "")
     assert searched.stdout == named.stdout.replace(
         "in 3 files.\n", "in 3 files; 3 other files skipped (not conformance packs; --show-files lists them).\n"
@@ -112,13 +112,14 @@ def test_show_files_says_what_became_of_every_path(repository: Path) -> None:
         ),
         (f"{VENDORED}/.pre-commit-hooks.yaml", f"excluded (by extend-exclude '/.pre-commit-hooks.yaml', {settings})"),
         (f"{VENDORED}/bench/", f"excluded (by extend-exclude '/bench', {settings})"),
+        (f"{VENDORED}/docs/", f"excluded (by extend-exclude '/docs', {settings})"),
         (f"{VENDORED}/fixtures/", f"excluded (by extend-exclude '/fixtures', {settings})"),
         (f"{VENDORED}/preflight/data/", f"excluded (by extend-exclude '/preflight/data', {settings})"),
         (f"{VENDORED}/tests/", f"excluded (by extend-exclude '/tests', {settings})"),
     ]
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "".join(f"{name:<{width}}  {what}\n" for name, what in rows) + (
-        "11 paths: 3 checked, 3 skipped, 5 excluded.\n"
+        "12 paths: 3 checked, 3 skipped, 6 excluded.\n"
     )
     as_json = run_cli(["check", "--show-files", "--format", "json", "stacks", "packs/good.yaml"], cwd=repository)
     assert json.loads(as_json.stdout) == [

@@ -89,7 +89,8 @@ def merged_pack() -> str:
     """Two frameworks and the S3 remediation sample: its rules renamed apart from the frameworks' S3 rules,
     its placeholder account id and its logging bucket filled in, as a user deploying it would."""
     remediation = (CORPUS / REMEDIATION).read_text()
-    remediation = re.sub(r"\bS3Bucket(\w+)", r"RemediatedS3Bucket\1", remediation).replace(
+    # (not the runbook parameter S3BucketName: AWS-DisableS3BucketPublicReadWrite takes it by that name, CP215)
+    remediation = re.sub(r"\bS3Bucket(?!Name\b)(\w+)", r"RemediatedS3Bucket\1", remediation).replace(
         "<Account-Id>", "210987654321"
     )
     remediation = re.sub(r"(\n  S3TargetBucketNameForEnableLogging:\n)", r"\1    Default: central-logs\n", remediation)
@@ -838,7 +839,9 @@ def test_a_parameter_without_default_can_be_given_to_the_parts_that_declare_it(t
     assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
     spec = out / "spec.yaml"
     assert run_cli(["check", "--spec", str(spec)]).exit_code == 1  # CP303: MaxAge has no value
-    spec.write_text(spec.read_text().replace("packs:\n", 'defaults:\n  parameters: {MaxAge: "90"}\npacks:\n'))
+    spec.write_text(
+        spec.read_text().replace("packs:\n", 'defaults:\n  parameters: {MaxAge: "90"}\n  region: eu-west-1\npacks:\n')
+    )
     assert run_cli(["check", "--spec", str(spec)]).stdout == "No problems found in 2 files.\n"
 
 

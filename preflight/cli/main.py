@@ -68,8 +68,10 @@ def _print_version(context: click.Context, _parameter: click.Parameter, value: b
         return
     from preflight.knowledge.catalog import catalog_summary
     from preflight.knowledge.regions import regions_summary
+    from preflight.knowledge.runbooks import runbooks_summary
 
-    click.echo(f"preflight, version {__version__} ({catalog_summary()}; {regions_summary()})")
+    summaries = "; ".join((catalog_summary(), runbooks_summary(), regions_summary()))
+    click.echo(f"preflight, version {__version__} ({summaries})")
     context.exit()
 
 

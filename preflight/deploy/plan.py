@@ -44,6 +44,16 @@ def make_plan(
     with --offline)."""
     if not request.name:
         raise PlanError("deploy needs the pack's name: --name NAME (or the name in --request / --spec)")
+    if request.unsent:
+        raise PlanError(
+            f"the request's {', '.join(request.unsent)}: deploy does not send it yet; deploy this pack with the "
+            "AWS CLI, or without it"
+        )
+    if request.other_sources:
+        raise PlanError(
+            f"the request's {' and '.join(request.other_sources)}: deploy does not send a template from an SSM "
+            "document or a managed pack; deploy this one with the AWS CLI (check checks it)"
+        )
     limit = API_LIMITS.template_body_max_bytes
     notes: list[str] = []
     upload: Upload | None = None
@@ -108,5 +118,7 @@ def make_plan(
         ]
     if request.excluded_accounts:
         api_request["ExcludedAccounts"] = list(request.excluded_accounts)
+    if request.tags:
+        api_request["Tags"] = [{"Key": key, "Value": value} for key, value in request.tags]
     operation = ORGANIZATION_OPERATION if request.scope == "organization" else ACCOUNT_OPERATION
     return Plan(request.name, request.scope, operation, api_request, upload, tuple(notes), minified_body, in_s3)

@@ -5,6 +5,7 @@ language server differ only in the `Job` they describe."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -113,6 +114,7 @@ def run(job: Job) -> Report:
     lines = {result.file: result.lines for result in results if result.lines is not None}
     kept = _drop_suppressed(job, enabled[0], list(dict.fromkeys(findings)), lines)
     kept.sort(key=Finding.sort_key)
+    kept = _once_a_run(kept, {rule.id for rule in job.rules if rule.once})
     checked = tuple(dict.fromkeys(result.file for result in results if result.checked != "skipped" and result.file))
     return Report(
         tuple(kept),
@@ -122,6 +124,24 @@ def run(job: Job) -> Report:
         skipped=sum(1 for result in results if result.checked == "skipped"),
         without_template=sum(1 for result in results if result.checked == "request"),
     )
+
+
+def _once_a_run(findings: list[Finding], once: set[str]) -> list[Finding]:
+    """The first finding of each rule that is reported once a run, saying in how many more files it
+    applies; the others' findings as they are."""
+    if not once:
+        return findings
+    counts = Counter(finding.rule for finding in findings if finding.rule in once)
+    kept, shown = [], set()
+    for finding in findings:
+        if finding.rule not in once:
+            kept.append(finding)
+        elif finding.rule not in shown:
+            shown.add(finding.rule)
+            more = counts[finding.rule] - 1
+            also = f" (and in {more} more file{'s' if more > 1 else ''})"
+            kept.append(replace(finding, message=finding.message + also) if more else finding)
+    return kept
 
 
 @dataclass(eq=False, repr=False, frozen=True)

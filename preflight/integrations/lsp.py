@@ -193,7 +193,8 @@ def write_rule_docs(rules: Sequence[Rule], folder: Path) -> dict[str, str]:
 class PreflightServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("preflight", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-        self.rules: tuple[Rule, ...] = discover_rules()
+        # A hint about a run of the command line (pass --region) has no place in an editor.
+        self.rules: tuple[Rule, ...] = tuple(rule for rule in discover_rules() if not rule.once)
         self.reference = Reference()  # the catalog and schemas, read once for the server's life
         self._docs = write_rule_docs(self.rules, rule_docs_folder())
         self.linter = Coalescer(self._lint_latest)

@@ -3,9 +3,12 @@
 The package ships its own compact format (`preflight/data/managed_rules.jsonl`), built from a facts
 file with
 
-    python -m preflight.knowledge.catalog build FACTS.json [--date YYYY-MM-DD] [--output PATH]
+    python -m preflight.knowledge.catalog build FACTS.json [--notes NOTES.json] [--date YYYY-MM-DD]
 
-and checked by `python -m preflight.knowledge.catalog verify FACTS.json` (the build round-trips the facts).
+and checked by `python -m preflight.knowledge.catalog verify FACTS.json [--notes NOTES.json]` (the
+build round-trips the facts). The notes (docs/catalogs/managed-rule-notes.json) add what the facts
+lack, each with its source: rules AWS has discontinued, and Regions where a rule's availability is in
+doubt (an earlier version of its page excluded the Region, or it was reported failing there).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import Any
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "managed_rules.jsonl"
 # JSON lines: a header ({"format", "date", "region_sets", "sources"}), then one rule per line,
-# `["IDENTIFIER", rule_name, trigger_types, parameters, resource_types, regions, source_ids]`,
-# so a check decodes only the lines of the rules its pack uses.
-FORMAT = 2
+# `["IDENTIFIER", rule_name, trigger_types, parameters, resource_types, regions, source_ids]` and, for
+# a rule the notes name, its notes (`{"discontinued": ..., "region_doubts": [...]}`) last, so a check
+# decodes only the lines of the rules its pack uses.
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,25 @@ class ManagedParameter:
     type: str  # int, double, boolean, CSV, String, StringMap
     optional: bool
     default: str | None
+
+
+@dataclass(frozen=True)
+class Discontinued:
+    """AWS's word that a rule no longer evaluates: since `date`, with a `replacement` when AWS names one."""
+
+    date: str
+    replacement: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class RegionDoubt:
+    """Regions the newest list offers a rule in, though `source` says otherwise: an earlier version of
+    its page excluded them (`earlier-page`), or it was reported failing there (`reported`)."""
+
+    regions: frozenset[str]
+    kind: str
+    source: str
 
 
 @dataclass(eq=False, frozen=True)
@@ -46,6 +69,8 @@ class ManagedRule:
     regions_only: frozenset[str] | None
     regions_except: frozenset[str] | None
     sources: tuple[str, ...]
+    discontinued: Discontinued | None = None
+    region_doubts: tuple[RegionDoubt, ...] = ()
 
     @property
     def change_triggered(self) -> bool:
@@ -94,7 +119,9 @@ class Catalog:
         entry = self.entry(identifier)
         if entry is None:
             return None
-        rule_name, triggers, parameters, resource_types, regions, source_ids = entry
+        rule_name, triggers, parameters, resource_types, regions, source_ids = entry[:6]
+        notes = entry[6] if len(entry) > 6 and isinstance(entry[6], dict) else {}
+        gone = notes.get("discontinued")
         mode, index = (regions[0], regions[1]) if regions else (None, None)  # type: ignore[index]
         region_set = frozenset(self.region_sets[index]) if index is not None else None  # type: ignore[index]
         return ManagedRule(
@@ -109,6 +136,11 @@ class Catalog:
             regions_only=region_set if mode == "only" else None,
             regions_except=region_set if mode == "except" else None,
             sources=tuple(self.sources[i] for i in source_ids),  # type: ignore[attr-defined]
+            discontinued=Discontinued(gone["date"], gone.get("replacement"), gone["source"]) if gone else None,
+            region_doubts=tuple(
+                RegionDoubt(frozenset(doubt["regions"]), doubt["kind"], doubt["source"])
+                for doubt in notes.get("region_doubts", ())
+            ),
         )
 
 
@@ -147,6 +179,9 @@ def encode(facts: Mapping[str, object], date: str) -> dict[str, object]:
             regions,
             [sources.index(source) for source in rule["sources"]],
         ]
+        notes = {key: rule[key] for key in NOTE_KEYS if key in rule}
+        if notes:
+            encoded[identifier].append(notes)
     return {"format": FORMAT, "date": date, "region_sets": region_sets, "sources": sources, "rules": encoded}
 
 
@@ -155,7 +190,8 @@ def decode_facts(compact: Mapping[str, object]) -> dict[str, object]:
     region_sets, sources = compact["region_sets"], compact["sources"]
     assert isinstance(region_sets, list) and isinstance(sources, list)
     rules: dict[str, object] = {}
-    for identifier, (rule_name, triggers, parameters, resource_types, regions, source_ids) in compact["rules"].items():  # type: ignore[attr-defined]
+    for identifier, entry in compact["rules"].items():  # type: ignore[attr-defined]
+        rule_name, triggers, parameters, resource_types, regions, source_ids = entry[:6]
         rule: dict[str, object] = {
             "rule_name": rule_name,
             "trigger_types": triggers,
@@ -173,8 +209,24 @@ def decode_facts(compact: Mapping[str, object]) -> dict[str, object]:
         if regions is not None:
             rule["regions"] = {regions[0]: region_sets[regions[1]]} if regions else {}
         rule["sources"] = [sources[index] for index in source_ids]
+        if len(entry) > 6:
+            rule.update(entry[6])
         rules[identifier] = rule
     return rules
+
+
+NOTE_KEYS = ("discontinued", "region_doubts")
+
+
+def with_notes(facts: Mapping[str, Any], notes: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts with each note on its rule: `notes` maps a note key (NOTE_KEYS) to rules and values."""
+    rules = {identifier: dict(rule) for identifier, rule in facts["rules"].items()}
+    for key in NOTE_KEYS:
+        for identifier, value in notes.get(key, {}).items():
+            if identifier not in rules:
+                raise _FactsError(f"the notes' {key} names {identifier}, which the facts lack")
+            rules[identifier][key] = value
+    return {**facts, "rules": rules}
 
 
 def to_lines(compact: Mapping[str, object]) -> str:
@@ -227,14 +279,18 @@ def _build(argv: Sequence[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="convert a facts file into the package's catalog")
     build.add_argument("facts", type=Path)
+    build.add_argument("--notes", type=Path, help="discontinued rules and Region doubts, with their sources")
     build.add_argument("--date", help="the facts' date, YYYY-MM-DD (default: the facts file's modification date)")
     build.add_argument("--output", type=Path, default=CATALOG_FILE)
     verify = commands.add_parser("verify", help="check that the shipped catalog holds exactly the facts")
     verify.add_argument("facts", type=Path)
+    verify.add_argument("--notes", type=Path)
     verify.add_argument("--catalog", type=Path, default=CATALOG_FILE)
     args = parser.parse_args(argv)
     try:
         facts = _read_facts(args.facts)
+        if args.notes is not None:
+            facts = with_notes(facts, _read_json(args.notes))
         if args.command == "build":
             from datetime import UTC, datetime
 
@@ -264,14 +320,18 @@ class _FactsError(Exception):
     pass
 
 
-def _read_facts(path: Path) -> dict[str, Any]:
-    """A facts file: `{"about": "...", "rules": {IDENTIFIER: {...}}}`, as ../shared/data/managed-rules.json."""
+def _read_json(path: Path) -> Any:
     try:
-        facts = json.loads(path.read_bytes())
+        return json.loads(path.read_bytes())
     except OSError as error:
         raise _FactsError(f"{path}: {error.strerror or error}") from None
     except (ValueError, RecursionError) as error:
         raise _FactsError(f"{path}: not JSON: {error}") from None
+
+
+def _read_facts(path: Path) -> dict[str, Any]:
+    """A facts file: `{"about": "...", "rules": {IDENTIFIER: {...}}}`, as ../shared/data/managed-rules.json."""
+    facts = _read_json(path)
     if not isinstance(facts, dict) or not isinstance(facts.get("rules"), dict):
         raise _FactsError(f"{path}: not a managed-rule facts file (expected an object with a 'rules' object)")
     return facts

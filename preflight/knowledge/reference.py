@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.guard import GuardParser
     from preflight.knowledge.regions import RegionTables
+    from preflight.knowledge.runbooks import RunbookCatalog
     from preflight.knowledge.schema_validator import SchemaValidator
     from preflight.knowledge.schemas import SchemasUnavailable
 
@@ -38,6 +39,13 @@ class Reference:
             return load_pack_validators(self._schemas_file or SCHEMAS_FILE)
         except SchemasUnavailable as error:
             return error
+
+    @cached_property
+    def runbooks(self) -> RunbookCatalog:
+        """AWS's own Automation runbooks and their parameters."""
+        from preflight.knowledge.runbooks import load_runbooks
+
+        return load_runbooks()
 
     @cached_property
     def regions(self) -> RegionTables:

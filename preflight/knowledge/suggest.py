@@ -4,6 +4,7 @@ must not compare every unknown name with every known one."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
@@ -188,3 +189,10 @@ def _edits(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return min(previous[-1], 3)
+
+
+def camel_words(name: str) -> str:
+    """`AWSConfigRemediation-RestrictBucketSSLRequestsOnly` as Misspellings reads names:
+    `AWS_CONFIG_REMEDIATION_RESTRICT_BUCKET_SSL_REQUESTS_ONLY`, words at hyphens and at changes of case."""
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
+    return "_".join(word.upper() for word in words)

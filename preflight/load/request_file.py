@@ -34,6 +34,10 @@ REQUEST_KEYS: Mapping[Scope, frozenset[str]] = {
 }
 
 
+# Keys of a request file that `check` reads and `deploy` does not send: it refuses such a request.
+UNSENT_KEYS = ("Scope",)
+
+
 class RequestError(InputError):
     """A request input that cannot be used at all; the CLI prints it as one line and exits 2."""
 
@@ -83,6 +87,8 @@ class PackRequest:
     other_sources: tuple[str, ...] = ()  # TemplateSSMDocumentDetails, Source (a managed pack): account packs
     parameters: tuple[InputParameter, ...] = ()
     excluded_accounts: tuple[str, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()  # (Key, Value), from a request file's Tags
+    unsent: tuple[str, ...] = ()  # the request file's keys that deploy does not send (Scope)
     delivery_bucket: str | None = None
     delivery_prefix: str | None = None
     region: str | None = None
@@ -138,6 +144,20 @@ class RequestInputs:
             or self.template_s3_uri is not None
             or self.request_file
         )
+
+
+def _tags(document: Document, given: object) -> list[tuple[str, str]]:
+    """A request file's Tags: `[{Key: ..., Value: ...}]`, as the API takes them (CP122 checks their limits)."""
+    if not isinstance(given, list):
+        raise RequestError(f"{document.where(('Tags',))}: Tags must be a list of {{Key, Value}}")
+    tags = []
+    for index, tag in enumerate(given):
+        if not isinstance(tag, dict) or set(tag) - {"Key", "Value"} or "Key" not in tag:
+            raise RequestError(f"{document.where(('Tags', index))}: a tag is a mapping of Key and Value")
+        key = _expect_str(document, ("Tags", index, "Key"), tag["Key"], "a tag key")
+        value = _expect_str(document, ("Tags", index, "Value"), tag.get("Value", ""), "a tag value")
+        tags.append((key, value))
+    return tags
 
 
 def load_mapping_file(path: Path, *, strict_types: bool) -> Document:
@@ -302,6 +322,8 @@ def build_request(inputs: RequestInputs) -> PackRequest:
     other_sources: list[str] = []
     request_params: list[_Sourced] = []
     excluded: list[str] = []
+    tags: list[tuple[str, str]] = []
+    unsent: tuple[str, ...] = ()
 
     if inputs.request_file is not None:
         document = load_mapping_file(inputs.request_file, strict_types=True)
@@ -341,6 +363,7 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             if api_key in data:
                 texts[field_name] = _expect_str(document, (api_key,), data[api_key], api_key)
                 origins[(api_key,)] = origin_at(document, (api_key,))
+        unsent = tuple(key for key in UNSENT_KEYS if key in data)
         for other_source in ("TemplateSSMDocumentDetails", MANAGED_PACK_SOURCE):
             if other_source in data:
                 other_sources.append(other_source)
@@ -358,6 +381,11 @@ def build_request(inputs: RequestInputs) -> PackRequest:
             for index, account in enumerate(accounts):
                 excluded.append(_expect_str(document, ("ExcludedAccounts", index), account, "an account id"))
                 origins[("ExcludedAccounts", index)] = origin_at(document, ("ExcludedAccounts", index))
+        if "Tags" in data:
+            tags = _tags(document, data["Tags"])
+            origins[("Tags",)] = origin_at(document, ("Tags",))
+            for index in range(len(tags)):
+                origins[("Tags", index)] = origin_at(document, ("Tags", index))
     else:
         scope = inputs.scope or "organization"
 
@@ -398,6 +426,8 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         other_sources=tuple(other_sources),
         parameters=tuple(parameters),
         excluded_accounts=tuple(excluded),
+        tags=tuple(tags),
+        unsent=unsent,
         region=inputs.region,
         template_s3_uri=texts.get("template_s3_uri"),
         delivery_bucket=texts.get("delivery_bucket"),

@@ -35,6 +35,24 @@ class ApiLimits:
     rule_input_parameters_max: int = 1024  # ConfigRule.InputParameters, as JSON text
     policy_text_max: int = 10_000
     policy_runtime_pattern: str = r"guard\-2\.x\.x"
+    # A remediation (botocore `RemediationConfiguration`, `RemediationParameterValue`, `ExecutionControls`).
+    remediation_target_types: tuple[str, ...] = ("SSM_DOCUMENT",)
+    remediation_resource_values: tuple[str, ...] = ("RESOURCE_ID",)
+    remediation_parameters_max: int = 25
+    remediation_static_values_max: int = 25
+    remediation_static_value_max: int = 256
+    automatic_attempts_min: int = 1
+    automatic_attempts_max: int = 25
+    retry_attempt_seconds_min: int = 1
+    retry_attempt_seconds_max: int = 2_678_000
+    percentage_min: int = 1
+    percentage_max: int = 100
+    # SSM's DocumentVersion (StartAutomationExecution runs the remediation's TargetVersion).
+    document_version_pattern: str = r"([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)"
+    # The request's Tags (TagsList, TagKey, TagValue).
+    tags_max: int = 50
+    tag_key_max: int = 128
+    tag_value_max: int = 256
     # S3 (bucket naming rules): any bucket a request names.
     bucket_name_min: int = 3
     bucket_name_max: int = 63

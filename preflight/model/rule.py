@@ -51,6 +51,7 @@ class Rule:
     opt_in: bool = False
     cfn_lint: tuple[str, ...] = ()  # cfn-lint rules that report the same problem (--cfn-lint drops theirs)
     fix: Fixable | None = None  # whether its findings can carry text edits (its docs' `## Fix` says how)
+    once: bool = False  # a hint about the run: reported for the first pack it applies to, with how many more
 
     @property
     def documentation(self) -> str:
@@ -111,13 +112,15 @@ def rule(
     opt_in: bool = False,
     cfn_lint: tuple[str, ...] = (),
     fix: Fixable | None = None,
+    once: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
     """`phase`: when the rule runs (see `Phase`); `opt_in`: the evidence is contested, so the rule runs
     only when selected by its full id; `cfn_lint`: the cfn-lint rule ids whose findings on the same
-    line repeat this rule's."""
+    line repeat this rule's; `once`: a hint about the run rather than each pack, reported once a run
+    (for the first pack it applies to, saying how many more it does)."""
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(rule_id, name, severity, check, tags, phase, opt_in, cfn_lint, fix)
+        return Rule(rule_id, name, severity, check, tags, phase, opt_in, cfn_lint, fix, once)
 
     return wrap
 
