@@ -407,7 +407,7 @@ def test_a_diff_escapes_what_acts_on_a_terminal_or_a_ci_log_and_says_patch_canno
     assert result.stderr == (
         "Would fix 6 findings in 1 file.\n"
         "preflight: warning: pack.yaml: the diff escapes control characters the file holds, so patch cannot apply "
-        "it; use --fix\n"
+        "the diff; use --fix\n"
     )
 
 
@@ -725,3 +725,14 @@ def test_a_quick_fix_is_titled_by_what_its_edit_does(tmp_path: Path) -> None:
         assert client.shutdown() == 0
     finally:
         client.kill()
+
+
+def test_a_diff_of_a_name_patch_refuses_says_so(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.yaml").write_text(YAML_PACK)
+    result = run_cli(["check", *NO_REGION_HINT, "--diff", "sub/../a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1 and result.stdout.startswith("--- sub/../a.yaml\n")
+    assert result.stderr.endswith(
+        "preflight: warning: sub/../a.yaml: patch -p0 refuses such a name (blanks around it, a `..` part, or "
+        "absolute), so patch cannot apply the diff; use --fix\n"
+    )

@@ -351,9 +351,9 @@ def test_a_guard_run_that_failed_is_not_cached(tmp_path: Path) -> None:
 
 
 def test_a_failed_guard_run_is_not_cached_when_its_warning_is_suppressed(tmp_path: Path) -> None:
-    """The "not checked" warning lands on the first policy, which a suppression silences: the run is
-    still about this run, not the file, so it is not cached, and the next run finds the other rule's
-    broken policy."""
+    """The "not checked" warning lands on the first policy, which carries a suppression: it is about
+    this run, not that line, so it is shown all the same (and the suppression is not called unused),
+    the result is not cached, and the next run finds the other rule's broken policy."""
     pack = tmp_path / "pack.yaml"
     first = _pack_yaml(json.dumps('rule r { x === "y" }') + "  # preflight: ignore[CP413]")
     second = _pack_yaml(json.dumps('rule s { x === "y" }')).replace("Resources:\n  Check:", "  Other:")
@@ -368,5 +368,6 @@ def test_a_failed_guard_run_is_not_cached_when_its_warning_is_suppressed(tmp_pat
         result = subprocess.run(command, env={**environment, **extra}, capture_output=True, text=True, check=False)
         return result.returncode, [(f["rule"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
 
-    assert run({"PYTHONPATH": str(broken)}) == (0, [])  # the only finding, "not checked", is suppressed
+    # "not checked" is about the run, not the line it stands on: it is shown, suppression or not.
+    assert run({"PYTHONPATH": str(broken)}) == (0, [("CP413", "warning")])
     assert run({}) == (1, [("CP413", "error")])  # checked again: Other's policy is broken

@@ -1068,7 +1068,10 @@ def test_a_part_s_parameter_value_goes_where_the_parameter_now_is_or_is_dropped(
     # no rule uses it any more: it is dropped, and the spec still deploys.
     pack.write_text(parameters + "Resources:\n" + _rule("One") + _rule("Two"))
     dropped = split(pack, "--out", out, "--max-rules", "1")
-    assert dropped.stderr == "note: parameter Bucket's value in the spec is dropped: part 2 no longer declares it\n"
+    assert (
+        dropped.stderr
+        == "note: parameter Bucket's value in the spec is dropped: part 2 no longer declares it, nor does another part\n"
+    )
     assert [p.request.values() for p in load_spec(spec).packs] == [{}, {}]
     assert run_cli(["check", "--spec", str(spec)]).exit_code == 0
 
@@ -1088,3 +1091,41 @@ def test_two_rules_of_one_name_are_refused_and_a_removed_rule_is_named(tmp_path:
     assert (
         "removed: two (part 1) is no longer in the pack; the next deploy deletes it in AWS" in again.stdout.splitlines()
     )
+
+
+def test_an_emptied_part_s_parameter_value_moves_to_the_part_that_now_declares_it(tmp_path: Path) -> None:
+    parameters = (
+        'Parameters:\n  P:\n    Type: String\n    Default: "false"\n  Q:\n    Type: String\n    Default: "false"\n'
+    )
+    pack, out = tmp_path / "pack.yaml", tmp_path / "out"
+    pack.write_text(
+        parameters + "Resources:\n" + _with_parameter(_rule("One"), "P") + _with_parameter(_rule("Two"), "Q")
+    )
+    assert split(pack, "--out", out, "--max-rules", "1").exit_code == 0
+    spec = out / "spec.yaml"
+    spec.write_text(spec.read_text().replace(
+        "    template: pack-part-2.yaml\n", '    template: pack-part-2.yaml\n    parameters: {Q: "true"}\n'
+    ))  # fmt: skip
+    pack.write_text(parameters + "Resources:\n" + _with_parameter(_rule("One"), "Q"))  # Two gone: part 2 emptied
+    result = split(pack, "--out", out, "--max-rules", "1")
+    assert result.exit_code == 0
+    assert "note: parameter Q's value in the spec moves from part 2 to part 1\n" in result.stderr
+    assert [p.request.values() for p in load_spec(spec).packs] == [{"Q": "true"}]
+
+
+def test_defaults_that_end_in_blank_lines_keep_them(tmp_path: Path) -> None:
+    pack, out = _small_pack(tmp_path / "pack.yaml", [_rule("One")]), tmp_path / "out"
+    assert split(pack, "--out", out).exit_code == 0
+    spec = out / "spec.yaml"
+    spec.write_text(
+        spec.read_text().replace("packs:\n", "defaults:\n  parameters:\n    Note: |+\n      kept\n\npacks:\n")
+    )
+    from preflight.load.request_file import load_mapping_file
+
+    def note() -> object:
+        return load_mapping_file(spec, strict_types=False).data["defaults"]["parameters"]["Note"]  # type: ignore[index]
+
+    assert note() == "kept\n\n"
+    _small_pack(pack, [_rule("One"), _rule("Two")])
+    assert split(pack, "--out", out).exit_code == 0
+    assert note() == "kept\n\n"

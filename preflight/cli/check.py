@@ -214,12 +214,8 @@ def _show_diff(job: Job, report: Report, options: CheckOptions) -> int:
     click.echo(outcome.diff, nl=False)
     if not options.quiet:
         click.echo(f"Would fix {_count(outcome.fixed, 'finding')} in {_count(outcome.files, 'file')}.", err=True)
-    for file in outcome.unpatchable:
-        click.echo(
-            f"preflight: warning: {printable(file)}: the diff escapes control characters the file holds, so "
-            "patch cannot apply it; use --fix",
-            err=True,
-        )
+    for file, why in outcome.unpatchable:
+        click.echo(f"preflight: warning: {printable(file)}: {why}, so patch cannot apply the diff; use --fix", err=True)
     for file, why in outcome.unwritable:
         click.echo(f"preflight: error: {printable(file)}: cannot fix it: {printable(why)}", err=True)
     if outcome.unwritable:

@@ -31,7 +31,7 @@ class FixOutcome:
     diff: str  # the unified diff of every change (only when asked for)
     unwritable: tuple[tuple[str, str], ...] = ()  # files not written, and why: one line each
     refused: frozenset[tuple[str, str, Span]] = frozenset()  # (file, rule, span) of findings whose fix adds an error
-    unpatchable: tuple[str, ...] = ()  # files whose diff escapes characters they hold: patch cannot apply it
+    unpatchable: tuple[tuple[str, str], ...] = ()  # files whose diff patch cannot apply, and why
 
 
 def fix(
@@ -54,7 +54,7 @@ def fix(
     diffs: list[str] = []
     unwritable: list[tuple[str, str]] = []
     refused: set[tuple[str, str, Span]] = set()
-    unpatchable: list[str] = []
+    unpatchable: list[tuple[str, str]] = []
     for source, packs in users.values():
         display = source.display
         try:
@@ -84,7 +84,11 @@ def fix(
             shown, escaped = _diff(display, text, bom + outcome.text, terminal)
             diffs.append(shown)
             if escaped and not terminal:
-                unpatchable.append(display)
+                unpatchable.append((display, "the diff escapes control characters the file holds"))
+            elif not _patchable_name(display):
+                unpatchable.append(
+                    (display, "patch -p0 refuses such a name (blanks around it, a `..` part, or absolute)")
+                )
     return FixOutcome(fixed, files, "".join(diffs), tuple(unwritable), frozenset(refused), tuple(unpatchable))
 
 
@@ -148,6 +152,12 @@ def _diff(file: str, before: str, after: str, terminal: bool) -> tuple[str, bool
         escaped |= safe != body and not line.startswith(("--- ", "+++ "))
         pieces.append(safe + (ending if ending.endswith("\n") else ending + "\n\\ No newline at end of file\n"))
     return "".join(pieces), escaped
+
+
+def _patchable_name(file: str) -> bool:
+    """Whether GNU patch -p0 takes `file` as a name to patch: not absolute, no `..` part (it calls those
+    dangerous), no blanks around it (it strips them)."""
+    return file == file.strip() and not file.startswith("/") and ".." not in file.replace("\\", "/").split("/")
 
 
 def _lf_lines(text: str) -> list[str]:

@@ -204,7 +204,7 @@ def spec_text(
         f"# `preflight deploy --spec {SPEC_FILE}`. Split again into this folder to keep every rule in its part;",
         "# it rewrites this file and keeps its defaults and each part's own settings (without their comments).",
     ]
-    lines += [defaults.rstrip("\r\n")] if defaults else []
+    lines += [defaults[:-1] if defaults.endswith("\n") else defaults] if defaults else []  # its own blank lines kept
     lines += ["packs:"]
     for number in numbers:
         lines += [f"  - name: {names.pack(number)}", f"    template: {names.file(number)}"]
@@ -214,33 +214,38 @@ def spec_text(
 
 def kept_settings(result: Split, previous: Previous) -> tuple[dict[int, tuple[tuple[str, object], ...]], list[str]]:
     """Each part's own settings from the earlier spec, with the `parameters` a part no longer declares
-    taken out: given to the part that now declares it, when one does and has no value of its own,
-    and otherwise dropped (a spec that passes a parameter its template lacks does not deploy). What
-    was moved or dropped, in words."""
+    (or a part emptied had) taken out: given to each part that now declares the parameter and has
+    no value of its own, and otherwise dropped (a spec that passes a parameter its template lacks does
+    not deploy). What was moved or dropped, in words."""
     declared = {part.number: _declared(part.text) for part in result.parts}
     kept: dict[int, dict[str, object]] = {number: dict(previous.settings.get(number, ())) for number in declared}
     notes: list[str] = []
+    homeless: list[tuple[int, str, object]] = []  # (part, parameter, value) of values that must move
     for number, settings in kept.items():
-        given = settings.get("parameters")
-        if not isinstance(given, dict):
-            continue
+        given = _parameters(settings)
+        homeless += [(number, name, value) for name, value in given.items() if name not in declared[number]]
         stays = {name: value for name, value in given.items() if name in declared[number]}
-        for name, value in given.items():
-            if name in stays:
-                continue
-            takers = [
-                other for other, names in declared.items()
-                if name in names and name not in _parameters(kept[other])
-            ]  # fmt: skip
-            if len(takers) == 1:
-                kept[takers[0]]["parameters"] = {**_parameters(kept[takers[0]]), name: value}
-                notes.append(f"parameter {name}'s value in the spec moves from part {number} to part {takers[0]}")
-            else:
-                notes.append(f"parameter {name}'s value in the spec is dropped: part {number} no longer declares it")
         if stays:
             settings["parameters"] = stays
         else:
             settings.pop("parameters", None)
+    for number, own in sorted(previous.settings.items()):
+        if number not in declared:  # a part the split emptied
+            homeless += [(number, name, value) for name, value in _parameters(dict(own)).items()]
+    for number, name, value in homeless:
+        takers = [other for other, names in declared.items() if name in names and name not in _parameters(kept[other])]
+        for taker in takers:
+            kept[taker]["parameters"] = {**_parameters(kept[taker]), name: value}
+        if takers:
+            parts = ", ".join(str(taker) for taker in takers)
+            notes.append(f"parameter {name}'s value in the spec moves from part {number} to part {parts}")
+        else:
+            why = (
+                f"part {number} no longer declares it, nor does another part"
+                if number in declared
+                else f"part {number} is gone, and no part declares it"
+            )
+            notes.append(f"parameter {name}'s value in the spec is dropped: {why}")
     return {number: tuple(settings.items()) for number, settings in kept.items() if settings}, notes
 
 

@@ -49,23 +49,31 @@ def fix_text(
     adds an error of any rule. Edits whose result has more errors of some rule than before (an anchor
     removed with its entry, a parameter removed that a request passes, a value rewritten to one its
     AllowedValues lacks), or changes a value no fixed finding is about, are not made: they are
-    `refused`, found by halving the round's edits, and not offered again in a later round."""
+    `refused`, told apart from the others by the entries the new errors are in, or by halving the
+    round's edits. A refused fix is offered once more in a later round (its refusal may have come
+    from another fix of its round), and not again."""
     fixed = 0
     findings = lint(text)
-    refused: set[Key] = set()
+    refusals: Counter[Key] = Counter()
     for _ in range(ROUNDS_MAX):
-        offered = [finding for finding in applicable(wanted(findings), unsafe=unsafe) if _key(finding) not in refused]
+        offered = [
+            finding for finding in applicable(wanted(findings), unsafe=unsafe)
+            if refusals[_key(finding)] < REFUSALS_MAX
+        ]  # fmt: skip
         chosen = _without_overlaps(offered)
         if not chosen:
             break
         settled = _Round(text, findings, lint)
         settled.settle(chosen)
-        refused.update(_key(finding) for finding in settled.refused)
+        refusals.update(_key(finding) for finding in settled.refused)
         if settled.text == text and not settled.refused:
             break  # the edits change nothing
         text, fixed, findings = settled.text, fixed + settled.count, settled.findings
-    left = tuple(finding for finding in applicable(wanted(findings), unsafe=unsafe) if _key(finding) in refused)
+    left = tuple(finding for finding in applicable(wanted(findings), unsafe=unsafe) if refusals[_key(finding)])
     return Fixed(text, fixed, left)
+
+
+REFUSALS_MAX = 2  # a fix refused twice, in two rounds of different text, is not offered again
 
 
 class _Round:
@@ -106,6 +114,14 @@ class _Round:
         if len(group) == 1:
             self.refused.append(group[0])
             return
+        blamed = self._blamed(group, added) if trial != self.text else []
+        if blamed:  # each new error in an entry only one fix touches: that fix's
+            chosen = {id(finding) for finding in blamed}
+            self.refused.extend(blamed)
+            rest = [finding for finding in group if id(finding) not in chosen]
+            if rest:
+                self.settle(rest)
+            return
         if 0 < len(suspects) < len(group):  # the fixes about the entries the new errors are in: first apart
             chosen = {id(finding) for finding in suspects}
             self.settle([finding for finding in group if id(finding) not in chosen])
@@ -119,17 +135,35 @@ class _Round:
         """The fixes of `group` whose finding or edits are in an entry (a parameter, a resource) that
         one of the new `errors` is in."""
         entries = {error.path[:2] for error in errors if len(error.path) >= 2}
-        if not entries:
+        nodes = self._parsed()
+        if not entries or nodes is None:
             return []
+        return [finding for finding in group if any(path[:2] in entries for path in nodes.edited(finding))]
+
+    def _blamed(self, group: Sequence[Finding], errors: Sequence[Finding]) -> list[Finding]:
+        """When each new error is in an entry that exactly one fix of `group` touches, those fixes
+        (refused without a trial each: many refused fixes cost one lint, not two each); else none."""
+        nodes = self._parsed()
+        if not errors or nodes is None or any(len(error.path) < 2 for error in errors):
+            return []
+        touched = {id(finding): {path[:2] for path in nodes.edited(finding)} for finding in group}
+        blamed: dict[int, Finding] = {}
+        for entry in {error.path[:2] for error in errors}:
+            touching = [finding for finding in group if entry in touched[id(finding)]]
+            if len(touching) != 1:
+                return []
+            blamed[id(touching[0])] = touching[0]
+        return list(blamed.values())
+
+    def _parsed(self) -> _Nodes | None:
         if self._nodes is None:
             from preflight.load.parsing import load_template_text
 
             document = load_template_text(self.start, "").document
             if document is None:
-                return []
+                return None
             self._nodes = _Nodes(document)
-        nodes = self._nodes
-        return [finding for finding in group if any(path[:2] in entries for path in nodes.edited(finding))]
+        return self._nodes
 
 
 def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:

@@ -129,12 +129,17 @@ def apply(
     enabled: frozenset[str],
 ) -> Suppressed:
     """`findings` of `file` less those its suppressions cover; `known` and `enabled` are rule ids
-    (cfn-lint's ids count as known and enabled when cfn-lint ran)."""
+    (cfn-lint's ids count as known and enabled when cfn-lint ran). A finding about the run rather than
+    the file (`transient`: Guard could not check the policies this time) is never suppressed: a
+    suppression is about one place of the file, and this says nothing of the place it stands on."""
     used: set[tuple[int, str]] = set()
     kept: list[Finding] = []
+    unchecked: set[str] = set()  # rules that could not check the file this time: no suppression is unused
     for finding in findings:
         hit = None
-        if finding.file == file:
+        if finding.transient:
+            unchecked.add(finding.rule)
+        if finding.file == file and not finding.transient:
             hit = next(
                 (index for index, s in enumerate(suppressions) if finding.rule in s.ids and s.covers(finding)), None
             )
@@ -146,7 +151,7 @@ def apply(
     if unused_suppression.id in enabled:
         for index, suppression in enumerate(suppressions):
             for rule_id in suppression.ids:
-                if (index, rule_id) in used or rule_id == unused_suppression.id:
+                if (index, rule_id) in used or rule_id == unused_suppression.id or rule_id in unchecked:
                     continue
                 message = _unused_message(rule_id, suppression, known, enabled)
                 if message is not None:

@@ -5,6 +5,7 @@ an entry that shares its line) gets no edit: the finding keeps its hint only."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from preflight.model.findings import DocPath, Edit, Span
 
 _QUOTES = ("'", '"')
 # The header of a block scalar that keeps its trailing line breaks: `|+`, `>+`, `|2+`, `|+2`, maybe a comment.
-_KEPT_BLOCK = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])\s*(?:#.*)?$")
+_KEPT_BLOCK = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])\s*(?:#.*)?$")  # matched from the value's start
 
 
 class Editor:
@@ -25,6 +26,7 @@ class Editor:
         self.text = text
         self.document = document
         self._starts = line_starts(text)
+        self._node_starts: list[tuple[int, int]] | None = None  # where each node starts, sorted: read once
 
     def replace_scalar(self, path: DocPath, old: str, new: str) -> Edit | None:
         """The scalar at `path`, written `old` (plain or in simple quotes), rewritten as `new`, in the
@@ -67,7 +69,7 @@ class Editor:
             tail = self._line(end_line)[value.end_column - 1 :].strip()
         if not (tail in ("", ",") or tail.startswith("#")):
             return None
-        if tail == "" and self._after_kept_block(key.line):
+        if (tail == "" or tail.startswith("#")) and self._after_kept_block(key.line, key.column):
             # The lines before the entry end a block scalar that keeps its trailing blank lines (`|+`):
             # blank lines left after the entry would join it, so they go too.
             while end_line < len(self._starts) and not self._line(end_line + 1).strip():
@@ -113,21 +115,17 @@ class Editor:
         only = isinstance(entries, dict) and len(entries) == 1 and name in entries
         return self.remove_entry((section,) if only else (section, name))
 
-    def _after_kept_block(self, line: int) -> bool:
-        """Whether the last non-blank line before `line` is in a block scalar with keep chomping: the
-        first line above it that is indented less is that scalar's header, ending in `|+` or `>+`."""
-        number = line - 1
-        while number > 0 and not self._line(number).strip():
-            number -= 1
-        if number < 1:
+    def _after_kept_block(self, line: int, column: int) -> bool:
+        """Whether the value written last before the key at `line`, `column` is a block scalar that
+        keeps its trailing line breaks (`|+`, `>+`): read from the parse, whatever the indentation."""
+        if self._node_starts is None:
+            self._node_starts = sorted((span[0], span[1]) for span in self.document.spans.values())
+        index = bisect.bisect_left(self._node_starts, (line, column)) - 1
+        if index < 0:
             return False
-        content = self._line(number)
-        depth = len(content) - len(content.lstrip(" "))
-        for above in range(number, 0, -1):
-            text = self._line(above)
-            if text.strip() and len(text) - len(text.lstrip(" ")) < depth:
-                return _KEPT_BLOCK.search(text) is not None
-        return False
+        start_line, start_column = self._node_starts[index]
+        header = self._line(start_line)[start_column - 1 :].rstrip("\r\n")
+        return _KEPT_BLOCK.match(header) is not None
 
     def _leads_into_next(self, number: int, key_column: int) -> bool:
         """A blank line, or a comment no deeper than a key at `key_column`."""
