@@ -20,10 +20,10 @@ from preflight.knowledge.config_rules import (
 )
 from preflight.knowledge.edits import literal_path
 from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
-from preflight.knowledge.needs import count_rules, is_aws_document
+from preflight.knowledge.needs import count_rules, is_aws_document, tally_rules
 from preflight.knowledge.patterns import Unmatchable, full_match
 from preflight.knowledge.policies import LAMBDA_POLICY_MAX_BYTES, bucket_grants_missing, invokers
-from preflight.knowledge.regions import Offered
+from preflight.knowledge.regions import Offered, partition_of
 from preflight.knowledge.runbooks import covers as aws_runbook_family
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
@@ -39,7 +39,7 @@ from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
 
 if TYPE_CHECKING:  # for annotations: a check is handed these, never makes them
     from preflight.load.spec_file import PackSummary, SpecSummary
-    from preflight.model.facts import AwsFacts, MemberAccount
+    from preflight.model.facts import AwsFacts, MemberAccount, RuleTally, Simulated, SsmDocument
 
 __all__ = [
     "API_LIMITS",
@@ -74,9 +74,12 @@ __all__ = [
     "Phase",
     "ProblemKind",
     "Resource",
+    "RuleTally",
     "SchemasUnavailable",
     "Severity",
+    "Simulated",
     "SpecSummary",
+    "SsmDocument",
     "Suggestions",
     "Template",
     "Unmatchable",
@@ -95,7 +98,9 @@ __all__ = [
     "is_aws_document",
     "literal_path",
     "parameter_items",
+    "partition_of",
     "rule",
     "scalar_text",
     "split_s3_uri",
+    "tally_rules",
 ]

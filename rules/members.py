@@ -27,7 +27,8 @@ def no_configuration_recorder(ctx: Context) -> Iterator[Issue]:
     Region (read through `--member-role`, and always in the caller's account), and, as a warning, a
     recorder that is stopped. Without `--member-role`, it warns about the accounts where an earlier
     organization pack or organization rule failed with NoAvailableConfigurationRecorderException,
-    and those an organization aggregator holds no resources of in the Region.
+    and those an organization aggregator holds no resources of in the Region; when either could not
+    be read, an info finding says that list may be partial.
 
     ## Why is this bad?
     AWS accepts the put; an hour later the pack fails in those accounts: "Failed to deploy
@@ -76,9 +77,10 @@ def no_configuration_recorder(ctx: Context) -> Iterator[Issue]:
                 accounts=(member.account,),
             )
     reached = [account for account, _name in facts.reached or () if account not in looked_into]
+    unread = set(reached)
     warned: set[str] = set()
     for failure in facts.earlier_failures or ():
-        if failure.error_code != NO_RECORDER or failure.account not in reached or failure.account in warned:
+        if failure.error_code != NO_RECORDER or failure.account not in unread or failure.account in warned:
             continue
         warned.add(failure.account)
         yield Issue(
@@ -89,6 +91,18 @@ def no_configuration_recorder(ctx: Context) -> Iterator[Issue]:
             where="request",
             accounts=(failure.account,),
         )
+    for fact, what in (
+        (Fact.EARLIER_STATUSES, "which accounts earlier organization packs and rules failed in"),
+        (Fact.AGGREGATOR, "which accounts the organization aggregator holds resources of"),
+    ):
+        if facts.member_role is None and reached and (reason := facts.why_unavailable(fact)):
+            yield Issue(
+                f"could not read {what} (signs of accounts without a configuration recorder), so the list may be "
+                f"partial: {reason}",
+                fix="look into the members with --member-role ROLE",
+                severity=Severity.INFO,
+                where="request",
+            )
     if facts.aggregated is not None:
         aggregator, sending = facts.aggregated
         for account in reached:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from preflight.api import ORGANIZATION_PRESENT, Context, Fact, Issue, Phase, Severity, rule
 
 if TYPE_CHECKING:
-    from preflight.api import AwsFacts
+    from preflight.api import AwsFacts, Simulated
 
 MULTI_ACCOUNT_SERVICE = "config-multiaccountsetup.amazonaws.com"
 CONFORMS_SERVICE = "config-conforms.amazonaws.com"
@@ -30,12 +30,30 @@ def _delegated(facts: AwsFacts) -> bool:
     )
 
 
-def _denied(facts: AwsFacts, action: str) -> str | None:
-    """The simulator's decision when it plainly denies `action` to the caller (no missing context)."""
+def _verdict(facts: AwsFacts, action: str) -> Simulated | None:
+    """The simulator's row for `action` when it does not allow it to the caller."""
     for row in facts.simulated or ():
-        if row.action == action and row.decision != "allowed" and not row.missing_context:
-            return row.decision
+        if row.action == action and row.decision != "allowed":
+            return row
     return None
+
+
+def _doubt(row: Simulated) -> str:
+    """Why a denial the simulator reports is not certain: what it does not see, and what denied."""
+    said = f"IAM's policy simulator decided {row.decision}"
+    if row.missing_context:
+        return f"{said} without {', '.join(row.missing_context)}"
+    causes = [
+        cause
+        for cause, present in (
+            ("an SCP denies it, and the simulator leaves out SCPs' conditions", row.allowed_by_organizations is False),
+            ("the permissions boundary denies it", row.allowed_by_boundary is False),
+        )
+        if present
+    ]
+    if not causes and row.decision == "implicitDeny":
+        causes.append("no statement allows it on every resource, and an allow scoped to resources is not seen")
+    return f"{said} ({'; '.join(causes) or 'no statement of the caller denies it'})"
 
 
 @rule("CP516", "service-access-missing", Severity.ERROR, tags=("online", "permissions"), phase=Phase.ONLINE)
@@ -45,8 +63,9 @@ def service_access_missing(ctx: Context) -> Iterator[Issue]:
     the service-linked role (`AWSServiceRoleForConfigMultiAccountSetup` for an organization pack,
     `AWSServiceRoleForConfigConforms` for an account pack) and, for an organization pack, trusted
     access for `config-multiaccountsetup.amazonaws.com`. Either is an error when it is missing and
-    the caller may not create it (IAM's policy simulator denies `iam:CreateServiceLinkedRole` or
-    `organizations:EnableAWSServiceAccess`), and the role always when the caller is a delegated
+    an explicit Deny in the caller's own policies denies `iam:CreateServiceLinkedRole` or
+    `organizations:EnableAWSServiceAccess` (as IAM's policy simulator reads them; any other denial
+    is a warning that it could not be verified), and the role always when the caller is a delegated
     administrator, for whom AWS Config does not create it.
 
     ## Why is this bad?
@@ -89,24 +108,38 @@ def service_access_missing(ctx: Context) -> Iterator[Issue]:
                 fix=create,
                 where="request",
             )
-        elif decision := _denied(facts, CREATE_ROLE):
+        elif (row := _verdict(facts, CREATE_ROLE)) and row.certainly_denied:
             yield Issue(
                 f"service-linked role {role} is not in account {account}, and the caller may not create it "
-                f"({CREATE_ROLE}: {decision}): the put fails with InsufficientPermissionsException",
+                f"({CREATE_ROLE}: denied by the caller's own policies): the put fails with "
+                "InsufficientPermissionsException",
                 fix=f"{create} (as an administrator), or allow {CREATE_ROLE}",
                 where="request",
+            )
+        elif row:
+            yield Issue.could_not_check(
+                f"whether the caller may create service-linked role {role}, which is not in account {account}",
+                _doubt(row),
             )
     elif facts.service_linked_role is None and (reason := facts.why_unavailable(Fact.SERVICE_LINKED_ROLE)):
         yield Issue.could_not_check(f"whether service-linked role {role} exists", reason)
     if not organization or _delegated(facts):
         return  # a delegated administrator is registered only once trusted access is enabled
-    if facts.trusted_access is False and (decision := _denied(facts, ENABLE_ACCESS)):
+    enable = (
+        f"enable it once from the management account: aws organizations enable-aws-service-access "
+        f"--service-principal {MULTI_ACCOUNT_SERVICE}"
+    )
+    if facts.trusted_access is False and (row := _verdict(facts, ENABLE_ACCESS)) and row.certainly_denied:
         yield Issue(
             f"trusted access for {MULTI_ACCOUNT_SERVICE} is not enabled, and the caller may not enable it "
-            f"({ENABLE_ACCESS}: {decision}): the put fails",
-            fix=f"enable it once from the management account: aws organizations enable-aws-service-access "
-            f"--service-principal {MULTI_ACCOUNT_SERVICE}",
+            f"({ENABLE_ACCESS}: denied by the caller's own policies): the put fails",
+            fix=enable,
             where="request",
+        )
+    elif facts.trusted_access is False and row:
+        yield Issue.could_not_check(
+            f"whether the caller may enable trusted access for {MULTI_ACCOUNT_SERVICE}, which is not enabled",
+            _doubt(row),
         )
     elif facts.trusted_access is None and (reason := facts.why_unavailable(Fact.TRUSTED_ACCESS)):
         yield Issue.could_not_check(f"whether trusted access for {MULTI_ACCOUNT_SERVICE} is enabled", reason)
@@ -119,9 +152,11 @@ def put_not_permitted(ctx: Context) -> Iterator[Issue]:
     perform each action the put needs: the permissions CloudFormation's registry lists for creating
     an `AWS::Config::OrganizationConformancePack` (or `AWS::Config::ConformancePack`), `iam:GetRole`,
     `s3:GetObject` on the template object, and `ssm:GetDocument` for a template in an SSM document.
-    A denied action is an error naming it. What the simulator cannot decide (a condition on context
-    it was not given, as an SCP's may be) is a warning: could not verify. The service-linked role's
-    and trusted access's actions are CP516's, and only when needed.
+    An action an explicit Deny in the caller's own policies (user, group, role or managed policy)
+    denies is an error naming it. Any other denial is a warning, could not verify: the simulator is
+    asked about every resource (`*`), so an allow scoped to the pack's bucket or documents reads as an
+    implicit deny, and it does not see an SCP's or a permissions boundary's conditions. The
+    service-linked role's and trusted access's actions are CP516's, and only when needed.
 
     ## Why is this bad?
     The put is refused (AccessDeniedException), or fails with InsufficientPermissionsException.
@@ -130,8 +165,8 @@ def put_not_permitted(ctx: Context) -> Iterator[Issue]:
     A deployment role with `config:PutOrganizationConformancePack` but not `iam:GetRole`.
 
     ## Use instead
-    Allow the action in the caller's policies, and check the organization's SCPs and any permissions
-    boundary.
+    Remove the Deny from the caller's policies (or narrow it), and check the organization's SCPs and
+    any permissions boundary.
 
     ## References
     - [documented] AWS Config API Reference, InsufficientPermissionsException, for PutConformancePack
@@ -157,15 +192,12 @@ def put_not_permitted(ctx: Context) -> Iterator[Issue]:
         if row.action in skipped or row.decision == "allowed" or row.action in reported:
             continue
         reported.add(row.action)
-        if row.missing_context:
-            yield Issue.could_not_check(
-                f"whether {caller} may {row.action}",
-                f"IAM's policy simulator decided {row.decision} without {', '.join(row.missing_context)}",
-            )
+        if not row.certainly_denied:
+            yield Issue.could_not_check(f"whether {caller} may {row.action}", _doubt(row))
             continue
         yield Issue(
-            f"{caller} may not {row.action} (IAM's policy simulator: {row.decision}): the put is refused or fails "
-            "with InsufficientPermissionsException",
-            fix=f"allow {row.action} in the caller's policies (and check SCPs and permissions boundaries)",
+            f"{caller} may not {row.action} (an explicit Deny in the caller's own policies, as IAM's policy "
+            "simulator reads them): the put is refused or fails with InsufficientPermissionsException",
+            fix=f"remove or narrow the Deny of {row.action} in the caller's policies",
             where="request",
         )

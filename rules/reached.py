@@ -5,6 +5,7 @@ Lambda functions, and the delivery bucket."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.api import (
     LAMBDA_POLICY_MAX_BYTES,
@@ -18,8 +19,12 @@ from preflight.api import (
     bucket_grants_missing,
     deployed_rules,
     invokers,
+    partition_of,
     rule,
 )
+
+if TYPE_CHECKING:
+    from preflight.api import SsmDocument
 
 
 def _target_path(ctx: Context, document: str) -> DocPath:
@@ -34,21 +39,29 @@ def _target_path(ctx: Context, document: str) -> DocPath:
 @rule("CP513", "remediation-document-not-shared", Severity.ERROR, tags=("online", "members"), phase=Phase.ONLINE)
 def remediation_document_not_shared(ctx: Context) -> Iterator[Issue]:
     """## What it does
-    For a remediation whose `TargetId` is an SSM document of your own (not AWS's), checks that the
-    document exists in the caller's account and Region and, for an organization pack, is shared with
-    every account the pack reaches (or with all accounts).
+    For a remediation whose `TargetId` is an SSM document of your own (not AWS's), checks that every
+    account the pack reaches can run it. Named by its ARN (a shared document), the document must
+    exist in its owner's account and, for an organization pack, be shared with every account the pack
+    reaches (or with all accounts); only the owner can tell, so another account's document is a
+    warning that it could not be checked. Named without an ARN, each account runs its own document of
+    that name: it must exist in each account, which is looked up in the caller's account and, with
+    `--member-role`, in every member account (without it, a warning that the members were not).
 
     ## Why is this bad?
-    An account the document is not shared with cannot run it: the remediation fails there.
+    An account that has no document of that name, or is not shared the one named, cannot run it:
+    the remediation fails there.
 
     ## Example
-    `TargetId: Acme-EnableBucketEncryption`, a document shared with two of thirty accounts.
+    `TargetId: Acme-EnableBucketEncryption`, a document created in the management account only.
 
     ## Use instead
-    Share it: `aws ssm modify-document-permission --name Acme-EnableBucketEncryption
-    --permission-type Share --account-ids-to-add 210987654321`.
+    Create the document in every account (a StackSet does), or share it from one account
+    (`aws ssm modify-document-permission --name Acme-EnableBucketEncryption --permission-type Share
+    --account-ids-to-add 210987654321`) and name it by its ARN.
 
     ## References
+    - [documented] AWS Systems Manager API Reference, StartAutomationExecution (DocumentName): "To run a
+      shared document belonging to another account, specify the document Amazon Resource Name (ARN)."
     - [documented] AWS Systems Manager User Guide, "Sharing SSM documents": an account uses another's
       document only once the owner shares it.
     - [documented] AWS Config API Reference, InsufficientPermissionsException: "You do not have
@@ -58,32 +71,67 @@ def remediation_document_not_shared(ctx: Context) -> Iterator[Issue]:
     """
     facts = ctx.aws
     organization = ctx.request.scope == "organization"
+    others = [account for account in facts.reached_accounts if account != facts.caller_account]
     for document in facts.documents:
         path = _target_path(ctx, document.name)
-        if document.exists is False:
+        if document.by_arn:
+            yield from _shared_document(ctx, document, path, others if organization else [])
+            continue
+        missing = [member.account for member in facts.members or () if document.name in member.missing_documents]
+        looked_into = {member.account for member in facts.members or () if member.assumed}
+        if missing:
+            yield Issue(
+                f"SSM document {document.name} is not in {facts.accounts_text(missing)} ({facts.region_text}): a "
+                "remediation that names a document without its ARN runs that account's own document of the name, so "
+                "it fails there",
+                path,
+                fix="create the document in every account the pack reaches (a StackSet does), or share it from one "
+                "account and name it by its ARN",
+                accounts=tuple(missing),
+            )
+        elif document.exists is False and facts.caller_account not in looked_into:
             yield Issue(
                 f"SSM document {document.name} does not exist in account {facts.caller_account or '(the caller)'} "
                 f"({facts.region_text}): the remediations that run it fail",
                 path,
                 fix="create the document, or use one of AWS's runbooks",
             )
-        elif document.exists is None:
+        elif document.exists is None and facts.caller_account not in looked_into:
             yield Issue.could_not_check(f"SSM document {document.name}", document.error or "unknown")
-        elif organization and document.shared_with is not None and "all" not in document.shared_with:
-            lacking = [
-                account
-                for account in facts.reached_accounts
-                if account != facts.caller_account and account not in document.shared_with
-            ]
-            if lacking:
-                yield Issue(
-                    f"SSM document {document.name} is not shared with {facts.accounts_text(lacking)}: the "
-                    "remediations that run it fail there",
-                    path,
-                    fix=f"share it: aws ssm modify-document-permission --name {document.name} --permission-type Share "
-                    f"--account-ids-to-add {','.join(lacking[:3])}{',...' if len(lacking) > 3 else ''}",
-                    accounts=tuple(lacking),
-                )
+        if organization and facts.member_role is None and others:
+            yield Issue.could_not_check(
+                f"that SSM document {document.name} is in each member account",
+                "a remediation that names a document without its ARN runs the member account's own document of "
+                "the name, and the members were not looked into (no --member-role)",
+                accounts=tuple(others),
+            )
+
+
+def _shared_document(ctx: Context, document: SsmDocument, path: DocPath, others: list[str]) -> Iterator[Issue]:
+    """A document named by its ARN: it exists, and is shared with `others` (the accounts it must be)."""
+    facts = ctx.aws
+    if document.exists is False:
+        yield Issue(
+            f"SSM document {document.name} does not exist: the remediations that run it fail",
+            path,
+            fix="create the document, or correct the ARN",
+        )
+    elif document.exists is None:
+        yield Issue.could_not_check(
+            f"SSM document {document.name}", document.error or "unknown", accounts=tuple(others)
+        )
+    elif document.shared_with is not None and "all" not in document.shared_with:
+        lacking = [account for account in others if account not in document.shared_with]
+        if lacking:
+            name = document.name.split("/", 1)[-1]
+            yield Issue(
+                f"SSM document {document.name} is not shared with {facts.accounts_text(lacking)}: the "
+                "remediations that run it fail there",
+                path,
+                fix=f"share it: aws ssm modify-document-permission --name {name} --permission-type Share "
+                f"--account-ids-to-add {','.join(lacking[:3])}{',...' if len(lacking) > 3 else ''}",
+                accounts=tuple(lacking),
+            )
 
 
 def _source_path(ctx: Context, function: str) -> DocPath:
@@ -101,9 +149,12 @@ def lambda_not_invokable(ctx: Context) -> Iterator[Issue]:
     """## What it does
     For each custom Lambda rule, checks that its function exists and that the function's resource
     policy lets AWS Config (`config.amazonaws.com`) invoke it for every account the pack reaches: a
-    statement without an account condition, one with `AWS:SourceAccount` for each account, or one
-    with `aws:SourceOrgID` naming the organization. When one statement per account is what is
-    missing, it also checks that they would fit Lambda's 20 KB policy limit. A grant only under
+    statement without an account condition, one with `AWS:SourceAccount` (or an `AWS:SourceArn` of
+    the account) for each account, or one with `aws:SourceOrgID` naming the organization; a Deny for
+    AWS Config without conditions takes every grant away. A policy it cannot read (not JSON, a
+    condition on another key or with another operator) makes the finding "could not check". When one
+    statement per account is what is missing, it also checks that they would fit Lambda's 20 KB
+    policy limit. A grant only under
     `aws:PrincipalOrgID` is a warning, and so is a function in another Region than the pack.
 
     ## Why is this bad?
@@ -161,7 +212,9 @@ def lambda_not_invokable(ctx: Context) -> Iterator[Issue]:
             )
             continue
         if function.exists is None or function.policy is None:
-            yield Issue.could_not_check(f"Lambda function {function.arn}", function.error or "unknown")
+            yield Issue.could_not_check(
+                f"Lambda function {function.arn}", function.error or "unknown", accounts=tuple(accounts)
+            )
             continue
         yield from _invokers_issues(ctx, function.arn, function.policy, accounts, path)
 
@@ -175,6 +228,13 @@ def _invokers_issues(ctx: Context, arn: str, policy: str, accounts: list[str], p
         return
     lacking = [account for account in accounts if account not in granted.accounts]
     if not lacking:
+        return
+    if granted.doubts:
+        yield Issue.could_not_check(
+            f"whether Lambda function {arn} lets AWS Config invoke it for {facts.accounts_text(lacking)}",
+            f"its resource policy has {'; '.join(granted.doubts)}",
+            accounts=tuple(lacking),
+        )
         return
     if by_organization:  # only under aws:PrincipalOrgID
         yield Issue(
@@ -216,7 +276,9 @@ def delivery_bucket_policy(ctx: Context) -> Iterator[Issue]:
     conformance pack prerequisites ask: `s3:GetObject` and `s3:PutObject` on its objects (below the
     delivery prefix) and `s3:GetBucketAcl` on the bucket, to the `AWSServiceRoleForConfigConforms`
     role of the organization's accounts (principal `*` with `aws:PrincipalOrgID` and
-    `aws:PrincipalArn` conditions, as AWS's example does, counts).
+    `aws:PrincipalArn` conditions, as AWS's example does, counts when the organization id is this
+    organization's). A Deny without conditions takes a grant away; an Allow under conditions it
+    cannot read (another key or operator) makes the finding "could not check" instead.
 
     ## Why is this bad?
     AWS Config in the member accounts stores the pack's templates and results in this bucket with
@@ -248,10 +310,18 @@ def delivery_bucket_policy(ctx: Context) -> Iterator[Issue]:
         if reason := facts.why_unavailable(Fact.DELIVERY_BUCKET_POLICY):
             yield Issue.could_not_check(f"the policy of delivery bucket {bucket}", reason)
         return
-    missing = bucket_grants_missing(policy, bucket, ctx.request.delivery_prefix)
-    if not missing:
+    grants = bucket_grants_missing(
+        policy, bucket, ctx.request.delivery_prefix, partition_of(facts.region), facts.organization_id
+    )
+    if not grants.missing:
         return
-    what = "has no bucket policy" if not policy else f"has a policy that does not grant {', '.join(missing)}"
+    if grants.doubts:
+        yield Issue.could_not_check(
+            f"whether delivery bucket {bucket}'s policy grants {', '.join(grants.missing)}",
+            f"it has {'; '.join(grants.doubts)}",
+        )
+        return
+    what = "has no bucket policy" if not policy else f"has a policy that does not grant {', '.join(grants.missing)}"
     yield Issue(
         f"delivery bucket {bucket} {what}: the member accounts' AWSServiceRoleForConfigConforms cannot use it",
         ("DeliveryS3Bucket",),

@@ -4,8 +4,23 @@ and in each member account the pack reaches (read through --member-role)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from preflight.api import Context, Fact, Issue, Phase, Severity, count_rules, deployed_rules, effective_rule_name, rule
+from preflight.api import (
+    Context,
+    Fact,
+    Issue,
+    Phase,
+    Severity,
+    count_rules,
+    deployed_rules,
+    effective_rule_name,
+    rule,
+    tally_rules,
+)
+
+if TYPE_CHECKING:
+    from preflight.api import RuleTally
 
 
 @rule("CP509", "rules-per-account-quota", Severity.ERROR, tags=("online", "quota"), phase=Phase.ONLINE)
@@ -14,6 +29,7 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
     Adds this pack's rules to the config rules already in the caller's account and compares the sum
     with the quotas: rules per account across conformance packs (350 for organization packs, 150 for
     account packs) and rules per account (1,000). An update does not count the pack's own rules twice.
+    An organization pack that does not reach the caller's account (it is excluded) is not counted there.
 
     ## Why is this bad?
     The pack's rules fail to create in the accounts that are full ("the account already contains
@@ -42,10 +58,13 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
         if reason := facts.why_unavailable(Fact.CONFIG_RULES):
             yield Issue.could_not_check("the number of config rules in the account", reason)
         return
-    ours: list[object] = [effective_rule_name(ctx.template, resource) for resource in deployed_rules(ctx.template)]
     caller = facts.caller_account
+    if ctx.request.scope == "organization" and facts.reached is not None and caller not in facts.reached_set:
+        return  # the pack does not reach the caller's account
+    ours: list[object] = [effective_rule_name(ctx.template, resource) for resource in deployed_rules(ctx.template)]
     yield from _over_quota(
-        ctx, caller or "the caller's account", facts.config_rule_names, ours, (caller,) if caller else (),
+        ctx, caller or "the caller's account", tally_rules(facts.config_rule_names, ours), ours,
+        (caller,) if caller else (),
         ("remove rules that several packs share, or split the accounts between packs",
          "delete config rules the account no longer uses, or deploy fewer rules"),
     )  # fmt: skip
@@ -54,13 +73,13 @@ def rules_per_account_quota(ctx: Context) -> Iterator[Issue]:
 def _over_quota(
     ctx: Context,
     account: str,
-    existing: tuple[str, ...],
+    existing: RuleTally,
     ours: list[object],
     accounts: tuple[str, ...],
     fixes: tuple[str, str],
 ) -> Iterator[Issue]:
     """The quota of rules from conformance packs, then the quota of all rules (`fixes`: for each)."""
-    counted = count_rules(existing, ours)
+    counted = count_rules(existing, ours, ctx.request.name in (ctx.aws.existing_packs or ()))
     organization = ctx.request.scope == "organization"
     pack_quota = (
         ctx.quotas.rules_per_account_across_org_packs
@@ -115,11 +134,11 @@ def member_rules_quota(ctx: Context) -> Iterator[Issue]:
         return
     ours: list[object] = [effective_rule_name(ctx.template, resource) for resource in deployed_rules(ctx.template)]
     for member in facts.members:
-        if member.account == facts.caller_account or member.config_rules is None:
+        if member.account == facts.caller_account or member.rules is None:
             continue  # the caller's account is CP509's; an account not read is CP514's
         label = f"{facts.account_label(member.account)} in {facts.region or 'the Region'}"
         yield from _over_quota(
-            ctx, label, member.config_rules, ours, (member.account,),
+            ctx, label, member.rules, ours, (member.account,),
             (f"remove rules from that account, exclude it (--exclude-account {member.account}), or deploy fewer rules",)
             * 2,
         )  # fmt: skip

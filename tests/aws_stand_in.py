@@ -232,12 +232,25 @@ def _stand_in(scenario: Scenario) -> Callable[[str, str, dict[str, str], bytes],
 
 
 def _simulated(actions: list[str], decisions: dict[str, str]) -> bytes:
-    rows = "".join(
-        f"<member><EvalActionName>{action}</EvalActionName><EvalResourceName>*</EvalResourceName>"
-        f"<EvalDecision>{decisions.get(action, 'allowed')}</EvalDecision><MatchedStatements/>"
-        "<MissingContextValues/></member>"
-        for action in actions
-    )
+    """Each action's decision: `explicitDeny` by a statement of the user's own policy, `explicitDeny by
+    scp` by an SCP (no statement of the caller's matched), or `implicitDeny`."""
+
+    def row(action: str) -> str:
+        decision, _by, source = decisions.get(action, "allowed").partition(" by ")
+        matched = organizations = ""
+        if decision == "explicitDeny" and source == "scp":
+            organizations = "<OrganizationsDecisionDetail><AllowedByOrganizations>false</AllowedByOrganizations>" \
+                "</OrganizationsDecisionDetail>"  # fmt: skip
+        elif decision == "explicitDeny":
+            matched = "<member><SourcePolicyId>deny-config</SourcePolicyId><SourcePolicyType>user</SourcePolicyType>" \
+                "</member>"  # fmt: skip
+        return (
+            f"<member><EvalActionName>{action}</EvalActionName><EvalResourceName>*</EvalResourceName>"
+            f"<EvalDecision>{decision}</EvalDecision><MatchedStatements>{matched}</MatchedStatements>"
+            f"<MissingContextValues/>{organizations}</member>"
+        )
+
+    rows = "".join(row(action) for action in actions)
     return (
         '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
         f"<SimulatePrincipalPolicyResult><EvaluationResults>{rows}</EvaluationResults>"

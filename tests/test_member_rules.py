@@ -22,6 +22,7 @@ from preflight.model.facts import (
     Fact,
     LambdaFunction,
     MemberAccount,
+    RuleTally,
     Simulated,
     SsmDocument,
     Unavailable,
@@ -74,7 +75,7 @@ GRANTED = [
 
 
 def _ready(account: str, name: str | None = None) -> MemberAccount:
-    return MemberAccount(account, name, True, None, 1, True, (), ())
+    return MemberAccount(account, name, True, None, 1, True, RuleTally(0, 0))
 
 
 # An organization where everything the pack needs is in place, looked into with a member role.
@@ -178,9 +179,8 @@ def test_cp510_without_a_member_role_earlier_failures_and_the_aggregator_warn(pa
 
 
 def test_cp511_a_member_without_room_for_the_rules(pack: Path) -> None:
-    crowded = replace(_ready(AUDIT, "Audit"), config_rules=tuple(f"team-rule-{n}" for n in range(1_000)))
-    from_packs = replace(_ready(LOGS, "Log Archive"),
-                         config_rules=tuple(f"r{n}-conformance-pack-abcdefghi" for n in range(350)))  # fmt: skip
+    crowded = replace(_ready(AUDIT, "Audit"), rules=RuleTally(1_000, 0))
+    from_packs = replace(_ready(LOGS, "Log Archive"), rules=RuleTally(350, 350))
     facts = replace(READY, members=(_ready(CALLER), crowded, from_packs))
     assert _online("CP511", facts, pack) == [
         ("CP511", "error", "1:1",
@@ -193,8 +193,22 @@ def test_cp511_a_member_without_room_for_the_rules(pack: Path) -> None:
          f"remove rules from that account, exclude it (--exclude-account {LOGS}), or deploy fewer rules", (LOGS,)),
     ]  # fmt: skip
     # The caller's own account is CP509's, and an account that could not be read is CP514's.
-    unread = replace(crowded, config_rules=None)
+    unread = replace(crowded, rules=None)
     assert _online("CP511", replace(READY, members=(replace(crowded, account=CALLER), unread)), pack) == []
+
+
+def test_cp511_an_update_replaces_the_packs_own_rule_and_a_new_pack_adds_it(pack: Path) -> None:
+    # 350 rules from packs, one of them named as this pack's rule: an update of this pack replaces it.
+    named = replace(_ready(LOGS, "Log Archive"), rules=RuleTally(350, 350, (("bucket-encryption", 1),)))
+    updating = replace(READY, members=(_ready(CALLER), named), existing_packs=("encryption",))
+    assert _online("CP511", updating, pack) == []
+    # The same rule name in another pack of the account: this new pack adds its rule all the same.
+    assert _online("CP511", replace(updating, existing_packs=("another-pack",)), pack) == [
+        ("CP511", "error", "1:1",
+         f"account {LOGS} (Log Archive) in us-east-1 already has 350 rules from conformance packs; with this pack's 1 it "
+         "would have 351, over the quota of 350",
+         f"remove rules from that account, exclude it (--exclude-account {LOGS}), or deploy fewer rules", (LOGS,)),
+    ]  # fmt: skip
 
 
 def test_cp512_a_remediation_role_missing_in_members(pack: Path) -> None:
@@ -209,29 +223,81 @@ def test_cp512_a_remediation_role_missing_in_members(pack: Path) -> None:
     ]  # fmt: skip
 
 
-def test_cp513_a_document_not_shared_missing_or_unreadable(pack: Path) -> None:
-    alone = replace(READY, documents=(SsmDocument("Acme-EnableBucketEncryption", True, frozenset({AUDIT})),))
-    assert _online("CP513", alone, pack) == [
+def test_cp513_a_document_named_without_its_arn_must_be_in_every_account(pack: Path) -> None:
+    # Each account runs its own document of that name: the members' own are looked up through the member role.
+    members = (_ready(CALLER), _ready(AUDIT, "Audit"),
+               replace(_ready(LOGS, "Log Archive"), missing_documents=("Acme-EnableBucketEncryption",)))  # fmt: skip
+    assert _online("CP513", replace(READY, members=members), pack) == [
         ("CP513", "error", "18:7",
-         f"SSM document Acme-EnableBucketEncryption is not shared with account {LOGS} (Log Archive): the remediations "
-         "that run it fail there",
-         f"share it: aws ssm modify-document-permission --name Acme-EnableBucketEncryption --permission-type Share "
-         f"--account-ids-to-add {LOGS}", (LOGS,)),
+         f"SSM document Acme-EnableBucketEncryption is not in account {LOGS} (Log Archive) (us-east-1): a remediation "
+         "that names a document without its ARN runs that account's own document of the name, so it fails there",
+         "create the document in every account the pack reaches (a StackSet does), or share it from one account and "
+         "name it by its ARN", (LOGS,)),
     ]  # fmt: skip
-    everyone = replace(READY, documents=(SsmDocument("Acme-EnableBucketEncryption", True, frozenset({"all"})),))
-    assert _online("CP513", everyone, pack) == []
-    gone = replace(READY, documents=(SsmDocument("Acme-EnableBucketEncryption", False, error="InvalidDocument"),))
+    # Shared with every account, but named without its ARN: sharing does not help, and without a member role
+    # the members' own documents could not be looked up.
+    unseen = replace(
+        READY,
+        member_role=None,
+        members=(),
+        documents=(SsmDocument("Acme-EnableBucketEncryption", True, frozenset({"all"})),),
+    )
+    members_unseen = (
+        "CP513", "warning", "AWS account",
+        "could not check that SSM document Acme-EnableBucketEncryption is in each member account: a remediation that "
+        "names a document without its ARN runs the member account's own document of the name, and the members were "
+        "not looked into (no --member-role)", None, (AUDIT, LOGS),
+    )  # fmt: skip
+    assert _online("CP513", unseen, pack) == [members_unseen]
+    gone = replace(unseen, documents=(SsmDocument("Acme-EnableBucketEncryption", False, error="InvalidDocument"),))
     assert _online("CP513", gone, pack) == [
+        members_unseen,  # what is about no place in the template comes first
         ("CP513", "error", "18:7",
          f"SSM document Acme-EnableBucketEncryption does not exist in account {CALLER} (us-east-1): the remediations "
          "that run it fail", "create the document, or use one of AWS's runbooks", ()),
     ]  # fmt: skip
     hidden = replace(
-        READY, documents=(SsmDocument("Acme-EnableBucketEncryption", None, error="AccessDeniedException"),)
+        unseen, documents=(SsmDocument("Acme-EnableBucketEncryption", None, error="AccessDeniedException"),)
     )
     assert _online("CP513", hidden, pack) == [
         ("CP513", "warning", "AWS account",
          "could not check SSM document Acme-EnableBucketEncryption: AccessDeniedException", None, ()),
+        members_unseen,
+    ]  # fmt: skip
+    # An account pack runs in the caller's account alone.
+    assert _online("CP513", gone, pack, replace(REQUEST, scope="account")) == _online("CP513", gone, pack)[1:]
+
+
+SHARED = f"arn:aws:ssm:us-east-1:{CALLER}:document/Acme-EnableBucketEncryption"
+
+
+def test_cp513_a_document_named_by_its_arn_must_be_shared_with_every_account(tmp_path: Path) -> None:
+    pack = tmp_path / "encryption.yaml"
+    pack.write_text(PACK.replace("TargetId: Acme-EnableBucketEncryption", f"TargetId: {SHARED}"))
+    alone = replace(READY, documents=(SsmDocument(SHARED, True, frozenset({AUDIT})),))
+    assert _online("CP513", alone, pack) == [
+        ("CP513", "error", "18:7",
+         f"SSM document {SHARED} is not shared with account {LOGS} (Log Archive): the remediations that run it fail "
+         "there",
+         f"share it: aws ssm modify-document-permission --name Acme-EnableBucketEncryption --permission-type Share "
+         f"--account-ids-to-add {LOGS}", (LOGS,)),
+    ]  # fmt: skip
+    everyone = replace(READY, documents=(SsmDocument(SHARED, True, frozenset({"all"})),))
+    assert _online("CP513", everyone, pack) == []
+    # The members need not have a document of that name: they run the shared one.
+    members = tuple(replace(m, missing_documents=("Acme-EnableBucketEncryption",)) for m in READY.members or ())
+    assert _online("CP513", replace(everyone, members=members), pack) == []
+    gone = replace(READY, documents=(SsmDocument(SHARED, False, error="InvalidDocument"),))
+    assert _online("CP513", gone, pack) == [
+        ("CP513", "error", "18:7", f"SSM document {SHARED} does not exist: the remediations that run it fail",
+         "create the document, or correct the ARN", ()),
+    ]  # fmt: skip
+    elsewhere = f"arn:aws:ssm:us-east-1:{SANDBOX}:document/Acme-EnableBucketEncryption"
+    pack.write_text(PACK.replace("TargetId: Acme-EnableBucketEncryption", f"TargetId: {elsewhere}"))
+    foreign = replace(READY, documents=(SsmDocument(elsewhere, None, error="owned by another account"),))
+    assert _online("CP513", foreign, pack) == [
+        ("CP513", "warning", "AWS account", f"could not check SSM document {elsewhere}: owned by another account",
+         None, (AUDIT, LOGS)),
     ]  # fmt: skip
 
 
@@ -322,7 +388,7 @@ def test_cp515_a_missing_function_another_region_and_one_that_cannot_be_read(pac
     unread = replace(READY, functions=(LambdaFunction(FUNCTION, True, error="cannot read its policy: AccessDenied"),))
     assert _online("CP515", unread, pack) == [
         ("CP515", "warning", "AWS account",
-         f"could not check Lambda function {FUNCTION}: cannot read its policy: AccessDenied", None, ()),
+         f"could not check Lambda function {FUNCTION}: cannot read its policy: AccessDenied", None, (CALLER, AUDIT, LOGS)),
     ]  # fmt: skip
 
 
@@ -357,20 +423,36 @@ def test_cp514_members_not_verified(pack: Path) -> None:
 
 
 def test_cp516_service_linked_role_and_trusted_access(pack: Path) -> None:
-    denied = (Simulated("iam:CreateServiceLinkedRole", "implicitDeny"),
-              Simulated("organizations:EnableAWSServiceAccess", "explicitDeny"))  # fmt: skip
+    denied = (Simulated("iam:CreateServiceLinkedRole", "explicitDeny", denied_by_identity=True),
+              Simulated("organizations:EnableAWSServiceAccess", "explicitDeny", denied_by_identity=True))  # fmt: skip
     facts = replace(READY, service_linked_role=False, trusted_access=False, simulated=denied)
     assert _online("CP516", facts, pack) == [
         ("CP516", "error", "AWS account",
          f"service-linked role AWSServiceRoleForConfigMultiAccountSetup is not in account {CALLER}, and the caller may "
-         "not create it (iam:CreateServiceLinkedRole: implicitDeny): the put fails with InsufficientPermissionsException",
+         "not create it (iam:CreateServiceLinkedRole: denied by the caller's own policies): the put fails with "
+         "InsufficientPermissionsException",
          "create it once: aws iam create-service-linked-role --aws-service-name config-multiaccountsetup.amazonaws.com "
          "(as an administrator), or allow iam:CreateServiceLinkedRole", ()),
         ("CP516", "error", "AWS account",
          "trusted access for config-multiaccountsetup.amazonaws.com is not enabled, and the caller may not enable it "
-         "(organizations:EnableAWSServiceAccess: explicitDeny): the put fails",
+         "(organizations:EnableAWSServiceAccess: denied by the caller's own policies): the put fails",
          "enable it once from the management account: aws organizations enable-aws-service-access --service-principal "
          "config-multiaccountsetup.amazonaws.com", ()),
+    ]  # fmt: skip
+    # Denials the simulator cannot be sure of: an implicit deny (an allow scoped to resources is not seen), an
+    # SCP's, a permissions boundary's.
+    doubtful = (Simulated("iam:CreateServiceLinkedRole", "implicitDeny"),
+                Simulated("organizations:EnableAWSServiceAccess", "explicitDeny", allowed_by_organizations=False,
+                          allowed_by_boundary=False))  # fmt: skip
+    assert _online("CP516", replace(facts, simulated=doubtful), pack) == [
+        ("CP516", "warning", "AWS account",
+         "could not check whether the caller may create service-linked role AWSServiceRoleForConfigMultiAccountSetup, "
+         f"which is not in account {CALLER}: IAM's policy simulator decided implicitDeny (no statement allows it on "
+         "every resource, and an allow scoped to resources is not seen)", None, ()),
+        ("CP516", "warning", "AWS account",
+         "could not check whether the caller may enable trusted access for config-multiaccountsetup.amazonaws.com, which "
+         "is not enabled: IAM's policy simulator decided explicitDeny (an SCP denies it, and the simulator leaves out "
+         "SCPs' conditions; the permissions boundary denies it)", None, ()),
     ]  # fmt: skip
     # Missing but the caller may set them up: AWS Config does, on the put.
     assert _online("CP516", replace(facts, simulated=()), pack) == []
@@ -385,7 +467,8 @@ def test_cp516_service_linked_role_and_trusted_access(pack: Path) -> None:
     account = replace(READY, service_linked_role=False, simulated=denied[:1])
     assert [row[3:5] for row in _online("CP516", account, pack, replace(REQUEST, scope="account"))] == [
         (f"service-linked role AWSServiceRoleForConfigConforms is not in account {CALLER}, and the caller may not "
-         "create it (iam:CreateServiceLinkedRole: implicitDeny): the put fails with InsufficientPermissionsException",
+         "create it (iam:CreateServiceLinkedRole: denied by the caller's own policies): the put fails with "
+         "InsufficientPermissionsException",
          "create it once: aws iam create-service-linked-role --aws-service-name config-conforms.amazonaws.com (as an "
          "administrator), or allow iam:CreateServiceLinkedRole"),
     ]  # fmt: skip
@@ -403,24 +486,30 @@ def test_cp516_service_linked_role_and_trusted_access(pack: Path) -> None:
 def test_cp517_denied_actions_and_what_could_not_be_verified(pack: Path) -> None:
     simulated = (
         Simulated("config:PutOrganizationConformancePack", "allowed"),
-        Simulated("iam:GetRole", "implicitDeny"),
+        Simulated("iam:GetRole", "explicitDeny", denied_by_identity=True),
         Simulated("iam:CreateServiceLinkedRole", "implicitDeny"),  # CP516's, and only when the role is missing
-        Simulated("organizations:ListDelegatedAdministrators", "implicitDeny"),  # asked of a delegated admin only
-        Simulated("s3:GetObject", "explicitDeny", ("aws:SourceVpc",)),
+        Simulated("organizations:ListDelegatedAdministrators", "explicitDeny", denied_by_identity=True),  # delegated
+        Simulated("s3:GetObject", "explicitDeny", ("aws:SourceVpc",), denied_by_identity=True),
+        Simulated("ssm:GetDocument", "implicitDeny"),
     )
+    deployer = f"arn:aws:iam::{CALLER}:user/deployer"
     assert _online("CP517", replace(READY, simulated=simulated), pack) == [
         ("CP517", "error", "AWS account",
-         f"arn:aws:iam::{CALLER}:user/deployer may not iam:GetRole (IAM's policy simulator: implicitDeny): the put is "
-         "refused or fails with InsufficientPermissionsException",
-         "allow iam:GetRole in the caller's policies (and check SCPs and permissions boundaries)", ()),
+         f"{deployer} may not iam:GetRole (an explicit Deny in the caller's own policies, as IAM's policy simulator "
+         "reads them): the put is refused or fails with InsufficientPermissionsException",
+         "remove or narrow the Deny of iam:GetRole in the caller's policies", ()),
         ("CP517", "warning", "AWS account",
-         f"could not check whether arn:aws:iam::{CALLER}:user/deployer may s3:GetObject: IAM's policy simulator decided "
-         "explicitDeny without aws:SourceVpc", None, ()),
+         f"could not check whether {deployer} may s3:GetObject: IAM's policy simulator decided explicitDeny without "
+         "aws:SourceVpc", None, ()),
+        ("CP517", "warning", "AWS account",
+         f"could not check whether {deployer} may ssm:GetDocument: IAM's policy simulator decided implicitDeny (no "
+         "statement allows it on every resource, and an allow scoped to resources is not seen)", None, ()),
     ]  # fmt: skip
     delegated = replace(READY, caller_account=AUDIT, caller_arn=None, simulated=simulated[3:4])
     assert [row[3] for row in _online("CP517", delegated, pack)] == [
-        f"account {AUDIT} may not organizations:ListDelegatedAdministrators (IAM's policy simulator: implicitDeny): "
-        "the put is refused or fails with InsufficientPermissionsException",
+        f"account {AUDIT} may not organizations:ListDelegatedAdministrators (an explicit Deny in the caller's own "
+        "policies, as IAM's policy simulator reads them): the put is refused or fails with "
+        "InsufficientPermissionsException",
     ]
     unknown = replace(READY, simulated=None, unavailable=(Unavailable(Fact.PERMISSIONS, "AccessDenied: iam:Simulate"),))
     assert _online("CP517", unknown, pack) == [
@@ -471,4 +560,73 @@ def test_cp519_the_delivery_bucket_policy(pack: Path) -> None:
     assert _online("CP519", unread, pack, request) == [
         ("CP519", "warning", "AWS account", f"could not check the policy of delivery bucket {BUCKET}: AccessDenied",
          None, ()),
+    ]  # fmt: skip
+
+
+def _everyone_but(*granted: str) -> tuple[str, ...]:
+    return tuple(account for account, _name in REACHED if account not in granted)
+
+
+def _not_invokable(accounts: tuple[str, ...]) -> Row:
+    names = dict(REACHED)
+    return (
+        "CP515", "error", "8:9",
+        f"Lambda function {FUNCTION}'s resource policy does not let AWS Config (config.amazonaws.com) invoke it for "
+        + ", ".join(f"account {a} ({names[a]})" for a in accounts) + ': the rule fails there ("cannot be invoked")',
+        f"for each account: aws lambda add-permission --function-name {FUNCTION} --principal config.amazonaws.com "
+        "--action lambda:InvokeFunction --source-account ACCOUNT --statement-id config-ACCOUNT",
+        accounts,
+    )  # fmt: skip
+
+
+def test_cp515_a_deny_takes_grants_away_and_a_source_arn_grants_its_account(pack: Path) -> None:
+    deny = {"Effect": "Deny", "Principal": {"Service": "config.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+            "Resource": FUNCTION}  # fmt: skip
+    assert _online("CP515", _with_policy([_statement(), deny]), pack) == [_not_invokable(_everyone_but())]
+    by_arn = _statement({"ArnLike": {"AWS:SourceArn": f"arn:aws:config:us-east-1:{CALLER}:config-rule/*"}})
+    assert _online("CP515", _with_policy([by_arn]), pack) == [_not_invokable(_everyone_but(CALLER))]
+
+
+@pytest.mark.parametrize(
+    ("condition", "read_as"),
+    [
+        ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, "IpAddress on aws:SourceIp"),  # another key
+        ({"StringNotEquals": {"AWS:SourceAccount": CALLER}}, "StringNotEquals on AWS:SourceAccount"),  # operator
+    ],
+)
+def test_cp515_a_condition_it_cannot_read_is_could_not_check(
+    condition: dict[str, object], read_as: str, pack: Path
+) -> None:
+    assert _online("CP515", _with_policy([_statement(condition)]), pack) == [
+        ("CP515", "warning", "AWS account",
+         f"could not check whether Lambda function {FUNCTION} lets AWS Config invoke it for account {CALLER} "
+         f"(Management), account {AUDIT} (Audit), account {LOGS} (Log Archive): its resource policy has a condition "
+         f"{read_as} (no Sid)", None, (CALLER, AUDIT, LOGS)),
+    ]  # fmt: skip
+
+
+def test_cp519_a_deny_another_organization_and_a_condition_it_cannot_read(pack: Path) -> None:
+    request = replace(REQUEST, delivery_bucket=BUCKET)
+
+    def policy(statements: list[dict[str, object]]) -> AwsFacts:
+        document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+        return replace(READY, delivery_bucket=Bucket(BUCKET, True), bucket_policy=document)
+
+    nothing = [
+        ("CP519", "warning", "AWS account",
+         f"delivery bucket {BUCKET} has a policy that does not grant s3:GetBucketAcl, s3:GetObject, s3:PutObject: the "
+         "member accounts' AWSServiceRoleForConfigConforms cannot use it",
+         "add the bucket policy of the AWS Config Developer Guide's organization conformance pack prerequisites", ()),
+    ]  # fmt: skip
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}  # fmt: skip
+    assert _online("CP519", policy([*GRANTS, deny]), pack, request) == nothing
+    another = json.loads(json.dumps(GRANTS).replace("o-a1b2c3d4e5", "o-zzzzzzzzzz"))
+    assert _online("CP519", policy(another), pack, request) == nothing
+    unread = json.loads(json.dumps(GRANTS))
+    unread[1]["Condition"] = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    assert _online("CP519", policy(unread), pack, request) == [
+        ("CP519", "warning", "AWS account",
+         f"could not check whether delivery bucket {BUCKET}'s policy grants s3:GetBucketAcl: it has a condition "
+         "IpAddress on aws:SourceIp (no Sid)", None, ()),
     ]  # fmt: skip

@@ -242,21 +242,38 @@ def test_remediation_roles_and_documents_in_member_accounts(aws: StandIn, tmp_pa
     ]  # fmt: skip
     aws.member_client(bare, "iam").create_role(RoleName="ConfigRemediation", AssumeRolePolicyDocument="{}")
     assert _rows(_check(aws, tmp_path, _remediated(), *args, select="CP512,CP513")) == []
-    # A document of the organization's own must be shared with every account.
+    # A document named without its ARN: each account runs its own document of that name.
+    content = "schemaVersion: '0.3'\nmainSteps: []\n"
     ssm = aws.client("ssm")
-    ssm.create_document(Name="Acme-Versioning", DocumentType="Automation", DocumentFormat="YAML",
-                        Content="schemaVersion: '0.3'\nmainSteps: []\n")  # fmt: skip
-    ssm.modify_document_permission(Name="Acme-Versioning", PermissionType="Share", AccountIdsToAdd=[recording])
-    unshared = _check(aws, tmp_path, _remediated("Acme-Versioning"), *args, select="CP512,CP513")
+    ssm.create_document(Name="Acme-Versioning", DocumentType="Automation", DocumentFormat="YAML", Content=content)
+    by_name = _check(aws, tmp_path, _remediated("Acme-Versioning"), *args, select="CP512,CP513")
+    assert _rows(by_name) == [
+        ("CP513", "error", 13,
+         f"SSM document Acme-Versioning is not in account {recording} (recording), account {bare} (no-recorder) "
+         f"({REGION}): a remediation that names a document without its ARN runs that account's own document of the "
+         "name, so it fails there",
+         "create the document in every account the pack reaches (a StackSet does), or share it from one account and "
+         "name it by its ARN", [recording, bare]),
+    ]  # fmt: skip
+    for member in (recording, bare):
+        aws.member_client(member, "ssm").create_document(
+            Name="Acme-Versioning", DocumentType="Automation", DocumentFormat="YAML", Content=content
+        )
+    assert _rows(_check(aws, tmp_path, _remediated("Acme-Versioning"), *args, select="CP512,CP513")) == []
+    # Named by its ARN, the management account's document must be shared with every account it reaches.
+    ssm.create_document(Name="Acme-Shared", DocumentType="Automation", DocumentFormat="YAML", Content=content)
+    ssm.modify_document_permission(Name="Acme-Shared", PermissionType="Share", AccountIdsToAdd=[recording])
+    shared = f"arn:aws:ssm:{REGION}:{MANAGEMENT_ACCOUNT}:document/Acme-Shared"
+    unshared = _check(aws, tmp_path, _remediated(shared), *args, select="CP512,CP513")
     assert _rows(unshared) == [
         ("CP513", "error", 13,
-         f"SSM document Acme-Versioning is not shared with account {bare} (no-recorder): the remediations that run "
-         "it fail there",
-         "share it: aws ssm modify-document-permission --name Acme-Versioning --permission-type Share "
+         f"SSM document {shared} is not shared with account {bare} (no-recorder): the remediations that run it fail "
+         "there",
+         "share it: aws ssm modify-document-permission --name Acme-Shared --permission-type Share "
          f"--account-ids-to-add {bare}", [bare]),
     ]  # fmt: skip
-    ssm.modify_document_permission(Name="Acme-Versioning", PermissionType="Share", AccountIdsToAdd=["all"])
-    assert _rows(_check(aws, tmp_path, _remediated("Acme-Versioning"), *args, select="CP512,CP513")) == []
+    ssm.modify_document_permission(Name="Acme-Shared", PermissionType="Share", AccountIdsToAdd=["all"])
+    assert _rows(_check(aws, tmp_path, _remediated(shared), *args, select="CP512,CP513")) == []
 
 
 def test_without_a_member_role_earlier_failures_and_an_aggregator_warn(aws: StandIn, tmp_path: Path) -> None:
@@ -286,20 +303,26 @@ def test_without_a_member_role_earlier_failures_and_an_aggregator_warn(aws: Stan
 
 def test_the_service_linked_role_trusted_access_and_the_simulator(aws: StandIn, tmp_path: Path) -> None:
     _organization(aws)
-    aws.scenario.simulated = {"iam:CreateServiceLinkedRole": "implicitDeny",
-                              "organizations:EnableAWSServiceAccess": "explicitDeny", "iam:GetRole": "implicitDeny"}  # fmt: skip
+    aws.scenario.simulated = {"iam:CreateServiceLinkedRole": "explicitDeny",
+                              "organizations:EnableAWSServiceAccess": "explicitDeny by scp", "iam:GetRole": "explicitDeny",
+                              "config:PutOrganizationConformancePack": "implicitDeny"}  # fmt: skip
     result = _check(aws, tmp_path, MANAGED, select="CP516,CP517")
+    caller = f"arn:aws:sts::{MANAGEMENT_ACCOUNT}:user/moto"
     assert [(row[0], row[1], row[3]) for row in _rows(result)] == [
+        ("CP516", "warning",
+         "could not check whether the caller may enable trusted access for config-multiaccountsetup.amazonaws.com, which "
+         "is not enabled: IAM's policy simulator decided explicitDeny (an SCP denies it, and the simulator leaves out "
+         "SCPs' conditions)"),
         ("CP516", "error",
          f"service-linked role AWSServiceRoleForConfigMultiAccountSetup is not in account {MANAGEMENT_ACCOUNT}, and the "
-         "caller may not create it (iam:CreateServiceLinkedRole: implicitDeny): the put fails with "
-         "InsufficientPermissionsException"),
-        ("CP516", "error",
-         "trusted access for config-multiaccountsetup.amazonaws.com is not enabled, and the caller may not enable it "
-         "(organizations:EnableAWSServiceAccess: explicitDeny): the put fails"),
+         "caller may not create it (iam:CreateServiceLinkedRole: denied by the caller's own policies): the put fails "
+         "with InsufficientPermissionsException"),
         ("CP517", "error",
-         f"arn:aws:sts::{MANAGEMENT_ACCOUNT}:user/moto may not iam:GetRole (IAM's policy simulator: implicitDeny): the "
-         "put is refused or fails with InsufficientPermissionsException"),
+         f"{caller} may not iam:GetRole (an explicit Deny in the caller's own policies, as IAM's policy simulator reads "
+         "them): the put is refused or fails with InsufficientPermissionsException"),
+        ("CP517", "warning",
+         f"could not check whether {caller} may config:PutOrganizationConformancePack: IAM's policy simulator decided "
+         "implicitDeny (no statement allows it on every resource, and an allow scoped to resources is not seen)"),
     ]  # fmt: skip
     aws.client("iam").create_role(
         RoleName="AWSServiceRoleForConfigMultiAccountSetup",
@@ -380,9 +403,11 @@ def test_every_call_of_the_pre_flight_is_in_the_policy_preflight_permissions_pri
         assert result.exit_code in (0, 1), result.stderr
         calls.extend(aws.scenario.calls)
 
-    for extra in (("--member-role", ROLE), ("--template-s3-uri", "s3://awsconfigconforms-results/pack.yaml")):
+    # A document named by its ARN is read in its owner's account (the caller's); by name, in each member's.
+    shared = _remediated(f"arn:aws:ssm:{REGION}:{MANAGEMENT_ACCOUNT}:document/Acme-Versioning") + ENCRYPTION
+    for extra, checked in ((("--member-role", ROLE), pack), (("--template-s3-uri", "s3://awsconfigconforms-results/pack.yaml"), shared)):  # fmt: skip
         aws.scenario.calls.clear()
-        made(_check(aws, tmp_path, pack, *bucket, *extra))
+        made(_check(aws, tmp_path, checked, *bucket, *extra))
     aws.scenario.calls.clear()
     made(_check(aws, tmp_path, pack, "--scope", "account"))
     aws.client("organizations").register_delegated_administrator(

@@ -190,7 +190,14 @@ def test_cp508_delivery_bucket() -> None:
 def test_cp509_rules_per_account() -> None:
     in_packs = tuple(f"rule-{index}-conformance-pack-abcdefghi" for index in range(347))  # with the pack's 3: 350
     ours = ("s3-bucket-versioning-enabled-conformance-pack-abcdefghi",)  # this pack's own rule, already deployed
-    assert _online("CP509", replace(CLEAN, config_rule_names=in_packs + ours)) == []  # an update: not counted twice
+    updating = replace(CLEAN, config_rule_names=in_packs + ours, existing_packs=("s3-baseline",))
+    assert _online("CP509", updating) == []  # an update replaces its own rule: not counted twice
+    # A new pack adds all its rules, whatever another pack's rules are called.
+    assert _online("CP509", replace(updating, existing_packs=())) == [
+        ("CP509", "error", FILE, "16:1",
+         f"{CALLER} already has 348 rules from conformance packs; with this pack's 3 it would have 351, over the "
+         "quota of 350", "remove rules that several packs share, or split the accounts between packs"),
+    ]  # fmt: skip
     full = replace(CLEAN, config_rule_names=(*in_packs, "rule-x-conformance-pack-zzzzzzzzz"))
     assert _online("CP509", full) == [
         ("CP509", "error", FILE, "16:1",

@@ -16,7 +16,7 @@ from botocore.exceptions import (
 )
 
 from preflight.aws.replies import reply_text
-from preflight.aws.session import redact
+from preflight.aws.session import NotARegion, redact
 
 # No credentials, profile, Region or endpoint: nothing AWS can be asked, so these end a run (exit 2)
 # instead of being recorded as one check that could not run.
@@ -48,6 +48,15 @@ def refuse_credentials(error: BaseException) -> None:
     """Raise CredentialsRefused when `error` says the credentials (not a permission) were refused."""
     if isinstance(error, ClientError) and error_code(error) in CREDENTIAL_ERROR_CODES:
         raise CredentialsRefused(describe_error(error)) from error
+
+
+# A reply of a shape the model does not promise (a field missing, a string for a list): the check it
+# served could not run, and the others go on.
+MALFORMED_REPLY = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def malformed(error: Exception) -> str:
+    return f"malformed reply from AWS ({type(error).__name__})"
 
 
 # Every exception PutOrganizationConformancePack and PutConformancePack declare in the botocore model.
@@ -117,6 +126,8 @@ def _described(error: BaseException) -> str:
         return f"the AWS credentials could not be loaded ({why}): renew them (aws sso login) and run again"
     if isinstance(error, ProfileNotFound):
         return f"{error}: check --profile and ~/.aws/config"
+    if isinstance(error, NotARegion):
+        return str(error)
     if isinstance(error, NoRegionError):
         return "no AWS Region: pass --region or set AWS_REGION"
     if isinstance(error, EndpointConnectionError):
@@ -129,7 +140,7 @@ def _described(error: BaseException) -> str:
 def error_reason(error: BaseException) -> str:
     """Why a call failed, for a check that could not run: the error's code and text, with any page a
     server answered reduced to its first meaningful line."""
-    return f"{error_code(error) or type(error).__name__}: {reply_text(str(error))}"
+    return redact(f"{error_code(error) or type(error).__name__}: {reply_text(str(error))}")
 
 
 def error_code(error: BaseException) -> str | None:

@@ -3,13 +3,21 @@ entry naming the check it served; nothing here raises for a denied or missing pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from preflight.aws import reaches
-from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, refuse_credentials
+from preflight.aws.errors import (
+    ENVIRONMENT_ERRORS,
+    MALFORMED_REPLY,
+    error_code,
+    error_reason,
+    malformed,
+    refuse_credentials,
+)
 from preflight.aws.members import Progress, look_at_caller, look_into
 from preflight.aws.reaches import Reads
 from preflight.aws.session import Clients
@@ -45,6 +53,36 @@ class _Recorder:
             refuse_credentials(error)
             self.unavailable.append(Unavailable(fact, error_reason(error)))
             return None
+        except MALFORMED_REPLY as error:
+            self.unavailable.append(Unavailable(fact, malformed(error)))
+            return None
+
+
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def _accounts(organizations: Any) -> list[tuple[str, str | None, str | None]]:
+    """The organization's accounts as (id, name, state), once each. An entry whose id is no account
+    id makes the reply malformed (ValueError): which accounts the pack reaches is then unknown."""
+    found: dict[str, tuple[str, str | None, str | None]] = {}
+    for entry in _paginate(organizations, "list_accounts", "Accounts"):
+        account = entry["Id"]
+        if not isinstance(account, str) or not ACCOUNT_ID.fullmatch(account):
+            raise ValueError("an account id that is not 12 digits")
+        if account not in found:
+            name = entry.get("Name")
+            state = entry.get("State") or entry.get("Status")
+            found[account] = (account, name if isinstance(name, str) else None, state)
+    return list(found.values())
+
+
+def _names(client: Any, operation: str, key: str, field: str) -> tuple[str, ...]:
+    return tuple(str(item[field]) for item in _paginate(client, operation, key))
+
+
+def _first(rows: list[Any], field: str) -> str | None:
+    value = rows[0].get(field) if rows else None
+    return str(value) if value is not None else None
 
 
 def _paginate(client: Any, operation: str, key: str, **arguments: Any) -> list[Any]:
@@ -67,6 +105,7 @@ def gather(
     recorder = _Recorder()
     identity = recorder.call(Fact.CALLER_IDENTITY, lambda: clients("sts").get_caller_identity())
     caller = identity.get("Account") if isinstance(identity, dict) else None
+    caller = caller if isinstance(caller, str) and ACCOUNT_ID.fullmatch(caller) else None
 
     organization = feature_set = management = organization_id = None
     accounts = delegated = None
@@ -89,60 +128,60 @@ def gather(
             raise
         except BotoCoreError as error:
             recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, error_reason(error)))
+        except MALFORMED_REPLY as error:
+            organization = None
+            recorder.unavailable.append(Unavailable(Fact.ORGANIZATION, malformed(error)))
         if organization == ORGANIZATION_PRESENT:
-            listed = recorder.call(
-                Fact.ORGANIZATION_ACCOUNTS, lambda: _paginate(organizations, "list_accounts", "Accounts")
-            )
-            accounts = frozenset(a["Id"] for a in listed) if listed is not None else None
+            listed = recorder.call(Fact.ORGANIZATION_ACCOUNTS, lambda: _accounts(organizations))
+            accounts = frozenset(account for account, _name, _state in listed) if listed is not None else None
             if listed is not None:  # `State`, and before it `Status` (retired in 2026)
-                active = [a for a in listed if (a.get("State") or a.get("Status")) == "ACTIVE"]
                 reached = tuple(
-                    (str(a["Id"]), a.get("Name")) for a in active if a["Id"] not in request.excluded_accounts
-                )
+                    (account, name) for account, name, state in listed
+                    if state == "ACTIVE" and account not in request.excluded_accounts
+                )  # fmt: skip
             if caller != management:
                 admins = recorder.call(
                     Fact.DELEGATED_ADMINISTRATORS,
-                    lambda: _paginate(
-                        organizations,
-                        "list_delegated_administrators",
-                        "DelegatedAdministrators",
-                        ServicePrincipal=CONFIG_SERVICE_PRINCIPAL,
-                    ),
-                )
-                delegated = frozenset(a["Id"] for a in admins) if admins is not None else None
+                    lambda: [
+                        str(admin["Id"]) for admin in _paginate(
+                            organizations, "list_delegated_administrators", "DelegatedAdministrators",
+                            ServicePrincipal=CONFIG_SERVICE_PRINCIPAL,
+                        )
+                    ],
+                )  # fmt: skip
+                delegated = frozenset(admins) if admins is not None else None
 
     config = clients("config")
     existing: tuple[str, ...] | None
-    status = None
+    status: str | None = None
     if request.scope == "organization":
-        packs = recorder.call(
+        existing = recorder.call(
             Fact.ORGANIZATION_PACKS,
-            lambda: _paginate(config, "describe_organization_conformance_packs", "OrganizationConformancePacks"),
-        )
-        existing = tuple(p["OrganizationConformancePackName"] for p in packs) if packs is not None else None
+            lambda: _names(config, "describe_organization_conformance_packs", "OrganizationConformancePacks",
+                           "OrganizationConformancePackName"),
+        )  # fmt: skip
         if request.name and existing is not None and request.name in existing:
-            statuses = recorder.call(
+            status = recorder.call(
                 Fact.PACK_STATUS,
-                lambda: config.describe_organization_conformance_pack_statuses(
+                lambda: _first(config.describe_organization_conformance_pack_statuses(
                     OrganizationConformancePackNames=[request.name]
-                )["OrganizationConformancePackStatuses"],
-            )
-            status = statuses[0].get("Status") if statuses else None
+                )["OrganizationConformancePackStatuses"], "Status"),
+            )  # fmt: skip
     else:
-        packs = recorder.call(
-            Fact.ACCOUNT_PACKS, lambda: _paginate(config, "describe_conformance_packs", "ConformancePackDetails")
+        existing = recorder.call(
+            Fact.ACCOUNT_PACKS,
+            lambda: _names(config, "describe_conformance_packs", "ConformancePackDetails", "ConformancePackName"),
         )
-        existing = tuple(p["ConformancePackName"] for p in packs) if packs is not None else None
         if request.name and existing is not None and request.name in existing:
-            statuses = recorder.call(
+            status = recorder.call(
                 Fact.PACK_STATUS,
-                lambda: config.describe_conformance_pack_status(ConformancePackNames=[request.name])[
+                lambda: _first(config.describe_conformance_pack_status(ConformancePackNames=[request.name])[
                     "ConformancePackStatusDetails"
-                ],
-            )
-            status = statuses[0].get("ConformancePackState") if statuses else None
-    rules = recorder.call(Fact.CONFIG_RULES, lambda: _paginate(config, "describe_config_rules", "ConfigRules"))
-    rule_names = tuple(rule["ConfigRuleName"] for rule in rules) if rules is not None else None
+                ], "ConformancePackState"),
+            )  # fmt: skip
+    rule_names = recorder.call(
+        Fact.CONFIG_RULES, lambda: _names(config, "describe_config_rules", "ConfigRules", "ConfigRuleName")
+    )
 
     reads = Reads()
     reads.unavailable = recorder.unavailable
@@ -176,7 +215,7 @@ def gather(
         trusted_access=reaches.trusted_access(clients, reads) if organization_pack else None,
         simulated=reaches.simulate(clients, caller_arn, request, reads),
         bucket_policy=reaches.bucket_policy(clients, request.delivery_bucket, reads),
-        documents=reaches.documents(clients, needs.documents),
+        documents=reaches.documents(clients, needs.documents, caller),
         unavailable=tuple(reads.unavailable),
     )
 

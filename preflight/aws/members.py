@@ -1,12 +1,14 @@
 """Looking into the member accounts a pack reaches, read-only, through a role the caller may assume in
-each (`--member-role`): whether a configuration recorder records, which config rules the account
-has, and whether the remediations' roles are there. Accounts are looked into at once, a bounded
-number at a time; one that cannot be looked into is a result that says why, never an exception."""
+each (`--member-role`): whether a configuration recorder records, how many config rules the account
+has, and whether the remediations' roles and documents are there. Accounts are looked into at once, a
+bounded number at a time, each call briefly retried and waited for, all within a deadline; one that
+cannot be looked into is a result that says why, never an exception."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -15,21 +17,34 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from preflight.aws.errors import error_code, error_reason
 from preflight.aws.session import Clients, TemporaryCredentials
-from preflight.knowledge.needs import PackNeeds
+from preflight.knowledge.needs import PackNeeds, tally_rules
+from preflight.knowledge.regions import partition_of
 from preflight.model.facts import MemberAccount
 
 # Accounts looked into at a time: each is three to five calls, so 500 accounts take about as long as
 # 32 do one after another; AWS's default request rates leave room for this many.
 MEMBER_WORKERS = 16
+# One member's call is tried twice and waited for 15 s, and the member accounts are all looked into
+# within 5 minutes (about 3,000 accounts at AWS's usual pace): an endpoint that hangs costs minutes,
+# not hours; the accounts left are not verified, and say so.
+MEMBER_ATTEMPTS = 2
+MEMBER_READ_TIMEOUT_SECONDS = 15
+MEMBER_DEADLINE_SECONDS = 300
 Progress = Callable[[int, int], None]
 
 
-def partition_of(region: str | None) -> str:
-    if region and region.startswith("cn-"):
-        return "aws-cn"
-    if region and region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._at = time.monotonic() + seconds
+
+    @property
+    def passed(self) -> bool:
+        return time.monotonic() >= self._at
+
+    @property
+    def reason(self) -> str:
+        return f"timed out: the member accounts were not all read within {self.seconds:g} s"
 
 
 def look_into(
@@ -39,15 +54,20 @@ def look_into(
     needs: PackNeeds,
     management: str | None,
     progress: Progress | None = None,
+    deadline_seconds: float = MEMBER_DEADLINE_SECONDS,
 ) -> tuple[MemberAccount, ...]:
     """Each account of `accounts` (id, name), in that order, as the role `role` sees it there."""
     done = 0
     lock = threading.Lock()
+    brief = clients.limited(MEMBER_ATTEMPTS, MEMBER_READ_TIMEOUT_SECONDS)
+    deadline = _Deadline(deadline_seconds)
 
     def one(account: tuple[str, str | None]) -> MemberAccount:
         nonlocal done
         try:
-            return _member(clients, account, role, needs, management)
+            if deadline.passed:
+                return MemberAccount(account[0], account[1], assumed=False, error=f"not looked into: {deadline.reason}")
+            return _member(brief, account, role, needs, management, deadline)
         finally:
             with lock:
                 done += 1
@@ -62,11 +82,16 @@ def look_at_caller(
     clients: Clients, account: tuple[str, str | None], needs: PackNeeds, management: str | None
 ) -> MemberAccount:
     """The caller's own account, which the pack reaches too (unless excluded), with its own credentials."""
-    return _read_account(clients, account, needs, management)
+    return _read_account(clients, account, needs, management, None)
 
 
 def _member(
-    clients: Clients, account: tuple[str, str | None], role: str, needs: PackNeeds, management: str | None
+    clients: Clients,
+    account: tuple[str, str | None],
+    role: str,
+    needs: PackNeeds,
+    management: str | None,
+    deadline: _Deadline,
 ) -> MemberAccount:
     number, name = account
     arn = f"arn:{partition_of(clients.region)}:iam::{number}:role/{role}"
@@ -80,34 +105,52 @@ def _member(
         return MemberAccount(number, name, assumed=False, error=f"cannot assume {role}: {error_reason(error)}")
     except Exception as error:  # a reply of another shape: the account is not verified, the run goes on
         return MemberAccount(number, name, assumed=False, error=f"cannot assume {role}: {type(error).__name__}")
-    return _read_account(member, account, needs, management)
+    return _read_account(member, account, needs, management, deadline)
 
 
 def _read_account(
-    member: Clients, account: tuple[str, str | None], needs: PackNeeds, management: str | None
+    member: Clients,
+    account: tuple[str, str | None],
+    needs: PackNeeds,
+    management: str | None,
+    deadline: _Deadline | None,
 ) -> MemberAccount:
     number, name = account
     problems: list[str] = []
+    read = partial(_read, problems, deadline)
     recorders = recording = None
-    statuses = _read(
-        problems, "configuration recorders", lambda: member("config").describe_configuration_recorder_status()
-    )
-    if statuses is not None:
-        own = [entry for entry in statuses.get("ConfigurationRecordersStatus", []) if not entry.get("servicePrincipal")]
+    own = read("configuration recorders", partial(_own_recorders, member("config")))
+    if own is not None:
         recorders, recording = len(own), any(entry.get("recording") is True for entry in own)
-    rules = _read(problems, "config rules", lambda: _names(member("config")))
-    missing: list[str] = []
+    rules = read("config rules", lambda: tally_rules(_names(member("config")), needs.rules))
+    roles: list[str] = []
     for role_arn in needs.roles:
         role_name = _role_name(role_arn, number, management)
-        if role_name is None or role_name in missing:
+        if role_name is None or role_name in roles:
             continue
-        found = _read(problems, f"role {role_name}", partial(_role_exists, member("iam"), role_name))
-        if found is False:
-            missing.append(role_name)
-    return MemberAccount(number, name, True, "; ".join(problems) or None, recorders, recording, rules, tuple(missing))
+        if read(f"role {role_name}", partial(_role_exists, member("iam"), role_name)) is False:
+            roles.append(role_name)
+    documents: list[str] = []
+    for document in dict.fromkeys(needs.documents):
+        if document.startswith("arn:"):
+            continue  # a shared document, run from its owner's account: preflight.aws.reaches
+        if read(f"SSM document {document}", partial(_document_exists, member("ssm"), document)) is False:
+            documents.append(document)
+    return MemberAccount(
+        number, name, True, "; ".join(problems) or None, recorders, recording, rules, tuple(roles), tuple(documents)
+    )
 
 
-def _read(problems: list[str], what: str, call: Callable[[], Any]) -> Any:
+def _own_recorders(config: Any) -> list[Any]:
+    """The account's own configuration recorders' statuses (a service-linked one is not its own)."""
+    statuses = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+    return [entry for entry in statuses if not entry.get("servicePrincipal")]
+
+
+def _read(problems: list[str], deadline: _Deadline | None, what: str, call: Callable[[], Any]) -> Any:
+    if deadline is not None and deadline.passed:
+        problems.append(f"cannot read its {what}: {deadline.reason}")
+        return None
     try:
         return call()
     except (ClientError, BotoCoreError) as error:
@@ -117,11 +160,20 @@ def _read(problems: list[str], what: str, call: Callable[[], Any]) -> Any:
     return None
 
 
-def _names(config: Any) -> tuple[str, ...]:
-    names: list[str] = []
+def _names(config: Any) -> Iterator[str]:
     for page in config.get_paginator("describe_config_rules").paginate():
-        names.extend(rule["ConfigRuleName"] for rule in page.get("ConfigRules", []))
-    return tuple(names)
+        for rule in page.get("ConfigRules", []):
+            yield str(rule["ConfigRuleName"])
+
+
+def _document_exists(ssm: Any, name: str) -> bool:
+    try:
+        ssm.describe_document(Name=name)
+    except ClientError as error:
+        if error_code(error) in ("InvalidDocument", "InvalidDocumentException"):
+            return False
+        raise
+    return True
 
 
 def _role_exists(iam: Any, name: str) -> bool:

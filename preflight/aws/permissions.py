@@ -1,24 +1,28 @@
 """The IAM policies `preflight permissions` prints: what the caller of `check --online` (and of
 deploy's pre-flight) needs, what the member role (`--member-role`) needs in each member account, and
-what `deploy` needs on top. Every action here is one the online pre-flight calls (tests/test_members.py
-checks each call it makes against these lists); none writes anything."""
+what `deploy` needs on top. The caller's and the member role's hold only reads, each one the online
+pre-flight makes; deploy's adds the upload and the put (tests/test_members.py holds every call of both
+to these lists)."""
 
 from __future__ import annotations
 
 import json
 
-# What CloudFormation's handler of each resource needs to create it (its registry schema's
-# handlers.create.permissions, as cfn-lint 1.58.0 ships them; schema date 2026-10-20): the put itself
-# and the calls AWS Config makes for it with the caller's rights.
+# What the put needs of the caller's rights, as AWS documents it: the put itself; iam:GetRole and
+# iam:CreateServiceLinkedRole for the service-linked role (InsufficientPermissionsException's
+# documentation); for an organization pack, trusted access (EnableAWSServiceAccess, which the put
+# calls) and, for a delegated administrator, ListDelegatedAdministrators (the put's documentation).
+# IAM's policy simulator is asked about these (CP516, CP517), and s3:GetObject on a template in S3.
 ORGANIZATION_PUT_ACTIONS = (
-    "config:PutOrganizationConformancePack", "config:DescribeOrganizationConformancePackStatuses",
-    "config:GetOrganizationConformancePackDetailedStatus", "config:DescribeOrganizationConformancePacks",
-    "iam:CreateServiceLinkedRole", "iam:PassRole", "iam:GetRole", "organizations:ListDelegatedAdministrators",
-    "organizations:EnableAWSServiceAccess",
+    "config:PutOrganizationConformancePack", "iam:GetRole", "iam:CreateServiceLinkedRole",
+    "organizations:EnableAWSServiceAccess", "organizations:ListDelegatedAdministrators",
 )  # fmt: skip
-ACCOUNT_PUT_ACTIONS = (
-    "config:PutConformancePack", "config:DescribeConformancePackStatus", "config:DescribeConformancePacks",
-    "iam:CreateServiceLinkedRole", "iam:PassRole", "iam:GetRole",
+ACCOUNT_PUT_ACTIONS = ("config:PutConformancePack", "iam:GetRole", "iam:CreateServiceLinkedRole")
+# What deploy calls to follow the rollout, and to upload the template and read it back.
+DEPLOY_ONLY_ACTIONS = (
+    "config:DescribeOrganizationConformancePackStatuses", "config:GetOrganizationConformancePackDetailedStatus",
+    "config:DescribeOrganizationConformancePacks", "config:DescribeConformancePackStatus",
+    "config:DescribeConformancePacks", "s3:PutObject", "s3:GetObject",
 )  # fmt: skip
 
 # Read by the caller: the organization and its accounts, the packs and rules there are, earlier
@@ -39,22 +43,23 @@ CALLER_ACTIONS = (
     "lambda:GetFunction", "lambda:GetPolicy",
     "ssm:DescribeDocument", "ssm:DescribeDocumentPermission",
 )  # fmt: skip
-# Read in each member account through the member role: its recorder, its rules, the remediation roles.
-MEMBER_ACTIONS = ("config:DescribeConfigurationRecorderStatus", "config:DescribeConfigRules", "iam:GetRole")
-# What `deploy` does besides reading: upload the template, put the pack (and what AWS Config does
-# with the caller's rights for it, CloudFormation's registry lists them), follow its status.
-DEPLOY_ACTIONS = tuple(
-    dict.fromkeys(
-        (*CALLER_ACTIONS, *ORGANIZATION_PUT_ACTIONS, *ACCOUNT_PUT_ACTIONS, "s3:PutObject", "s3:GetBucketAcl",
-         "config:TagResource", "config:ListTagsForResource")
-    )
+# Read in each member account through the member role: its recorder, its rules, the remediation roles
+# and documents (a member runs a remediation's document by name in its own account).
+MEMBER_ACTIONS = (
+    "config:DescribeConfigurationRecorderStatus", "config:DescribeConfigRules", "iam:GetRole", "ssm:DescribeDocument",
 )  # fmt: skip
+DEPLOY_ACTIONS = tuple(dict.fromkeys((*CALLER_ACTIONS, *ORGANIZATION_PUT_ACTIONS, *ACCOUNT_PUT_ACTIONS,
+                                      *DEPLOY_ONLY_ACTIONS)))  # fmt: skip
 KINDS = ("caller", "member", "deploy")
 
 
-def policy(kind: str, member_role: str | None = None) -> str:
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+
+
+def policy(kind: str, member_role: str | None = None, partition: str = "aws") -> str:
     """The policy document for `kind` (one of KINDS), as JSON. The caller's also lets it assume
-    `member_role` (or any role of that name: `ROLE_NAME` when none is given) in the member accounts."""
+    `member_role` (or any role of that name: `ROLE_NAME` when none is given) in the member accounts
+    of `partition`."""
     actions = {"caller": CALLER_ACTIONS, "member": MEMBER_ACTIONS, "deploy": DEPLOY_ACTIONS}[kind]
     statements: list[dict[str, object]] = [
         {"Sid": "PreflightReadOnly" if kind != "deploy" else "PreflightDeploy", "Effect": "Allow",
@@ -63,6 +68,6 @@ def policy(kind: str, member_role: str | None = None) -> str:
     if kind != "member":
         statements.append({
             "Sid": "PreflightMemberRole", "Effect": "Allow", "Action": "sts:AssumeRole",
-            "Resource": f"arn:aws:iam::*:role/{member_role or 'ROLE_NAME'}",
+            "Resource": f"arn:{partition}:iam::*:role/{member_role or 'ROLE_NAME'}",
         })  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2) + "\n"

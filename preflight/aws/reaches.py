@@ -6,6 +6,7 @@ fails becomes an `Unavailable` naming its fact, as in preflight.aws.gather."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -13,15 +14,25 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from preflight.aws.errors import ENVIRONMENT_ERRORS, error_code, error_reason, refuse_credentials
+from preflight.aws.errors import (
+    CREDENTIAL_ERROR_CODES,
+    ENVIRONMENT_ERRORS,
+    MALFORMED_REPLY,
+    error_code,
+    error_reason,
+    malformed,
+    refuse_credentials,
+)
 from preflight.aws.members import MEMBER_WORKERS
 from preflight.aws.permissions import ACCOUNT_PUT_ACTIONS, ORGANIZATION_PUT_ACTIONS
 from preflight.aws.session import Clients
+from preflight.knowledge.regions import partition_of
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.request_file import PackRequest
 from preflight.model.facts import EarlierFailure, Fact, LambdaFunction, Simulated, SsmDocument, Unavailable
 
 T = TypeVar("T")
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 # The service-linked roles the put uses in the caller's account (the API reference of each put).
 ORGANIZATION_ROLE = "AWSServiceRoleForConfigMultiAccountSetup"
@@ -44,55 +55,79 @@ class Reads:
             refuse_credentials(error)
             self.unavailable.append(Unavailable(fact, error_reason(error)))
             return None
+        except MALFORMED_REPLY as error:
+            self.unavailable.append(Unavailable(fact, malformed(error)))
+            return None
 
 
 def functions(clients: Clients, arns: Sequence[str], reads: Reads) -> tuple[LambdaFunction, ...]:
     """Each function looked up in the Region its ARN names (a function elsewhere than the pack is a
     finding of its own), with its resource policy."""
-    found = []
-    for arn in arns:
-        parts = arn.split(":")
-        region = parts[3] if len(parts) > 6 else None
-        client = (clients.in_region(region) if region else clients)("lambda")
-        try:
-            client.get_function(FunctionName=arn)
-        except ClientError as error:
+    return tuple(_function(clients, arn) for arn in arns)
+
+
+def _function(clients: Clients, arn: str) -> LambdaFunction:
+    """A function's state. Credentials refused by another Region's endpoint end nothing: an account
+    is not enabled in every Region, and that is what it says."""
+    parts = arn.split(":")
+    partition, region = (parts[1], parts[3]) if len(parts) > 6 else ("", "")
+    if partition != partition_of(clients.region):
+        return LambdaFunction(arn, None, error=f"it is in the {partition!r} partition, the pack in "
+                                               f"{partition_of(clients.region)!r}: not looked up")  # fmt: skip
+    if region and not REGION_NAME.fullmatch(region):
+        return LambdaFunction(arn, None, error=f"{region!r} in its ARN is no Region name")
+    elsewhere = bool(region) and region != clients.region
+
+    def failed(error: Exception, what: str = "") -> str:
+        if isinstance(error, ClientError) and elsewhere and error_code(error) in CREDENTIAL_ERROR_CODES:
+            return f"{what}the account cannot call Lambda in {region} (a Region not enabled for it?)"
+        if isinstance(error, MALFORMED_REPLY):
+            return what + malformed(error)
+        return what + error_reason(error)
+
+    try:
+        client = (clients.in_region(region) if elsewhere else clients)("lambda")
+        client.get_function(FunctionName=arn)
+    except ClientError as error:
+        if not elsewhere:
             refuse_credentials(error)
-            code = error_code(error)
-            exists = False if code == "ResourceNotFoundException" else None
-            found.append(LambdaFunction(arn, exists, error=error_reason(error)))
-            continue
-        except ENVIRONMENT_ERRORS:
+        exists = False if error_code(error) == "ResourceNotFoundException" else None
+        return LambdaFunction(arn, exists, error=failed(error))
+    except ENVIRONMENT_ERRORS as error:
+        if not elsewhere:
             raise
-        except BotoCoreError as error:
-            found.append(LambdaFunction(arn, None, error=error_reason(error)))
-            continue
-        try:
-            policy = client.get_policy(FunctionName=arn)["Policy"]
-        except ClientError as error:
+        return LambdaFunction(arn, None, error=failed(error))
+    except (BotoCoreError, *MALFORMED_REPLY) as error:
+        return LambdaFunction(arn, None, error=failed(error))
+    try:
+        policy = client.get_policy(FunctionName=arn)["Policy"]
+    except ClientError as error:
+        if not elsewhere:
             refuse_credentials(error)
-            if error_code(error) == "ResourceNotFoundException":
-                found.append(LambdaFunction(arn, True, policy=""))  # no resource policy at all
-            else:
-                found.append(LambdaFunction(arn, True, error=f"cannot read its policy: {error_reason(error)}"))
-            continue
-        except BotoCoreError as error:
-            found.append(LambdaFunction(arn, True, error=f"cannot read its policy: {error_reason(error)}"))
-            continue
-        found.append(LambdaFunction(arn, True, policy=str(policy)))
-    return tuple(found)
+        if error_code(error) == "ResourceNotFoundException":
+            return LambdaFunction(arn, True, policy="")  # no resource policy at all
+        return LambdaFunction(arn, True, error=failed(error, "cannot read its policy: "))
+    except (BotoCoreError, *MALFORMED_REPLY) as error:
+        return LambdaFunction(arn, True, error=failed(error, "cannot read its policy: "))
+    return LambdaFunction(arn, True, policy=str(policy))
 
 
-def documents(clients: Clients, names: Sequence[str]) -> tuple[SsmDocument, ...]:
-    """Each SSM document that is not AWS's own, as its owner (the caller) sees it, and who it is shared with."""
+def documents(clients: Clients, names: Sequence[str], caller: str | None) -> tuple[SsmDocument, ...]:
+    """Each remediation document that is not AWS's own, as its owner sees it: one named plainly is
+    looked up in the caller's account (members look up their own: preflight.aws.members); one named by
+    an ARN of the caller's account is looked up with who it is shared with; another account's ARN
+    cannot be (only its owner can say)."""
     found = []
-    ssm = clients("ssm")
     for name in names:
-        if name.startswith("arn:"):
-            continue  # another account's document: only that account can say who it is shared with
+        owner, document = _document_owner(name)
+        if owner is not None and owner != caller:
+            found.append(SsmDocument(name, None, error=f"account {owner}'s document: only that account can tell "
+                                                         "whether it exists and whom it is shared with"))  # fmt: skip
+            continue
         try:
-            ssm.describe_document(Name=name)
-            shared = ssm.describe_document_permission(Name=name, PermissionType="Share").get("AccountIds", [])
+            ssm = clients("ssm")
+            ssm.describe_document(Name=document)
+            shared = _shared_with(ssm, document) if owner is not None else None
         except ClientError as error:
             refuse_credentials(error)
             exists = False if error_code(error) in ("InvalidDocument", "InvalidDocumentException") else None
@@ -100,11 +135,36 @@ def documents(clients: Clients, names: Sequence[str]) -> tuple[SsmDocument, ...]
             continue
         except ENVIRONMENT_ERRORS:
             raise
-        except BotoCoreError as error:
-            found.append(SsmDocument(name, None, error=error_reason(error)))
+        except (BotoCoreError, *MALFORMED_REPLY) as error:
+            found.append(SsmDocument(name, None, error=malformed(error) if not isinstance(error, BotoCoreError)
+                                     else error_reason(error)))  # fmt: skip
             continue
-        found.append(SsmDocument(name, True, frozenset(str(account) for account in shared)))
+        found.append(SsmDocument(name, True, shared))
     return tuple(found)
+
+
+def _document_owner(name: str) -> tuple[str | None, str]:
+    """(the owning account of an ARN, the document's name); (None, name) for a plain name."""
+    if not name.startswith("arn:"):
+        return None, name
+    parts = name.split(":", 5)
+    if len(parts) < 6 or not parts[5].startswith("document/"):
+        return "(unknown)", name
+    return parts[4], parts[5].split("/", 1)[1]
+
+
+def _shared_with(ssm: Any, name: str) -> frozenset[str]:
+    accounts: list[str] = []
+    token: str | None = None
+    for _ in range(1000):
+        page = ssm.describe_document_permission(
+            Name=name, PermissionType="Share", MaxResults=200, **({"NextToken": token} if token else {})
+        )
+        accounts.extend(str(account) for account in page.get("AccountIds", []))
+        token = page.get("NextToken")
+        if not token:
+            break
+    return frozenset(accounts)
 
 
 def bucket_policy(clients: Clients, bucket: str | None, reads: Reads) -> str | None:
@@ -156,7 +216,8 @@ def simulate(
     clients: Clients, caller_arn: str | None, request: PackRequest, reads: Reads
 ) -> tuple[Simulated, ...] | None:
     """IAM's policy simulator on the actions the put needs, for the caller's user or role (identity
-    policies, permissions boundaries and the organization's SCPs; not session policies)."""
+    policies, permissions boundaries and the organization's SCPs; not session policies), with what it
+    tells of why it denies one."""
     source = _policy_source(clients, caller_arn, reads)
     if source is None:
         return None
@@ -169,22 +230,35 @@ def simulate(
         arguments: dict[str, Any] = {"PolicySourceArn": source, "ActionNames": names}
         if resources:
             arguments["ResourceArns"] = resources
-        answer = reads.call(Fact.PERMISSIONS, lambda: clients("iam").simulate_principal_policy(**arguments))
-        for row in (answer or {}).get("EvaluationResults", []):
-            results.append(
-                Simulated(
-                    str(row.get("EvalActionName", "")),
-                    str(row.get("EvalDecision", "")),
-                    tuple(str(value) for value in row.get("MissingContextValues", [])),
-                )
-            )
+
+        def rows() -> list[Simulated]:
+            pages = clients("iam").get_paginator("simulate_principal_policy").paginate(**arguments)
+            return [_simulated(row) for page in pages for row in page.get("EvaluationResults", [])]
+
+        results.extend(reads.call(Fact.PERMISSIONS, rows) or [])
 
     run(actions)
     location = split_s3_uri(request.template_s3_uri or "")
     if location is not None and all(location):
-        partition = "aws-cn" if (clients.region or "").startswith("cn-") else "aws"
-        run(["s3:GetObject"], [f"arn:{partition}:s3:::{location[0]}/{location[1]}"])
+        run(["s3:GetObject"], [f"arn:{partition_of(clients.region)}:s3:::{location[0]}/{location[1]}"])
     return tuple(results) if results or not reads.unavailable else None
+
+
+_IDENTITY_POLICIES = frozenset({"user", "group", "role", "aws-managed", "user-managed"})
+
+
+def _simulated(row: Any) -> Simulated:
+    matched = row.get("MatchedStatements") or []
+    organizations = (row.get("OrganizationsDecisionDetail") or {}).get("AllowedByOrganizations")
+    boundary = (row.get("PermissionsBoundaryDecisionDetail") or {}).get("AllowedByPermissionsBoundary")
+    return Simulated(
+        str(row["EvalActionName"]),
+        str(row["EvalDecision"]),
+        tuple(str(value) for value in row.get("MissingContextValues") or []),
+        any(statement.get("SourcePolicyType") in _IDENTITY_POLICIES for statement in matched),
+        organizations if isinstance(organizations, bool) else None,
+        boundary if isinstance(boundary, bool) else None,
+    )
 
 
 def _policy_source(clients: Clients, caller_arn: str | None, reads: Reads) -> str | None:
@@ -203,62 +277,53 @@ def earlier_failures(clients: Clients, reads: Reads) -> tuple[EarlierFailure, ..
     account (or a delegated administrator) reads their detailed statuses; the statuses of several packs
     are read at once (an organization has up to 50 packs, each read twice)."""
     config = clients("config")
-    packs = reads.call(Fact.EARLIER_STATUSES, lambda: _pages(config, "describe_organization_conformance_pack_statuses",
-                                                             "OrganizationConformancePackStatuses"))  # fmt: skip
+    packs = reads.call(
+        Fact.EARLIER_STATUSES,
+        lambda: _names(config, "describe_organization_conformance_pack_statuses", "OrganizationConformancePackStatuses",
+                       "OrganizationConformancePackName"),
+    )  # fmt: skip
     if packs is None:
         return None
     rules = reads.call(
-        Fact.EARLIER_STATUSES, lambda: _pages(config, "describe_organization_config_rules", "OrganizationConfigRules")
-    )
-    reads_of: list[tuple[Callable[[], list[Any]], str, str]] = []
-    for pack in packs:
-        name = str(pack.get("OrganizationConformancePackName", ""))
+        Fact.EARLIER_STATUSES,
+        lambda: _names(config, "describe_organization_config_rules", "OrganizationConfigRules",
+                       "OrganizationConfigRuleName"),
+    )  # fmt: skip
+    reads_of: list[Callable[[], list[EarlierFailure]]] = []
+    for name in packs:
         reads_of.extend(
-            (
-                partial(
-                    _pages,
-                    config,
-                    "get_organization_conformance_pack_detailed_status",
-                    "OrganizationConformancePackDetailedStatuses",
-                    OrganizationConformancePackName=name,
-                    Filters={"Status": status},
-                ),
-                name,
-                "conformance pack",
+            partial(
+                _failures, name, "conformance pack", config, "get_organization_conformance_pack_detailed_status",
+                "OrganizationConformancePackDetailedStatuses", OrganizationConformancePackName=name,
+                Filters={"Status": status},
             )
             for status in _FAILED
-        )
-    for rule in rules or []:
-        name = str(rule.get("OrganizationConfigRuleName", ""))
+        )  # fmt: skip
+    for name in rules or []:
         reads_of.extend(
-            (
-                partial(
-                    _pages,
-                    config,
-                    "get_organization_config_rule_detailed_status",
-                    "OrganizationConfigRuleDetailedStatus",
-                    OrganizationConfigRuleName=name,
-                    Filters={"MemberAccountRuleStatus": status},
-                ),
-                name,
-                "config rule",
+            partial(
+                _failures, name, "config rule", config, "get_organization_config_rule_detailed_status",
+                "OrganizationConfigRuleDetailedStatus", OrganizationConfigRuleName=name,
+                Filters={"MemberAccountRuleStatus": status},
             )
             for status in _FAILED
-        )
+        )  # fmt: skip
     with ThreadPoolExecutor(max_workers=MEMBER_WORKERS) as pool:
-        rows = list(pool.map(lambda read: reads.call(Fact.EARLIER_STATUSES, read[0]), reads_of))
-    failures: list[EarlierFailure] = []
-    for found, (_read, name, kind) in zip(rows, reads_of, strict=True):
-        failures.extend(_failures(found or [], name, kind))
-    return tuple(failures)
+        rows = list(pool.map(lambda read: reads.call(Fact.EARLIER_STATUSES, read), reads_of))
+    return tuple(failure for found in rows for failure in found or [])
 
 
-def _failures(rows: Sequence[dict[str, Any]], name: str, kind: str) -> list[EarlierFailure]:
+def _names(client: Any, operation: str, key: str, field: str) -> list[str]:
+    return [str(item[field]) for item in _pages(client, operation, key)]
+
+
+def _failures(name: str, kind: str, client: Any, operation: str, key: str, **arguments: Any) -> list[EarlierFailure]:
+    """The failed accounts one detailed-status listing names."""
     return [
         EarlierFailure(
-            str(row.get("AccountId", "")), name, kind, str(row.get("ErrorCode", "")), str(row.get("ErrorMessage", ""))
+            str(row["AccountId"]), name, kind, str(row.get("ErrorCode", "")), str(row.get("ErrorMessage", ""))
         )
-        for row in rows
+        for row in _pages(client, operation, key, **arguments)
         if row.get("AccountId")
     ]
 
@@ -268,24 +333,29 @@ def aggregated(clients: Clients, reads: Reads) -> tuple[str, frozenset[str]] | N
     there: an account with none sends AWS Config nothing (a sign it records nothing). None when the
     organization has no such aggregator."""
     config = clients("config")
-    found = reads.call(
-        Fact.AGGREGATOR, lambda: _pages(config, "describe_configuration_aggregators", "ConfigurationAggregators")
-    )
     region = clients.region
-    for entry in found or []:
+    name = reads.call(Fact.AGGREGATOR, lambda: _organization_aggregator(config, region))
+    if name is None:
+        return None
+    read = partial(
+        _sending, config, ConfigurationAggregatorName=name, Filters={"Region": region}, GroupByKey="ACCOUNT_ID"
+    )
+    sending = reads.call(Fact.AGGREGATOR, read)
+    return (name, sending) if sending is not None else None
+
+
+def _organization_aggregator(config: Any, region: str | None) -> str | None:
+    for entry in _pages(config, "describe_configuration_aggregators", "ConfigurationAggregators"):
         source = entry.get("OrganizationAggregationSource")
-        if not isinstance(source, dict) or not (source.get("AllAwsRegions") or region in source.get("AwsRegions", [])):
-            continue
-        name = str(entry.get("ConfigurationAggregatorName", ""))
-        read = partial(
-            _pages, config, "get_aggregate_discovered_resource_counts", "GroupedResourceCounts",
-            ConfigurationAggregatorName=name, Filters={"Region": region}, GroupByKey="ACCOUNT_ID",
-        )  # fmt: skip
-        counts = reads.call(Fact.AGGREGATOR, read)
-        if counts is None:
-            return None
-        return name, frozenset(str(row.get("GroupName")) for row in counts if int(row.get("ResourceCount") or 0) > 0)
+        if isinstance(source, dict) and (source.get("AllAwsRegions") or region in source.get("AwsRegions", [])):
+            return str(entry["ConfigurationAggregatorName"])
     return None
+
+
+def _sending(config: Any, **arguments: Any) -> frozenset[str]:
+    """The accounts an aggregator holds resources of."""
+    counts = _pages(config, "get_aggregate_discovered_resource_counts", "GroupedResourceCounts", **arguments)
+    return frozenset(str(row["GroupName"]) for row in counts if int(row.get("ResourceCount") or 0) > 0)
 
 
 def _pages(client: Any, operation: str, key: str, **arguments: Any) -> list[Any]:

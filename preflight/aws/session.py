@@ -13,6 +13,15 @@ from botocore.config import Config
 from preflight.aws.replies import structured_error_page
 
 ATTEMPTS = 5
+# What botocore takes for a Region name, less what it lets through (a trailing line break, which then
+# ends up in a signed header and that header, credentials and all, in the error).
+REGION_NAME = re.compile(r"[a-z0-9-]{1,64}")
+
+
+class NotARegion(ValueError):
+    """A Region name (from --region, a spec, the profile or AWS_REGION) that is no Region name."""
+
+
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 60
 
@@ -62,6 +71,9 @@ class Clients:
             # A proxy's or gateway's plain-text or HTML error page is an AWS-style error: botocore retries
             # a 5xx one as it retries AWS's own, and its message is its status and first line, not raw HTML.
             self._session.events.register_first("before-parse", structured_error_page)
+        region = self._session.region_name
+        if region is not None and not REGION_NAME.fullmatch(str(region)):
+            raise NotARegion(f"{str(region)!r} is no Region name (such as us-east-1): check --region or AWS_REGION")
         self._clients: dict[str, Any] = {}
         self._config = Config(
             retries={"mode": "standard", "total_max_attempts": attempts},
@@ -75,6 +87,13 @@ class Clients:
         target = AwsTarget(None, self.region, self.target.endpoint_url)
         return Clients(
             target, attempts=self._attempts, read_timeout=self._read_timeout, credentials=credentials,
+            shared=(self._session, self._lock),
+        )  # fmt: skip
+
+    def limited(self, attempts: int, read_timeout: float) -> Clients:
+        """These clients' credentials and Region, with other bounds on retries and on waiting."""
+        return Clients(
+            self.target, attempts=attempts, read_timeout=read_timeout, credentials=self._credentials,
             shared=(self._session, self._lock),
         )  # fmt: skip
 
@@ -106,8 +125,12 @@ class Clients:
 
 
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+# A request's signature quoted back in an error (an invalid header value): the access key id, the
+# signature and a session token.
+_SIGNED = re.compile(r"(?i)\b(Credential=|Signature=|X-Amz-Security-Token[=:]\s*)[^\s,;'\"]+")
 
 
 def redact(text: str) -> str:
-    """`text` without the user and password an endpoint URL may carry (`http://user:pass@host`)."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
+    """`text` without the user and password an endpoint URL may carry (`http://user:pass@host`), nor
+    any part of a request's signature an error quotes."""
+    return _SIGNED.sub(r"\1***", _URL_CREDENTIALS.sub(r"\1***@", text))

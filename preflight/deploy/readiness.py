@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from preflight.model.facts import AwsFacts
 from preflight.model.findings import Finding, Severity
+from preflight.reporters.printable import printable
 
 FAILS, AT_RISK, NOT_VERIFIED, READY = "fails", "at risk", "not verified", "ready"
 NAME_WIDTH = 28
@@ -23,23 +24,29 @@ class AccountReadiness:
 
 
 def readiness(facts: AwsFacts | None, findings: Sequence[Finding]) -> tuple[AccountReadiness, ...] | None:
-    """Every account the pack reaches, in the organization's order; None when that is not known."""
+    """Every account the pack reaches, in the organization's order; None when that is not known. An
+    error that names no account (the put itself is refused) fails every account; a check that could
+    not run leaves the accounts it is about, or all of them when it names none, not verified."""
     if facts is None or facts.reached is None:
         return None
     verified = {member.account for member in facts.members or () if member.assumed and member.error is None}
     naming: dict[str, list[Finding]] = {}
+    everywhere: list[Finding] = []
     for finding in findings:
+        if not finding.accounts and (finding.severity is Severity.ERROR or finding.unverified):
+            everywhere.append(finding)
         for account in finding.accounts:
             naming.setdefault(account, []).append(finding)
     rows = []
     for account, name in facts.reached:
-        found = sorted(naming.get(account, ()), key=lambda finding: (-finding.severity, finding.rule))
-        worst = found[0].severity if found else None
+        found = sorted((*naming.get(account, ()), *everywhere), key=lambda finding: (-finding.severity, finding.rule))
+        problems = [finding for finding in found if not finding.unverified]
+        worst = problems[0].severity if problems else None
         if worst is Severity.ERROR:
             verdict = FAILS
         elif worst is Severity.WARNING:
             verdict = AT_RISK
-        elif account not in verified:
+        elif account not in verified or len(problems) < len(found):
             verdict = NOT_VERIFIED
         else:
             verdict = READY
@@ -56,11 +63,12 @@ def readiness_table(pack: str, region: str | None, rows: Sequence[AccountReadine
     lines = [f"accounts {pack} reaches{where}: {said or 'none'}"]
     if not rows:
         return lines[0]
-    names = [_short(row.name or "") for row in rows]
+    names = [_short(printable(row.name or "")) for row in rows]
     width = max(len("name"), *(len(name) for name in names))
     lines.append(f"  {'account':<12}  {'name':<{width}}  {'readiness':<12}  findings")
     for row, name in zip(rows, names, strict=True):
-        lines.append(f"  {row.account:<12}  {name:<{width}}  {row.readiness:<12}  {', '.join(row.rules)}".rstrip())
+        account = printable(row.account)
+        lines.append(f"  {account:<12}  {name:<{width}}  {row.readiness:<12}  {', '.join(row.rules)}".rstrip())
     return "\n".join(lines)
 
 

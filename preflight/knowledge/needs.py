@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from preflight.knowledge.config_rules import config_rule_views, deployed_rules
 from preflight.knowledge.intrinsics import NO_VALUE
 from preflight.knowledge.template import REMEDIATION, Template
+from preflight.model.facts import RuleTally
 
 # Names AWS keeps for its own SSM documents (botocore's ssm model: "aws", "amazon", "amzn",
 # "AWSEC2", "AWSConfigRemediation" and "AWSSupport" are reserved prefixes).
@@ -74,6 +75,21 @@ def pack_needs(template: Template) -> PackNeeds:
 PACK_RULE_SUFFIX = re.compile(r"-conformance-pack-[a-z0-9]{9}$")
 
 
+def tally_rules(existing: Iterable[str], ours: Iterable[object]) -> RuleTally:
+    """`existing`: an account's rules' names; `ours`: the names a pack gives its rules."""
+    our_names = {name for name in ours if isinstance(name, str)}
+    total = from_packs = 0
+    named_as: dict[str, int] = {}
+    for name in existing:
+        total += 1
+        base = PACK_RULE_SUFFIX.sub("", name)
+        if base != name:
+            from_packs += 1
+            if base in our_names:
+                named_as[base] = named_as.get(base, 0) + 1
+    return RuleTally(total, from_packs, tuple(sorted(named_as.items())))
+
+
 @dataclass(frozen=True)
 class RuleCount:
     """An account's config rules as a pack's put would leave them, by the quotas that count them."""
@@ -91,9 +107,10 @@ class RuleCount:
         return self.others + self.ours
 
 
-def count_rules(existing: Iterable[str], ours: Sequence[object]) -> RuleCount:
-    """`existing`: the names of an account's rules; `ours`: the names the pack gives its rules (a name
-    that is not a string is still a rule). An update does not count the pack's own rules twice."""
+def count_rules(tally: RuleTally, ours: Sequence[object], updating: bool) -> RuleCount:
+    """The account's rules after the put of a pack whose rules are named `ours` (a name that is not a
+    string is still a rule). An update (`updating`: the pack exists) replaces its own rules, one of
+    each name, rather than adding them; a new pack adds all, whatever other packs' rules are called."""
     our_names = {name for name in ours if isinstance(name, str)}
-    others = [name for name in existing if PACK_RULE_SUFFIX.sub("", name) not in our_names]
-    return RuleCount(sum(1 for name in others if PACK_RULE_SUFFIX.search(name)), len(others), len(ours))
+    replaced = sum(1 for name, count in tally.named_as if count and name in our_names) if updating else 0
+    return RuleCount(tally.from_packs - replaced, tally.total - replaced, len(ours))

@@ -12,6 +12,15 @@ from pathlib import Path
 REGIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "regions.json"
 
 
+def partition_of(region: str | None) -> str:
+    """The partition of a Region's ARNs: aws-cn for China, aws-us-gov for GovCloud, else aws."""
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
 class Offered(Enum):
     LISTED = "listed"  # in AWS's table for the pack's scope
     UNLISTED = "unlisted"  # a Region AWS opened after the table, or documents in another partition

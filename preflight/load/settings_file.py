@@ -20,7 +20,7 @@ _KEYS = frozenset({
 })  # fmt: skip
 _SELECTOR = r"CP\d{0,3}"
 # An IAM role name (the IAM API reference: 1 to 64 of these characters).
-ROLE_NAME = r"[\w+=,.@-]{1,64}"
+ROLE_NAME = r"[A-Za-z0-9_+=,.@-]{1,64}"  # IAM's, ASCII only
 _CFN_LINT_SELECTOR = r"cfn-lint(:[EWI]?\d{0,4})?"
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 
 __all__ = [
     "ORGANIZATION_NONE", "ORGANIZATION_PRESENT", "AwsFacts", "Bucket", "EarlierFailure", "Fact", "LambdaFunction",
-    "MemberAccount", "S3Object", "Simulated", "SsmDocument", "Unavailable",
+    "MemberAccount", "RuleTally", "S3Object", "Simulated", "SsmDocument", "Unavailable",
 ]  # fmt: skip
 
 
@@ -42,6 +43,17 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class RuleTally:
+    """An account's config rules as the quotas count them, without keeping every name (an account has
+    up to 1,000): how many, how many came from conformance packs, and how many of those are named as
+    each of a pack's rules (an update of that pack replaces one of each)."""
+
+    total: int
+    from_packs: int
+    named_as: tuple[tuple[str, int], ...] = ()  # a pack's rule name, and how many pack rules bear it
+
+
+@dataclass(frozen=True)
 class MemberAccount:
     """One account the pack reaches, looked into through the member role (`--member-role`).
     `error` says why it could not be (or what one read could not learn); None values are unknown."""
@@ -52,8 +64,9 @@ class MemberAccount:
     error: str | None = None
     recorders: int | None = None  # configuration recorders of its own (not service-linked)
     recording: bool | None = None  # one of them records
-    config_rules: tuple[str, ...] | None = None  # the names of its config rules
+    rules: RuleTally | None = None  # its config rules, counted
     missing_roles: tuple[str, ...] = ()  # AutomationAssumeRole names that are not in the account
+    missing_documents: tuple[str, ...] = ()  # remediation documents (by name) that are not in the account
 
 
 @dataclass(frozen=True)
@@ -81,21 +94,35 @@ class LambdaFunction:
 
 @dataclass(frozen=True)
 class Simulated:
-    """An action the put needs, as IAM's policy simulator judges it for the caller."""
+    """An action the put needs, as IAM's policy simulator judges it for the caller. Only a deny by a
+    statement of the caller's own policies is certain: the simulator does not see resource-scoped
+    allows on `*`, and it leaves out the conditions of SCPs and permissions boundaries."""
 
     action: str
     decision: str  # allowed | explicitDeny | implicitDeny
     missing_context: tuple[str, ...] = ()
+    denied_by_identity: bool = False  # an explicit Deny of a user, group, role or managed policy matched
+    allowed_by_organizations: bool | None = None
+    allowed_by_boundary: bool | None = None
+
+    @property
+    def certainly_denied(self) -> bool:
+        return self.decision == "explicitDeny" and self.denied_by_identity and not self.missing_context
 
 
 @dataclass(frozen=True)
 class SsmDocument:
-    """A remediation's SSM document that is not AWS's own, as its owner (the caller) sees it."""
+    """A remediation's SSM document that is not AWS's own, as its owner (the caller) sees it: by name
+    (each account runs its own document of that name) or by ARN (a shared document)."""
 
     name: str
     exists: bool | None
-    shared_with: frozenset[str] | None = None  # account ids, or {"all"}
+    shared_with: frozenset[str] | None = None  # account ids, or {"all"}; for an ARN of the caller's
     error: str | None = None
+
+    @property
+    def by_arn(self) -> bool:
+        return self.name.startswith("arn:")
 
 
 @dataclass(frozen=True)
@@ -130,12 +157,19 @@ class AwsFacts:
     bucket_policy: str | None = None  # the delivery bucket's policy document, when it has one
     documents: tuple[SsmDocument, ...] = ()
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {number: name for number, name in self.reached or () if name}
+
+    @cached_property
+    def reached_set(self) -> frozenset[str]:
+        """The accounts the pack reaches (empty when that is not known), to look one up."""
+        return frozenset(number for number, _name in self.reached or ())
+
     def account_label(self, account: str) -> str:
         """`account 210987654321 (Audit)`: the id, and its name in the organization when known."""
-        for number, name in self.reached or ():
-            if number == account and name:
-                return f"account {account} ({name})"
-        return f"account {account}"
+        name = self._names.get(account)
+        return f"account {account} ({name})" if name else f"account {account}"
 
     def accounts_text(self, accounts: Sequence[str]) -> str:
         """The first NAMED_ACCOUNTS accounts by label, then how many more (a finding's `accounts` has all)."""

@@ -58,6 +58,10 @@ class Edit:
     text: str
 
 
+# How the message of an online check that could not run begins (Issue.could_not_check).
+COULD_NOT_CHECK = "could not check "
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """What a rule function yields: the engine adds the rule's id, name, severity and the location.
@@ -80,7 +84,7 @@ class Issue:
     @classmethod
     def could_not_check(cls, what: str, reason: str, accounts: tuple[str, ...] = ()) -> Issue:
         """An online check that AWS did not let run: a warning about the request, never an error."""
-        return cls(f"could not check {what}: {reason}", severity=Severity.WARNING, where="request", accounts=accounts)
+        return cls(f"{COULD_NOT_CHECK}{what}: {reason}", severity=Severity.WARNING, where="request", accounts=accounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,11 @@ class Finding:
     # About this run rather than the file (Guard's worker killed, or out of time): the file's result
     # is not cached, so a later run checks it again. Not part of any report.
     transient: bool = field(default=False, compare=False)
+
+    @property
+    def unverified(self) -> bool:
+        """An online check that could not run (Issue.could_not_check), not a problem it found."""
+        return self.severity is Severity.WARNING and self.message.startswith(COULD_NOT_CHECK)
 
     def sort_key(self) -> tuple[str, int, int, str, int, int, str, str, int, str, str]:
         """File, line, column, rule (the JSON contract), then everything else, so equal-looking
