@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +19,23 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 CORPORA = REPO.parent / "shared" / "corpus"
 CORPUS = CORPORA / "aws-samples"
+NOBODY = 65534
+SETPRIV = shutil.which("setpriv")
+
+
+@functools.cache
+def nobody_cannot_run_preflight() -> str | None:
+    """Why root cannot run preflight as user nobody here (the tests of unreadable folders and of files
+    of other users do), or None. A checkout inside a private folder (mktemp -d) is unreadable to nobody."""
+    if os.geteuid() != 0 or SETPRIV is None:
+        return "needs root and setpriv to run preflight as another user"
+    probe = subprocess.run(
+        [SETPRIV, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-c", "import preflight"],
+        cwd="/", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        return f"user nobody cannot import preflight from {REPO} (a folder above it is private to root)"
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ import preflight.cli.fixing
 from preflight.engine.fixes import apply_edits, values_kept
 from preflight.load.parsing import load_template_file
 from preflight.model.findings import Edit, Finding, Severity, Span
-from tests.conftest import run_cli
+from tests.conftest import nobody_cannot_run_preflight, run_cli
 
 # CP418 (pass --region: the packs' rules are regional) is no concern of these tests.
 NO_REGION_HINT = ("--ignore", "CP418")
@@ -119,10 +119,11 @@ def test_a_file_changed_while_it_is_fixed_is_not_replaced(tmp_path: Path, monkey
 SETPRIV = shutil.which("setpriv")
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or SETPRIV is None, reason="needs root to make files of two other users")
 def test_a_file_someone_else_owns_keeps_its_owner_or_is_not_written(request: pytest.FixtureRequest) -> None:
     """In a folder the user owns, a file of another user (writable by all) could be replaced by a
     rename, and would then be the user's: it is left as it is, exit 2. Root keeps the owner."""
+    if reason := nobody_cannot_run_preflight():
+        pytest.skip(f"{reason}: it makes files of two other users")
     folder = Path(tempfile.mkdtemp(prefix="preflight-owner-"))  # pytest's folders are private to root
     request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
     os.chown(folder, 65534, 65534)  # the user's (nobody's) folder

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import nobody_cannot_run_preflight
 from tests.hostile_inputs import FIFO, UNREADABLE, UNSEARCHABLE, Case, Content, cases
 
 CASES = cases()
@@ -119,8 +120,8 @@ def _rule_ids(stdout: bytes) -> frozenset[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_input(case_folder: Path, case: Case) -> None:
-    if case.unprivileged and os.geteuid() == 0 and SETPRIV is None:
-        pytest.skip("running as root without setpriv: no folder can be made unreadable")
+    if case.unprivileged and os.geteuid() == 0 and (reason := nobody_cannot_run_preflight()):
+        pytest.skip(reason)
     code, stdout, stderr, peak_kb = run_case(case_folder, case)
     text = stderr.decode("utf-8", "replace")
     assert code == case.expect.exit, f"exit {code}: {text[-2000:]}"
