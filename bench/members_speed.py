@@ -34,6 +34,10 @@ Resources:
 """
 
 
+# moto accepts any credentials; these keep the bench off the machine's own (none, or real ones).
+STAND_IN_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
 def _port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,6 +60,7 @@ def organization(url: str, accounts: int) -> None:
     requests.post(f"{url}/moto-api/reset", timeout=10)
 
     def client(service: str, **credentials: str) -> Any:
+        credentials = credentials or STAND_IN_CREDENTIALS
         return boto3.client(service, endpoint_url=url, region_name="us-east-1", **credentials)
 
     organizations = client("organizations")
@@ -77,7 +82,10 @@ def timed(url: str, pack: Path) -> tuple[float, int]:
                "--member-role", "OrganizationAccountAccessRole", "--name", "bench", "--format", "json",
                str(pack)]  # fmt: skip
     environment = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                   "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+                   "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
+                   "AWS_SHARED_CREDENTIALS_FILE": os.devnull}  # fmt: skip
+    environment.pop("AWS_SESSION_TOKEN", None)
+    environment.pop("AWS_PROFILE", None)
     start = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
