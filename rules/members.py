@@ -182,7 +182,7 @@ def members_not_verified(ctx: Context) -> Iterator[Issue]:
     Says which accounts the pack reaches were not looked into. Without `--member-role` it is one info
     finding: the member accounts' recorders, rule quotas and remediation roles were not verified, and
     how to verify them. With it, each account where the role could not be assumed, or a read failed,
-    is a warning naming the account and why.
+    is a warning naming the account and why ("could not check": deploy's table says "not verified").
 
     ## Why is this bad?
     The checks of CP510, CP511 and CP512 said nothing about those accounts: they may still fail an
@@ -224,13 +224,12 @@ def members_not_verified(ctx: Context) -> Iterator[Issue]:
     for member in facts.members or ():
         if member.error is None:
             continue
-        yield Issue(
-            f"{facts.account_label(member.account)} was {'not' if not member.assumed else 'only partly'} verified: "
-            f"{member.error}",
+        yield Issue.could_not_check(
+            f"{'' if not member.assumed else 'all of '}{facts.account_label(member.account)}",
+            member.error,
+            accounts=(member.account,),
             fix=f"let the caller assume {facts.member_role} in that account, with the permissions "
             "`preflight permissions member` prints"
             if not member.assumed
             else f"give {facts.member_role} the permissions `preflight permissions member` prints",
-            where="request",
-            accounts=(member.account,),
         )

@@ -79,6 +79,11 @@ def remediation_document_not_shared(ctx: Context) -> Iterator[Issue]:
             continue
         missing = [member.account for member in facts.members or () if document.name in member.missing_documents]
         looked_into = {member.account for member in facts.members or () if member.assumed}
+        caller = facts.caller_account
+        # The caller's own lookup counts when the pack reaches the caller and no member's did it.
+        for_caller = (
+            caller is not None and caller not in looked_into and (facts.reached is None or caller in facts.reached_set)
+        )
         if missing:
             yield Issue(
                 f"SSM document {document.name} is not in {facts.accounts_text(missing)} ({facts.region_text}): a "
@@ -89,15 +94,18 @@ def remediation_document_not_shared(ctx: Context) -> Iterator[Issue]:
                 "account and name it by its ARN",
                 accounts=tuple(missing),
             )
-        elif document.exists is False and facts.caller_account not in looked_into:
+        elif document.exists is False and for_caller:
             yield Issue(
-                f"SSM document {document.name} does not exist in account {facts.caller_account or '(the caller)'} "
-                f"({facts.region_text}): the remediations that run it fail",
+                f"SSM document {document.name} does not exist in account {caller} ({facts.region_text}): the "
+                "remediations that run it fail",
                 path,
                 fix="create the document, or use one of AWS's runbooks",
+                accounts=(str(caller),),
             )
-        elif document.exists is None and facts.caller_account not in looked_into:
-            yield Issue.could_not_check(f"SSM document {document.name}", document.error or "unknown")
+        elif document.exists is None and for_caller:
+            yield Issue.could_not_check(
+                f"SSM document {document.name}", document.error or "unknown", accounts=(str(caller),)
+            )
         if organization and facts.member_role is None and others:
             yield Issue.could_not_check(
                 f"that SSM document {document.name} is in each member account",
@@ -148,13 +156,14 @@ def _source_path(ctx: Context, function: str) -> DocPath:
 def lambda_not_invokable(ctx: Context) -> Iterator[Issue]:
     """## What it does
     For each custom Lambda rule, checks that its function exists and that the function's resource
-    policy lets AWS Config (`config.amazonaws.com`) invoke it for every account the pack reaches: a
-    statement without an account condition, one with `AWS:SourceAccount` (or an `AWS:SourceArn` of
-    the account) for each account, or one with `aws:SourceOrgID` naming the organization; a Deny for
-    AWS Config without conditions takes every grant away. A policy it cannot read (not JSON, a
-    condition on another key or with another operator) makes the finding "could not check". When one
-    statement per account is what is missing, it also checks that they would fit Lambda's 20 KB
-    policy limit. A grant only under
+    policy lets AWS Config (`config.amazonaws.com`) invoke it for every account the pack reaches. Each
+    statement is evaluated as IAM would for the request AWS Config makes for each account (its
+    `AWS:SourceAccount`, an `AWS:SourceArn` of a new rule of that account in the function's Region,
+    and the organization's `aws:SourceOrgID`): all of a statement's conditions must hold, and a Deny
+    that holds takes the grant away. A statement it cannot read (a condition on another key or with
+    another operator, a NotPrincipal, an `AWS:SourceArn` naming one existing rule) makes the accounts
+    it may concern "could not check", never an error. When one statement per account is what is
+    missing, it also checks that they would fit Lambda's 20 KB policy limit. A grant only under
     `aws:PrincipalOrgID` is a warning, and so is a function in another Region than the pack.
 
     ## Why is this bad?
@@ -221,32 +230,29 @@ def lambda_not_invokable(ctx: Context) -> Iterator[Issue]:
 
 def _invokers_issues(ctx: Context, arn: str, policy: str, accounts: list[str], path: DocPath) -> Iterator[Issue]:
     facts = ctx.aws
-    granted = invokers(policy, arn)
-    organization = facts.organization_id
-    by_organization = bool(granted.organizations) and (organization is None or organization in granted.organizations)
-    if granted.every_account or (by_organization and not granted.principal_org_only):
-        return
-    lacking = [account for account in accounts if account not in granted.accounts]
-    if not lacking:
-        return
-    if granted.doubts:
+    granted = invokers(policy, arn, accounts, facts.organization_id)
+    lacking = [account for account in accounts if account not in granted.granted]
+    doubtful = [account for account in lacking if account in granted.doubtful]
+    hoped = [account for account in lacking if account in granted.principal_org_only]
+    certain = [account for account in lacking if account not in granted.doubtful and account not in hoped]
+    if doubtful:
         yield Issue.could_not_check(
-            f"whether Lambda function {arn} lets AWS Config invoke it for {facts.accounts_text(lacking)}",
-            f"its resource policy has {'; '.join(granted.doubts)}",
-            accounts=tuple(lacking),
+            f"whether Lambda function {arn} lets AWS Config invoke it for {facts.accounts_text(doubtful)}",
+            "; ".join(dict.fromkeys(granted.doubtful[account] for account in doubtful)),
+            accounts=tuple(doubtful),
         )
-        return
-    if by_organization:  # only under aws:PrincipalOrgID
+    if hoped:
         yield Issue(
             f"Lambda function {arn} lets AWS Config invoke it only under aws:PrincipalOrgID, which a service "
-            f"principal does not carry: it may not be invoked for {facts.accounts_text(lacking)}",
+            f"principal does not carry: it may not be invoked for {facts.accounts_text(hoped)}",
             path,
             fix="grant each account with AWS:SourceAccount (aws lambda add-permission --source-account ACCOUNT)",
             severity=Severity.WARNING,
-            accounts=tuple(lacking),
+            accounts=tuple(hoped),
         )
+    if not certain:
         return
-    whom = facts.accounts_text(lacking)
+    whom = facts.accounts_text(certain)
     yield Issue(
         f"Lambda function {arn} has no resource policy: AWS Config cannot invoke it for {whom}"
         if not policy
@@ -255,17 +261,17 @@ def _invokers_issues(ctx: Context, arn: str, policy: str, accounts: list[str], p
         path,
         fix=f"for each account: aws lambda add-permission --function-name {arn} --principal config.amazonaws.com "
         "--action lambda:InvokeFunction --source-account ACCOUNT --statement-id config-ACCOUNT",
-        accounts=tuple(lacking),
+        accounts=tuple(certain),
     )
-    after = granted.size + len(lacking) * (granted.per_account_statement + 1)
+    after = granted.size + len(certain) * (granted.per_account_statement + 1)
     if ctx.request.scope == "organization" and after > LAMBDA_POLICY_MAX_BYTES:
         yield Issue(
-            f"Lambda function {arn}: one AWS:SourceAccount statement for each of the {len(lacking)} accounts would "
+            f"Lambda function {arn}: one AWS:SourceAccount statement for each of the {len(certain)} accounts would "
             f"make its resource policy about {after:,} bytes, over Lambda's limit of {LAMBDA_POLICY_MAX_BYTES:,} "
             "(PolicyLengthExceededException)",
             path,
             fix="split the accounts between copies of the function, each granting at most about 70 accounts",
-            accounts=tuple(lacking),
+            accounts=tuple(certain),
         )
 
 
@@ -275,10 +281,12 @@ def delivery_bucket_policy(ctx: Context) -> Iterator[Issue]:
     For an organization pack with a `DeliveryS3Bucket`, checks that the bucket's policy grants what the
     conformance pack prerequisites ask: `s3:GetObject` and `s3:PutObject` on its objects (below the
     delivery prefix) and `s3:GetBucketAcl` on the bucket, to the `AWSServiceRoleForConfigConforms`
-    role of the organization's accounts (principal `*` with `aws:PrincipalOrgID` and
-    `aws:PrincipalArn` conditions, as AWS's example does, counts when the organization id is this
-    organization's). A Deny without conditions takes a grant away; an Allow under conditions it
-    cannot read (another key or operator) makes the finding "could not check" instead.
+    role of every member account the pack reaches: each statement is evaluated for that role's
+    request (its ARN, account, this organization's `aws:PrincipalOrgID`, over TLS), so AWS's example
+    (principal `*` under `aws:PrincipalOrgID` and an `aws:PrincipalArn` of that role in any account)
+    counts, and a grant to one account's role or to another role does not. A Deny that holds takes a
+    grant away; a statement it cannot read (another key or operator, a NotPrincipal, a Resource that
+    covers part of the prefix) makes the finding "could not check" instead.
 
     ## Why is this bad?
     AWS Config in the member accounts stores the pack's templates and results in this bucket with
@@ -310,15 +318,16 @@ def delivery_bucket_policy(ctx: Context) -> Iterator[Issue]:
         if reason := facts.why_unavailable(Fact.DELIVERY_BUCKET_POLICY):
             yield Issue.could_not_check(f"the policy of delivery bucket {bucket}", reason)
         return
+    members = [account for account in facts.reached_accounts if account != facts.management_account]
     grants = bucket_grants_missing(
-        policy, bucket, ctx.request.delivery_prefix, partition_of(facts.region), facts.organization_id
+        policy, bucket, ctx.request.delivery_prefix, members, partition_of(facts.region), facts.organization_id
     )
     if not grants.missing:
         return
     if grants.doubts:
         yield Issue.could_not_check(
             f"whether delivery bucket {bucket}'s policy grants {', '.join(grants.missing)}",
-            f"it has {'; '.join(grants.doubts)}",
+            "; ".join(grants.doubts),
         )
         return
     what = "has no bucket policy" if not policy else f"has a policy that does not grant {', '.join(grants.missing)}"

@@ -12,6 +12,7 @@ import pytest
 
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
+from preflight.knowledge.needs import is_aws_document
 from preflight.load.parsing import load_template_file
 from preflight.load.request_file import PackRequest
 from preflight.model.facts import (
@@ -254,14 +255,18 @@ def test_cp513_a_document_named_without_its_arn_must_be_in_every_account(pack: P
         members_unseen,  # what is about no place in the template comes first
         ("CP513", "error", "18:7",
          f"SSM document Acme-EnableBucketEncryption does not exist in account {CALLER} (us-east-1): the remediations "
-         "that run it fail", "create the document, or use one of AWS's runbooks", ()),
+         "that run it fail", "create the document, or use one of AWS's runbooks", (CALLER,)),
     ]  # fmt: skip
+    # A pack that does not reach the caller's account does not run the caller's document.
+    excluded = replace(gone, reached=REACHED[1:], member_role="OrganizationAccountAccessRole",
+                       members=tuple(_ready(a, n) for a, n in REACHED[1:]))  # fmt: skip
+    assert _online("CP513", excluded, pack) == []
     hidden = replace(
         unseen, documents=(SsmDocument("Acme-EnableBucketEncryption", None, error="AccessDeniedException"),)
     )
     assert _online("CP513", hidden, pack) == [
         ("CP513", "warning", "AWS account",
-         "could not check SSM document Acme-EnableBucketEncryption: AccessDeniedException", None, ()),
+         "could not check SSM document Acme-EnableBucketEncryption: AccessDeniedException", None, (CALLER,)),
         members_unseen,
     ]  # fmt: skip
     # An account pack runs in the caller's account alone.
@@ -408,12 +413,12 @@ def test_cp514_members_not_verified(pack: Path) -> None:
     )  # fmt: skip
     assert _online("CP514", replace(READY, members=members), pack) == [
         ("CP514", "warning", "AWS account",
-         f"account {AUDIT} (Audit) was not verified: cannot assume OrganizationAccountAccessRole: AccessDenied: not "
+         f"could not check account {AUDIT} (Audit): cannot assume OrganizationAccountAccessRole: AccessDenied: not "
          "authorized",
          "let the caller assume OrganizationAccountAccessRole in that account, with the permissions `preflight "
          "permissions member` prints", (AUDIT,)),
         ("CP514", "warning", "AWS account",
-         f"account {LOGS} (Log Archive) was only partly verified: cannot read its configuration recorders: Throttling",
+         f"could not check all of account {LOGS} (Log Archive): cannot read its configuration recorders: Throttling",
          "give OrganizationAccountAccessRole the permissions `preflight permissions member` prints", (LOGS,)),
     ]  # fmt: skip
     unlisted = replace(READY, reached=None, unavailable=(Unavailable(Fact.ORGANIZATION_ACCOUNTS, "AccessDenied"),))
@@ -591,7 +596,8 @@ def test_cp515_a_deny_takes_grants_away_and_a_source_arn_grants_its_account(pack
     ("condition", "read_as"),
     [
         ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, "IpAddress on aws:SourceIp"),  # another key
-        ({"StringNotEquals": {"AWS:SourceAccount": CALLER}}, "StringNotEquals on AWS:SourceAccount"),  # operator
+        ({"StringEquals": {"aws:SourceVpc": "vpc-1"}}, "StringEquals on aws:SourceVpc"),  # a key not in the request
+        ({"ForAnyValue:StringEquals": {"AWS:SourceAccount": CALLER}}, "ForAnyValue:StringEquals on AWS:SourceAccount"),
     ],
 )
 def test_cp515_a_condition_it_cannot_read_is_could_not_check(
@@ -627,6 +633,141 @@ def test_cp519_a_deny_another_organization_and_a_condition_it_cannot_read(pack: 
     unread[1]["Condition"] = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
     assert _online("CP519", policy(unread), pack, request) == [
         ("CP519", "warning", "AWS account",
-         f"could not check whether delivery bucket {BUCKET}'s policy grants s3:GetBucketAcl: it has a condition "
-         "IpAddress on aws:SourceIp (no Sid)", None, ()),
+         f"could not check whether delivery bucket {BUCKET}'s policy grants s3:GetBucketAcl: its policy has a "
+         "condition IpAddress on aws:SourceIp (no Sid)", None, ()),
     ]  # fmt: skip
+
+
+def _could_not_check_invoking(reason: str, accounts: tuple[str, ...]) -> Row:
+    names = dict(REACHED)
+    return (
+        "CP515", "warning", "AWS account",
+        f"could not check whether Lambda function {FUNCTION} lets AWS Config invoke it for "
+        + ", ".join(f"account {a} ({names[a]})" for a in accounts) + f": {reason}", None, accounts,
+    )  # fmt: skip
+
+
+def test_cp515_a_statement_s_conditions_must_all_hold(pack: Path) -> None:
+    # AWS:SourceAccount names AUDIT, AWS:SourceArn names LOGS: no request carries both, so it grants no one.
+    both = _statement({"StringEquals": {"AWS:SourceAccount": AUDIT},
+                       "ArnLike": {"AWS:SourceArn": f"arn:aws:config:us-east-1:{LOGS}:config-rule/*"}})  # fmt: skip
+    caller = _statement({"StringEquals": {"AWS:SourceAccount": CALLER}})
+    assert _online("CP515", _with_policy([both, caller]), pack) == [_not_invokable((AUDIT, LOGS))]
+
+
+def test_cp515_a_source_arn_of_another_region_or_of_one_rule(pack: Path) -> None:
+    elsewhere = [_statement({"ArnLike": {"AWS:SourceArn": f"arn:aws:config:eu-west-1:{account}:config-rule/*"}})
+                 for account, _name in REACHED]  # fmt: skip
+    assert _online("CP515", _with_policy(elsewhere), pack) == [_not_invokable(_everyone_but())]
+    pinned = _statement(
+        {"ArnEquals": {"AWS:SourceArn": f"arn:aws:config:us-east-1:{CALLER}:config-rule/config-rule-abc"}}
+    )
+    granted = [_statement({"StringEquals": {"AWS:SourceAccount": account}}) for account in (AUDIT, LOGS)]
+    assert _online("CP515", _with_policy([pinned, *granted]), pack) == [_not_invokable((CALLER,))]
+    one_rule = _statement(
+        {"ArnLike": {"AWS:SourceArn": f"arn:aws:config:us-east-1:{CALLER}:config-rule/config-rule-a*"}}
+    )
+    assert _online("CP515", _with_policy([one_rule, *granted]), pack) == [
+        _could_not_check_invoking("its resource policy has a condition ArnLike on AWS:SourceArn that names one rule "
+                                  "(no Sid)", (CALLER,)),
+    ]  # fmt: skip
+
+
+def test_cp515_a_deny_it_cannot_read_makes_the_accounts_doubtful(pack: Path) -> None:
+    allow = _statement()
+    unless_caller = {"Effect": "Deny", "Principal": {"Service": "config.amazonaws.com"}, "Action": "lambda:*",
+                     "Resource": FUNCTION, "Condition": {"StringNotEquals": {"AWS:SourceAccount": CALLER}}}  # fmt: skip
+    assert _online("CP515", _with_policy([allow, unless_caller]), pack) == [_not_invokable((AUDIT, LOGS))]
+    unread = {**unless_caller, "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}
+    assert _online("CP515", _with_policy([allow, unread]), pack) == [
+        _could_not_check_invoking("its resource policy has a condition IpAddress on aws:SourceIp (no Sid)",
+                                  _everyone_but()),
+    ]  # fmt: skip
+    not_principal = {"Effect": "Deny", "NotPrincipal": {"AWS": f"arn:aws:iam::{CALLER}:root"}, "Action": "*",
+                     "Resource": "*"}  # fmt: skip
+    assert _online("CP515", _with_policy([allow, not_principal]), pack) == [
+        _could_not_check_invoking("its resource policy has a NotPrincipal (no Sid)", _everyone_but()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringLike": {"aws:SourceOrgID": "o-*"}},  # a pattern on the organization
+        {"StringEquals": {"AWS:SourceAccount": [int(account) for account, _name in REACHED]}},  # numbers
+    ],
+)
+def test_cp515_patterns_and_numbers_grant_as_iam_reads_them(condition: dict[str, object], pack: Path) -> None:
+    assert _online("CP515", _with_policy([_statement(condition)]), pack) == []
+
+
+def test_cp515_iam_wildcards_are_only_star_and_question_mark(pack: Path) -> None:
+    bracket = {**_statement(), "Action": "lambda:[I]nvokeFunction"}  # not a character class in IAM
+    assert _online("CP515", _with_policy([bracket]), pack) == [_not_invokable(_everyone_but())]
+    assert _online("CP515", _with_policy([{**_statement(), "Action": "lambda:Invoke?unction"}]), pack) == []
+
+
+def test_cp515_a_policy_nested_too_deep_is_could_not_check(pack: Path) -> None:
+    facts = replace(READY, functions=(LambdaFunction(FUNCTION, True, policy="[" * 5_000),))
+    assert _online("CP515", facts, pack) == [
+        _could_not_check_invoking("its resource policy is not a policy document this can read", _everyone_but()),
+    ]
+
+
+def _bucket_policy(statements: list[dict[str, object]]) -> AwsFacts:
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return replace(READY, delivery_bucket=Bucket(BUCKET, True), bucket_policy=document)
+
+
+def _grants_missing(*actions: str) -> list[Row]:
+    return [
+        ("CP519", "warning", "AWS account",
+         f"delivery bucket {BUCKET} has a policy that does not grant {', '.join(actions)}: the member accounts' "
+         "AWSServiceRoleForConfigConforms cannot use it",
+         "add the bucket policy of the AWS Config Developer Guide's organization conformance pack prerequisites", ()),
+    ]  # fmt: skip
+
+
+def test_cp519_a_grant_to_another_role_or_one_account_is_not_the_members(pack: Path) -> None:
+    request = replace(REQUEST, delivery_bucket=BUCKET)
+    deployer = json.loads(json.dumps(GRANTS).replace(
+        "role/aws-service-role/config-conforms.amazonaws.com/AWSServiceRoleForConfigConforms", "role/Deployer"))  # fmt: skip
+    assert _online("CP519", _bucket_policy(deployer), pack, request) == _grants_missing("s3:GetObject", "s3:PutObject")
+    one = json.loads(json.dumps(GRANTS).replace("arn:aws:iam::*:role", f"arn:aws:iam::{AUDIT}:role"))
+    assert _online("CP519", _bucket_policy(one), pack, request) == _grants_missing("s3:GetObject", "s3:PutObject")
+    roles = [f"arn:aws:iam::{account}:role/aws-service-role/config-conforms.amazonaws.com/AWSServiceRoleForConfigConforms"
+             for account in (AUDIT, LOGS)]  # fmt: skip
+    each = [{**GRANTS[0], "Principal": {"AWS": roles}, "Condition": {}}, GRANTS[1]]
+    assert _online("CP519", _bucket_policy(each), pack, request) == []
+
+
+def test_cp519_a_lockdown_deny_and_objects_below_the_prefix(pack: Path) -> None:
+    request = replace(REQUEST, delivery_bucket=BUCKET)
+    tls = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}/*"],
+           "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
+    assert _online("CP519", _bucket_policy([*GRANTS, tls]), pack, request) == []  # AWS Config uses TLS
+    outsiders = {**tls, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": CALLER}}}
+    assert _online("CP519", _bucket_policy([*GRANTS, outsiders]), pack, request) == _grants_missing(
+        "s3:GetObject", "s3:PutObject"
+    )
+    ending = [{**GRANTS[0], "Resource": f"arn:aws:s3:::{BUCKET}/*x"}, GRANTS[1]]  # not every object
+    assert _online("CP519", _bucket_policy(ending), pack, request) == _grants_missing("s3:GetObject", "s3:PutObject")
+    only_some = [{**GRANTS[0], "Resource": f"arn:aws:s3:::{BUCKET}/AWSLogs/*"}, GRANTS[1]]
+    assert [row[3] for row in _online("CP519", _bucket_policy(only_some), pack, request)] == [
+        f"could not check whether delivery bucket {BUCKET}'s policy grants s3:GetObject, s3:PutObject: its policy "
+        "has a Resource that covers part of it (no Sid)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document", "aws_s"),
+    [
+        ("arn:aws-cn:ssm:cn-north-1::document/AWS-PublishSNSNotification", True),
+        ("arn:aws-us-gov:ssm:us-gov-west-1::document/AWSConfigRemediation-EnableS3BucketEncryption", True),
+        ("AWSSupport-TroubleshootS3PublicRead", True),
+        (f"arn:aws:ssm:us-east-1:{CALLER}:document/Acme-EnableBucketEncryption", False),
+        ("Acme-EnableBucketEncryption", False),
+    ],
+)
+def test_cp513_leaves_aws_s_own_runbooks_alone_in_every_partition(document: str, aws_s: bool) -> None:
+    assert is_aws_document(document) is aws_s

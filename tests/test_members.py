@@ -201,7 +201,7 @@ def test_an_account_the_role_cannot_be_assumed_in_is_a_warning(aws: StandIn, tmp
               f"resource: arn:aws:iam::{bare}:role/{ROLE}")  # fmt: skip
     assert _rows(result) == [
         ("CP514", "warning", "AWS account",
-         f"account {bare} (no-recorder) was not verified: cannot assume {ROLE}: AccessDenied: An error occurred "
+         f"could not check account {bare} (no-recorder): cannot assume {ROLE}: AccessDenied: An error occurred "
          f"(AccessDenied) when calling the AssumeRole operation: {denied}",
          f"let the caller assume {ROLE} in that account, with the permissions `preflight permissions member` prints",
          [bare]),

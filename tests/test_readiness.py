@@ -61,3 +61,13 @@ def test_the_table_shows_names_and_ids_escaped_and_long_names_cut() -> None:
         f"  {MANAGEMENT}  evil\\e[2J\\nname               fails         CP510",
         f"  {AUDIT}  {'a' * 25}...  ready",
     ]
+
+
+def test_findings_about_every_account_are_counted_once_per_rule() -> None:
+    """1,000 accounts and 1,000 errors that name none: each row lists the rule once, and the work is
+    one pass over the findings and one over the accounts (bench-free: a row holds one finding per rule)."""
+    many = tuple((f"6{n:011d}", None) for n in range(1_000))
+    facts = AwsFacts(reached=many, members=tuple(MemberAccount(a, None, True) for a, _n in many))
+    errors = [_finding("CP517", Severity.ERROR, f"denied {n}") for n in range(1_000)]
+    rows = readiness(facts, errors) or ()
+    assert {(row.readiness, row.rules) for row in rows} == {("fails", ("CP517",))} and len(rows) == 1_000

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from preflight.aws import reaches
+from preflight.aws import listing, reaches
 from preflight.aws.errors import (
     ENVIRONMENT_ERRORS,
     MALFORMED_REPLY,
@@ -86,10 +86,7 @@ def _first(rows: list[Any], field: str) -> str | None:
 
 
 def _paginate(client: Any, operation: str, key: str, **arguments: Any) -> list[Any]:
-    items: list[Any] = []
-    for page in client.get_paginator(operation).paginate(**arguments):
-        items.extend(page.get(key, []))
-    return items
+    return list(listing.items(client, operation, key, **arguments))
 
 
 def gather(

@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from preflight.aws import listing
 from preflight.aws.errors import error_code, error_reason
 from preflight.aws.session import Clients, TemporaryCredentials
 from preflight.knowledge.needs import PackNeeds, tally_rules
@@ -122,7 +123,7 @@ def _read_account(
     own = read("configuration recorders", partial(_own_recorders, member("config")))
     if own is not None:
         recorders, recording = len(own), any(entry.get("recording") is True for entry in own)
-    rules = read("config rules", lambda: tally_rules(_names(member("config")), needs.rules))
+    rules = read("config rules", lambda: tally_rules(_names(member("config"), deadline), needs.rules))
     roles: list[str] = []
     for role_arn in needs.roles:
         role_name = _role_name(role_arn, number, management)
@@ -153,6 +154,8 @@ def _read(problems: list[str], deadline: _Deadline | None, what: str, call: Call
         return None
     try:
         return call()
+    except TimeoutError:
+        problems.append(f"cannot read its {what}: {deadline.reason if deadline else 'timed out'}")
     except (ClientError, BotoCoreError) as error:
         problems.append(f"cannot read its {what}: {error_reason(error)}")
     except Exception as error:
@@ -160,10 +163,10 @@ def _read(problems: list[str], deadline: _Deadline | None, what: str, call: Call
     return None
 
 
-def _names(config: Any) -> Iterator[str]:
-    for page in config.get_paginator("describe_config_rules").paginate():
-        for rule in page.get("ConfigRules", []):
-            yield str(rule["ConfigRuleName"])
+def _names(config: Any, deadline: _Deadline | None) -> Iterator[str]:
+    stop = (lambda: deadline.passed) if deadline is not None else None
+    for rule in listing.items(config, "describe_config_rules", "ConfigRules", stop):
+        yield str(rule["ConfigRuleName"])
 
 
 def _document_exists(ssm: Any, name: str) -> bool:

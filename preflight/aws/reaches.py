@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from preflight.aws import listing
 from preflight.aws.errors import (
     CREDENTIAL_ERROR_CODES,
     ENVIRONMENT_ERRORS,
@@ -232,8 +233,8 @@ def simulate(
             arguments["ResourceArns"] = resources
 
         def rows() -> list[Simulated]:
-            pages = clients("iam").get_paginator("simulate_principal_policy").paginate(**arguments)
-            return [_simulated(row) for page in pages for row in page.get("EvaluationResults", [])]
+            found = listing.items(clients("iam"), "simulate_principal_policy", "EvaluationResults", **arguments)
+            return [_simulated(row) for row in found]
 
         results.extend(reads.call(Fact.PERMISSIONS, rows) or [])
 

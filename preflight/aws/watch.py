@@ -11,6 +11,7 @@ from typing import TextIO, TypeVar
 
 from botocore.exceptions import ClientError
 
+from preflight.aws import listing
 from preflight.aws.errors import error_code
 from preflight.aws.replies import reply_text
 from preflight.aws.s3_templates import Timing
@@ -131,19 +132,22 @@ def snapshot(clients: Clients, name: str, scope: str) -> Snapshot:
             raise PackNotFound(name)
         pack_status = found[0].get("Status", "UNKNOWN")
         updated = found[0].get("LastUpdateTime")
-        accounts: list[AccountStatus] = []
-        paginator = config.get_paginator("get_organization_conformance_pack_detailed_status")
-        for page in paginator.paginate(OrganizationConformancePackName=name):
-            for item in page.get("OrganizationConformancePackDetailedStatuses", []):
-                accounts.append(
-                    AccountStatus(
-                        item["AccountId"],
-                        item["Status"],
-                        item.get("ErrorCode", ""),
-                        reply_text(item.get("ErrorMessage", "")),
-                        item.get("LastUpdateTime"),
-                    )
-                )
+        detailed = listing.items(
+            config,
+            "get_organization_conformance_pack_detailed_status",
+            "OrganizationConformancePackDetailedStatuses",
+            OrganizationConformancePackName=name,
+        )
+        accounts = [
+            AccountStatus(
+                item["AccountId"],
+                item["Status"],
+                item.get("ErrorCode", ""),
+                reply_text(item.get("ErrorMessage", "")),
+                item.get("LastUpdateTime"),
+            )
+            for item in detailed
+        ]
         return Snapshot(pack_status, tuple(sorted(accounts, key=lambda a: a.account)), updated=updated)
     # AWS answers an empty list for a name it does not know.
     found = config.describe_conformance_pack_status(ConformancePackNames=[name]).get("ConformancePackStatusDetails")

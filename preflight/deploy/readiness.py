@@ -37,9 +37,11 @@ def readiness(facts: AwsFacts | None, findings: Sequence[Finding]) -> tuple[Acco
             everywhere.append(finding)
         for account in finding.accounts:
             naming.setdefault(account, []).append(finding)
+    # What applies to every account, once: one finding of each rule and kind stands for the others.
+    shared = list({(f.rule, f.severity, f.unverified): f for f in everywhere}.values())
     rows = []
     for account, name in facts.reached:
-        found = sorted((*naming.get(account, ()), *everywhere), key=lambda finding: (-finding.severity, finding.rule))
+        found = sorted((*naming.get(account, ()), *shared), key=lambda finding: (-finding.severity, finding.rule))
         problems = [finding for finding in found if not finding.unverified]
         worst = problems[0].severity if problems else None
         if worst is Severity.ERROR:

@@ -38,7 +38,14 @@ _FIELDS = ("rules", "functions", "roles", "documents")
 
 
 def is_aws_document(name: str) -> bool:
-    return name.startswith(AWS_DOCUMENT_PREFIXES) or (name.startswith("arn:aws:ssm:") and ":document/AWS" in name)
+    """AWS's own runbooks, by name or by ARN in any partition (arn:aws-cn:ssm:...:document/AWS-...)."""
+    if name.startswith(AWS_DOCUMENT_PREFIXES):
+        return True
+    parts = name.split(":", 5)
+    return (
+        len(parts) == 6 and parts[0] == "arn" and parts[1].startswith("aws") and parts[2] == "ssm"
+        and parts[5].startswith(("document/AWS", "document/Amazon"))  # names AWS reserves for its own
+    )  # fmt: skip
 
 
 def pack_needs(template: Template) -> PackNeeds:

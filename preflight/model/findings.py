@@ -82,9 +82,11 @@ class Issue:
     transient: bool = False  # about this run, not the file (a worker killed): its result is not cached
 
     @classmethod
-    def could_not_check(cls, what: str, reason: str, accounts: tuple[str, ...] = ()) -> Issue:
+    def could_not_check(cls, what: str, reason: str, accounts: tuple[str, ...] = (), fix: str | None = None) -> Issue:
         """An online check that AWS did not let run: a warning about the request, never an error."""
-        return cls(f"{COULD_NOT_CHECK}{what}: {reason}", severity=Severity.WARNING, where="request", accounts=accounts)
+        return cls(
+            f"{COULD_NOT_CHECK}{what}: {reason}", fix=fix, severity=Severity.WARNING, where="request", accounts=accounts
+        )
 
 
 @dataclass(frozen=True, slots=True)
