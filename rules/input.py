@@ -275,3 +275,36 @@ def input_over_safety_limits(ctx: Context) -> Iterator[Issue]:
     - [inferred] The 100-level nesting bound is this tool's own; no AWS limit is published.
     """
     return ctx.load_problems(ProblemKind.OVER_LIMITS)
+
+
+@rule("CP010", "hosted-pack-not-checked", Severity.INFO, tags=("input", "hosts"), phase=Phase.REQUEST)
+def hosted_pack_not_checked(ctx: Context) -> Iterator[Issue]:
+    """## What it does
+    For a pack inside a CloudFormation stack (an `AWS::Config::ConformancePack` or
+    `AWS::Config::OrganizationConformancePack` resource), says once that its `TemplateBody` was not
+    checked when it is built with an intrinsic function (`!Sub`, `Fn::Join`): its text is known only
+    when the stack is deployed.
+
+    ## Why is this bad?
+    Nothing is wrong with it; the pack's rules were not checked, and a passing run says nothing of them.
+
+    ## Example
+    ```yaml
+    TemplateBody: !Sub |
+      Resources: ...
+    ```
+
+    ## Use instead
+    A literal `TemplateBody` (the pack's text as a block), or the pack in a file of its own that the
+    stack reads from S3 (`TemplateS3Uri`), checked as that file.
+
+    ## References
+    - [inferred] Not about AWS: what preflight could not read.
+    """
+    if ctx.request.body_unread is not None:
+        yield Issue(
+            f"the pack's TemplateBody was not checked: {ctx.request.body_unread}",
+            ("TemplateBody",),
+            fix="write the TemplateBody as a literal block, or keep the pack in a file of its own",
+            where="request",
+        )

@@ -141,7 +141,7 @@ def parameter_without_value(ctx: Context) -> Iterator[Issue]:
     given = ctx.request.values()
     severity = Severity.ERROR if ctx.request.known else Severity.WARNING
     for name, declaration in ctx.template.parameters.items():
-        if "Default" in declaration or name in given:
+        if "Default" in declaration or name in given or name in ctx.request.unknown_values:
             continue
         context = "the request gives none" if ctx.request.known else "no request context was given"
         yield Issue(

@@ -141,7 +141,7 @@ def template_source(ctx: Context) -> Iterator[Issue]:
     sources = [
         name
         for name, present in (
-            ("TemplateBody", request.template_body is not None),
+            ("TemplateBody", request.template_body is not None or request.body_unread is not None),
             ("TemplateS3Uri", request.template_s3_uri is not None),
         )
         if present

@@ -102,14 +102,15 @@ def test_github_actions_job(ci_job: CiJob) -> None:
 
 def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJob) -> None:
     """`pip install ./tools/conformance-preflight` (no extra), then `preflight check .` in the git
-    repository: the packs are checked, the stacks and the compose file skipped, the vendored copy adds
-    nothing, and --show-files says why of each."""
+    repository: the packs and the pack inside a stack are checked (that one has no name and a rule
+    without Properties), the rules stack and the compose file skipped, the vendored copy adds nothing,
+    and --show-files says why of each."""
     install = ci_job.run("pip install ./tools/conformance-preflight")
     assert install.returncode == 0, install.stdout + install.stderr
     check = ci_job.run("preflight check --no-cache . || echo exit $?")
     assert check.stderr == ""
     assert check.stdout.endswith(
-        "Found 3 errors, 2 warnings, 1 info in 2 files; 4 other files skipped (not conformance packs; --show-files lists "
+        "Found 5 errors, 2 warnings, 1 info in 3 files; 3 other files skipped (not conformance packs; --show-files lists "
         "them).\nexit 1\n"
     )
     assert "tools/" not in check.stdout
@@ -118,11 +119,11 @@ def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJo
     rows = [line.split(None, 2)[:2] for line in shown.stdout.splitlines()[:-1]]
     assert [row for row in rows if row[1] in ("checked", "skipped")] == [
         ["docker-compose.yml", "skipped"], ["notes.yaml", "skipped"], ["packs/bad.yaml", "checked"],
-        ["packs/good.yaml", "checked"], ["stacks/pack.yaml", "skipped"], ["stacks/rules.yaml", "skipped"],
+        ["packs/good.yaml", "checked"], ["stacks/pack.yaml", "checked"], ["stacks/rules.yaml", "skipped"],
     ]  # fmt: skip
     # The rest is the vendored copy's, which nothing is read from (pip's build folders included).
     assert all(row[0].startswith("tools/conformance-preflight/") for row in rows if row[1] in ("excluded", "ignored"))
-    assert shown.stdout.splitlines()[-1] == "14 paths: 2 checked, 4 skipped, 7 excluded, 1 ignored."
+    assert shown.stdout.splitlines()[-1] == "14 paths: 3 checked, 3 skipped, 7 excluded, 1 ignored."
 
 
 def test_gitlab_ci_job(ci_job: CiJob) -> None:

@@ -216,6 +216,8 @@ REQUEST_CHANGES: dict[str, object] = {
     "region": "eu-west-1",
     "origins": {("ConformancePackName",): Origin("request.json", Span(2, 3, 2, 9))},
     "from_request_file": "request.json",
+    "unknown_values": frozenset({"Age"}),
+    "body_unread": "it is built with an intrinsic function",
 }
 
 

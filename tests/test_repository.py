@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.knowledge.discovery import NOT_A_PACK, why_not_a_pack
+from preflight.knowledge.discovery import HOSTS_A_PACK, NOT_A_PACK, why_not_a_pack
 from tests.conftest import FIXTURES, run_cli
 from tests.offline_install import copy_working_tree
 
@@ -86,8 +86,9 @@ def test_check_dot_reports_the_bad_packs_only(repository: Path) -> None:
     searched = run_cli(["check", "."], cwd=repository)
     assert named.stdout.endswith("Found 3 errors, 2 warnings, 1 info in 3 files.\n")
     assert (searched.exit_code, searched.stderr) == (1, "")
+    # The stack holding an inline pack is checked too (its pack is clean); the rules stack is skipped.
     assert searched.stdout == named.stdout.replace(
-        "in 3 files.\n", "in 3 files; 3 other files skipped (not conformance packs; --show-files lists them).\n"
+        "in 3 files.\n", "in 4 files; 2 other files skipped (not conformance packs; --show-files lists them).\n"
     )
     assert run_cli(["check"], cwd=repository).stdout == searched.stdout  # no path: the working directory
 
@@ -101,11 +102,7 @@ def test_show_files_says_what_became_of_every_path(repository: Path) -> None:
         ("packs/good.yaml", "checked (a conformance pack)"),
         ("packs/iam-baseline.yaml", "checked (a conformance pack)"),
         ("packs/s3-baseline.yaml", "checked (a conformance pack)"),
-        (
-            "stacks/org-pack-stack.yaml",
-            "skipped (a CloudFormation stack: it holds AWS::Config::OrganizationConformancePack, which a conformance "
-            "pack cannot)",
-        ),
+        ("stacks/org-pack-stack.yaml", f"checked ({HOSTS_A_PACK})"),
         (
             "stacks/rules-stack.yaml",
             "skipped (a CloudFormation stack: it holds AWS::SNS::Topic, which a conformance pack cannot)",
@@ -119,12 +116,12 @@ def test_show_files_says_what_became_of_every_path(repository: Path) -> None:
     ]
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "".join(f"{name:<{width}}  {what}\n" for name, what in rows) + (
-        "12 paths: 3 checked, 3 skipped, 6 excluded.\n"
+        "12 paths: 4 checked, 2 skipped, 6 excluded.\n"
     )
     as_json = run_cli(["check", "--show-files", "--format", "json", "stacks", "packs/good.yaml"], cwd=repository)
     assert json.loads(as_json.stdout) == [
         {"file": "packs/good.yaml", "status": "checked", "reason": "named on the command line"},
-        {"file": "stacks/org-pack-stack.yaml", "status": "skipped", "reason": rows[4][1][9:-1]},
+        {"file": "stacks/org-pack-stack.yaml", "status": "checked", "reason": HOSTS_A_PACK},
         {"file": "stacks/rules-stack.yaml", "status": "skipped", "reason": rows[5][1][9:-1]},
     ]
     sarif = run_cli(["check", "--show-files", "--format", "sarif", "."], cwd=repository)

@@ -154,9 +154,22 @@ def _pack(options: DeployOptions) -> Any:
         raise UsageError("deploy takes one template (or --spec for several)")
     if paths and not Path(paths[0]).is_file():
         raise UsageError(f"{paths[0]}: no such file")
+    if paths and _holds_a_pack(Path(paths[0])):
+        raise UsageError(
+            f"{paths[0]}: a CloudFormation stack holding a conformance pack: deploy the stack with CloudFormation "
+            "(`preflight check` checks its packs), or deploy a pack's own file"
+        )
     if not paths and request.template_body is None and request.template_s3_uri is None:
         raise UsageError("deploy needs the template: PATH, --request with a template, or --template-s3-uri")
     return Pack(Path(paths[0]) if paths else None, request)
+
+
+def _holds_a_pack(path: Path) -> bool:
+    from preflight.knowledge.hosts import may_host
+    from preflight.load.parsing import read_bytes
+
+    data, _problem = read_bytes(path)
+    return data is not None and may_host(data)
 
 
 @dataclass(frozen=True)

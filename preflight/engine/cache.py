@@ -178,9 +178,12 @@ def settings_fingerprint(settings: Settings, rules: Sequence[Rule]) -> str:
 
 
 def _stable(value: object) -> str:
-    """`repr`, with mappings in key order (the request's origins)."""
+    """`repr`, with mappings in key order (the request's origins) and sets in order (a set's repr
+    follows the run's string hashes)."""
     if isinstance(value, Mapping):
         return repr(sorted((repr(key), repr(item)) for key, item in value.items()))
+    if isinstance(value, set | frozenset):
+        return repr(sorted(repr(item) for item in value))
     return repr(value)
 
 

@@ -15,6 +15,7 @@ from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, internal_error, run_rules
 from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
+from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import Subject
@@ -179,10 +180,16 @@ def _file_of(request: PackRequest, loaded: Loaded | None) -> str:
 def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded | None) -> _Result:
     """Each file is read once: the bytes the cache key is made of are the bytes that are checked."""
     pack = job.packs[index]
-    if not isinstance(source, Subject):
-        return _check_loaded(job, scope, index, source if source is not None else _request_body(pack.request))
+    if isinstance(source, Loaded):  # an editor's buffer, or a template read before
+        if may_host((source.text or "").encode("utf-8", "surrogateescape")):
+            return _check_stack(job, scope, index, source)
+        return _check_loaded(job, scope, index, source)
+    if source is None:
+        return _check_loaded(job, scope, index, _request_body(pack.request))
     if source.path is None:
         stdin = job.stdin or b""
+        if may_host(stdin):
+            return _check_stack(job, scope, index, load_template_bytes(stdin, source.display))
         if job.only_packs and not _is_pack(stdin):
             return _Result(index, source.display, "skipped", scope.index)
         return _check_loaded(job, scope, index, load_template_bytes(stdin, source.display))
@@ -190,7 +197,8 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
         return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,)))
-    if (job.only_packs or not source.named) and not _is_pack(data):
+    hosting = may_host(data)
+    if (job.only_packs or not source.named) and not hosting and not _is_pack(data):
         return _Result(index, source.display, "skipped", scope.index)
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
@@ -199,10 +207,33 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
         text, _problem = decode(data)
         lines = _shown_lines(cached, source.display, text) if text is not None else None
         return _Result(index, source.display, "template", scope.index, cached, lines)
-    result = _check_loaded(job, scope, index, load_template_bytes(data, source.display))
+    loaded = load_template_bytes(data, source.display)
+    result = _check_stack(job, scope, index, loaded) if hosting else _check_loaded(job, scope, index, loaded)
     if cache is not None and key is not None and result.lasting:
         cache.put(key, result.findings)
     return result
+
+
+def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded) -> _Result:
+    """A CloudFormation stack's packs (preflight.load.hosts): each checked with its resource's request,
+    its findings moved to the stack's lines; the stack's own other resources are not a pack's."""
+    from preflight.knowledge.hosts import BodyPositions, hosted_packs
+
+    hosted = hosted_packs(stack)
+    if not hosted or stack.text is None:
+        return _Result(index, stack.file, "skipped", scope.index)
+    findings: list[Finding] = []
+    for pack in hosted:
+        body = load_template_text(pack.body, pack.file) if pack.body is not None else None
+        context = Context(body, pack.request, scope.settings.quotas, reference=job.reference)
+        positions = BodyPositions(stack.text, pack)
+        findings.extend(
+            positions.move(finding, stack.file)
+            for finding in run_rules(scope.rules, context, raise_errors=job.raise_errors)
+        )
+    lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
+    kept, lines = _suppressed_and_shown(job, scope.rules, findings, stack.file, stack.text)
+    return _Result(index, stack.file, "template", scope.index, tuple(kept), lines, None, lasting)
 
 
 def _is_pack(data: bytes) -> bool:

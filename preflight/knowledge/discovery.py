@@ -56,6 +56,21 @@ def why_not_a_pack(data: bytes) -> str | None:
     return None
 
 
+HOSTS_A_PACK = "a CloudFormation stack holding a conformance pack, checked where it is written"
+
+
+def hosts_a_pack(data: bytes) -> bool:
+    """Whether a file declares an `AWS::Config::ConformancePack` or `...OrganizationConformancePack`
+    resource: a stack whose packs are checked where they are written (preflight.load.hosts)."""
+    return any(
+        vendor.lower() == b"aws" and service.lower() == b"config" and kind.lower() in _HOST_TYPES
+        for vendor, service, kind in re.findall(_RESOURCE_TYPE, data)
+    )
+
+
+_HOST_TYPES = (b"conformancepack", b"organizationconformancepack")
+
+
 def _is_pack_type(vendor: bytes, service: bytes, kind: bytes) -> bool:
     """`AWS::Config::ConfigRule` or `AWS::Config::RemediationConfiguration`, or a near miss of one."""
     if not kind:
@@ -121,6 +136,8 @@ def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
         reason = why_not_a_pack(data)
         if reason is None:
             found.append(Accounted(subject.display, "checked", f"a conformance pack{settings}"))
+        elif hosts_a_pack(data):
+            found.append(Accounted(subject.display, "checked", f"{HOSTS_A_PACK}{settings}"))
         else:
             found.append(Accounted(subject.display, "skipped", reason))
     for entry in dict.fromkeys(expanded.passed_over):  # `check . team` passes over team's entries twice

@@ -44,6 +44,16 @@ def character_position(
     return _position(lines, index)
 
 
+def source_indices(text: str, start: tuple[int, int], end: tuple[int, int], value: str) -> list[int] | None:
+    """The index in `text` of each character of `value`, written from `start` to `end` (as in
+    character_position); None when it is not written out there character by character."""
+    lines = _line_starts(text)
+    begin, stop = _index(lines, *start), _index(lines, *end)
+    if not 0 <= begin < stop <= len(text):
+        return None
+    return _source_indices(text, begin, stop, value)
+
+
 def _line_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 

@@ -94,6 +94,10 @@ class PackRequest:
     region: str | None = None
     origins: Mapping[DocPath, Origin] = field(default_factory=dict)
     from_request_file: str | None = None
+    # A pack in a CloudFormation stack or a Terraform file: its input parameters whose values are
+    # not known there (a Ref, a variable), and why a TemplateBody it has could not be read.
+    unknown_values: frozenset[str] = frozenset()
+    body_unread: str | None = None
 
     @property
     def name_key(self) -> str:
@@ -113,8 +117,9 @@ class PackRequest:
         return None
 
     def values(self) -> dict[str, str]:
-        """Input parameters by name; with duplicates, the last one (as AWS would see it is undefined)."""
-        return {p.name: p.value for p in self.parameters}
+        """Input parameters by name, those whose values are known; with duplicates, the last one (as
+        AWS would see it is undefined)."""
+        return {p.name: p.value for p in self.parameters if p.name not in self.unknown_values}
 
 
 @dataclass(eq=False, frozen=True)

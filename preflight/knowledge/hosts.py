@@ -1,0 +1,181 @@
+"""Conformance packs that live inside a CloudFormation stack (or a CDK app's synthesized template):
+each `AWS::Config::ConformancePack` or `AWS::Config::OrganizationConformancePack` resource is a pack
+and its put request. The inline `TemplateBody` is the pack's text, and every character of it is
+mapped to where it is written in the stack (a literal or folded block, a quoted YAML string, a JSON
+string with escapes), so findings point at the stack's lines. The request is read from the
+resource's properties; a value written with an intrinsic function is not known, and says so."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from preflight.load.parsing import Loaded
+from preflight.load.request_file import (
+    ACCOUNT_NAME_KEY,
+    ORG_NAME_KEY,
+    PARAMETERS_KEY,
+    InputParameter,
+    Origin,
+    PackRequest,
+)
+from preflight.model.document import Document, line_starts
+from preflight.model.findings import NO_POSITION, DocPath, Finding, Span
+
+PACK_TYPES = {"AWS::Config::ConformancePack": "account", "AWS::Config::OrganizationConformancePack": "organization"}
+# Request properties of the resources whose values are plain text (the API's names are CloudFormation's).
+_TEXTS = {"DeliveryS3Bucket": "delivery_bucket", "DeliveryS3KeyPrefix": "delivery_prefix",
+          "TemplateS3Uri": "template_s3_uri"}  # fmt: skip
+
+
+def may_host(data: bytes) -> bool:
+    """Whether a file may be a stack holding a pack: it declares a resource of a pack's type."""
+    if b"ConformancePack" not in data:
+        return False
+    from preflight.knowledge.discovery import hosts_a_pack  # only for a file that names a pack type
+
+    return hosts_a_pack(data)
+
+
+@dataclass(frozen=True, eq=False)
+class HostedPack:
+    """One pack resource of a stack: its request, its inline template (`body`, with the index in the
+    stack's text of each of its characters, or None where they cannot be told) and its logical id."""
+
+    logical_id: str
+    request: PackRequest
+    body: str | None = None
+    indices: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def file(self) -> str:
+        """The name the body is checked under, before its findings are moved into the stack."""
+        return f"{self.request.from_request_file}#{self.logical_id}"
+
+
+def hosted_packs(stack: Loaded) -> list[HostedPack]:
+    """The pack resources of a stack, in the order they are written."""
+    document = stack.document
+    if document is None or not isinstance(document.data, dict):
+        return []
+    resources = document.data.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    found = []
+    for logical_id, resource in resources.items():
+        if isinstance(resource, dict) and resource.get("Type") in PACK_TYPES:
+            found.append(_hosted(document, str(logical_id), resource))
+    return found
+
+
+def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> HostedPack:
+    scope = PACK_TYPES[str(resource["Type"])]
+    base: DocPath = ("Resources", logical_id, "Properties")
+    properties = resource.get("Properties")
+    properties = properties if isinstance(properties, dict) else {}
+    origins: dict[DocPath, Origin] = {(): _origin(document, ("Resources", logical_id))}
+
+    def at(*path: str | int) -> Origin:
+        return _origin(document, (*base, *path)) if document.node_span((*base, *path)) else origins[()]
+
+    name_key = ORG_NAME_KEY if scope == "organization" else ACCOUNT_NAME_KEY
+    name = properties.get(name_key)
+    origins[(name_key,)] = at(name_key)
+    texts = {field_name: value for key, field_name in _TEXTS.items() if isinstance(value := properties.get(key), str)}
+    for key in _TEXTS:
+        if key in properties:
+            origins[(key,)] = at(key)
+    parameters: list[InputParameter] = []
+    unknown: set[str] = set()
+    given = properties.get(PARAMETERS_KEY)
+    if isinstance(given, list):
+        origins[(PARAMETERS_KEY,)] = at(PARAMETERS_KEY)
+        for entry in given:
+            if not isinstance(entry, dict) or not isinstance(entry.get("ParameterName"), str):
+                continue
+            index = len(parameters)
+            value = entry.get("ParameterValue")
+            parameters.append(InputParameter(entry["ParameterName"], value if isinstance(value, str) else ""))
+            if not isinstance(value, str):
+                unknown.add(entry["ParameterName"])
+            for part in ("ParameterName", "ParameterValue"):
+                origins[(PARAMETERS_KEY, index, part)] = at(PARAMETERS_KEY, index, part)
+            origins[(PARAMETERS_KEY, index)] = at(PARAMETERS_KEY, index)
+    excluded = properties.get("ExcludedAccounts")
+    # CloudFormation reads a number written as an account id as its digits.
+    accounts = [
+        str(account) for account in excluded if isinstance(account, str | int) and not isinstance(account, bool)
+    ] if isinstance(excluded, list) else []  # fmt: skip
+    for index in range(len(accounts)):
+        origins[("ExcludedAccounts", index)] = at("ExcludedAccounts", index)
+    body = properties.get("TemplateBody")
+    unread = None
+    if "TemplateBody" in properties:
+        origins[("TemplateBody",)] = at("TemplateBody")
+        if not isinstance(body, str):
+            unread = "it is built with an intrinsic function, whose value is known only when the stack is deployed"
+    request = PackRequest(
+        known=True,
+        scope=scope,  # type: ignore[arg-type]
+        name=name if isinstance(name, str) else None,
+        name_given=isinstance(name, str),
+        template_s3_uri=texts.get("template_s3_uri"),
+        parameters=tuple(parameters),
+        excluded_accounts=tuple(accounts),
+        delivery_bucket=texts.get("delivery_bucket"),
+        delivery_prefix=texts.get("delivery_prefix"),
+        origins=origins,
+        from_request_file=document.file,
+        unknown_values=frozenset(unknown),
+        body_unread=unread,
+    )
+    if not isinstance(body, str):
+        return HostedPack(logical_id, request)
+    from preflight.knowledge.scalar_positions import source_indices
+
+    span = document.node_span((*base, "TemplateBody"))
+    indices = None
+    if span is not None:
+        indices = source_indices(document.text, (span.line, span.column), (span.end_line, span.end_column), body)
+    return HostedPack(logical_id, request, body, indices)
+
+
+def _origin(document: Document, path: DocPath) -> Origin:
+    return Origin(document.file, document.node_span(path) or NO_POSITION)
+
+
+class BodyPositions:
+    """Moves a finding about a hosted pack's body to where that place is written in the stack."""
+
+    def __init__(self, stack_text: str, hosted: HostedPack) -> None:
+        self._stack_lines = line_starts(stack_text)
+        self._body_lines = line_starts(hosted.body or "")
+        self._indices = hosted.indices
+        self._hosted = hosted
+        self._fallback = hosted.request.origins.get(("TemplateBody",))
+
+    def _place(self, line: int, column: int) -> tuple[int, int] | None:
+        indices = self._indices
+        if indices is None or not 0 < line <= len(self._body_lines):
+            return None
+        offset = self._body_lines[line - 1] + column - 1
+        if offset < len(indices):
+            index = indices[offset]
+        elif indices:
+            index = indices[-1] + 1
+        else:
+            return None
+        stack_line = bisect.bisect_right(self._stack_lines, index)
+        return stack_line, index - self._stack_lines[stack_line - 1] + 1
+
+    def move(self, finding: Finding, stack_file: str) -> Finding:
+        if finding.file != self._hosted.file:
+            return finding  # about the request: already placed in the stack
+        span = finding.span
+        start = self._place(span.line, span.column) if span != NO_POSITION else None
+        end = self._place(span.end_line, span.end_column) if start is not None else None
+        if start is None or end is None:
+            fallback = self._fallback.span if self._fallback is not None else NO_POSITION
+            return replace(finding, file=stack_file, span=fallback, edits=())
+        return replace(finding, file=stack_file, span=Span(*start, *end), edits=())
