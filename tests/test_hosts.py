@@ -1,0 +1,228 @@
+"""Packs where they live: inside a CloudFormation stack (YAML or JSON, a CDK app's synthesized template
+too), each finding at the line and column of the stack where that part of the pack is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, Run, run_cli
+
+Row = tuple[str, str, int, int, str]  # rule, severity, line, column, message
+
+BODY = """\
+Parameters:
+  Frequency:
+    Type: String
+Resources:
+  Versioning:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: versioning
+      MaximumExecutionFrequency: !Ref Frequency
+      Source:
+        Owner: AWS
+        SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED
+  Encryption:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: !Ref EncryptionRuleName
+      Source:
+        Owner: AWS
+        SourceIdentifier: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED
+"""
+
+
+def _stack(body: str, value: str = "Hourly") -> str:
+    indented = "".join(f"        {line}\n" if line else "\n" for line in body.splitlines())
+    return f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+  Baseline:
+    Type: AWS::Config::OrganizationConformancePack
+    Properties:
+      OrganizationConformancePackName: s3-baseline
+      ExcludedAccounts: ["111122223333"]
+      ConformancePackInputParameters:
+        - ParameterName: Frequency
+          ParameterValue: {value}
+      TemplateBody: |
+{indented}Outputs:
+  Topic:
+    Value: !Ref Alerts
+"""
+
+
+def _rows(result: Run) -> list[Row]:
+    return [(str(f["rule"]), str(f["severity"]), int(f["line"]), int(f["column"]), str(f["message"]))  # type: ignore[call-overload]
+            for f in result.findings]  # fmt: skip
+
+
+def _check(path: Path, *args: str) -> Run:
+    return run_cli(["check", "--no-cache", "--format", "json", "--ignore", "CP418", *args, str(path)])
+
+
+UNDEFINED = "'EncryptionRuleName' is not a parameter, resource or pseudo parameter of this template"
+
+
+def test_a_stack_s_pack_is_checked_where_it_is_written(tmp_path: Path) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(BODY))
+    result = _check(stack)
+    assert result.exit_code == 1
+    # The request's value of Frequency (Hourly) reaches the rule; the SNS topic and Outputs are the stack's.
+    assert _rows(result) == [
+        ("CP407", "error", 22, 15, "S3_BUCKET_VERSIONING_ENABLED is triggered only by configuration changes; AWS "
+         "rejects a MaximumExecutionFrequency for it"),
+        ("CP408", "error", 22, 15, "MaximumExecutionFrequency 'Hourly' is not one of One_Hour, Three_Hours, Six_Hours, "
+         "Twelve_Hours, TwentyFour_Hours"),
+        ("CP206", "error", 29, 15, "ConfigRuleName must be the rule's full name, written out: AWS Config does not "
+         "support intrinsic functions (Ref) in ConfigRuleName"),
+        ("CP301", "error", 29, 31, UNDEFINED),
+    ]  # fmt: skip
+    lines = stack.read_text().splitlines()
+    assert lines[21][14:].startswith("MaximumExecutionFrequency: !Ref Frequency")
+    assert lines[28][30:] == "!Ref EncryptionRuleName"
+    assert [f["file"] for f in result.findings] == [str(stack)] * 4
+
+
+def test_the_same_stack_with_a_correct_pack_is_clean(tmp_path: Path) -> None:
+    correct = (
+        BODY.replace("      MaximumExecutionFrequency: !Ref Frequency\n", "")
+        .replace("!Ref EncryptionRuleName", "encryption")
+        .replace("Parameters:\n  Frequency:\n    Type: String\n", "")
+    )
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(correct).replace(
+        "      ConformancePackInputParameters:\n        - ParameterName: Frequency\n          ParameterValue: Hourly\n", ""
+    ))  # fmt: skip
+    assert (_check(stack).exit_code, _rows(_check(stack))) == (0, [])
+
+
+def test_a_parameter_given_by_a_ref_in_the_stack_is_known_to_be_given(tmp_path: Path) -> None:
+    body = BODY.replace("      MaximumExecutionFrequency: !Ref Frequency\n", "").replace(
+        "!Ref EncryptionRuleName", "encryption"
+    ).replace("Resources:\n", "Resources:\n  Noop:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
+              "      ConfigRuleName: !Ref Frequency\n      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n", 1)  # fmt: skip
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(body, value="!Ref AWS::StackName"))
+    # Without the stack's value, CP303 would say Frequency has no value; a Ref's value is unknown, not missing.
+    assert [row[0] for row in _rows(_check(stack))] == ["CP206"]  # a Ref in a ConfigRuleName: the pack's own error
+
+
+def test_the_request_s_mistakes_are_placed_in_the_stack(tmp_path: Path) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(BODY).replace('["111122223333"]', '["1111"]').replace("s3-baseline", "s3 baseline!"))
+    rows = [row for row in _rows(_check(stack)) if row[0].startswith("CP1")]
+    assert [(rule, line, column) for rule, _severity, line, column, _message in rows] == [
+        ("CP110", 8, 40),
+        ("CP120", 9, 26),
+    ]
+
+
+def test_a_folded_json_body_and_a_quoted_one(tmp_path: Path) -> None:
+    folded = (
+        "Resources:\n  Pack:\n    Type: AWS::Config::ConformancePack\n    Properties:\n"
+        "      ConformancePackName: p\n      TemplateBody: >\n"
+        '        {"Resources": {"R": {"Type": "AWS::Config::ConfigRule",\n'
+        '        "Properties": {"ConfigRuleName": {"Ref": "Missing"},\n'
+        '        "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}}}}\n'
+    )
+    path = tmp_path / "folded.yaml"
+    path.write_text(folded)
+    missing = "'Missing' is not a parameter, resource or pseudo parameter of this template"
+    [row] = [row for row in _rows(_check(path)) if row[0] == "CP301"]
+    assert row[:3] == ("CP301", "error", 8) and row[4] == missing
+    assert folded.splitlines()[7][row[3] - 1 :].startswith('"Ref": "Missing"')  # the Ref's key, as in a JSON pack
+    body = '{"Resources": {"R": {"Type": "AWS::Config::ConfigRule", "Properties": {"ConfigRuleName": {"Ref": "Missing"}, ' \
+        '"Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}}}}'  # fmt: skip
+    quoted = (
+        "Resources:\n  Pack:\n    Type: AWS::Config::ConformancePack\n    Properties:\n"
+        f"      ConformancePackName: p\n      TemplateBody: {json.dumps(body)}\n"
+    )
+    path.write_text(quoted)
+    column = quoted.splitlines()[5].index('\\"Ref\\"') + 1  # an escaped quote maps to its backslash
+    assert [row for row in _rows(_check(path)) if row[0] == "CP301"] == [("CP301", "error", 6, column, missing)]
+
+
+def test_a_json_stack_with_escapes_as_cdk_writes_it(tmp_path: Path) -> None:
+    stack = {
+        "Resources": {
+            "Baseline": {
+                "Type": "AWS::Config::ConformancePack",
+                "Properties": {
+                    "ConformancePackName": "s3-baseline",
+                    "TemplateBody": BODY.replace(" Frequency", " Fréquence"),
+                },
+            },
+            "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:deflate64:H4sI"}},
+        }
+    }
+    path = tmp_path / "Stack.template.json"
+    text = json.dumps(stack, indent=1)
+    path.write_text(text)
+    line = text.splitlines().index(next(row for row in text.splitlines() if '"TemplateBody"' in row)) + 1
+    written = text.splitlines()[line - 1]
+    rows = _rows(_check(path))
+    assert [(rule, found_line) for rule, _s, found_line, _c, _m in rows] == [
+        ("CP303", line), ("CP407", line), ("CP206", line), ("CP301", line),
+    ]  # fmt: skip
+    # json.dumps writes é as \\u00e9: columns count the characters as written.
+    assert written[rows[0][3] - 1 :].startswith("Fr\\u00e9quence:\\n    Type: String")
+    assert written[rows[1][3] - 1 :].startswith("MaximumExecutionFrequency: !Ref Fr\\u00e9quence")
+    assert written[rows[3][3] - 1 :].startswith("!Ref EncryptionRuleName")
+
+
+def test_the_checked_in_cdk_output_folder(tmp_path: Path) -> None:
+    result = run_cli(["check", "--no-cache", "--ignore", "CP418", str(FIXTURES / "hosts" / "cdk.out")])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "Found 2 errors in 1 file; 2 other files skipped (not conformance packs; --show-files lists them)."
+    )
+    assert "PackStack.template.json:" in result.stdout and "CP408" in result.stdout
+
+
+def test_a_body_built_with_an_intrinsic_is_not_checked_and_says_so() -> None:
+    result = _check(FIXTURES / "CP010" / "bad.yaml")
+    assert (result.exit_code, _rows(result)) == (0, [
+        ("CP010", "info", 7, 21, "the pack's TemplateBody was not checked: it is built with an intrinsic function, "
+         "whose value is known only when the stack is deployed"),
+    ])  # fmt: skip
+
+
+def test_deploy_refuses_a_stack_and_says_why(tmp_path: Path) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(BODY))
+    result = run_cli(["deploy", "--dry-run", "--offline", "--name", "x", str(stack)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"preflight: error: {stack}: a CloudFormation stack holding a conformance pack: deploy the stack with "
+        "CloudFormation (`preflight check` checks its packs), or deploy a pack's own file\n"
+    )
+
+
+@pytest.mark.parametrize("style", ["sarif", "github", "junit"])
+def test_reports_point_at_the_stack_s_lines(tmp_path: Path, style: str) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(_stack(BODY))
+    result = run_cli(["check", "--no-cache", "--ignore", "CP418", "--format", style, str(stack)])
+    assert result.exit_code == 1
+    if style == "sarif":
+        regions = [
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            for r in json.loads(result.stdout)["runs"][0]["results"]
+        ]
+        assert regions == [22, 22, 29, 29]
+    elif style == "github":
+        assert [line.split(",")[1] for line in result.stdout.splitlines() if line.startswith("::error")] == [
+            "line=22",
+            "line=22",
+            "line=29",
+            "line=29",
+        ]
+    else:
+        assert result.stdout.count("<failure") == 4, result.stdout
