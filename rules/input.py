@@ -281,9 +281,12 @@ def input_over_safety_limits(ctx: Context) -> Iterator[Issue]:
 def hosted_pack_not_checked(ctx: Context) -> Iterator[Issue]:
     """## What it does
     For a pack inside a CloudFormation stack (an `AWS::Config::ConformancePack` or
-    `AWS::Config::OrganizationConformancePack` resource), says once that its `TemplateBody` was not
-    checked when it is built with an intrinsic function (`!Sub`, `Fn::Join`): its text is known only
-    when the stack is deployed.
+    `AWS::Config::OrganizationConformancePack` resource) or a Terraform file (an
+    `aws_config_conformance_pack` or `aws_config_organization_conformance_pack` resource), says once
+    that its template was not checked: a `TemplateBody` built with an intrinsic function (`!Sub`,
+    `Fn::Join`) or a Terraform expression, whose text is known only when the stack is deployed; a
+    file `file()` names by an expression, or cannot read; a `.tf` file python-hcl2 cannot parse, or
+    the terraform extra not installed.
 
     ## Why is this bad?
     Nothing is wrong with it; the pack's rules were not checked, and a passing run says nothing of them.

@@ -85,7 +85,7 @@ def test_the_lint_path_imports_only_what_pip_install_dot_brings() -> None:
         "preflight.rules" if source == "rules" else source for source in [*contract["source_modules"], "preflight.cli"]
     )
     base = _names(PROJECT["project"]["dependencies"])
-    extras_modules = {"boto3", "botocore", "cfnlint", "pygls", "lsprotocol", "cfn_guard_rs"}
+    extras_modules = {"boto3", "botocore", "cfnlint", "pygls", "lsprotocol", "cfn_guard_rs", "hcl2"}
     outside = {
         module: sorted(name for name in names if name not in extras_modules and not _distributions(name) & base)
         for module, names in imports_by_module().items()

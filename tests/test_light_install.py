@@ -154,12 +154,12 @@ def _normal(name: str) -> str:
 
 
 def test_the_extras_the_commands_name_are_the_packages() -> None:
-    """Each extra of pyproject.toml brings exactly the modules its features look for; `all` is the four,
+    """Each extra of pyproject.toml brings exactly the modules its features look for; `all` is the five,
     and `dev` (the README's test command) includes `all`."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    assert set(extras) == {"aws", "cfn-lint", "lsp", "guard", "all", "dev"}
-    assert extras["all"] == ["conformance-preflight[aws,cfn-lint,lsp,guard]"]
+    assert set(extras) == {"aws", "cfn-lint", "lsp", "guard", "terraform", "all", "dev"}
+    assert extras["all"] == ["conformance-preflight[aws,cfn-lint,lsp,guard,terraform]"]
     assert "conformance-preflight[all]" in extras["dev"]
     provided_by = importlib.metadata.packages_distributions()
     for extra in EXTRAS:

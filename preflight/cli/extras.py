@@ -28,7 +28,8 @@ AWS = Extra("aws", "the AWS SDK (boto3)", ("boto3", "botocore"))
 CFN_LINT = Extra("cfn-lint", "cfn-lint", ("cfnlint",))
 LSP = Extra("lsp", "the language server library (pygls)", ("pygls", "lsprotocol"))
 GUARD = Extra("guard", "Guard's parser (cfn-guard-rs)", ("cfn_guard_rs",))
-EXTRAS = (AWS, CFN_LINT, LSP, GUARD)
+TERRAFORM = Extra("terraform", "python-hcl2, which reads .tf files", ("hcl2",))
+EXTRAS = (AWS, CFN_LINT, LSP, GUARD, TERRAFORM)
 
 
 def installed(extra: Extra) -> bool:

@@ -18,16 +18,17 @@ from preflight.engine.suppression import Suppression, apply, comment_suppression
 from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
-from preflight.load.paths import Subject
+from preflight.load.paths import TERRAFORM_SUFFIX, Subject
 from preflight.load.request_file import Origin, PackRequest
 from preflight.model.document import text_lines
-from preflight.model.findings import DocPath, Finding, Report
+from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import EVERY_PHASE, Phase, Rule
 from preflight.model.settings import Settings
 
 if TYPE_CHECKING:
     from preflight.engine.cache import Cache
+    from preflight.knowledge.hosts import HostedPack
     from preflight.load.spec_file import PackSummary
     from preflight.model.facts import AwsFacts
 
@@ -197,6 +198,8 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
         return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,)))
+    if source.path.suffix.lower() == TERRAFORM_SUFFIX:
+        return _check_terraform(job, scope, index, source, data)
     hosting = may_host(data)
     if (job.only_packs or not source.named) and not hosting and not _is_pack(data):
         return _Result(index, source.display, "skipped", scope.index)
@@ -214,12 +217,13 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     return result
 
 
-def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded) -> _Result:
-    """A CloudFormation stack's packs (preflight.load.hosts): each checked with its resource's request,
-    its findings moved to the stack's lines; the stack's own other resources are not a pack's."""
+def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, packs: list[HostedPack] | None = None) -> _Result:
+    """A CloudFormation stack's packs (preflight.knowledge.hosts), or `packs` read from another kind of
+    host: each checked with its resource's request, its findings moved to where its text is written;
+    the stack's own other resources are not a pack's."""
     from preflight.knowledge.hosts import BodyPositions, hosted_packs
 
-    hosted = hosted_packs(stack)
+    hosted = packs if packs is not None else hosted_packs(stack)
     if not hosted or stack.text is None:
         return _Result(index, stack.file, "skipped", scope.index)
     findings: list[Finding] = []
@@ -227,13 +231,49 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded) -> _Result:
         body = load_template_text(pack.body, pack.file) if pack.body is not None else None
         context = Context(body, pack.request, scope.settings.quotas, reference=job.reference)
         positions = BodyPositions(stack.text, pack)
+        found = run_rules(scope.rules, context, raise_errors=job.raise_errors)
+        document = body.document if body is not None else None
         findings.extend(
-            positions.move(finding, stack.file)
-            for finding in run_rules(scope.rules, context, raise_errors=job.raise_errors)
+            positions.move(finding, stack.file) for finding in found if not positions.unknown(finding, document)
         )
     lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
     kept, lines = _suppressed_and_shown(job, scope.rules, findings, stack.file, stack.text)
     return _Result(index, stack.file, "template", scope.index, tuple(kept), lines, None, lasting)
+
+
+def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data: bytes) -> _Result:
+    """A .tf file's packs (preflight.knowledge.terraform), checked as a stack's are. Not cached: a
+    pack's body may be another file (file(), templatefile()), which the cache key does not hold."""
+    from preflight.knowledge.terraform import TerraformError, holds_a_pack, terraform_packs
+
+    if not holds_a_pack(data):
+        return _Result(index, source.display, "skipped", scope.index)
+    text, problem = decode(data)
+    if text is None:
+        return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,) if problem else ()))
+    assert source.path is not None
+    try:
+        hosted = terraform_packs(text, source.display, source.path.parent)
+    except TerraformError as error:
+        return _not_checked(job, scope, index, source.display, str(error))
+    result = _check_stack(job, scope, index, Loaded(source.display, None, text=text), hosted)
+    return replace(result, lasting=False)
+
+
+# The rule that says a hosted pack was not checked (rules/input.py).
+NOT_CHECKED_RULE = "CP010"
+
+
+def _not_checked(job: Job, scope: _Scope, index: int, file: str, why: str) -> _Result:
+    """One CP010 (info) for a file whose packs could not be read at all."""
+    request = PackRequest(
+        from_request_file=file, body_unread=why, origins={("TemplateBody",): Origin(file, START_OF_FILE)}
+    )
+    rules = tuple(rule for rule in scope.rules if rule.id == NOT_CHECKED_RULE)
+    context = Context(None, request, scope.settings.quotas, reference=job.reference)
+    return _Result(
+        index, file, "template", scope.index, tuple(run_rules(rules, context, raise_errors=job.raise_errors))
+    )
 
 
 def _is_pack(data: bytes) -> bool:

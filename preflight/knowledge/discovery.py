@@ -57,6 +57,8 @@ def why_not_a_pack(data: bytes) -> str | None:
 
 
 HOSTS_A_PACK = "a CloudFormation stack holding a conformance pack, checked where it is written"
+TERRAFORM_HOLDS_A_PACK = "a Terraform file holding a conformance pack, checked where it is written"
+TERRAFORM_WITHOUT_A_PACK = "a Terraform file with no aws_config_conformance_pack resource"
 
 
 def hosts_a_pack(data: bytes) -> bool:
@@ -132,6 +134,14 @@ def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
             found.append(
                 Accounted(subject.display, "checked", f"cannot be read ({problem.message if problem else ''})")
             )
+            continue
+        if subject.path.suffix.lower() == ".tf":
+            from preflight.knowledge.terraform import holds_a_pack
+
+            if holds_a_pack(data):
+                found.append(Accounted(subject.display, "checked", f"{TERRAFORM_HOLDS_A_PACK}{settings}"))
+            else:
+                found.append(Accounted(subject.display, "skipped", TERRAFORM_WITHOUT_A_PACK))
             continue
         reason = why_not_a_pack(data)
         if reason is None:

@@ -47,10 +47,15 @@ class HostedPack:
     request: PackRequest
     body: str | None = None
     indices: list[int] | None = field(default=None, repr=False)
+    # Ranges of the body that stand for values not known here (Terraform's interpolations).
+    unknown: tuple[tuple[int, int], ...] = ()
+    # The file the body is read from, and its text, when it is not the host (Terraform's file()).
+    target: str | None = None
+    target_text: str | None = field(default=None, repr=False)
 
     @property
     def file(self) -> str:
-        """The name the body is checked under, before its findings are moved into the stack."""
+        """The name the body is checked under, before its findings are moved to where it is written."""
         return f"{self.request.from_request_file}#{self.logical_id}"
 
 
@@ -149,17 +154,38 @@ class BodyPositions:
     """Moves a finding about a hosted pack's body to where that place is written in the stack."""
 
     def __init__(self, stack_text: str, hosted: HostedPack) -> None:
-        self._stack_lines = line_starts(stack_text)
+        self._stack_lines = line_starts(hosted.target_text if hosted.target_text is not None else stack_text)
         self._body_lines = line_starts(hosted.body or "")
         self._indices = hosted.indices
         self._hosted = hosted
         self._fallback = hosted.request.origins.get(("TemplateBody",))
 
+    def _offset(self, line: int, column: int) -> int | None:
+        if not 0 < line <= len(self._body_lines):
+            return None
+        return self._body_lines[line - 1] + column - 1
+
+    def unknown(self, finding: Finding, body: Document | None) -> bool:
+        """Whether a finding about the body is about a value not known here (an interpolation): its
+        place, or the node its path names (a finding may point at the key), holds one."""
+        if finding.file != self._hosted.file or not self._hosted.unknown:
+            return False
+        spans = [finding.span] if finding.span != NO_POSITION else []
+        if body is not None and finding.path and (node := body.node_span(finding.path)) is not None:
+            spans.append(node)
+        return any(self._overlaps(span) for span in spans)
+
+    def _overlaps(self, span: Span) -> bool:
+        start, end = self._offset(span.line, span.column), self._offset(span.end_line, span.end_column)
+        if start is None or end is None:
+            return False
+        return any(begin < max(end, start + 1) and start < stop for begin, stop in self._hosted.unknown)
+
     def _place(self, line: int, column: int) -> tuple[int, int] | None:
         indices = self._indices
-        if indices is None or not 0 < line <= len(self._body_lines):
+        offset = self._offset(line, column)
+        if indices is None or offset is None:
             return None
-        offset = self._body_lines[line - 1] + column - 1
         if offset < len(indices):
             index = indices[offset]
         elif indices:
@@ -172,6 +198,7 @@ class BodyPositions:
     def move(self, finding: Finding, stack_file: str) -> Finding:
         if finding.file != self._hosted.file:
             return finding  # about the request: already placed in the stack
+        stack_file = self._hosted.target or stack_file
         span = finding.span
         start = self._place(span.line, span.column) if span != NO_POSITION else None
         end = self._place(span.end_line, span.end_column) if start is not None else None

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from preflight.load.gitignore import GitIgnore
     from preflight.model.globs import Glob
 
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
+# Terraform's files: the packs of their aws_config_*conformance_pack resources (preflight.knowledge.terraform).
+TERRAFORM_SUFFIX = ".tf"
+TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", TERRAFORM_SUFFIX})
 STDIN = "-"
 
 
