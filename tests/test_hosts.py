@@ -374,3 +374,79 @@ def test_docs_hosts_shows_what_check_prints() -> None:
         assert command.startswith("$ preflight ")
         result = run_cli(command.split()[2:], cwd=REPO)
         assert result.stdout == printed, command
+
+
+FIXABLE = """\
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Pack:
+    Type: AWS::Config::ConformancePack
+    Properties:
+      ConformancePackName: p
+      TemplateBody: |
+        Parameters:
+          Unused:
+            Type: String
+            Default: x
+          Enabled:
+            Type: String
+            Default: 'TRUE'
+        Resources:
+          R:
+            Type: AWS::Config::ConfigRule
+            Properties:
+              ConfigRuleName: r
+              InputParameters:
+                clusterDbEncrypted: !Ref Enabled
+                loggingEnabled: 'true'
+              Source: {Owner: AWS, SourceIdentifier: REDSHIFT_CLUSTER_CONFIGURATION_CHECK}
+  Second:
+    Type: AWS::Config::ConformancePack
+    Properties:
+      ConformancePackName: q
+      TemplateBody: |2-
+          Parameters:
+            Unused:
+              Type: String
+              Default: y
+          Resources:
+            R:
+              Type: AWS::Config::ConfigRule
+              Properties:
+                ConfigRuleName: r
+                Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+Outputs:
+  T:
+    Value: !Ref Topic
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_fix_edits_inside_literal_blocks_and_nothing_else(tmp_path: Path, newline: str) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_bytes(FIXABLE.replace("\n", newline).encode())
+    result = run_cli(["check", "--no-cache", "--ignore", "CP418", "--fix", str(stack)])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, "Fixed 3 findings in 1 file.")
+    expected = (
+        FIXABLE.replace("          Unused:\n            Type: String\n            Default: x\n", "")
+        .replace("Default: 'TRUE'", "Default: 'true'")
+        .replace(
+            "          Parameters:\n            Unused:\n              Type: String\n              Default: y\n", ""
+        )
+    )
+    assert stack.read_bytes() == expected.replace("\n", newline).encode()
+
+
+def test_no_edit_is_made_where_the_body_is_not_written_line_for_line(tmp_path: Path) -> None:
+    body = FIXABLE.split("TemplateBody: |\n", 1)[1].split("  Second:", 1)[0]
+    body = "".join(line[8:] + "\n" for line in body.splitlines())
+    stack = tmp_path / "Stack.template.json"
+    stack.write_text(json.dumps({"Resources": {"Pack": {"Type": "AWS::Config::ConformancePack", "Properties": {
+        "ConformancePackName": "p", "TemplateBody": body}}}}, indent=1))  # fmt: skip
+    before = stack.read_bytes()
+    checked = run_cli(["check", "--no-cache", "--ignore", "CP418", str(stack)])
+    assert "fixable" not in checked.stdout and "CP305" in checked.stdout
+    diff = run_cli(["check", "--no-cache", "--ignore", "CP418", "--diff", str(stack)])
+    assert (diff.stdout, diff.stderr) == ("", "Would fix 0 findings in 0 files.\n")
+    assert stack.read_bytes() == before

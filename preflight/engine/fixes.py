@@ -10,9 +10,13 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from preflight.model.document import Document, line_starts
 from preflight.model.findings import DocPath, Edit, Finding, Severity, Span
+
+if TYPE_CHECKING:
+    from preflight.load.parsing import Loaded
 
 ROUNDS_MAX = 10  # each round fixes at least one finding; real packs need two or three
 
@@ -177,8 +181,37 @@ def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:
     old, new = load_template_text(before, ""), load_template_text(after, "")
     if old.document is None or new.document is None:
         return False
+    from preflight.knowledge.hosts import may_host
+
+    if may_host(before.encode("utf-8", "surrogateescape")):
+        return _hosted_values_kept(old, new, fixed)
     paths = _edited(old.document, fixed)
     return _pruned(old.document.data, paths) == _pruned(new.document.data, paths)
+
+
+def _hosted_values_kept(old: Loaded, new: Loaded, fixed: Sequence[Finding]) -> bool:
+    """values_kept for a stack holding packs: the stack is unchanged but for its packs' bodies, and
+    each body's values are kept but where the fixes made in it are (their edits read in the body)."""
+    from preflight.knowledge.hosts import hosted_packs, in_body, without_bodies
+    from preflight.load.parsing import load_template_text
+
+    before, after = hosted_packs(old), hosted_packs(new)
+    assert old.document is not None and new.document is not None
+    if len(before) != len(after) or without_bodies(old.document, before) != without_bodies(new.document, after):
+        return False
+    for was, now in zip(before, after, strict=True):
+        if was.body is None or now.body is None:
+            if was.body != now.body:
+                return False
+            continue
+        old_body, new_body = load_template_text(was.body, ""), load_template_text(now.body, "")
+        if old_body.document is None or new_body.document is None:
+            return False
+        own = [moved for finding in fixed if (moved := in_body(finding, was)) is not None]
+        paths = _edited(old_body.document, own)
+        if _pruned(old_body.document.data, paths) != _pruned(new_body.document.data, paths):
+            return False
+    return True
 
 
 def _edited(document: Document, fixed: Sequence[Finding]) -> list[DocPath]:

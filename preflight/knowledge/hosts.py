@@ -21,7 +21,7 @@ from preflight.load.request_file import (
     PackRequest,
 )
 from preflight.model.document import Document, line_starts
-from preflight.model.findings import NO_POSITION, DocPath, Finding, Span
+from preflight.model.findings import NO_POSITION, DocPath, Edit, Finding, Span
 
 PACK_TYPES = {"AWS::Config::ConformancePack": "account", "AWS::Config::OrganizationConformancePack": "organization"}
 # Request properties of the resources whose values are plain text (the API's names are CloudFormation's).
@@ -49,9 +49,13 @@ class HostedPack:
     indices: list[int] | None = field(default=None, repr=False)
     # Ranges of the body that stand for values not known here (Terraform's interpolations).
     unknown: tuple[tuple[int, int], ...] = ()
-    # The file the body is read from, and its text, when it is not the host (Terraform's file()).
+    # The file the body is read from when it is not the host (Terraform's file()), and the text of the
+    # file `indices` index into (the host's, or that file's).
     target: str | None = None
     target_text: str | None = field(default=None, repr=False)
+    # A block whose lines are the body's lines, each after this many spaces (a YAML literal block, a
+    # Terraform heredoc): a fix's edits are exact there. None: edits are not made in the host.
+    edit_indent: int | None = None
 
     @property
     def file(self) -> str:
@@ -143,7 +147,24 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
     indices = None
     if span is not None:
         indices = source_indices(document.text, (span.line, span.column), (span.end_line, span.end_column), body)
-    return HostedPack(logical_id, request, body, indices)
+    return HostedPack(
+        logical_id, request, body, indices, target_text=document.text,
+        edit_indent=literal_indent(document.text, span, indices),
+    )  # fmt: skip
+
+
+def literal_indent(text: str, span: Span | None, indices: list[int] | None) -> int | None:
+    """The indentation of a YAML literal block (`|`) whose characters are all where `indices` says,
+    line after line; None for another style, where an edit of the body is no edit of the host."""
+    if span is None or not indices:
+        return None
+    starts = line_starts(text)
+    header = starts[span.line - 1] + span.column - 1
+    if text[header : header + 1] != "|":
+        return None
+    first = indices[0]
+    line = bisect.bisect_right(starts, first)
+    return first - starts[line - 1]
 
 
 def _origin(document: Document, path: DocPath) -> Origin:
@@ -205,4 +226,58 @@ class BodyPositions:
         if start is None or end is None:
             fallback = self._fallback.span if self._fallback is not None else NO_POSITION
             return replace(finding, file=stack_file, span=fallback, edits=())
-        return replace(finding, file=stack_file, span=Span(*start, *end), edits=())
+        return replace(finding, file=stack_file, span=Span(*start, *end), edits=self._edits(finding.edits))
+
+    def _edits(self, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+        """The edits of a fix, made in the host: only in a block whose lines are the body's, and all of
+        them or none (a fix half made is another fix)."""
+        indent = self._hosted.edit_indent
+        if indent is None or not edits:
+            return ()
+        moved = []
+        for edit in edits:
+            span = edit.span
+            start, end = self._place(span.line, span.column), self._place(span.end_line, span.end_column)
+            if start is None or end is None:
+                return ()
+            moved.append(Edit(Span(*start, *end), edit.text.replace("\n", "\n" + " " * indent)))
+        return tuple(moved)
+
+
+def without_bodies(document: Document, packs: list[HostedPack]) -> object:
+    """A stack's data less its pack resources' TemplateBody values: what a fix in a body must keep."""
+    import copy
+
+    data = copy.deepcopy(document.data)
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    for pack in packs:
+        resource = resources.get(pack.logical_id) if isinstance(resources, dict) else None
+        properties = resource.get("Properties") if isinstance(resource, dict) else None
+        if isinstance(properties, dict):
+            properties.pop("TemplateBody", None)
+    return data
+
+
+def in_body(finding: Finding, pack: HostedPack) -> Finding | None:
+    """A finding moved into the stack, with its edits read again in `pack`'s body; None when an edit
+    is not in that body (the finding is another pack's)."""
+    if pack.indices is None or pack.body is None or not finding.edits:
+        return None
+    offsets = {index: offset for offset, index in enumerate(pack.indices)}
+    if pack.indices:
+        offsets[pack.indices[-1] + 1] = len(pack.indices)
+    starts = line_starts(pack.target_text or "")
+    body_lines = line_starts(pack.body)
+    edits = []
+    for edit in finding.edits:
+        points = []
+        for line, column in ((edit.span.line, edit.span.column), (edit.span.end_line, edit.span.end_column)):
+            index = starts[line - 1] + column - 1 if 0 < line <= len(starts) else None
+            offset = offsets.get(index) if index is not None else None
+            if offset is None:
+                return None
+            body_line = bisect.bisect_right(body_lines, offset)
+            points.append((body_line, offset - body_lines[body_line - 1] + 1))
+        indent = pack.edit_indent or 0
+        edits.append(Edit(Span(*points[0], *points[1]), edit.text.replace("\n" + " " * indent, "\n")))
+    return replace(finding, edits=tuple(edits))

@@ -207,7 +207,7 @@ def _pack(text: str, file: str, folder: Path, starts: list[int], kind: str, labe
         return HostedPack(f"{kind}.{label}", request)
     return HostedPack(
         f"{kind}.{label}", request, body.value, body.indices, unknown=body.unknown,
-        target=target[0] if target else None, target_text=target[1] if target else None,
+        target=target[0] if target else None, target_text=target[1] if target else text,
     )  # fmt: skip
 
 
