@@ -283,8 +283,9 @@ def hosted_pack_not_checked(ctx: Context) -> Iterator[Issue]:
     For a pack inside a CloudFormation stack (an `AWS::Config::ConformancePack` or
     `AWS::Config::OrganizationConformancePack` resource) or a Terraform file (an
     `aws_config_conformance_pack` or `aws_config_organization_conformance_pack` resource), says once
-    that its template was not checked: a `TemplateBody` built with an intrinsic function (`!Sub`,
-    `Fn::Join`) or a Terraform expression, whose text is known only when the stack is deployed; a
+    that its template was not checked: a `TemplateBody` built with an intrinsic function other than
+    `!Sub` (`Fn::Join`; a `!Sub` is read with the values the stack knows) or a Terraform expression,
+    whose text is known only when the stack is deployed; a
     file `file()` names by an expression, or cannot read; a `.tf` file python-hcl2 cannot parse, or
     the terraform extra not installed.
 
@@ -293,8 +294,7 @@ def hosted_pack_not_checked(ctx: Context) -> Iterator[Issue]:
 
     ## Example
     ```yaml
-    TemplateBody: !Sub |
-      Resources: ...
+    TemplateBody: !Join ["", [...]]
     ```
 
     ## Use instead

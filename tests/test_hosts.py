@@ -450,3 +450,23 @@ def test_no_edit_is_made_where_the_body_is_not_written_line_for_line(tmp_path: P
     diff = run_cli(["check", "--no-cache", "--ignore", "CP418", "--diff", str(stack)])
     assert (diff.stdout, diff.stderr) == ("", "Would fix 0 findings in 0 files.\n")
     assert stack.read_bytes() == before
+
+
+def test_a_sub_body_is_checked_with_what_the_stack_knows(tmp_path: Path) -> None:
+    """`!Sub`: a parameter's Default is put in, a pseudo parameter or an unknown name stands as a value
+    not known (no finding about it), and `${!Text}` is written out as `${Text}`."""
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(
+        "Parameters:\n  Frequency:\n    Type: String\n    Default: Hourly\nResources:\n  Pack:\n"
+        "    Type: AWS::Config::ConformancePack\n    Properties:\n      ConformancePackName: s\n"
+        "      TemplateBody: !Sub |\n        Resources:\n          Versioning:\n"
+        "            Type: AWS::Config::ConfigRule\n            Properties:\n"
+        "              ConfigRuleName: versioning-${AWS::Region}\n"
+        "              MaximumExecutionFrequency: ${Frequency}\n"
+        "              Source:\n                Owner: AWS\n                SourceIdentifier: ${RuleId}\n"
+    )
+    assert _rows(_check(stack)) == [
+        ("CP408", "error", 16, 15, "MaximumExecutionFrequency 'Hourly' is not one of One_Hour, Three_Hours, Six_Hours, "
+         "Twelve_Hours, TwentyFour_Hours"),
+    ]  # fmt: skip
+    assert "fixable" not in run_cli(["check", "--no-cache", "--ignore", "CP418", str(stack)]).stdout

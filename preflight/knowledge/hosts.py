@@ -8,6 +8,7 @@ resource's properties; a value written with an intrinsic function is not known, 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -120,9 +121,12 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
         origins[("ExcludedAccounts", index)] = at("ExcludedAccounts", index)
     body = properties.get("TemplateBody")
     unread = None
+    substituted = None
     if "TemplateBody" in properties:
         origins[("TemplateBody",)] = at("TemplateBody")
         if not isinstance(body, str):
+            substituted = _sub(document, (*base, "TemplateBody"), body)
+        if not isinstance(body, str) and substituted is None:
             unread = "it is built with an intrinsic function, whose value is known only when the stack is deployed"
     request = PackRequest(
         known=True,
@@ -139,6 +143,9 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
         unknown_values=frozenset(unknown),
         body_unread=unread,
     )
+    if substituted is not None:
+        resolved, placed, unknown_ranges = substituted
+        return HostedPack(logical_id, request, resolved, placed, unknown=unknown_ranges, target_text=document.text)
     if not isinstance(body, str):
         return HostedPack(logical_id, request)
     from preflight.knowledge.scalar_positions import source_indices
@@ -281,3 +288,70 @@ def in_body(finding: Finding, pack: HostedPack) -> Finding | None:
         indent = pack.edit_indent or 0
         edits.append(Edit(Span(*points[0], *points[1]), edit.text.replace("\n" + " " * indent, "\n")))
     return replace(finding, edits=tuple(edits))
+
+
+# What CloudFormation's Fn::Sub replaces: `${Name}`, `${Resource.Attribute}`; `${!Text}` is `${Text}`.
+_SUB_VARIABLE = "${"
+# A character standing for one of a value not known here: a letter keeps a plain scalar plain.
+_UNKNOWN = "x"
+
+
+def _sub(document: Document, path: DocPath, body: object) -> tuple[str, list[int], tuple[tuple[int, int], ...]] | None:
+    """A TemplateBody written as `!Sub` (a string, or a string and its variables): the text with each
+    variable that has a literal value put in (the Sub's own variables, the stack's parameters'
+    Defaults), the others (pseudo parameters, resources' attributes) standing as values not known.
+    None for another intrinsic, or a string whose characters cannot be placed."""
+    from preflight.knowledge.scalar_positions import source_indices
+
+    if not isinstance(body, dict) or list(body) != ["Fn::Sub"]:
+        return None
+    given = body["Fn::Sub"]
+    variables: dict[str, object] = {}
+    string_path: DocPath = (*path, "Fn::Sub")
+    if isinstance(given, list) and len(given) == 2 and isinstance(given[1], dict):
+        given, variables = given[0], given[1]
+        string_path = (*string_path, 0)
+    span = document.node_span(string_path) or document.node_span(path)
+    if not isinstance(given, str) or span is None:
+        return None
+    start = (span.line, span.column)
+    written = document.text[line_starts(document.text)[span.line - 1] + span.column - 1 :]
+    if tag := re.match(r"!Sub[ \t]+", written):  # the short form: the string follows the tag
+        start = (span.line, span.column + tag.end())
+    indices = source_indices(document.text, start, (span.end_line, span.end_column), given)
+    if indices is None:
+        return None
+    data = document.data if isinstance(document.data, dict) else {}
+    parameters = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
+
+    def value_of(name: str) -> str | None:
+        value = variables.get(name)
+        if value is None and isinstance(parameters, dict) and isinstance(parameters.get(name), dict):
+            value = parameters[name].get("Default")
+        return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+
+    chars: list[str] = []
+    placed: list[int] = []
+    unknown: list[tuple[int, int]] = []
+    index = 0
+    while index < len(given):
+        close = given.find("}", index) if given.startswith(_SUB_VARIABLE, index) else -1
+        if close < 0:
+            chars.append(given[index])
+            placed.append(indices[index])
+            index += 1
+            continue
+        name = given[index + 2 : close]
+        if name.startswith("!"):  # ${!Literal} is written out as ${Literal}
+            written = "${" + name[1:] + "}"
+            chars.extend(written)
+            placed.extend([indices[index]] * len(written))
+        elif (value := value_of(name.strip())) is not None:
+            chars.extend(value)
+            placed.extend([indices[index]] * len(value))
+        else:
+            unknown.append((len(chars), len(chars) + close + 1 - index))
+            chars.extend(_UNKNOWN * (close + 1 - index))
+            placed.extend(indices[index : close + 1])
+        index = close + 1
+    return "".join(chars), placed, tuple(unknown)
