@@ -178,6 +178,10 @@ def _origin(document: Document, path: DocPath) -> Origin:
     return Origin(document.file, document.node_span(path) or NO_POSITION)
 
 
+# Why a fix of a hosted pack is not made by --fix: said with the fix.
+NOT_EDITED = "--fix edits a pack only where its lines are written as they are, as in a literal block"
+
+
 class BodyPositions:
     """Moves a finding about a hosted pack's body to where that place is written in the stack."""
 
@@ -232,8 +236,13 @@ class BodyPositions:
         end = self._place(span.end_line, span.end_column) if start is not None else None
         if start is None or end is None:
             fallback = self._fallback.span if self._fallback is not None else NO_POSITION
-            return replace(finding, file=stack_file, span=fallback, edits=())
-        return replace(finding, file=stack_file, span=Span(*start, *end), edits=self._edits(finding.edits))
+            fix = f"{finding.fix} ({NOT_EDITED})" if finding.edits and finding.fix is not None else finding.fix
+            return replace(finding, file=stack_file, span=fallback, edits=(), fix=fix)
+        edits = self._edits(finding.edits)
+        fix = finding.fix
+        if finding.edits and not edits and fix is not None:
+            fix += f" ({NOT_EDITED})"
+        return replace(finding, file=stack_file, span=Span(*start, *end), edits=edits, fix=fix)
 
     def _edits(self, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
         """The edits of a fix, made in the host: only in a block whose lines are the body's, and all of
