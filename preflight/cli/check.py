@@ -27,7 +27,7 @@ from preflight.cli.options import (
 from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.load.paths import Subject, expand_paths
+from preflight.load.paths import TEMPLATE_SUFFIXES, Subject, expand_paths
 from preflight.load.request_file import PackRequest, RequestInputs, build_request
 from preflight.load.settings_file import SettingsScopes, validate_globs
 from preflight.model.errors import InputError, UsageError
@@ -307,7 +307,8 @@ def _job(
     if paths and not subjects and expanded.unusable:
         raise UsageError(expanded.unusable[0])
     if paths and not subjects and not expanded.missing:
-        raise UsageError(f"no templates (.json, .template, .yaml, .yml) under {', '.join(paths)}")
+        suffixes = ", ".join(sorted(TEMPLATE_SUFFIXES))
+        raise UsageError(f"no templates ({suffixes}) under {', '.join(paths)}")
     if paths and not subjects:
         raise UsageError(f"{expanded.missing[0]}: no such file or directory")
     if request.template_body is not None and subjects:
