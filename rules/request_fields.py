@@ -43,7 +43,9 @@ def invalid_pack_name(ctx: Context) -> Iterator[Issue]:
         if request.from_request_file is not None:
             yield Issue(f"the request has no {request.name_key}", path, where="request")
         return
-    name = request.name or ""
+    if request.name is None:
+        return  # given, but not known here: a Ref, a Terraform expression
+    name = request.name
     limit = ctx.limits.org_pack_name_max if request.scope == "organization" else ctx.limits.account_pack_name_max
     if not re.fullmatch(ctx.limits.pack_name_pattern, name):
         yield Issue(

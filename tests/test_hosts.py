@@ -200,8 +200,8 @@ def test_deploy_refuses_a_stack_and_says_why(tmp_path: Path) -> None:
     result = run_cli(["deploy", "--dry-run", "--offline", "--name", "x", str(stack)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"preflight: error: {stack}: a CloudFormation stack holding a conformance pack: deploy the stack with "
-        "CloudFormation (`preflight check` checks its packs), or deploy a pack's own file\n"
+        f"preflight: error: {stack}: a CloudFormation stack or Terraform file holding a conformance pack: deploy it "
+        "with CloudFormation or Terraform (`preflight check` checks its packs), or deploy a pack's own file\n"
     )
 
 

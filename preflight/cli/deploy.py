@@ -156,8 +156,8 @@ def _pack(options: DeployOptions) -> Any:
         raise UsageError(f"{paths[0]}: no such file")
     if paths and _holds_a_pack(Path(paths[0])):
         raise UsageError(
-            f"{paths[0]}: a CloudFormation stack holding a conformance pack: deploy the stack with CloudFormation "
-            "(`preflight check` checks its packs), or deploy a pack's own file"
+            f"{paths[0]}: a CloudFormation stack or Terraform file holding a conformance pack: deploy it with "
+            "CloudFormation or Terraform (`preflight check` checks its packs), or deploy a pack's own file"
         )
     if not paths and request.template_body is None and request.template_s3_uri is None:
         raise UsageError("deploy needs the template: PATH, --request with a template, or --template-s3-uri")
@@ -165,11 +165,16 @@ def _pack(options: DeployOptions) -> Any:
 
 
 def _holds_a_pack(path: Path) -> bool:
-    from preflight.knowledge.hosts import may_host
-    from preflight.load.parsing import read_bytes
+    """A CloudFormation stack with a pack resource, or a Terraform file: hosts, which deploy does not
+    put (preflight.knowledge.hosts)."""
+    from preflight.knowledge.hosts import hosted_packs, may_host
+    from preflight.load.parsing import load_template_bytes, read_bytes
+    from preflight.load.paths import TERRAFORM_SUFFIX
 
+    if path.suffix.lower() == TERRAFORM_SUFFIX:
+        return True
     data, _problem = read_bytes(path)
-    return data is not None and may_host(data)
+    return data is not None and may_host(data) and bool(hosted_packs(load_template_bytes(data, str(path))))
 
 
 @dataclass(frozen=True)

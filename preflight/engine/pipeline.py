@@ -182,26 +182,27 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     """Each file is read once: the bytes the cache key is made of are the bytes that are checked."""
     pack = job.packs[index]
     if isinstance(source, Loaded):  # an editor's buffer, or a template read before
-        if may_host((source.text or "").encode("utf-8", "surrogateescape")):
-            return _check_stack(job, scope, index, source)
-        return _check_loaded(job, scope, index, source)
+        hosted = _hosted(source, (source.text or "").encode("utf-8", "surrogateescape"))
+        return _check_stack(job, scope, index, source, hosted) if hosted else _check_loaded(job, scope, index, source)
     if source is None:
         return _check_loaded(job, scope, index, _request_body(pack.request))
     if source.path is None:
         stdin = job.stdin or b""
-        if may_host(stdin):
-            return _check_stack(job, scope, index, load_template_bytes(stdin, source.display))
+        read = load_template_bytes(stdin, source.display)
+        if hosted := _hosted(read, stdin):
+            return _check_stack(job, scope, index, read, hosted)
         if job.only_packs and not _is_pack(stdin):
             return _Result(index, source.display, "skipped", scope.index)
-        return _check_loaded(job, scope, index, load_template_bytes(stdin, source.display))
+        return _check_loaded(job, scope, index, read)
     data, problem = read_bytes(source.path)
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
         return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,)))
     if source.path.suffix.lower() == TERRAFORM_SUFFIX:
         return _check_terraform(job, scope, index, source, data)
-    hosting = may_host(data)
-    if (job.only_packs or not source.named) and not hosting and not _is_pack(data):
+    loaded = load_template_bytes(data, source.display) if may_host(data) else None
+    hosted = _hosted(loaded, data) if loaded is not None else []
+    if (job.only_packs or not source.named) and not hosted and not _is_pack(data):
         return _Result(index, source.display, "skipped", scope.index)
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
@@ -210,20 +211,27 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
         text, _problem = decode(data)
         lines = _shown_lines(cached, source.display, text) if text is not None else None
         return _Result(index, source.display, "template", scope.index, cached, lines)
-    loaded = load_template_bytes(data, source.display)
-    result = _check_stack(job, scope, index, loaded) if hosting else _check_loaded(job, scope, index, loaded)
+    loaded = loaded or load_template_bytes(data, source.display)
+    result = _check_stack(job, scope, index, loaded, hosted) if hosted else _check_loaded(job, scope, index, loaded)
     if cache is not None and key is not None and result.lasting:
         cache.put(key, result.findings)
     return result
 
 
-def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, packs: list[HostedPack] | None = None) -> _Result:
-    """A CloudFormation stack's packs (preflight.knowledge.hosts), or `packs` read from another kind of
-    host: each checked with its resource's request, its findings moved to where its text is written;
-    the stack's own other resources are not a pack's."""
-    from preflight.knowledge.hosts import BodyPositions, hosted_packs
+def _hosted(loaded: Loaded, data: bytes) -> list[HostedPack]:
+    """The packs a stack holds, read from its parsed resources (a comment naming a pack's type is
+    none): a file that holds none is checked as what else it is."""
+    from preflight.knowledge.hosts import hosted_packs
 
-    hosted = packs if packs is not None else hosted_packs(stack)
+    return hosted_packs(loaded) if may_host(data) else []
+
+
+def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: list[HostedPack]) -> _Result:
+    """A host's packs (a CloudFormation stack's, preflight.knowledge.hosts; a Terraform file's): each
+    checked with its resource's request, its findings moved to where its text is written; the host's
+    own other resources are not a pack's."""
+    from preflight.knowledge.hosts import BodyPositions
+
     if not hosted or stack.text is None:
         return _Result(index, stack.file, "skipped", scope.index)
     findings: list[Finding] = []

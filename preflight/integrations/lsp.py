@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,6 +26,7 @@ from preflight import __version__
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.knowledge.discovery import mentions_aws_config
+from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import load_template_bytes
 from preflight.load.request_file import PackRequest
@@ -239,7 +241,13 @@ class PreflightServer(LanguageServer):
         job = Job((PackInput(PackRequest(), (loaded,)),), settings, self.rules, reference=self.reference)
         report = run(job)
         made_for = (version, text_digest(original))
-        return [self._diagnostic(finding, lines, made_for) for finding in report.findings if finding.file == str(path)]
+        # A pack inside a stack: its fixes are made by --fix, which checks the stack is kept, not here.
+        hosting = may_host(data)
+        return [
+            self._diagnostic(replace(finding, edits=()) if hosting else finding, lines, made_for)
+            for finding in report.findings
+            if finding.file == str(path)
+        ]
 
     def _diagnostic(self, finding: Finding, lines: list[str], made_for: tuple[int | None, str]) -> types.Diagnostic:
         message = (f"{finding.origin}: " if finding.origin else "") + finding.message

@@ -44,7 +44,7 @@ def why_not_a_pack(data: bytes) -> str | None:
     """None for a conformance pack; otherwise why the file is not one, in words (`--show-files`)."""
     rules = 0
     other: str | None = None
-    for vendor, service, kind in re.findall(_RESOURCE_TYPE, data):
+    for vendor, service, kind in _types(data):
         if _is_pack_type(vendor, service, kind):
             rules += 1
         elif other is None:
@@ -66,8 +66,20 @@ def hosts_a_pack(data: bytes) -> bool:
     resource: a stack whose packs are checked where they are written (preflight.load.hosts)."""
     return any(
         vendor.lower() == b"aws" and service.lower() == b"config" and kind.lower() in _HOST_TYPES
-        for vendor, service, kind in re.findall(_RESOURCE_TYPE, data)
+        for vendor, service, kind in _types(data)
     )
+
+
+def _types(data: bytes) -> list[tuple[bytes, bytes, bytes]]:
+    """The resource types a file names, but in a comment (a pack's notes may name a stack's type)."""
+    found = []
+    comments = not data.lstrip()[:1] == b"{"  # JSON has none: a '#' there is in a string
+    for match in re.finditer(_RESOURCE_TYPE, data):
+        before = data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()]
+        if not comments or not re.search(rb"(?:^|[ \t])#", before):
+            vendor, service, kind = match.groups()
+            found.append((vendor, service, kind or b""))
+    return found
 
 
 _HOST_TYPES = (b"conformancepack", b"organizationconformancepack")

@@ -101,24 +101,24 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
     given = properties.get(PARAMETERS_KEY)
     if isinstance(given, list):
         origins[(PARAMETERS_KEY,)] = at(PARAMETERS_KEY)
-        for entry in given:
+        for written, entry in enumerate(given):
             if not isinstance(entry, dict) or not isinstance(entry.get("ParameterName"), str):
                 continue
-            index = len(parameters)
+            index = len(parameters)  # the request's index; `written` is the entry's in the stack
             value = entry.get("ParameterValue")
             parameters.append(InputParameter(entry["ParameterName"], value if isinstance(value, str) else ""))
             if not isinstance(value, str):
                 unknown.add(entry["ParameterName"])
             for part in ("ParameterName", "ParameterValue"):
-                origins[(PARAMETERS_KEY, index, part)] = at(PARAMETERS_KEY, index, part)
-            origins[(PARAMETERS_KEY, index)] = at(PARAMETERS_KEY, index)
+                origins[(PARAMETERS_KEY, index, part)] = at(PARAMETERS_KEY, written, part)
+            origins[(PARAMETERS_KEY, index)] = at(PARAMETERS_KEY, written)
     excluded = properties.get("ExcludedAccounts")
     # CloudFormation reads a number written as an account id as its digits.
-    accounts = [
-        str(account) for account in excluded if isinstance(account, str | int) and not isinstance(account, bool)
-    ] if isinstance(excluded, list) else []  # fmt: skip
-    for index in range(len(accounts)):
-        origins[("ExcludedAccounts", index)] = at("ExcludedAccounts", index)
+    accounts: list[str] = []
+    for written, account in enumerate(excluded if isinstance(excluded, list) else []):
+        if isinstance(account, str | int) and not isinstance(account, bool):
+            origins[("ExcludedAccounts", len(accounts))] = at("ExcludedAccounts", written)
+            accounts.append(str(account))
     body = properties.get("TemplateBody")
     unread = None
     substituted = None
@@ -126,13 +126,15 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
         origins[("TemplateBody",)] = at("TemplateBody")
         if not isinstance(body, str):
             substituted = _sub(document, (*base, "TemplateBody"), body)
-        if not isinstance(body, str) and substituted is None:
+        if isinstance(body, dict) and substituted is None:
             unread = "it is built with an intrinsic function, whose value is known only when the stack is deployed"
+        elif not isinstance(body, str | dict):
+            unread = f"it is not a string but {type(body).__name__ if body is not None else 'null'}"
     request = PackRequest(
         known=True,
         scope=scope,  # type: ignore[arg-type]
         name=name if isinstance(name, str) else None,
-        name_given=isinstance(name, str),
+        name_given=name_key in properties and name is not None,
         template_s3_uri=texts.get("template_s3_uri"),
         parameters=tuple(parameters),
         excluded_accounts=tuple(accounts),
@@ -156,11 +158,11 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
         indices = source_indices(document.text, (span.line, span.column), (span.end_line, span.end_column), body)
     return HostedPack(
         logical_id, request, body, indices, target_text=document.text,
-        edit_indent=literal_indent(document.text, span, indices),
+        edit_indent=literal_indent(document.text, span, indices, body),
     )  # fmt: skip
 
 
-def literal_indent(text: str, span: Span | None, indices: list[int] | None) -> int | None:
+def literal_indent(text: str, span: Span | None, indices: list[int] | None, body: str) -> int | None:
     """The indentation of a YAML literal block (`|`) whose characters are all where `indices` says,
     line after line; None for another style, where an edit of the body is no edit of the host."""
     if span is None or not indices:
@@ -169,9 +171,11 @@ def literal_indent(text: str, span: Span | None, indices: list[int] | None) -> i
     header = starts[span.line - 1] + span.column - 1
     if text[header : header + 1] != "|":
         return None
-    first = indices[0]
-    line = bisect.bisect_right(starts, first)
-    return first - starts[line - 1]
+    first = next((offset for offset, char in enumerate(body) if char not in "\r\n"), None)
+    if first is None:
+        return None
+    line = bisect.bisect_right(starts, indices[first])
+    return indices[first] - starts[line - 1]
 
 
 def _origin(document: Document, path: DocPath) -> Origin:
@@ -246,18 +250,45 @@ class BodyPositions:
 
     def _edits(self, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
         """The edits of a fix, made in the host: only in a block whose lines are the body's, and all of
-        them or none (a fix half made is another fix)."""
+        them or none (a fix half made is another fix). A place at the start of a body line is the start
+        of the host's line (its indentation with it), and the text is indented as the block is."""
         indent = self._hosted.edit_indent
         if indent is None or not edits:
             return ()
+        newline = "\r\n" if "\r\n" in (self._hosted.target_text or "") else "\n"
         moved = []
         for edit in edits:
             span = edit.span
-            start, end = self._place(span.line, span.column), self._place(span.end_line, span.end_column)
+            start, end = self._line_place(span.line, span.column), self._line_place(span.end_line, span.end_column)
             if start is None or end is None:
                 return ()
-            moved.append(Edit(Span(*start, *end), edit.text.replace("\n", "\n" + " " * indent)))
+            text = indented(edit.text, indent, at_line_start=span.column == 1).replace("\n", newline)
+            moved.append(Edit(Span(*start, *end), text))
         return tuple(moved)
+
+    def _line_place(self, line: int, column: int) -> tuple[int, int] | None:
+        place = self._place(line, column)
+        return (place[0], 1) if place is not None and column == 1 else place
+
+
+def indented(text: str, indent: int, *, at_line_start: bool) -> str:
+    """A body's text as the literal block holds it: each line after `indent` spaces (the first only
+    when it starts a line), blank lines as they are."""
+    pad = " " * indent
+    lines = text.splitlines(keepends=True)
+    return "".join(
+        line if (number == 0 and not at_line_start) or not line.strip("\r\n") else pad + line
+        for number, line in enumerate(lines)
+    )
+
+
+def unindented(text: str, indent: int, *, at_line_start: bool) -> str:
+    """The reverse of `indented`, for a host's edit read again in the body."""
+    pad = " " * indent
+    lines = text.replace("\r\n", "\n").splitlines(keepends=True)
+    return "".join(
+        line if (number == 0 and not at_line_start) else line.removeprefix(pad) for number, line in enumerate(lines)
+    )
 
 
 def without_bodies(document: Document, packs: list[HostedPack]) -> object:
@@ -274,28 +305,32 @@ def without_bodies(document: Document, packs: list[HostedPack]) -> object:
     return data
 
 
-def in_body(finding: Finding, pack: HostedPack) -> Finding | None:
+def in_body(finding: Finding, pack: HostedPack, starts: list[int] | None = None) -> Finding | None:
     """A finding moved into the stack, with its edits read again in `pack`'s body; None when an edit
     is not in that body (the finding is another pack's)."""
     if pack.indices is None or pack.body is None or not finding.edits:
         return None
+    starts = starts if starts is not None else line_starts(pack.target_text or "")
+    body_lines = line_starts(pack.body)
     offsets = {index: offset for offset, index in enumerate(pack.indices)}
     if pack.indices:
         offsets[pack.indices[-1] + 1] = len(pack.indices)
-    starts = line_starts(pack.target_text or "")
-    body_lines = line_starts(pack.body)
+    for begins in body_lines:  # a body line's start is its host line's start, indentation and all
+        if begins < len(pack.indices):
+            host_line = bisect.bisect_right(starts, pack.indices[begins])
+            offsets.setdefault(starts[host_line - 1], begins)
     edits = []
     for edit in finding.edits:
         points = []
         for line, column in ((edit.span.line, edit.span.column), (edit.span.end_line, edit.span.end_column)):
             index = starts[line - 1] + column - 1 if 0 < line <= len(starts) else None
-            offset = offsets.get(index) if index is not None else None
-            if offset is None:
+            found = offsets.get(index) if index is not None else None
+            if found is None:
                 return None
-            body_line = bisect.bisect_right(body_lines, offset)
-            points.append((body_line, offset - body_lines[body_line - 1] + 1))
-        indent = pack.edit_indent or 0
-        edits.append(Edit(Span(*points[0], *points[1]), edit.text.replace("\n" + " " * indent, "\n")))
+            body_line = bisect.bisect_right(body_lines, found)
+            points.append((body_line, found - body_lines[body_line - 1] + 1))
+        text = unindented(edit.text, pack.edit_indent or 0, at_line_start=points[0][1] == 1)
+        edits.append(Edit(Span(*points[0], *points[1]), text))
     return replace(finding, edits=tuple(edits))
 
 
