@@ -315,7 +315,7 @@ def test_a_tf_file_that_is_not_hcl_or_has_no_pack(tmp_path: Path) -> None:
     broken = tmp_path / "broken.tf"
     broken.write_text('resource "aws_config_conformance_pack" "x" {\n  name = \n')
     [row] = _rows(_check(broken))
-    assert row[:4] == ("CP010", "info", 1, 1) and row[4].startswith(
+    assert row[:4] == ("CP010", "info", 2, 10) and row[4].startswith(
         "the pack's TemplateBody was not checked: python-hcl2 cannot parse it: "
     )
     other = tmp_path / "network.tf"
@@ -353,7 +353,10 @@ def test_the_language_server_gives_diagnostics_in_a_stack(tmp_path: Path) -> Non
             "textDocument/didOpen",
             {"textDocument": {"uri": stack.as_uri(), "languageId": "yaml", "version": 1, "text": text}},
         )
-        assert [(d["code"], d["range"]["start"]) for d in client.diagnostics(stack.as_uri())] == [
+        diagnostics = client.diagnostics(stack.as_uri())
+        # No quick fix in a host: --fix, which checks the stack's own values are kept, makes them.
+        assert [d.get("data") for d in diagnostics] == [None] * 4
+        assert [(d["code"], d["range"]["start"]) for d in diagnostics] == [
             ("CP407", {"line": 21, "character": 14}), ("CP408", {"line": 21, "character": 14}),
             ("CP206", {"line": 28, "character": 14}), ("CP301", {"line": 28, "character": 30}),
         ]  # fmt: skip
@@ -470,3 +473,118 @@ def test_a_sub_body_is_checked_with_what_the_stack_knows(tmp_path: Path) -> None
          "Twelve_Hours, TwentyFour_Hours"),
     ]  # fmt: skip
     assert "fixable" not in run_cli(["check", "--no-cache", "--ignore", "CP418", str(stack)]).stdout
+
+
+# A review attacked the hosts: each defect it found, as a test.
+
+
+def test_a_pack_whose_notes_name_a_stack_type_is_still_a_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "# Deployed by our stack as Type: AWS::Config::ConformancePack\nResources:\n  R:\n"
+        "    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: r\n"
+        "      MaximumExecutionFrequency: Hourly\n      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+    )
+    assert [row[:3] for row in _rows(_check(pack))] == [("CP408", "error", 7)]
+    shown = run_cli(["check", "--show-files", str(tmp_path)]).stdout.splitlines()[0]
+    assert shown.endswith("checked (a conformance pack)")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["!Ref PackName", '!Sub "pack-${AWS::Region}"'],
+)
+def test_a_pack_name_the_stack_computes_is_given(tmp_path: Path, name: str) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(
+        _stack(BODY).replace("OrganizationConformancePackName: s3-baseline", f"OrganizationConformancePackName: {name}")
+    )
+    assert "CP110" not in [row[0] for row in _rows(_check(stack))]
+    tf = tmp_path / "main.tf"
+    tf.write_text(TERRAFORM.replace('name              = "s3-baseline"', 'name              = "pack-${var.env}"'))
+    assert _rows(_check(tf)) == []
+
+
+def test_request_findings_point_at_the_entry_as_written(tmp_path: Path) -> None:
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(
+        _stack(BODY).replace('ExcludedAccounts: ["111122223333"]', 'ExcludedAccounts: [!Ref Other, "12345"]')
+    )
+    [row] = [row for row in _rows(_check(stack)) if row[0] == "CP120"]
+    assert stack.read_text().splitlines()[row[2] - 1][row[3] - 1 :].startswith('"12345"')
+
+
+@pytest.mark.parametrize(
+    ("call", "why"),
+    [
+        ('file("/dev/zero")', "file() names /dev/zero, outside the module: not read"),
+        (
+            'file("../../../../../../etc/passwd")',
+            "file() names ../../../../../../etc/passwd, outside the working directory: not read",
+        ),
+        ('file("folder")', "file() names folder, which is not a file"),
+    ],
+)
+def test_a_file_call_reads_only_a_file_of_the_module(tmp_path: Path, call: str, why: str) -> None:
+    (tmp_path / "folder").mkdir()
+    tf = tmp_path / "main.tf"
+    tf.write_text(
+        f'resource "aws_config_conformance_pack" "p" {{\n  name          = "p"\n  template_body = {call}\n}}\n'
+    )
+    result = run_cli(["check", "--no-cache", "--format", "json", "main.tf"], cwd=tmp_path)
+    assert [(f["rule"], f["line"], f["message"]) for f in result.findings] == [
+        ("CP010", 3, f"the pack's TemplateBody was not checked: {why}"),
+    ]
+
+
+def test_directives_a_lone_surrogate_and_metadata_suppressions(tmp_path: Path) -> None:
+    tf = tmp_path / "main.tf"
+    tf.write_text(TERRAFORM.replace("    Resources:\n", "    Resources:\n%{ for n in var.names ~}\n%{ endfor ~}\n"))
+    assert [row[:2] for row in _rows(_check(tf))] == [("CP010", "info")]
+    tf.write_text(
+        'resource "aws_config_conformance_pack" "p" {\n  name = "p"\n'
+        '  template_body = "Resources:\\n  R:\\n    Type: AWS::Config::ConfigRule\\n    Properties:\\n'
+        '      ConfigRuleName: r\\ud800\\n      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\\n"\n}\n'
+    )
+    assert all(row[0] != "CP999" for row in _rows(_check(tf)))
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(
+        _stack(BODY.replace("  Versioning:\n", "  Versioning:\n    Metadata: {preflight: {ignore: [CP407, CP408]}}\n"))
+    )
+    assert [row[0] for row in _rows(_check(stack))] == ["CP206", "CP301"]
+
+
+def test_fixes_at_a_body_s_last_line_and_after_a_blank_first_line(tmp_path: Path) -> None:
+    last = (
+        "Resources:\n  A:\n    Type: AWS::Config::ConformancePack\n    Properties:\n      ConformancePackName: a\n"
+        "      TemplateBody: |\n        Resources:\n          R:\n            Type: AWS::Config::ConfigRule\n"
+        "            Properties:\n              ConfigRuleName: r\n"
+        "              Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}\n"
+        "              MaximumExecutionFrequency: One_Hour\nOutputs:\n  X:\n    Value: x\n"
+    )
+    stack = tmp_path / "last.yaml"
+    stack.write_text(last)
+    assert run_cli(["check", "--no-cache", "--ignore", "CP418", "--fix", str(stack)]).exit_code == 0
+    assert stack.read_text() == last.replace("              MaximumExecutionFrequency: One_Hour\n", "")
+    remediated = last.replace("      TemplateBody: |\n", "      TemplateBody: |\n\n").replace(
+        "              MaximumExecutionFrequency: One_Hour\n",
+        "          Fix:\n            Type: AWS::Config::RemediationConfiguration\n            Properties:\n"
+        "              ConfigRuleName: r\n              TargetType: SSM_DOCUMENT\n"
+        "              TargetId: AWS-ConfigureS3BucketVersioning\n",
+    )
+    stack.write_text(remediated)
+    run_cli(["check", "--no-cache", "--ignore", "CP418", "--select", "CP212", "--fix", str(stack)])
+    assert stack.read_text() == remediated.replace(
+        "            Type: AWS::Config::RemediationConfiguration\n",
+        "            Type: AWS::Config::RemediationConfiguration\n            DependsOn: R\n",
+    )
+
+
+def test_a_value_not_known_hides_only_findings_about_it(tmp_path: Path) -> None:
+    tf = tmp_path / "main.tf"
+    tf.write_text(
+        'resource "aws_config_conformance_pack" "p" {\n  name = "p"\n  template_body = <<-EOT\n'
+        "    Resources:\n      Topic:\n        Type: AWS::SNS::Topic\n        Properties:\n"
+        "          TopicName: t-${var.env}\n  EOT\n}\n"
+    )
+    assert [row[0] for row in _rows(_check(tf))] == ["CP210", "CP201"]

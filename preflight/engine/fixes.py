@@ -192,7 +192,7 @@ def values_kept(before: str, after: str, fixed: Sequence[Finding]) -> bool:
 def _hosted_values_kept(old: Loaded, new: Loaded, fixed: Sequence[Finding]) -> bool:
     """values_kept for a stack holding packs: the stack is unchanged but for its packs' bodies, and
     each body's values are kept but where the fixes made in it are (their edits read in the body)."""
-    from preflight.knowledge.hosts import hosted_packs, in_body, without_bodies
+    from preflight.knowledge.hosts import body_offsets, hosted_packs, in_body, without_bodies
     from preflight.load.parsing import load_template_text
 
     before, after = hosted_packs(old), hosted_packs(new)
@@ -207,7 +207,8 @@ def _hosted_values_kept(old: Loaded, new: Loaded, fixed: Sequence[Finding]) -> b
         old_body, new_body = load_template_text(was.body, ""), load_template_text(now.body, "")
         if old_body.document is None or new_body.document is None:
             return False
-        own = [moved for finding in fixed if (moved := in_body(finding, was)) is not None]
+        read = body_offsets(was)
+        own = [moved for finding in fixed if read and (moved := in_body(finding, read)) is not None]
         paths = _edited(old_body.document, own)
         if _pruned(old_body.document.data, paths) != _pruned(new_body.document.data, paths):
             return False

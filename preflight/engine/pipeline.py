@@ -21,7 +21,7 @@ from preflight.load.parsing import Loaded, decode, load_template_bytes, load_tem
 from preflight.load.paths import TERRAFORM_SUFFIX, Subject
 from preflight.load.request_file import Origin, PackRequest
 from preflight.model.document import text_lines
-from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report
+from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report, Span
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import EVERY_PHASE, Phase, Rule
 from preflight.model.settings import Settings
@@ -241,6 +241,8 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: lis
         positions = BodyPositions(stack.text, pack)
         found = run_rules(scope.rules, context, raise_errors=job.raise_errors)
         document = body.document if body is not None else None
+        if document is not None:  # the pack's own Metadata suppressions, by its resources' paths
+            found = _suppressed(job, scope.rules, found, pack.file, metadata_suppressions(document))
         findings.extend(
             positions.move(finding, stack.file) for finding in found if not positions.unknown(finding, document)
         )
@@ -263,7 +265,8 @@ def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data:
     try:
         hosted = terraform_packs(text, source.display, source.path.parent)
     except TerraformError as error:
-        return _not_checked(job, scope, index, source.display, str(error))
+        where = Span(error.line, error.column or 1, error.line, error.column or 1) if error.line else START_OF_FILE
+        return _not_checked(job, scope, index, source.display, str(error), where)
     result = _check_stack(job, scope, index, Loaded(source.display, None, text=text), hosted)
     return replace(result, lasting=False)
 
@@ -272,11 +275,9 @@ def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data:
 NOT_CHECKED_RULE = "CP010"
 
 
-def _not_checked(job: Job, scope: _Scope, index: int, file: str, why: str) -> _Result:
-    """One CP010 (info) for a file whose packs could not be read at all."""
-    request = PackRequest(
-        from_request_file=file, body_unread=why, origins={("TemplateBody",): Origin(file, START_OF_FILE)}
-    )
+def _not_checked(job: Job, scope: _Scope, index: int, file: str, why: str, where: Span) -> _Result:
+    """One CP010 (info) for a file whose packs could not be read at all, at `where`."""
+    request = PackRequest(from_request_file=file, body_unread=why, origins={("TemplateBody",): Origin(file, where)})
     rules = tuple(rule for rule in scope.rules if rule.id == NOT_CHECKED_RULE)
     context = Context(None, request, scope.settings.quotas, reference=job.reference)
     return _Result(
@@ -389,6 +390,18 @@ def _suppressed_and_shown(
     outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
     kept = outcome.kept + outcome.unused
     return kept, _shown_lines(kept, file, text)
+
+
+def _suppressed(
+    job: Job, rules: Sequence[Rule], findings: Iterable[Finding], file: str, suppressions: Sequence[Suppression]
+) -> list[Finding]:
+    """`findings` less those `suppressions` of `file` cover, with a finding for each that covers nothing."""
+    if not suppressions:
+        return list(findings)
+    known = frozenset(rule.id for rule in job.rules)
+    enabled = frozenset(rule.id for rule in rules) | ({"cfn-lint"} if job.external is not None else set())
+    outcome = apply(findings, file, list(suppressions), known, enabled)
+    return outcome.kept + outcome.unused
 
 
 def _shown_lines(findings: Iterable[Finding], file: str, text: str) -> dict[int, str]:

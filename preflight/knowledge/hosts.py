@@ -54,6 +54,7 @@ class HostedPack:
     # file `indices` index into (the host's, or that file's).
     target: str | None = None
     target_text: str | None = field(default=None, repr=False)
+    target_starts: list[int] | None = field(default=None, repr=False)  # where target_text's lines start
     # A block whose lines are the body's lines, each after this many spaces (a YAML literal block, a
     # Terraform heredoc): a fix's edits are exact there. None: edits are not made in the host.
     edit_indent: int | None = None
@@ -73,13 +74,14 @@ def hosted_packs(stack: Loaded) -> list[HostedPack]:
     if not isinstance(resources, dict):
         return []
     found = []
+    starts = line_starts(document.text)  # once for the stack, however many packs it holds
     for logical_id, resource in resources.items():
         if isinstance(resource, dict) and resource.get("Type") in PACK_TYPES:
-            found.append(_hosted(document, str(logical_id), resource))
+            found.append(_hosted(document, str(logical_id), resource, starts))
     return found
 
 
-def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> HostedPack:
+def _hosted(document: Document, logical_id: str, resource: dict[str, Any], starts: list[int]) -> HostedPack:
     scope = PACK_TYPES[str(resource["Type"])]
     base: DocPath = ("Resources", logical_id, "Properties")
     properties = resource.get("Properties")
@@ -125,7 +127,7 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
     if "TemplateBody" in properties:
         origins[("TemplateBody",)] = at("TemplateBody")
         if not isinstance(body, str):
-            substituted = _sub(document, (*base, "TemplateBody"), body)
+            substituted = _sub(document, (*base, "TemplateBody"), body, starts)
         if isinstance(body, dict) and substituted is None:
             unread = "it is built with an intrinsic function, whose value is known only when the stack is deployed"
         elif not isinstance(body, str | dict):
@@ -147,7 +149,10 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
     )
     if substituted is not None:
         resolved, placed, unknown_ranges = substituted
-        return HostedPack(logical_id, request, resolved, placed, unknown=unknown_ranges, target_text=document.text)
+        return HostedPack(
+            logical_id, request, resolved, placed, unknown=unknown_ranges, target_text=document.text,
+            target_starts=starts,
+        )  # fmt: skip
     if not isinstance(body, str):
         return HostedPack(logical_id, request)
     from preflight.knowledge.scalar_positions import source_indices
@@ -155,19 +160,20 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any]) -> Ho
     span = document.node_span((*base, "TemplateBody"))
     indices = None
     if span is not None:
-        indices = source_indices(document.text, (span.line, span.column), (span.end_line, span.end_column), body)
+        indices = source_indices(
+            document.text, (span.line, span.column), (span.end_line, span.end_column), body, starts
+        )
     return HostedPack(
-        logical_id, request, body, indices, target_text=document.text,
-        edit_indent=literal_indent(document.text, span, indices, body),
+        logical_id, request, body, indices, target_text=document.text, target_starts=starts,
+        edit_indent=literal_indent(document.text, starts, span, indices, body),
     )  # fmt: skip
 
 
-def literal_indent(text: str, span: Span | None, indices: list[int] | None, body: str) -> int | None:
+def literal_indent(text: str, starts: list[int], span: Span | None, indices: list[int] | None, body: str) -> int | None:
     """The indentation of a YAML literal block (`|`) whose characters are all where `indices` says,
     line after line; None for another style, where an edit of the body is no edit of the host."""
     if span is None or not indices:
         return None
-    starts = line_starts(text)
     header = starts[span.line - 1] + span.column - 1
     if text[header : header + 1] != "|":
         return None
@@ -190,7 +196,10 @@ class BodyPositions:
     """Moves a finding about a hosted pack's body to where that place is written in the stack."""
 
     def __init__(self, stack_text: str, hosted: HostedPack) -> None:
-        self._stack_lines = line_starts(hosted.target_text if hosted.target_text is not None else stack_text)
+        if hosted.target_starts is not None:
+            self._stack_lines = hosted.target_starts
+        else:
+            self._stack_lines = line_starts(hosted.target_text if hosted.target_text is not None else stack_text)
         self._body_lines = line_starts(hosted.body or "")
         self._indices = hosted.indices
         self._hosted = hosted
@@ -207,8 +216,10 @@ class BodyPositions:
         if finding.file != self._hosted.file or not self._hosted.unknown:
             return False
         spans = [finding.span] if finding.span != NO_POSITION else []
-        if body is not None and finding.path and (node := body.node_span(finding.path)) is not None:
-            spans.append(node)
+        # A finding may point at the key of the value it is about: that value, when it is one.
+        if body is not None and finding.path and not isinstance(body.value_at(finding.path), dict | list):
+            node = body.node_span(finding.path)
+            spans.extend([node] if node is not None else [])
         return any(self._overlaps(span) for span in spans)
 
     def _overlaps(self, span: Span) -> bool:
@@ -305,20 +316,38 @@ def without_bodies(document: Document, packs: list[HostedPack]) -> object:
     return data
 
 
-def in_body(finding: Finding, pack: HostedPack, starts: list[int] | None = None) -> Finding | None:
-    """A finding moved into the stack, with its edits read again in `pack`'s body; None when an edit
-    is not in that body (the finding is another pack's)."""
-    if pack.indices is None or pack.body is None or not finding.edits:
+@dataclass(frozen=True)
+class BodyOffsets:
+    """A hosted pack's body read back from the host: each host index's body offset (a body line's start
+    is its host line's start), and where the body's lines start. Made once for a pack's findings."""
+
+    pack: HostedPack
+    offsets: dict[int, int]
+    body_lines: list[int]
+    starts: list[int]
+
+
+def body_offsets(pack: HostedPack) -> BodyOffsets | None:
+    if pack.indices is None or pack.body is None:
         return None
-    starts = starts if starts is not None else line_starts(pack.target_text or "")
+    starts = pack.target_starts if pack.target_starts is not None else line_starts(pack.target_text or "")
     body_lines = line_starts(pack.body)
     offsets = {index: offset for offset, index in enumerate(pack.indices)}
     if pack.indices:
         offsets[pack.indices[-1] + 1] = len(pack.indices)
-    for begins in body_lines:  # a body line's start is its host line's start, indentation and all
+    for begins in body_lines:
         if begins < len(pack.indices):
             host_line = bisect.bisect_right(starts, pack.indices[begins])
             offsets.setdefault(starts[host_line - 1], begins)
+    return BodyOffsets(pack, offsets, body_lines, starts)
+
+
+def in_body(finding: Finding, read: BodyOffsets) -> Finding | None:
+    """A finding moved into the stack, with its edits read again in the pack's body; None when an edit
+    is not in that body (the finding is another pack's)."""
+    if not finding.edits:
+        return None
+    pack, offsets, body_lines, starts = read.pack, read.offsets, read.body_lines, read.starts
     edits = []
     for edit in finding.edits:
         points = []
@@ -340,7 +369,9 @@ _SUB_VARIABLE = "${"
 _UNKNOWN = "x"
 
 
-def _sub(document: Document, path: DocPath, body: object) -> tuple[str, list[int], tuple[tuple[int, int], ...]] | None:
+def _sub(
+    document: Document, path: DocPath, body: object, starts: list[int]
+) -> tuple[str, list[int], tuple[tuple[int, int], ...]] | None:
     """A TemplateBody written as `!Sub` (a string, or a string and its variables): the text with each
     variable that has a literal value put in (the Sub's own variables, the stack's parameters'
     Defaults), the others (pseudo parameters, resources' attributes) standing as values not known.
@@ -359,10 +390,11 @@ def _sub(document: Document, path: DocPath, body: object) -> tuple[str, list[int
     if not isinstance(given, str) or span is None:
         return None
     start = (span.line, span.column)
-    written = document.text[line_starts(document.text)[span.line - 1] + span.column - 1 :]
+    begin = starts[span.line - 1] + span.column - 1
+    written = document.text[begin : begin + 64]
     if tag := re.match(r"!Sub[ \t]+", written):  # the short form: the string follows the tag
         start = (span.line, span.column + tag.end())
-    indices = source_indices(document.text, start, (span.end_line, span.end_column), given)
+    indices = source_indices(document.text, start, (span.end_line, span.end_column), given, starts)
     if indices is None:
         return None
     data = document.data if isinstance(document.data, dict) else {}

@@ -44,10 +44,13 @@ def character_position(
     return _position(lines, index)
 
 
-def source_indices(text: str, start: tuple[int, int], end: tuple[int, int], value: str) -> list[int] | None:
+def source_indices(
+    text: str, start: tuple[int, int], end: tuple[int, int], value: str, lines: list[int] | None = None
+) -> list[int] | None:
     """The index in `text` of each character of `value`, written from `start` to `end` (as in
-    character_position); None when it is not written out there character by character."""
-    lines = _line_starts(text)
+    character_position); None when it is not written out there character by character. `lines`:
+    where the text's lines start, when the caller has them (a stack of many packs)."""
+    lines = lines if lines is not None else _line_starts(text)
     begin, stop = _index(lines, *start), _index(lines, *end)
     if not 0 <= begin < stop <= len(text):
         return None

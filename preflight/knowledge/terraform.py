@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from preflight.knowledge.hosts import HostedPack
+from preflight.load.parsing import decode, read_bytes
 from preflight.load.request_file import (
     ACCOUNT_NAME_KEY,
     ORG_NAME_KEY,
@@ -39,7 +40,11 @@ def holds_a_pack(data: bytes) -> bool:
 
 
 class TerraformError(ValueError):
-    """A .tf file python-hcl2 cannot parse: the message says where."""
+    """A .tf file that cannot be read: the extra missing, or what python-hcl2 cannot parse (and where)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,12 @@ def terraform_packs(text: str, file: str, folder: Path) -> list[HostedPack]:
     try:
         tree = hcl2.parses_to_tree(text)
     except Exception as error:  # lark's errors, whatever their class: the file is not HCL it can read
-        raise TerraformError(f"python-hcl2 cannot parse it: {_first_line(error)}") from None
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        raise TerraformError(
+            f"python-hcl2 cannot parse it: {_first_line(error)}",
+            line if isinstance(line, int) and line > 0 else None,
+            column if isinstance(column, int) and column > 0 else None,
+        ) from None
     starts = line_starts(text)
     packs = []
     for block in _blocks(tree):
@@ -192,7 +202,7 @@ def _pack(text: str, file: str, folder: Path, starts: list[int], kind: str, labe
         known=True,
         scope=scope,  # type: ignore[arg-type]
         name=literal("name"),
-        name_given=literal("name") is not None,
+        name_given="name" in attributes,  # an expression is a name given, not known here
         template_s3_uri=literal("template_s3_uri"),
         parameters=tuple(parameters),
         excluded_accounts=tuple(accounts),
@@ -208,6 +218,7 @@ def _pack(text: str, file: str, folder: Path, starts: list[int], kind: str, labe
     return HostedPack(
         f"{kind}.{label}", request, body.value, body.indices, unknown=body.unknown,
         target=target[0] if target else None, target_text=target[1] if target else text,
+        target_starts=line_starts(target[1]) if target else starts,
     )  # fmt: skip
 
 
@@ -215,6 +226,8 @@ def _template_body(text: str, folder: Path, node: Any) -> tuple[_Text | None, tu
     """The body, the file it is read from when not this one (its name and text), or why it is not read."""
     if _is(node, "string") or _is(node, "heredoc_template") or _is(node, "heredoc_template_trim"):
         found = _string(text, node)
+        if found is not None and _has_directive(text[node.meta.start_pos : node.meta.end_pos]):
+            return None, None, DIRECTIVES
         return found, None, None if found is not None else "it is an expression this does not read"
     if _is(node, "function_call"):
         function = _token_text(node.children[0])
@@ -236,12 +249,22 @@ def _from_file(
     relative = _PATH_REFERENCES.sub(".", raw)
     if "${" in relative:
         return None, None, f"{function}() names a file by an expression ({raw})"
-    path = (folder / relative).resolve() if not Path(relative).is_absolute() else Path(relative)
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, None, f"{function}() names {relative}, which cannot be read ({type(error).__name__})"
-    shown = str(folder / relative) if not Path(relative).is_absolute() else relative
+    if Path(relative).is_absolute():
+        return None, None, f"{function}() names {relative}, outside the module: not read"
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(Path.cwd().resolve()) and not path.is_relative_to(folder.resolve()):
+        return None, None, f"{function}() names {relative}, outside the working directory: not read"
+    if not path.is_file():  # a folder, a FIFO or a device is no template
+        return None, None, f"{function}() names {relative}, which is not a file"
+    data, problem = read_bytes(path)
+    if data is None:
+        return None, None, f"{function}() names {relative}, which cannot be read ({problem.message if problem else ''})"
+    content, problem = decode(data)
+    if content is None:
+        return None, None, f"{function}() names {relative}, which cannot be read ({problem.message if problem else ''})"
+    if _has_directive(content):
+        return None, None, f"{relative}: {DIRECTIVES}"
+    shown = str(folder / relative)
     variables: dict[str, str] = {}
     if function == "templatefile" and len(given) > 1 and _is(given[1], "object"):
         for element in (child for child in given[1].children if _is(child, "object_elem")):
@@ -253,6 +276,14 @@ def _from_file(
     if function == "file":
         return _Text(content, list(range(len(content)))), (shown, content), None
     return _template(content, variables), (shown, content), None
+
+
+# Terraform's template directives (`%{ if }`, `%{ for }`) make text that only Terraform can: not read.
+DIRECTIVES = "it holds Terraform template directives (%{ ... }), whose text is known only when Terraform runs"
+
+
+def _has_directive(text: str) -> bool:
+    return re.search(r"(?<!%)%\{", text) is not None
 
 
 def _string(text: str, node: Any) -> _Text | None:
@@ -278,9 +309,11 @@ def _quoted(text: str, begin: int, end: int) -> _Text:
                 digits = 4 if following == "u" else 8
                 code = text[index + 2 : index + 2 + digits]
                 try:
-                    chars.append(chr(int(code, 16)))
+                    point = int(code, 16)
                 except ValueError:
-                    chars.append(following)
+                    point = -1
+                # A lone surrogate or a point past Unicode is no character a file can hold.
+                chars.append(chr(point) if 0 <= point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd")
                 indices.append(index)
                 index += 2 + digits
                 continue
