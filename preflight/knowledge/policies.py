@@ -210,14 +210,21 @@ class Invokers:
     per_account_statement: int  # the length of one of its per-account statements (or an estimate)
 
 
-def _for_config(statement: dict[str, Any]) -> bool | str:
+def _principal(statement: dict[str, Any]) -> dict[str, Any] | bool | str:
+    """A statement's Principal as an object; True for everyone (`*`), False for a shape that names no
+    one this reads, or a doubt (a NotPrincipal, which may name anyone)."""
     if "NotPrincipal" in statement:
         return "a NotPrincipal"
     principal = statement.get("Principal")
     if principal == "*":
         return True
+    return principal if isinstance(principal, dict) else False
+
+
+def _for_config(statement: dict[str, Any]) -> bool | str:
+    principal = _principal(statement)
     if not isinstance(principal, dict):
-        return False
+        return principal
     services, identities = _listed(principal.get("Service", [])), _listed(principal.get("AWS", []))
     return CONFIG_PRINCIPAL in (services or []) or "*" in (identities or [])
 
@@ -339,13 +346,9 @@ def bucket_grants_missing(
 
 def _reaches(statement: dict[str, Any], account: str, role_arn: str) -> bool | str:
     """Whether a statement's principal is the account's AWSServiceRoleForConfigConforms."""
-    if "NotPrincipal" in statement:
-        return "a NotPrincipal"
-    principal = statement.get("Principal")
-    if principal == "*":
-        return True
+    principal = _principal(statement)
     if not isinstance(principal, dict):
-        return False
+        return principal
     identities = _listed(principal.get("AWS", []))
     if identities is None:
         return "a Principal that is not a string or a list of strings"
