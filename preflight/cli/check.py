@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -36,11 +36,10 @@ from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.rule import Rule
 from preflight.model.settings import COMMAND_LINE, Settings
 from preflight.reporters.printable import printable
+from preflight.reporters.render import FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from preflight.cli.fixing import FixOutcome
-
-OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
 
 
 @dataclass(eq=False, frozen=True)
@@ -89,7 +88,7 @@ Exit status:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "junit", "github", "parseable"], case_sensitive=False),
+    type=click.Choice(FORMATS, case_sensitive=False),
     default="text",
     show_default=True,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.parsing import Loaded
-from preflight.load.request_file import ORG_NAME_KEY, PackRequest
+from preflight.load.request_file import PackRequest
 from preflight.model.limits import API_LIMITS
 from preflight.model.plan import ACCOUNT_OPERATION, ORGANIZATION_OPERATION, Plan, StoredTemplate, Upload
 
@@ -106,8 +106,7 @@ def make_plan(
             source = {"TemplateS3Uri": upload.uri}
             notes.append(f"template to be uploaded to {upload.uri} ({len(body):,} bytes) and sent as TemplateS3Uri")
 
-    name_key = ORG_NAME_KEY if request.scope == "organization" else "ConformancePackName"
-    api_request: dict[str, object] = {name_key: request.name, **source}
+    api_request: dict[str, object] = {request.name_key: request.name, **source}
     if request.delivery_bucket:
         api_request["DeliveryS3Bucket"] = request.delivery_bucket
     if request.delivery_prefix:

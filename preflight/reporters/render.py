@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Literal, get_args
 
 from preflight.model.findings import Report, Severity
 from preflight.model.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "parseable")
+OutputFormat = Literal["text", "json", "sarif", "junit", "github", "parseable"]
+FORMATS: tuple[str, ...] = get_args(OutputFormat)
 
 
 def render_chunks(
