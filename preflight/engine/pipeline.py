@@ -182,14 +182,14 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     """Each file is read once: the bytes the cache key is made of are the bytes that are checked."""
     pack = job.packs[index]
     if isinstance(source, Loaded):  # an editor's buffer, or a template read before
-        hosted = _hosted(source, (source.text or "").encode("utf-8", "surrogateescape"))
+        hosted = _hosted(source) if may_host((source.text or "").encode("utf-8", "surrogateescape")) else []
         return _check_stack(job, scope, index, source, hosted) if hosted else _check_loaded(job, scope, index, source)
     if source is None:
         return _check_loaded(job, scope, index, _request_body(pack.request))
     if source.path is None:
         stdin = job.stdin or b""
         read = load_template_bytes(stdin, source.display)
-        if hosted := _hosted(read, stdin):
+        if may_host(stdin) and (hosted := _hosted(read)):
             return _check_stack(job, scope, index, read, hosted)
         if job.only_packs and not _is_pack(stdin):
             return _Result(index, source.display, "skipped", scope.index)
@@ -200,9 +200,8 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
         return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,)))
     if source.path.suffix.lower() == TERRAFORM_SUFFIX:
         return _check_terraform(job, scope, index, source, data)
-    loaded = load_template_bytes(data, source.display) if may_host(data) else None
-    hosted = _hosted(loaded, data) if loaded is not None else []
-    if (job.only_packs or not source.named) and not hosted and not _is_pack(data):
+    hosting = may_host(data)
+    if (job.only_packs or not source.named) and not hosting and not _is_pack(data):
         return _Result(index, source.display, "skipped", scope.index)
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
@@ -211,19 +210,22 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
         text, _problem = decode(data)
         lines = _shown_lines(cached, source.display, text) if text is not None else None
         return _Result(index, source.display, "template", scope.index, cached, lines)
-    loaded = loaded or load_template_bytes(data, source.display)
+    loaded = load_template_bytes(data, source.display)
+    hosted = _hosted(loaded) if hosting else []
+    if hosting and not hosted and (job.only_packs or not source.named) and not _is_pack(data):
+        return _Result(index, source.display, "skipped", scope.index)  # its pack type was named, not declared
     result = _check_stack(job, scope, index, loaded, hosted) if hosted else _check_loaded(job, scope, index, loaded)
     if cache is not None and key is not None and result.lasting:
         cache.put(key, result.findings)
     return result
 
 
-def _hosted(loaded: Loaded, data: bytes) -> list[HostedPack]:
-    """The packs a stack holds, read from its parsed resources (a comment naming a pack's type is
-    none): a file that holds none is checked as what else it is."""
+def _hosted(loaded: Loaded) -> list[HostedPack]:
+    """The packs a stack holds (its text names a pack's type: may_host), read from its parsed
+    resources: a file that declares none is checked as what else it is."""
     from preflight.knowledge.hosts import hosted_packs
 
-    return hosted_packs(loaded) if may_host(data) else []
+    return hosted_packs(loaded)
 
 
 def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: list[HostedPack]) -> _Result:
@@ -238,7 +240,7 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: lis
     for pack in hosted:
         body = load_template_text(pack.body, pack.file) if pack.body is not None else None
         context = Context(body, pack.request, scope.settings.quotas, reference=job.reference)
-        positions = BodyPositions(stack.text, pack)
+        positions = BodyPositions(pack)
         found = run_rules(scope.rules, context, raise_errors=job.raise_errors)
         document = body.document if body is not None else None
         if document is not None:  # the pack's own Metadata suppressions, by its resources' paths

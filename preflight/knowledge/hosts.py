@@ -7,7 +7,6 @@ resource's properties; a value written with an intrinsic function is not known, 
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,7 +20,7 @@ from preflight.load.request_file import (
     Origin,
     PackRequest,
 )
-from preflight.model.document import Document, line_starts
+from preflight.model.document import Document, line_starts, position_at
 from preflight.model.findings import NO_POSITION, DocPath, Edit, Finding, Span
 
 PACK_TYPES = {"AWS::Config::ConformancePack": "account", "AWS::Config::OrganizationConformancePack": "organization"}
@@ -180,8 +179,7 @@ def literal_indent(text: str, starts: list[int], span: Span | None, indices: lis
     first = next((offset for offset, char in enumerate(body) if char not in "\r\n"), None)
     if first is None:
         return None
-    line = bisect.bisect_right(starts, indices[first])
-    return indices[first] - starts[line - 1]
+    return position_at(starts, indices[first])[1] - 1
 
 
 def _origin(document: Document, path: DocPath) -> Origin:
@@ -195,11 +193,9 @@ NOT_EDITED = "--fix edits a pack only where its lines are written as they are, a
 class BodyPositions:
     """Moves a finding about a hosted pack's body to where that place is written in the stack."""
 
-    def __init__(self, stack_text: str, hosted: HostedPack) -> None:
-        if hosted.target_starts is not None:
-            self._stack_lines = hosted.target_starts
-        else:
-            self._stack_lines = line_starts(hosted.target_text if hosted.target_text is not None else stack_text)
+    def __init__(self, hosted: HostedPack) -> None:
+        starts = hosted.target_starts
+        self._stack_lines = starts if starts is not None else line_starts(hosted.target_text or "")
         self._body_lines = line_starts(hosted.body or "")
         self._indices = hosted.indices
         self._hosted = hosted
@@ -239,8 +235,7 @@ class BodyPositions:
             index = indices[-1] + 1
         else:
             return None
-        stack_line = bisect.bisect_right(self._stack_lines, index)
-        return stack_line, index - self._stack_lines[stack_line - 1] + 1
+        return position_at(self._stack_lines, index)
 
     def move(self, finding: Finding, stack_file: str) -> Finding:
         if finding.file != self._hosted.file:
@@ -337,7 +332,7 @@ def body_offsets(pack: HostedPack) -> BodyOffsets | None:
         offsets[pack.indices[-1] + 1] = len(pack.indices)
     for begins in body_lines:
         if begins < len(pack.indices):
-            host_line = bisect.bisect_right(starts, pack.indices[begins])
+            host_line = position_at(starts, pack.indices[begins])[0]
             offsets.setdefault(starts[host_line - 1], begins)
     return BodyOffsets(pack, offsets, body_lines, starts)
 
@@ -356,8 +351,7 @@ def in_body(finding: Finding, read: BodyOffsets) -> Finding | None:
             found = offsets.get(index) if index is not None else None
             if found is None:
                 return None
-            body_line = bisect.bisect_right(body_lines, found)
-            points.append((body_line, found - body_lines[body_line - 1] + 1))
+            points.append(position_at(body_lines, found))
         text = unindented(edit.text, pack.edit_indent or 0, at_line_start=points[0][1] == 1)
         edits.append(Edit(Span(*points[0], *points[1]), text))
     return replace(finding, edits=tuple(edits))
@@ -366,7 +360,7 @@ def in_body(finding: Finding, read: BodyOffsets) -> Finding | None:
 # What CloudFormation's Fn::Sub replaces: `${Name}`, `${Resource.Attribute}`; `${!Text}` is `${Text}`.
 _SUB_VARIABLE = "${"
 # A character standing for one of a value not known here: a letter keeps a plain scalar plain.
-_UNKNOWN = "x"
+UNKNOWN = "x"
 
 
 def _sub(
@@ -427,7 +421,7 @@ def _sub(
             placed.extend([indices[index]] * len(value))
         else:
             unknown.append((len(chars), len(chars) + close + 1 - index))
-            chars.extend(_UNKNOWN * (close + 1 - index))
+            chars.extend(UNKNOWN * (close + 1 - index))
             placed.extend(indices[index : close + 1])
         index = close + 1
     return "".join(chars), placed, tuple(unknown)

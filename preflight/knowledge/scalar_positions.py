@@ -9,8 +9,9 @@ answer, and the caller points at the value as a whole instead of guessing."""
 
 from __future__ import annotations
 
-import bisect
 import re
+
+from preflight.model.document import position_at
 
 # Line breaks as the readers count lines: libyaml breaks at \r\n, \r and \n.
 _LINE_BREAK = re.compile("\r\n|[\r\n]")
@@ -68,8 +69,7 @@ def _index(lines: list[int], line: int, column: int) -> int:
 
 
 def _position(lines: list[int], index: int) -> tuple[int, int]:
-    line = bisect.bisect_right(lines, index)
-    return line, index - lines[line - 1] + 1
+    return position_at(lines, index)
 
 
 def _source_indices(text: str, begin: int, stop: int, value: str) -> list[int] | None:

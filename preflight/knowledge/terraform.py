@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from preflight.knowledge.hosts import HostedPack
+from preflight.knowledge.hosts import UNKNOWN, HostedPack
 from preflight.load.parsing import decode, read_bytes
 from preflight.load.request_file import (
     ACCOUNT_NAME_KEY,
@@ -23,13 +23,11 @@ from preflight.load.request_file import (
     Origin,
     PackRequest,
 )
-from preflight.model.document import line_starts
+from preflight.model.document import line_starts, position_at
 from preflight.model.findings import DocPath, Span
 
 TERRAFORM_TYPES = {"aws_config_conformance_pack": "account", "aws_config_organization_conformance_pack": "organization"}
 _MARKER = re.compile(rb'resource\s+"(aws_config_(?:organization_)?conformance_pack)"')
-# What stands in a pack for a character of an interpolation: a letter keeps a plain scalar plain.
-PLACEHOLDER = "x"
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 # The module's own folder, as `${path.module}` and its like name it in a file's path.
 _PATH_REFERENCES = re.compile(r"\$\{\s*path\.(?:module|root|cwd)\s*\}")
@@ -133,13 +131,7 @@ def _expression(node: Any) -> Any:
 
 
 def _span(starts: list[int], begin: int, end: int) -> Span:
-    import bisect
-
-    def place(index: int) -> tuple[int, int]:
-        line = bisect.bisect_right(starts, index)
-        return line, index - starts[line - 1] + 1
-
-    return Span(*place(begin), *place(end))
+    return Span(*position_at(starts, begin), *position_at(starts, end))
 
 
 def _pack(text: str, file: str, folder: Path, starts: list[int], kind: str, label: str, block: Any) -> HostedPack:
@@ -354,7 +346,7 @@ def _interpolation(
         probe += 1
     stop = min(probe + 1, end)
     unknown.append((len(chars), len(chars) + stop - index))
-    chars.extend(PLACEHOLDER * (stop - index))
+    chars.extend(UNKNOWN * (stop - index))
     indices.extend(range(index, stop))
     return stop
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ def text_lines(text: str) -> list[str]:
 def line_starts(text: str) -> list[int]:
     """The offset where each line of `text` starts (line N at item N - 1), lines as text_lines counts them."""
     return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def position_at(starts: list[int], index: int) -> tuple[int, int]:
+    """The 1-based line and column of offset `index` in a text whose lines start at `starts`."""
+    line = bisect.bisect_right(starts, index)
+    return line, index - starts[line - 1] + 1
 
 
 def lines_with_ends(text: str) -> list[str]:
