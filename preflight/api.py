@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.engine.context import Context
+from preflight.fix.edits import literal_path
 from preflight.knowledge.config_rules import (
     FREQUENCIES,
     OWNERS,
@@ -18,7 +19,6 @@ from preflight.knowledge.config_rules import (
     effective_rule_name,
     parameter_items,
 )
-from preflight.knowledge.edits import literal_path
 from preflight.knowledge.intrinsics import UNKNOWN, intrinsic_name
 from preflight.knowledge.needs import count_rules, is_aws_document, tally_rules
 from preflight.knowledge.patterns import Unmatchable, full_match

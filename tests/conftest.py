@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,14 @@ def cli() -> object:
 
 
 pytest_plugins = ["tests.aws_stand_in", "tests.fault_proxy", "tests.offline_install"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its example database and caches outside the repository (tests never write a
+    cache there); with `derandomize` its examples do not depend on what an earlier run found."""
+    from hypothesis import configuration
+
+    configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-preflight-tests-hypothesis")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

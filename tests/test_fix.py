@@ -414,7 +414,7 @@ def test_a_diff_escapes_what_acts_on_a_terminal_or_a_ci_log_and_says_patch_canno
 def test_a_diff_into_a_pipe_keeps_direction_overrides_so_patch_applies_it_and_a_terminal_sees_them_escaped(
     tmp_path: Path,
 ) -> None:
-    from preflight.cli.fixing import _diff
+    from preflight.fix.files import _diff
 
     text = YAML_PACK.replace("# the FedRAMP way", "# the \u202egnp.exe way")  # a right-to-left override
     pack = tmp_path / "pack.yaml"

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-import preflight.cli.fixing
-from preflight.engine.fixes import apply_edits, values_kept
+import preflight.fix.files
+from preflight.fix.rounds import apply_edits, values_kept
 from preflight.load.parsing import load_template_file
 from preflight.model.findings import Edit, Finding, Severity, Span
 from tests.conftest import nobody_cannot_run_preflight, run_cli
@@ -100,14 +100,14 @@ def test_a_file_changed_while_it_is_fixed_is_not_replaced(tmp_path: Path, monkey
     pack = tmp_path / "pack.yaml"
     pack.write_text(UNUSED)
     theirs = UNUSED.replace("'90'", "'45'")
-    real = preflight.cli.fixing.fix_text
+    real = preflight.fix.files.fix_text
 
     def meanwhile(*args: object, **kwargs: object) -> object:
         outcome = real(*args, **kwargs)  # type: ignore[arg-type]
         pack.write_text(theirs)  # the editor saves between the read and the rename
         return outcome
 
-    monkeypatch.setattr(preflight.cli.fixing, "fix_text", meanwhile)
+    monkeypatch.setattr(preflight.fix.files, "fix_text", meanwhile)
     result = run_cli(["check", *NO_REGION_HINT, "--fix", "pack.yaml"], cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (
         2, "preflight: error: pack.yaml: cannot write the fixed file: it changed while it was being fixed; run --fix again\n",
@@ -382,7 +382,7 @@ def test_one_fix_that_must_be_refused_costs_a_few_lints_and_is_not_offered_again
     unused = "".join(f"  Unused{index}: {{Type: String, Default: x}}\n" for index in range(500))
     pack.write_text("Parameters:\n" + unused + ALLOWED.split("Parameters:\n", 1)[1])
     lints = 0
-    real = preflight.cli.fixing._linter
+    real = preflight.fix.files._linter
 
     def counting(*args: Any) -> Any:
         lint, selected = real(*args)
@@ -395,7 +395,7 @@ def test_one_fix_that_must_be_refused_costs_a_few_lints_and_is_not_offered_again
         return counted, selected
 
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(preflight.cli.fixing, "_linter", counting)
+    monkeypatch.setattr(preflight.fix.files, "_linter", counting)
     try:
         result = run_cli(["check", *NO_REGION_HINT, "--fix", "pack.yaml"], cwd=tmp_path)
     finally:
@@ -424,14 +424,14 @@ def test_a_file_fix_cannot_read_again_or_decode_is_an_error_not_silence(
     )
     pack = tmp_path / "pack.yaml"
     pack.write_text(UNUSED)
-    real = preflight.cli.fixing.fix
+    real = preflight.fix.files.fix
 
     def replaced_by_a_folder(*args: Any, **kwargs: Any) -> Any:
         pack.unlink()
         pack.mkdir()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(preflight.cli.fixing, "fix", replaced_by_a_folder)
+    monkeypatch.setattr(preflight.fix.files, "fix", replaced_by_a_folder)
     raced = run_cli(["check", *NO_REGION_HINT, "--fix", "pack.yaml"], cwd=tmp_path)
     assert raced.exit_code == 2
     assert "preflight: error: pack.yaml: cannot write the fixed file: it could not be read again: Is a directory\n" in (

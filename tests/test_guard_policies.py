@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from preflight.knowledge.guard import GuardParser, PolicyVerdict
-from preflight.knowledge.scalar_positions import character_position
+from preflight.guard.supervisor import GuardParser, PolicyVerdict
 from preflight.load.parsing import load_template_text
+from preflight.load.scalar_positions import character_position
 from tests.conftest import CORPORA, FIXTURES, REPO, run_cli
 
 HISTORY = CORPORA / "aws-history"

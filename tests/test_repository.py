@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.knowledge.discovery import HOSTS_A_PACK, NOT_A_PACK, why_not_a_pack
+from preflight.load.discovery import HOSTS_A_PACK, NOT_A_PACK, why_not_a_pack
 from tests.conftest import FIXTURES, run_cli
 from tests.offline_install import copy_working_tree
 

@@ -39,7 +39,7 @@ from preflight.reporters.printable import printable
 from preflight.reporters.render import FORMATS, OutputFormat
 
 if TYPE_CHECKING:
-    from preflight.cli.fixing import FixOutcome
+    from preflight.fix.files import FixOutcome
 
 
 @dataclass(eq=False, frozen=True)
@@ -184,7 +184,7 @@ def check(options: CheckOptions) -> int:
         return _show_diff(job, report, options)
     fixed = None
     if options.fix:
-        from preflight.cli.fixing import fix
+        from preflight.fix.files import fix
 
         fixed = fix(job, report, unsafe=options.unsafe_fixes, write=True)
         if fixed.files:
@@ -206,7 +206,7 @@ def check(options: CheckOptions) -> int:
 def _show_diff(job: Job, report: Report, options: CheckOptions) -> int:
     """The fixes as a unified diff on standard output, a count on standard error; exit 1 when there
     is something to fix, as ruff's --diff."""
-    from preflight.cli.fixing import fix
+    from preflight.fix.files import fix
 
     terminal = sys.stdout.isatty()
     outcome = fix(job, report, unsafe=options.unsafe_fixes, write=False, diff=True, terminal=terminal)

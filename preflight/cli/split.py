@@ -16,7 +16,7 @@ from preflight.model.limits import API_LIMITS, DEFAULT_QUOTAS
 from preflight.reporters.printable import printable
 
 if TYPE_CHECKING:
-    from preflight.knowledge.split_assign import Move
+    from preflight.split.assign import Move
 
 # The part of each part's byte limit that later splits keep free, so a rule can grow in place.
 HEADROOM_SHARE = 20
@@ -65,10 +65,10 @@ def split_command(pack: Path, out: Path, max_rules: int, max_bytes: int, name: s
 
 
 def split_pack(options: SplitOptions) -> int:
-    from preflight.cli import split_folder as folder
-    from preflight.cli.split_folder import SPEC_FILE, SplitError, load_pack, naming, read_previous
-    from preflight.knowledge.split import SplitLimits, config_rules, duplicate_rule_name, rule_names, split
-    from preflight.knowledge.split_assign import DoesNotFit
+    from preflight.split import folder
+    from preflight.split.assign import DoesNotFit
+    from preflight.split.folder import SPEC_FILE, SplitError, load_pack, naming, read_previous
+    from preflight.split.parts import SplitLimits, config_rules, duplicate_rule_name, rule_names, split
 
     try:
         loaded = load_pack(options.pack)

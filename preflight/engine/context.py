@@ -18,9 +18,9 @@ from preflight.model.problems import ProblemKind
 from preflight.model.values import scalar_text
 
 if TYPE_CHECKING:
+    from preflight.fix.edits import Editor
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.config_rules import ConfigRuleView
-    from preflight.knowledge.edits import Editor
     from preflight.knowledge.related import Related
     from preflight.load.spec_file import SpecSummary
     from preflight.model.facts import AwsFacts
@@ -77,7 +77,7 @@ class Context:
             return document.locate(path)
         value = document.value_at(path)
         if isinstance(value, str):
-            from preflight.knowledge.scalar_positions import character_position
+            from preflight.load.scalar_positions import character_position
 
             found = character_position(
                 document.text, (span.line, span.column), (span.end_line, span.end_column), value, offset
@@ -117,7 +117,7 @@ class Context:
         loaded, document = self.loaded, self.document
         if loaded is None or loaded.text is None or document is None or document.line_offset or document.column_offset:
             return None
-        from preflight.knowledge.edits import Editor
+        from preflight.fix.edits import Editor
 
         return Editor(loaded.text, document)
 

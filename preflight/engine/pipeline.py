@@ -288,7 +288,7 @@ def _not_checked(job: Job, scope: _Scope, index: int, file: str, why: str, where
 
 
 def _is_pack(data: bytes) -> bool:
-    from preflight.knowledge.discovery import is_pack  # only files found in folders, or --only-packs
+    from preflight.load.discovery import is_pack  # only files found in folders, or --only-packs
 
     return is_pack(data)
 

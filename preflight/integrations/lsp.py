@@ -25,9 +25,9 @@ from pygls.workspace import TextDocument
 from preflight import __version__
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
-from preflight.knowledge.discovery import mentions_aws_config
 from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
+from preflight.load.discovery import mentions_aws_config
 from preflight.load.parsing import load_template_bytes
 from preflight.load.request_file import PackRequest
 from preflight.load.settings_file import SettingsError, load_settings

@@ -33,7 +33,7 @@ def may_host(data: bytes) -> bool:
     """Whether a file may be a stack holding a pack: it declares a resource of a pack's type."""
     if b"ConformancePack" not in data:
         return False
-    from preflight.knowledge.discovery import hosts_a_pack  # only for a file that names a pack type
+    from preflight.load.discovery import hosts_a_pack  # only for a file that names a pack type
 
     return hosts_a_pack(data)
 
@@ -154,7 +154,7 @@ def _hosted(document: Document, logical_id: str, resource: dict[str, Any], start
         )  # fmt: skip
     if not isinstance(body, str):
         return HostedPack(logical_id, request)
-    from preflight.knowledge.scalar_positions import source_indices
+    from preflight.load.scalar_positions import source_indices
 
     span = document.node_span((*base, "TemplateBody"))
     indices = None
@@ -370,7 +370,7 @@ def _sub(
     variable that has a literal value put in (the Sub's own variables, the stack's parameters'
     Defaults), the others (pseudo parameters, resources' attributes) standing as values not known.
     None for another intrinsic, or a string whose characters cannot be placed."""
-    from preflight.knowledge.scalar_positions import source_indices
+    from preflight.load.scalar_positions import source_indices
 
     if not isinstance(body, dict) or list(body) != ["Fn::Sub"]:
         return None

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from preflight.guard.supervisor import GuardParser
     from preflight.knowledge.catalog import Catalog
-    from preflight.knowledge.guard import GuardParser
     from preflight.knowledge.regions import RegionTables
     from preflight.knowledge.runbooks import RunbookCatalog
     from preflight.knowledge.schema_validator import SchemaValidator
@@ -57,6 +57,6 @@ class Reference:
     @cached_property
     def guard(self) -> GuardParser:
         """Guard's parser, for the policies of CUSTOM_POLICY rules."""
-        from preflight.knowledge.guard import GuardParser
+        from preflight.guard.supervisor import GuardParser
 
         return GuardParser()

@@ -17,10 +17,10 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from preflight.knowledge.split_assign import Piece
-from preflight.knowledge.split_units import SECTIONS, Entry
 from preflight.load.yaml_builder import resolve_plain
 from preflight.model.document import Document
+from preflight.split.assign import Piece
+from preflight.split.units import SECTIONS, Entry
 
 DESCRIPTION = "Description"
 Style = Literal["cut", "yaml", "json"]

@@ -1,5 +1,5 @@
 """A pack split into parts that each fit the rule quota and the inline size limit: which units go
-where (preflight.knowledge.split_assign) and the text of each part (preflight.knowledge.split_text).
+where (preflight.split.assign) and the text of each part (preflight.split.text).
 Pure: the caller reads the pack and the previous split, and writes the parts."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from preflight.knowledge.split_assign import Assignment, Capacity, Item, Move, Piece, assign, roomiest, upper
-from preflight.knowledge.split_text import Layout, canonical, cut, render, selected, sizes
-from preflight.knowledge.split_units import Entry, PackUnits, Unit, pack_units, resource_bound_keys
 from preflight.knowledge.template import CONFIG_RULE, Template
 from preflight.load.parsing import Loaded, parse_text
 from preflight.model.problems import ProblemKind
+from preflight.split.assign import Assignment, Capacity, Item, Move, Piece, assign, roomiest, upper
+from preflight.split.text import Layout, canonical, cut, render, selected, sizes
+from preflight.split.units import Entry, PackUnits, Unit, pack_units, resource_bound_keys
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def duplicate_rule_name(loaded: Loaded) -> tuple[str, str, str] | None:
     """Two rules AWS would know by one name (CP205), as (name, first logical id, second): a split
     keeps each rule in its part by that name, so it cannot tell them apart."""
     from preflight.knowledge.config_rules import deployed_rules
-    from preflight.knowledge.split_units import rule_key
+    from preflight.split.units import rule_key
 
     template = _template(loaded)
     seen: dict[str, str] = {}
@@ -89,7 +89,7 @@ def duplicate_rule_name(loaded: Loaded) -> tuple[str, str, str] | None:
 def rule_names(loaded: Loaded) -> frozenset[str]:
     """What identifies each rule of the pack in AWS (its name, or its logical id when it has none)."""
     from preflight.knowledge.config_rules import deployed_rules
-    from preflight.knowledge.split_units import rule_key
+    from preflight.split.units import rule_key
 
     template = _template(loaded)
     return frozenset(rule_key(template, resource) for resource in deployed_rules(template))

@@ -1,5 +1,5 @@
 """Whether Guard can parse the policies of CUSTOM_POLICY rules, asked of cfn-guard-rs (the `guard`
-extra) in a child process (preflight/guard_worker.py): Guard crashes the process it runs in on some
+extra) in a child process (preflight/guard/worker.py): Guard crashes the process it runs in on some
 policies, and this one holds every other finding. Only a run that has such policies imports this
 module, and cfn-guard-rs is never imported here."""
 
@@ -19,7 +19,7 @@ from preflight.model.limits import SAFETY_LIMITS
 
 GUARD_MODULE = "cfn_guard_rs"
 GUARD_EXTRA = "guard"
-WORKER = Path(__file__).resolve().parent.parent / "guard_worker.py"
+WORKER = Path(__file__).resolve().parent / "worker.py"
 # A worker that crashes on a policy is started again for the policies after it, this many times in all.
 MAX_WORKERS = 3
 

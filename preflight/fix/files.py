@@ -1,5 +1,5 @@
 """`check --fix`, `--diff` and `--unsafe-fixes`: the files whose findings carry edits, fixed round
-after round (preflight.engine.fixes) with the same request, settings and rules as the check; written
+after round (preflight.fix.rounds) with the same request, settings and rules as the check; written
 back in place, or shown as a unified diff."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from preflight.engine.fixes import applicable, fix_text
 from preflight.engine.pipeline import Job, PackInput, run
+from preflight.fix.rounds import applicable, fix_text
 from preflight.load.parsing import load_template_text
 from preflight.load.paths import Subject
 from preflight.model.findings import Finding, Report, Span

@@ -274,7 +274,7 @@ def without_emptied_sections(before: str, after: str) -> str:
     """`after`, less each top-level section that had entries in `before` and has none left: edits that
     each remove one entry take the section with its last one, but several removed in one round each
     leave it to the others."""
-    from preflight.knowledge.edits import Editor  # only when a round removed something
+    from preflight.fix.edits import Editor  # only when a round removed something
     from preflight.load.parsing import load_template_text
 
     old, new = load_template_text(before, ""), load_template_text(after, "")

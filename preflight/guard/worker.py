@@ -1,5 +1,5 @@
 """Reads Guard policies with cfn-guard-rs (Guard's own parser) in a process of its own, which
-preflight.knowledge.guard starts: Guard can overflow its stack or panic on some policies (a rule that
+preflight.guard.supervisor starts: Guard can overflow its stack or panic on some policies (a rule that
 names itself, blocks nested a few thousand deep), which would end the process that called it.
 
 Its one argument: the address space it may use, in bytes (Guard allocates without bound on some

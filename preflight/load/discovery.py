@@ -12,11 +12,10 @@ even when it also holds config rules or carries a pack's text inline."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from preflight.load.paths import Expanded
+    pass
 
 # A `Type` key (not `ResourceType`) whose value is a resource type (`Vendor::Service::Kind`, or `Custom::Name`), in YAML
 # (quoted or not) or JSON; not a parameter type (`AWS::SSM::Parameter::Value<String>`,
@@ -113,55 +112,3 @@ def _distance(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
         previous = current
     return previous[-1]
-
-
-@dataclass(frozen=True)
-class Accounted:
-    """What became of one path of a check (`--show-files`): `status` is checked, skipped (read, and no
-    pack), excluded or ignored (not searched); `reason` says why."""
-
-    display: str
-    status: str
-    reason: str
-
-
-def account_for(expanded: Expanded, only_packs: bool) -> list[Accounted]:
-    """Every file of `expanded` with what a check would do with it, and what the search passed over,
-    in path order. Files are read as a check reads them, and not parsed."""
-    from preflight.load.parsing import read_bytes
-    from preflight.load.paths import shown
-
-    found: list[Accounted] = []
-    for subject in expanded.subjects:
-        source = subject.settings.source if subject.settings else None
-        settings = f" (settings: {shown(source)})" if source else ""
-        if subject.path is None:
-            found.append(Accounted(subject.display, "checked", "standard input"))
-            continue
-        if subject.named and not only_packs:
-            found.append(Accounted(subject.display, "checked", f"named on the command line{settings}"))
-            continue
-        data, problem = read_bytes(subject.path)
-        if data is None:
-            found.append(
-                Accounted(subject.display, "checked", f"cannot be read ({problem.message if problem else ''})")
-            )
-            continue
-        if subject.path.suffix.lower() == ".tf":
-            from preflight.knowledge.terraform import holds_a_pack
-
-            if holds_a_pack(data):
-                found.append(Accounted(subject.display, "checked", f"{TERRAFORM_HOLDS_A_PACK}{settings}"))
-            else:
-                found.append(Accounted(subject.display, "skipped", TERRAFORM_WITHOUT_A_PACK))
-            continue
-        reason = why_not_a_pack(data)
-        if reason is None:
-            found.append(Accounted(subject.display, "checked", f"a conformance pack{settings}"))
-        elif hosts_a_pack(data):
-            found.append(Accounted(subject.display, "checked", f"{HOSTS_A_PACK}{settings}"))
-        else:
-            found.append(Accounted(subject.display, "skipped", reason))
-    for entry in dict.fromkeys(expanded.passed_over):  # `check . team` passes over team's entries twice
-        found.append(Accounted(entry.display, entry.status, entry.reason))
-    return sorted(found, key=lambda accounted: accounted.display)

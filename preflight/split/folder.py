@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from preflight.knowledge.split import Before, Earlier, Split, earlier_units
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.request_file import RequestError, load_mapping_file
 from preflight.load.spec_file import load_spec
@@ -27,6 +26,7 @@ from preflight.model.findings import Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind
 from preflight.reporters.printable import printable
+from preflight.split.parts import Before, Earlier, Split, earlier_units
 
 SPEC_FILE = "spec.yaml"
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -99,7 +99,7 @@ def load_pack(path: Path) -> Loaded:
             raise SplitError(f"{where}: cannot split it: {problem.message}")
     if not loaded.is_template or loaded.document is None:
         raise SplitError(f"{path}: cannot split it: not a conformance pack")
-    from preflight.knowledge.discovery import why_not_a_pack
+    from preflight.load.discovery import why_not_a_pack
 
     assert loaded.text is not None
     why = why_not_a_pack(loaded.text.encode("utf-8", "surrogateescape"))
