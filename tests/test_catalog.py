@@ -10,11 +10,11 @@ import pytest
 from preflight.engine.context import Context
 from preflight.knowledge.catalog import CATALOG_FILE, compact_form, decode_facts, load_catalog, read_catalog
 from preflight.knowledge.intrinsics import intrinsic_name
-from preflight.knowledge.suggest import Suggestions
 from preflight.knowledge.template import CONFIG_RULE
 from preflight.load.parsing import load_template_file
 from preflight.load.request_file import PackRequest
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.suggest import Suggestions
 from tests.conftest import CORPUS, REPO, run_cli
 
 FACTS = REPO.parent / "shared" / "data" / "managed-rules.json"

@@ -99,3 +99,23 @@ def test_the_scan_sees_lazy_imports() -> None:
     above prove nothing."""
     assert "pathspec" in imports_by_module()["preflight.load.gitignore"]
     assert "boto3" in imports_by_module()["preflight.aws.session"]
+
+
+def test_the_extras_the_commands_name_are_pyproject_s() -> None:
+    """preflight.cli.extras says, when a feature's modules are missing, which extra brings them: its
+    extras are pyproject.toml's, and each names the top-level modules its distributions install."""
+    from preflight.cli.extras import EXTRAS
+
+    declared = {
+        name: _names(requirements)
+        for name, requirements in PROJECT["project"]["optional-dependencies"].items()
+        if name not in ("all", "dev")
+    }
+    assert {extra.name for extra in EXTRAS} == set(declared)
+    installs: dict[str, set[str]] = {}
+    for module, distributions in importlib.metadata.packages_distributions().items():
+        for distribution in distributions:
+            installs.setdefault(_normal(distribution), set()).add(module)
+    for extra in EXTRAS:
+        brought = set().union(*(installs.get(distribution, set()) for distribution in declared[extra.name]))
+        assert set(extra.modules) <= brought, (extra.name, sorted(brought))

@@ -48,26 +48,15 @@ def test_rules_are_collected_not_registered() -> None:
     assert "CP998" not in {r.id for r in first}
 
 
-def test_the_rule_modules_are_those_pkgutil_would_find(tmp_path: Path) -> None:
-    import pkgutil
-    from importlib.machinery import EXTENSION_SUFFIXES
+def test_an_editor_s_files_among_the_rules_are_no_rule_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Emacs's lock file (a link to nothing), a backup with two dots and a note beside the rule modules
+    are not imported: the rules found are those without them."""
+    import preflight.rules as rules
 
-    from preflight.engine.runner import _module_names
-
-    folder = tmp_path / "rules"
-    (folder / "subpackage").mkdir(parents=True)
-    (folder / "subpackage" / "__init__.py").write_text("")
-    (folder / "not_a_package").mkdir()
-    (folder / "__pycache__").mkdir()
-    for name in ("__init__.py", "arns.py", "compiled.pyc", f"native{EXTENSION_SUFFIXES[0]}", "notes.txt"):
-        (folder / name).write_text("")
-    (folder / ".#arns.py").symlink_to("user@host.1234:1700000000")  # Emacs's lock file: a link to nothing
-    (folder / "two.dots.py").write_text("")
-    second = tmp_path / "more"
-    second.mkdir()
-    (second / "arns.py").write_text("")  # the same name in a second folder of the package
-    (second / "zeta.py").write_text("")
-    folders = [str(folder), str(second), str(tmp_path / "missing")]
-    expected = sorted({module.name for module in pkgutil.iter_modules(folders)})
-    assert expected == ["arns", "compiled", "native", "subpackage", "zeta"]
-    assert _module_names(folders) == expected
+    before = discover_rules()
+    (tmp_path / ".#arns.py").symlink_to("user@host.1234:1700000000")
+    (tmp_path / "arns.py.orig").write_text("raise SystemExit('imported')\n")
+    (tmp_path / "two.dots.py").write_text("raise SystemExit('imported')\n")
+    (tmp_path / "notes.txt").write_text("")
+    monkeypatch.setattr(rules, "__path__", [*rules.__path__, str(tmp_path)])
+    assert discover_rules() == before

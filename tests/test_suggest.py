@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from preflight.knowledge.suggest import QUERIES_MAX, Suggestions, did_you_mean
+from preflight.model.suggest import QUERIES_MAX, Suggestions, did_you_mean
 from tests.conftest import run_cli
 
 
@@ -41,7 +41,7 @@ def test_a_pack_of_many_typos_gets_the_first_hundred_suggestions(tmp_path: Path)
 def test_a_version_is_no_misspelling() -> None:
     """AWS names versions in its rules (EC2_IMDSV2_CHECK): a future V3 is a newer rule, not a typo."""
     from preflight.knowledge.reference import Reference
-    from preflight.knowledge.suggest import Misspellings
+    from preflight.model.suggest import Misspellings
 
     misspellings = Misspellings(Reference().catalog.lines)
     assert misspellings.of("EC2_IMDSV3_CHECK") is None

@@ -1,7 +1,8 @@
-"""The optional parts of preflight, each an extra of the package (pyproject.toml): `pip install .`
-checks packs, and a command that needs more looks for it where it starts, before any work, and when
-it is missing says in one line which extra brings it. The guard extra is no command's: without it,
-CP413 reports that the policies of CUSTOM_POLICY rules were not checked (a finding, not an exit).
+"""The optional parts of preflight, each an extra of the package (pyproject.toml; a test holds the two
+equal): `pip install .` checks packs, and a command that needs more looks for it where it starts,
+before any work, and when it is missing says in one line which extra brings it. The guard extra is
+no command's: without it, CP413 reports that the policies of CUSTOM_POLICY rules were not checked
+(a finding, not an exit).
 
 Looking is `importlib.util.find_spec`, which finds a module without running it: the feature imports
 it soon after, and importing cfn-lint (0.6 s) would be wasted on a `--cfn-lint` run whose results are

@@ -82,8 +82,8 @@ def installed_metadata(distribution: str) -> str | None:
     """What says which release of `distribution` is installed, or None when it is not: the metadata
     folder found first on sys.path (as importlib.metadata looks: `*.dist-info`, `*.egg-info`, an
     `.egg`'s `EGG-INFO`), with its metadata file's size and modification time, so a release installed
-    over an `.egg-info` of the same name still changes it. Importing importlib.metadata instead would
-    double the start of a cached run."""
+    over an `.egg-info` of the same name still changes it. importlib.metadata would cost a one-file
+    check 27 ms cached and 30 ms cold (python bench/library_copies.py, medians of 15 whole runs)."""
     wanted = _normalized(distribution)
     for entry in sys.path:
         folder = entry or "."

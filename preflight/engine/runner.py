@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Iterable, Iterator
-from importlib.machinery import all_suffixes
+import pkgutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import overload
 
 from preflight.engine.context import Context
 from preflight.engine.suppression import unused_suppression
 from preflight.model.findings import NO_POSITION, START_OF_FILE, Finding, Issue, Severity
-from preflight.model.rule import Phase, Rule, rule
+from preflight.model.rule import Phase, Rule, engine_rule
 
 RULES_PACKAGE = "preflight.rules"
 
 
-@rule("CP999", "internal-error", Severity.ERROR, tags=("internal",), phase=Phase.REQUEST)
-def internal_error(ctx: Context) -> Iterator[Issue]:
+internal_error = engine_rule(
+    "CP999",
+    "internal-error",
+    Severity.ERROR,
+    ("internal",),
     """## What it does
     Reports a rule that crashed on this input. The other rules' findings are still reported.
 
@@ -35,8 +37,8 @@ def internal_error(ctx: Context) -> Iterator[Issue]:
     ## References
     - [inferred] Not a statement about AWS: the finding says this tool failed, so the pack was not
       fully checked and must not pass unseen.
-    """
-    return iter(())
+    """,
+)
 
 
 def discover_rules() -> tuple[Rule, ...]:
@@ -51,38 +53,14 @@ def discover_rules() -> tuple[Rule, ...]:
             "install's package mapping; run the installed `preflight` command, or `pip install -e .`"
         ) from None
     found: dict[str, Rule] = {internal_error.id: internal_error, unused_suppression.id: unused_suppression}
-    for name in _module_names(package.__path__):
+    for name in sorted(module.name for module in pkgutil.iter_modules(package.__path__)):
         module = importlib.import_module(f"{RULES_PACKAGE}.{name}")
         for value in vars(module).values():
-            if isinstance(value, Rule) and value.check.__module__ == module.__name__:
+            if isinstance(value, Rule) and value.check is not None and value.check.__module__ == module.__name__:
                 if value.id in found and found[value.id] is not value:
                     raise RuntimeError(f"rule id {value.id} is defined twice")
                 found[value.id] = value
     return tuple(sorted(found.values(), key=lambda r: r.id))
-
-
-def _module_names(folders: Iterable[str]) -> list[str]:
-    """The modules of a package whose folders are `folders`, sorted, as pkgutil.iter_modules finds them
-    (which would cost a start what importing pkgutil does): source, bytecode and extension modules and
-    subpackages; names with a dot (an editor's `.#rules.py` lock file) are no modules."""
-    suffixes = sorted(all_suffixes(), key=len, reverse=True)
-    names: set[str] = set()
-    for folder in folders:
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        for entry in entries:
-            suffix = next((suffix for suffix in suffixes if entry.endswith(suffix)), None)
-            if suffix is not None:
-                name = entry[: -len(suffix)]
-            elif os.path.isfile(os.path.join(folder, entry, "__init__.py")):
-                name = entry
-            else:
-                continue
-            if name and name != "__init__" and "." not in name:
-                names.add(name)
-    return sorted(names)
 
 
 def runs_on(current: Rule, ctx: Context) -> bool:
@@ -99,7 +77,7 @@ def runs_on(current: Rule, ctx: Context) -> bool:
 def run_rules(rules: Iterable[Rule], ctx: Context, *, raise_errors: bool = False) -> list[Finding]:
     findings: list[Finding] = []
     for current in rules:
-        if current.id in (internal_error.id, unused_suppression.id) or not runs_on(current, ctx):
+        if current.check is None or not runs_on(current, ctx):
             continue
         try:
             for issue in current.check(ctx):

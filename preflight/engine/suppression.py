@@ -7,20 +7,22 @@ up."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from preflight.engine.context import Context
 from preflight.model.document import Document, text_lines
-from preflight.model.findings import DocPath, Finding, Issue, Severity, Span
-from preflight.model.rule import Phase, rule
+from preflight.model.findings import DocPath, Finding, Severity, Span
+from preflight.model.rule import engine_rule
 
 _COMMENT = r"#\s*preflight:\s*ignore\[([^\]]*)\]"
 METADATA_KEY = "preflight"
 
 
-@rule("CP009", "unused-suppression", Severity.WARNING, tags=("input",), phase=Phase.REQUEST)
-def unused_suppression(ctx: Context) -> Iterator[Issue]:
+unused_suppression = engine_rule(
+    "CP009",
+    "unused-suppression",
+    Severity.WARNING,
+    ("input",),
     """## What it does
     Reports a rule id in a suppression (`# preflight: ignore[...]`, or `Metadata: {preflight: {ignore:
     [...]}}`) that is not a rule, or that suppresses nothing where it stands. A rule that did not run
@@ -41,8 +43,8 @@ def unused_suppression(ctx: Context) -> Iterator[Issue]:
     ## References
     - [inferred] Not about AWS: the suppressions are preflight's own (as ruff's RUF100 reports unused
       `noqa` comments).
-    """
-    return iter(())
+    """,
+)
 
 
 @dataclass(frozen=True)

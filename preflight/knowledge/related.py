@@ -17,9 +17,9 @@ from functools import cached_property
 from preflight.knowledge.catalog import ManagedParameter
 from preflight.knowledge.config_rules import ConfigRuleView, parameter_items
 from preflight.knowledge.intrinsics import UNKNOWN
-from preflight.knowledge.suggest import Suggestions
 from preflight.knowledge.template import Template
 from preflight.model.findings import DocPath
+from preflight.model.suggest import Suggestions
 
 
 @dataclass(frozen=True)

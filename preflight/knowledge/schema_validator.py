@@ -244,7 +244,7 @@ class SchemaValidator:
         if node.closed:
             names = [name for name in value if name not in properties]
             if names:
-                from preflight.knowledge.suggest import nearest
+                from preflight.model.suggest import nearest
 
                 unknown = {name: nearest(name, properties) for name in names}
         for name in node.required:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from preflight.model.suggest import edits
+
 if TYPE_CHECKING:
     pass
 
@@ -88,27 +90,14 @@ def _is_pack_type(vendor: bytes, service: bytes, kind: bytes) -> bool:
     """`AWS::Config::ConfigRule` or `AWS::Config::RemediationConfiguration`, or a near miss of one."""
     if not kind:
         return False
-    if vendor.lower() != b"aws" and _distance(vendor.lower().decode(), "aws") > 1:
+    if vendor.lower() != b"aws" and edits(vendor.lower().decode(), "aws", cap=2) > 1:
         return False
-    if _distance(service.decode().lower(), _SERVICE) > 2:
+    if edits(service.decode().lower(), _SERVICE) > 2:
         return False
     name = kind.decode().lower()
-    return name not in _OTHER_CONFIG_TYPES or any(_distance(name, known) <= 3 for known in _PACK_TYPES)
+    return name not in _OTHER_CONFIG_TYPES or any(edits(name, known, cap=4) <= 3 for known in _PACK_TYPES)
 
 
 def mentions_aws_config(data: bytes) -> bool:
     """Looser, for an editor's buffer: a pack being edited stays one while its syntax is broken."""
     return b"AWS::Config::" in data or is_pack(data)
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance, for short names."""
-    if a == b:
-        return 0
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]

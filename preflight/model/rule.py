@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -40,22 +41,24 @@ EVERY_PHASE = frozenset(Phase)
 
 @dataclass(frozen=True)
 class Rule:
-    """A lint rule: its check function and metadata (the `@rule` decorator makes it)."""
+    """A lint rule: its check function and metadata (the `@rule` decorator makes it), or, for the
+    findings the engine makes itself, no check function and its documentation (`engine_rule`)."""
 
     id: str
     name: str
     severity: Severity
-    check: CheckFunction
+    check: CheckFunction | None
     tags: tuple[str, ...] = ()
     phase: Phase = Phase.TEMPLATE
     opt_in: bool = False
     cfn_lint: tuple[str, ...] = ()  # cfn-lint rules that report the same problem (--cfn-lint drops theirs)
     fix: Fixable | None = None  # whether its findings can carry text edits (its docs' `## Fix` says how)
     once: bool = False  # a hint about the run: reported for the first pack it applies to, with how many more
+    doc: str = ""  # the documentation of a rule without a check function
 
     @property
     def documentation(self) -> str:
-        return _clean_docstring(self.check.__doc__ or "")
+        return inspect.cleandoc((self.check.__doc__ if self.check else self.doc) or "")
 
     @property
     def summary(self) -> str:
@@ -125,10 +128,6 @@ def rule(
     return wrap
 
 
-def _clean_docstring(text: str) -> str:
-    """What inspect.cleandoc does, without importing inspect on the lint path."""
-    lines = text.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    cleaned = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
-    return "\n".join(cleaned).strip("\n")
+def engine_rule(rule_id: str, name: str, severity: Severity, tags: tuple[str, ...], doc: str) -> Rule:
+    """A rule whose findings the engine makes as it runs the others (it has no check of its own)."""
+    return Rule(rule_id, name, severity, None, tags, Phase.REQUEST, doc=doc)

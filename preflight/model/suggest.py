@@ -170,14 +170,14 @@ def _typo(word: str, meant: str) -> bool:
     future `IMDSV3`)."""
     if word.translate(_DIGITS) == meant.translate(_DIGITS):
         return False
-    distance = _edits(word, meant)
+    distance = edits(word, meant)
     return (distance == 1 and len(meant) >= 6) or (distance == 2 and len(meant) >= 8)
 
 
-def _edits(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (a swap of two neighbours is one edit), capped at 3."""
-    if abs(len(a) - len(b)) > 2:
-        return 3
+def edits(a: str, b: str, cap: int = 3) -> int:
+    """Damerau-Levenshtein distance (a swap of two neighbours is one edit), capped at `cap`."""
+    if abs(len(a) - len(b)) >= cap:
+        return cap
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
@@ -188,7 +188,7 @@ def _edits(a: str, b: str) -> int:
                 cost = min(cost, previous2[j - 2] + 1)
             current.append(cost)
         previous2, previous = previous, current
-    return min(previous[-1], 3)
+    return min(previous[-1], cap)
 
 
 def camel_words(name: str) -> str:
