@@ -28,18 +28,18 @@ from preflight.knowledge.runbooks import covers as aws_runbook_family
 from preflight.knowledge.s3_names import bucket_name_problem, split_s3_uri
 from preflight.knowledge.schemas import PACK_RESOURCE_TYPES, SchemasUnavailable
 from preflight.knowledge.template import CONFIG_RULE, PSEUDO_PARAMETERS, REMEDIATION, Resource, Template
-from preflight.load.request_file import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.fact_names import ORGANIZATION_NONE, ORGANIZATION_PRESENT, Fact
 from preflight.model.findings import START_OF_FILE, DocPath, Edit, Issue, Severity
 from preflight.model.limits import API_LIMITS
 from preflight.model.problems import ProblemKind
+from preflight.model.request import MANAGED_PACK_SOURCE, PARAMETERS_KEY
 from preflight.model.rule import Phase, rule
 from preflight.model.suggest import Misspellings, Suggestions, camel_words, closest, did_you_mean
 from preflight.model.values import INTEGER_TEXT, NUMBER_TEXT, scalar_text
 
 if TYPE_CHECKING:  # for annotations: a check is handed these, never makes them
-    from preflight.load.spec_file import PackSummary, SpecSummary
     from preflight.model.facts import AwsFacts, MemberAccount, RuleTally, Simulated, SsmDocument
+    from preflight.model.spec import PackSummary, SpecSummary
 
 __all__ = [
     "API_LIMITS",

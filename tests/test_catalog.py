@@ -12,8 +12,8 @@ from preflight.knowledge.catalog import CATALOG_FILE, compact_form, decode_facts
 from preflight.knowledge.intrinsics import intrinsic_name
 from preflight.knowledge.template import CONFIG_RULE
 from preflight.load.parsing import load_template_file
-from preflight.load.request_file import PackRequest
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.request import PackRequest
 from preflight.model.suggest import Suggestions
 from tests.conftest import CORPUS, REPO, run_cli
 

@@ -8,9 +8,9 @@ import pytest
 from preflight.engine.context import Context
 from preflight.engine.runner import discover_rules, run_rules
 from preflight.load.parsing import load_template_text
-from preflight.load.request_file import PackRequest
 from preflight.model.findings import Issue, Severity
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.request import PackRequest
 from preflight.model.rule import rule
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from preflight.engine import cache as cache_module
 from preflight.engine.runner import discover_rules
-from preflight.load.request_file import EmbeddedBody, InputParameter, Origin, PackRequest
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.request import EmbeddedBody, InputParameter, Origin, PackRequest
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 from tests.conftest import CORPUS, FIXTURES, REPO, run_cli

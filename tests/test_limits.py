@@ -80,7 +80,7 @@ def test_api_limits_match_the_botocore_model() -> None:
 
 
 def test_request_file_keys_match_the_botocore_model() -> None:
-    from preflight.load.request_file import REQUEST_KEYS
+    from preflight.model.request import REQUEST_KEYS
 
     model = botocore.session.get_session().get_service_model("config")
     org = model.operation_model("PutOrganizationConformancePack").input_shape

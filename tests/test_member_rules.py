@@ -14,7 +14,6 @@ from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.knowledge.needs import is_aws_document
 from preflight.load.parsing import load_template_file
-from preflight.load.request_file import PackRequest
 from preflight.model.facts import (
     ORGANIZATION_PRESENT,
     AwsFacts,
@@ -28,6 +27,7 @@ from preflight.model.facts import (
     SsmDocument,
     Unavailable,
 )
+from preflight.model.request import PackRequest
 from preflight.model.settings import Settings
 
 RULES = discover_rules()

@@ -11,9 +11,9 @@ import pytest
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import Loaded, load_template_file
-from preflight.load.request_file import PackRequest
 from preflight.model.facts import ORGANIZATION_NONE, ORGANIZATION_PRESENT, AwsFacts, Bucket, Fact, S3Object, Unavailable
 from preflight.model.findings import Finding
+from preflight.model.request import PackRequest
 from preflight.model.rule import Phase
 from preflight.model.settings import Settings
 from tests.conftest import FIXTURES

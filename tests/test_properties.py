@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.parsing import load_template_text
-from preflight.load.request_file import PackRequest
 from preflight.model.findings import Report
+from preflight.model.request import PackRequest
 from preflight.model.settings import Settings
 from preflight.reporters.json_report import render_json
 from tests.conftest import FIXTURES

@@ -23,8 +23,8 @@ from preflight.knowledge.schemas import (
     to_text,
 )
 from preflight.load.parsing import load_template_text
-from preflight.load.request_file import PackRequest
 from preflight.model.limits import DEFAULT_QUOTAS
+from preflight.model.request import PackRequest
 
 
 def _schemas_command(*args: str) -> subprocess.CompletedProcess[str]:

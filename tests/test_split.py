@@ -1125,7 +1125,7 @@ def test_defaults_that_end_in_blank_lines_keep_them(tmp_path: Path) -> None:
     spec.write_text(
         spec.read_text().replace("packs:\n", "defaults:\n  parameters:\n    Note: |+\n      kept\n\npacks:\n")
     )
-    from preflight.load.request_file import load_mapping_file
+    from preflight.load.mapping_file import load_mapping_file
 
     def note() -> object:
         return load_mapping_file(spec, strict_types=False).data["defaults"]["parameters"]["Note"]  # type: ignore[index]

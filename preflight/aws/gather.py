@@ -23,7 +23,6 @@ from preflight.aws.reaches import Reads
 from preflight.aws.session import Clients
 from preflight.knowledge.needs import PackNeeds
 from preflight.knowledge.s3_names import split_s3_uri
-from preflight.load.request_file import PackRequest
 from preflight.model.facts import (
     ORGANIZATION_NONE,
     ORGANIZATION_PRESENT,
@@ -34,6 +33,7 @@ from preflight.model.facts import (
     S3Object,
     Unavailable,
 )
+from preflight.model.request import PackRequest
 
 CONFIG_SERVICE_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 T = TypeVar("T")

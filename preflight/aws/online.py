@@ -13,7 +13,7 @@ from preflight.knowledge.needs import PackNeeds, pack_needs
 from preflight.knowledge.template import Template
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.paths import Subject
-from preflight.load.request_file import PackRequest
+from preflight.model.request import PackRequest
 
 if TYPE_CHECKING:
     from preflight.aws.session import Clients

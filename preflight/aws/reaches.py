@@ -29,8 +29,8 @@ from preflight.aws.permissions import ACCOUNT_PUT_ACTIONS, ORGANIZATION_PUT_ACTI
 from preflight.aws.session import Clients
 from preflight.knowledge.regions import partition_of
 from preflight.knowledge.s3_names import split_s3_uri
-from preflight.load.request_file import PackRequest
 from preflight.model.facts import EarlierFailure, Fact, LambdaFunction, Simulated, SsmDocument, Unavailable
+from preflight.model.request import PackRequest
 
 T = TypeVar("T")
 REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")

@@ -28,11 +28,12 @@ from preflight.cli.terminal import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.paths import TEMPLATE_SUFFIXES, Subject, expand_paths
-from preflight.load.request_file import PackRequest, RequestInputs, build_request
+from preflight.load.request import build_request
 from preflight.load.settings_file import SettingsScopes, validate_globs
 from preflight.model.errors import InputError, UsageError
 from preflight.model.findings import Report
 from preflight.model.limits import SAFETY_LIMITS
+from preflight.model.request import PackRequest, RequestInputs
 from preflight.model.rule import Rule
 from preflight.model.settings import COMMAND_LINE, Settings
 from preflight.reporters.printable import printable

@@ -25,8 +25,9 @@ from preflight.cli.options import (
 )
 from preflight.cli.terminal import EXIT_USAGE, fail
 from preflight.engine.runner import discover_rules
-from preflight.load.request_file import RequestInputs, build_request
+from preflight.load.request import build_request
 from preflight.model.errors import InputError, UsageError
+from preflight.model.request import RequestInputs
 
 OutputFormat = Literal["text", "json"]
 

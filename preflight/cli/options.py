@@ -15,10 +15,10 @@ from typing import Any, Literal, TypeVar
 
 import click
 
-from preflight.load.request_file import RequestInputs
 from preflight.load.settings_file import ROLE_NAME, SettingsScopes, validate_selectors
 from preflight.model.errors import UsageError
 from preflight.model.findings import Severity
+from preflight.model.request import RequestInputs
 from preflight.model.rule import Rule
 from preflight.model.settings import COMMAND_LINE, Settings
 

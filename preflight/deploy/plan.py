@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from preflight.knowledge.s3_names import split_s3_uri
 from preflight.load.parsing import Loaded
-from preflight.load.request_file import PackRequest
 from preflight.model.limits import API_LIMITS
 from preflight.model.plan import ACCOUNT_OPERATION, ORGANIZATION_OPERATION, Plan, StoredTemplate, Upload
+from preflight.model.request import PackRequest
 
 
 class PlanError(Exception):

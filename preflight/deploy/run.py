@@ -19,9 +19,9 @@ from preflight.deploy.readiness import readiness, readiness_table
 from preflight.deploy.settings import DeploySettings, clients
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.load.parsing import Loaded, load_template_bytes, load_template_file, load_template_text
-from preflight.load.request_file import PackRequest
 from preflight.model.findings import Finding, Report, Severity
 from preflight.model.limits import API_LIMITS
+from preflight.model.request import PackRequest
 from preflight.model.rule import OFFLINE, Phase, Rule
 from preflight.model.settings import Settings
 

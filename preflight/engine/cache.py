@@ -22,8 +22,8 @@ from preflight import __version__
 from preflight.engine.runner import internal_error
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.load.gitignore import git_top
-from preflight.load.request_file import PackRequest
 from preflight.model.findings import Edit, Finding, Severity, Span
+from preflight.model.request import PackRequest
 from preflight.model.rule import Rule
 from preflight.model.settings import Settings
 

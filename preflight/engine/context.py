@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from preflight.knowledge.reference import Reference
 from preflight.knowledge.template import Template
 from preflight.load.parsing import Loaded
-from preflight.load.request_file import PackRequest
 from preflight.model.document import Document
 from preflight.model.findings import START_OF_FILE, DocPath, Issue, Span
 from preflight.model.limits import API_LIMITS, ApiLimits, Quotas
 from preflight.model.problems import ProblemKind
+from preflight.model.request import PackRequest
 from preflight.model.values import scalar_text
 
 if TYPE_CHECKING:
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from preflight.knowledge.catalog import Catalog
     from preflight.knowledge.config_rules import ConfigRuleView
     from preflight.knowledge.related import Related
-    from preflight.load.spec_file import SpecSummary
     from preflight.model.facts import AwsFacts
+    from preflight.model.spec import SpecSummary
 
 
 @dataclass(eq=False, repr=False, frozen=True)

@@ -19,18 +19,18 @@ from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import TERRAFORM_SUFFIX, Subject
-from preflight.load.request_file import Origin, PackRequest
 from preflight.model.document import text_lines
 from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report, Span
 from preflight.model.limits import SAFETY_LIMITS
+from preflight.model.request import Origin, PackRequest
 from preflight.model.rule import EVERY_PHASE, Phase, Rule
 from preflight.model.settings import Settings
 
 if TYPE_CHECKING:
     from preflight.engine.cache import Cache
     from preflight.knowledge.hosts import HostedPack
-    from preflight.load.spec_file import PackSummary
     from preflight.model.facts import AwsFacts
+    from preflight.model.spec import PackSummary
 
 
 # Another linter run on every template (cfn-lint, with --cfn-lint): (text, file, Region) -> its
@@ -356,7 +356,7 @@ def _without_repeats(theirs: Iterable[Finding], ours: Sequence[Finding], rules: 
 
 def _across_packs(job: Job, rules: Sequence[Rule], results: Sequence[_Result]) -> list[Finding]:
     """The spec file's own rules (CP15x), on a summary of its packs."""
-    from preflight.load.spec_file import PackSummary, SpecSummary
+    from preflight.model.spec import PackSummary, SpecSummary
 
     assert job.spec_file is not None
     counts = {result.pack: result.config_rules for result in results}  # a spec's pack has one template

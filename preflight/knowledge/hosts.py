@@ -12,16 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from preflight.load.parsing import Loaded
-from preflight.load.request_file import (
-    ACCOUNT_NAME_KEY,
-    ORG_NAME_KEY,
-    PARAMETERS_KEY,
-    InputParameter,
-    Origin,
-    PackRequest,
-)
 from preflight.model.document import Document, line_starts, position_at
 from preflight.model.findings import NO_POSITION, DocPath, Edit, Finding, Span
+from preflight.model.request import ACCOUNT_NAME_KEY, ORG_NAME_KEY, PARAMETERS_KEY, InputParameter, Origin, PackRequest
 
 PACK_TYPES = {"AWS::Config::ConformancePack": "account", "AWS::Config::OrganizationConformancePack": "organization"}
 # Request properties of the resources whose values are plain text (the API's names are CloudFormation's).

@@ -15,16 +15,9 @@ from typing import Any
 
 from preflight.knowledge.hosts import UNKNOWN, HostedPack
 from preflight.load.parsing import decode, read_bytes
-from preflight.load.request_file import (
-    ACCOUNT_NAME_KEY,
-    ORG_NAME_KEY,
-    PARAMETERS_KEY,
-    InputParameter,
-    Origin,
-    PackRequest,
-)
 from preflight.model.document import line_starts, position_at
 from preflight.model.findings import DocPath, Span
+from preflight.model.request import ACCOUNT_NAME_KEY, ORG_NAME_KEY, PARAMETERS_KEY, InputParameter, Origin, PackRequest
 
 TERRAFORM_TYPES = {"aws_config_conformance_pack": "account", "aws_config_organization_conformance_pack": "organization"}
 _MARKER = re.compile(rb'resource\s+"(aws_config_(?:organization_)?conformance_pack)"')

@@ -24,7 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from preflight.load.request_file import (
+from preflight.load.mapping_file import RequestError, load_mapping_file, origin_at
+from preflight.model.document import Document
+from preflight.model.findings import DocPath, Span
+from preflight.model.request import (
     ACCOUNT_NAME_KEY,
     ORG_NAME_KEY,
     PARAMETERS_KEY,
@@ -32,12 +35,7 @@ from preflight.load.request_file import (
     InputParameter,
     Origin,
     PackRequest,
-    RequestError,
-    load_mapping_file,
-    origin_at,
 )
-from preflight.model.document import Document
-from preflight.model.findings import DocPath, Span
 
 PACK_KEYS = frozenset(
     {"name", "template", "template-s3-uri", "template-bucket", "parameters", "exclude-accounts", "delivery-bucket",
@@ -198,19 +196,3 @@ def _declared_parameters(template: Path) -> frozenset[str] | None:
 def _value_span(document: Document, path: DocPath) -> Span:
     span = document.node_span(path)
     return document.shift(span) if span is not None else document.locate(path)
-
-
-@dataclass(frozen=True)
-class PackSummary:
-    """What the cross-pack rules need of one pack of a spec."""
-
-    name: str
-    scope: str
-    region: str | None
-    rules: int | None  # deployed config rules; None when the template could not be read
-
-
-@dataclass(frozen=True)
-class SpecSummary:
-    file: str
-    packs: tuple[PackSummary, ...]

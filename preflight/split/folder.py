@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from preflight.load.mapping_file import RequestError, load_mapping_file
 from preflight.load.parsing import Loaded, load_template_file
-from preflight.load.request_file import RequestError, load_mapping_file
 from preflight.load.spec_file import load_spec
 from preflight.model.document import lines_with_ends
 from preflight.model.errors import InputError
