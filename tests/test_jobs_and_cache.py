@@ -57,7 +57,7 @@ def _poison(project: Path) -> int:
     """Replace every cached result with a sentinel finding; a run that shows it read the cache."""
     entries = [p for p in (project / ".preflight_cache").rglob("*") if p.is_file() and not p.name.startswith(".")]
     for entry in entries:
-        entry.write_text(json.dumps([SENTINEL]))
+        entry.write_text(json.dumps({"findings": [SENTINEL], "suppressions": []}))
     return len(entries)
 
 
@@ -166,25 +166,32 @@ def test_only_packs_skips_other_yaml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "forged",
     [
-        {**SENTINEL, "span": ["a", 1, 1, 2]},
-        {**SENTINEL, "severity": 7},
-        {**SENTINEL, "path": [{"x": 1}]},
-        {**SENTINEL, "extra": 1},
-        {k: v for k, v in SENTINEL.items() if k != "fix"},
+        {"findings": [{**SENTINEL, "span": ["a", 1, 1, 2]}], "suppressions": []},
+        {"findings": [{**SENTINEL, "severity": 7}], "suppressions": []},
+        {"findings": [{**SENTINEL, "path": [{"x": 1}]}], "suppressions": []},
+        {"findings": [{**SENTINEL, "extra": 1}], "suppressions": []},
+        {"findings": [{k: v for k, v in SENTINEL.items() if k != "fix"}], "suppressions": []},
+        {"findings": [SENTINEL], "suppressions": [[["CP001"], [0, 1, 1, 2], None, None]]},
+        {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], "4", None]]},
+        {"findings": [SENTINEL], "suppressions": [[[1], [1, 1, 1, 2], None, None]]},
+        {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], None, [{"x": 1}]]]},
+        {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], None]]},
+        {"findings": [SENTINEL]},
+        [SENTINEL],  # the format before suppressions were stored
     ],
 )
-def test_a_forged_or_mistyped_cache_entry_is_a_miss(project: Path, forged: dict[str, object]) -> None:
+def test_a_forged_or_mistyped_cache_entry_is_a_miss(project: Path, forged: object) -> None:
     expected = _run(project)
     for entry in (project / ".preflight_cache").rglob("*"):
         if entry.is_file() and entry.name != ".gitignore":
-            entry.write_text(json.dumps([forged]))
+            entry.write_text(json.dumps(forged))
     assert _run(project) == expected  # checked again, and the JSON contract keeps its types
 
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     cache = cache_module.Cache(tmp_path / "cache", "context")
     unwritable = Finding("CP001", "x", Severity.ERROR, "f", Span(1, 1, 1, 2), (object(),), "m")  # type: ignore[arg-type]
-    cache.put("ab" + "0" * 62, (unwritable,))
+    cache.put("ab" + "0" * 62, cache_module.Entry((unwritable,), ()))
     assert [path.name for path in (tmp_path / "cache").rglob("*") if path.is_file()] == [".gitignore"]
     assert cache.get("ab" + "0" * 62) is None
 
@@ -218,6 +225,7 @@ REQUEST_CHANGES: dict[str, object] = {
     "from_request_file": "request.json",
     "unknown_values": frozenset({"Age"}),
     "body_unread": "it is built with an intrinsic function",
+    "source_texts": {"request.json": '{"ConformancePackName": "pack"}  '},
 }
 
 
@@ -276,7 +284,7 @@ def test_the_cache_lives_in_the_project_else_in_the_users_cache_folder(
 def test_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path: Path) -> None:
     cache = cache_module.Cache(tmp_path / "cache", "context")
     for key, age_days in (("aa" + "1" * 62, 40), ("ab" + "2" * 62, 10)):
-        cache.put(key, ())
+        cache.put(key, cache_module.Entry((), ()))
         entry = tmp_path / "cache" / key[:2] / key
         os.utime(entry, (time.time() - age_days * 86400,) * 2)
     assert cache.prune() == 1

@@ -20,6 +20,7 @@ from stat import S_ISREG
 
 from preflight import __version__
 from preflight.engine.runner import internal_error
+from preflight.engine.suppression import Suppression
 from preflight.load.files import Unreadable, read_regular_file
 from preflight.load.gitignore import git_top
 from preflight.model.findings import Edit, Finding, Severity, Span
@@ -53,7 +54,7 @@ PRUNE_EVERY_SECONDS = 24 * 3600
 _PRUNED_MARK = ".pruned"
 
 
-FORMAT = 3
+FORMAT = 4
 _PACKAGE = Path(__file__).resolve().parent.parent  # the preflight package
 
 
@@ -262,6 +263,35 @@ _ENTRY_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One file's result: its findings before suppressions, and the suppressions it holds (its Metadata's
+    cannot be had without parsing it again)."""
+
+    findings: tuple[Finding, ...]
+    suppressions: tuple[Suppression, ...]
+
+
+def _encode_suppression(suppression: Suppression) -> list[object]:
+    inside = list(suppression.inside) if suppression.inside is not None else None
+    return [list(suppression.ids), list(asdict(suppression.span).values()), suppression.line, inside]
+
+
+def _decode_suppression(entry: object) -> Suppression:
+    if not (isinstance(entry, list) and len(entry) == 4):
+        raise _Damaged("suppression")
+    ids, span, line, inside = entry
+    if not (isinstance(ids, list) and all(isinstance(rule_id, str) for rule_id in ids)):
+        raise _Damaged("suppression ids")
+    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and 0 < n < 2**31 for n in span)):
+        raise _Damaged("suppression span")
+    if not (line is None or (type(line) is int and 0 < line < 2**31)):
+        raise _Damaged("suppression line")
+    if not (inside is None or (isinstance(inside, list) and all(type(part) in (str, int) for part in inside))):
+        raise _Damaged("suppression path")
+    return Suppression(tuple(ids), Span(*span), line, tuple(inside) if inside is not None else None)
+
+
+@dataclass(frozen=True)
 class Cache:
     directory: Path
     context: str  # run_fingerprint
@@ -277,14 +307,19 @@ class Cache:
         digest.update(content)
         return digest.hexdigest()
 
-    def get(self, key: str) -> tuple[Finding, ...] | None:
+    def get(self, key: str) -> Entry | None:
         entry = self.directory / key[:2] / key
         try:
             data = read_regular_file(entry, _ENTRY_MAX_BYTES)
-            entries = json.loads(data)
-            if not isinstance(entries, list):
+            stored = json.loads(data)
+            if not (isinstance(stored, dict) and set(stored) == {"findings", "suppressions"}):
                 return None
-            found = tuple(_decode(item) for item in entries)
+            findings, suppressions = stored["findings"], stored["suppressions"]
+            if not (isinstance(findings, list) and isinstance(suppressions, list)):
+                return None
+            found = Entry(
+                tuple(_decode(item) for item in findings), tuple(_decode_suppression(item) for item in suppressions)
+            )
         except (Unreadable, ValueError, RecursionError):
             return None  # missing or damaged: check the file again
         with contextlib.suppress(OSError):
@@ -319,7 +354,8 @@ class Cache:
             pass  # a cache that cannot be pruned only costs disk space
         return removed
 
-    def put(self, key: str, findings: tuple[Finding, ...]) -> None:
+    def put(self, key: str, result: Entry) -> None:
+        findings = result.findings
         if any(finding.rule == internal_error.id or finding.transient for finding in findings):
             return  # a crash is not a result, nor a check that could not run this time
         folder = self.directory / key[:2]
@@ -331,7 +367,13 @@ class Cache:
                 ignore.write_text("# created by preflight: the cache is not for version control\n*\n")
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump([_encode(finding) for finding in findings], stream)
+                json.dump(
+                    {
+                        "findings": [_encode(finding) for finding in findings],
+                        "suppressions": [_encode_suppression(suppression) for suppression in result.suppressions],
+                    },
+                    stream,
+                )
             os.replace(temporary, folder / key)
             temporary = None
         except (OSError, ValueError, TypeError):

@@ -1,25 +1,31 @@
 """The one pipeline every command runs: read each pack's template, build its context, run the rules
-of the job's phases, then the cross-pack rules of a spec, and filter (configuration, inline
-suppressions) into one sorted report. `check`, `check --online`, `check --spec`, `deploy` and the
-language server differ only in the `Job` they describe."""
+of the job's phases, then the cross-pack rules of a spec, then one suppression stage (inline and
+Metadata suppressions, then the configuration's ignores), into one sorted report. `check`,
+`check --online`, `check --spec`, `deploy` and the language server differ only in the `Job` they
+describe."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from preflight.engine.context import Context
 from preflight.engine.parallel import fork_map
 from preflight.engine.runner import crashed, internal_error, run_rules
-from preflight.engine.suppression import Suppression, apply, comment_suppressions, metadata_suppressions
+from preflight.engine.suppression import (
+    FileSuppressions,
+    Suppression,
+    apply,
+    comment_suppressions,
+    metadata_suppressions,
+    of_file,
+)
 from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
 from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
 from preflight.load.paths import TERRAFORM_SUFFIX, Subject
-from preflight.model.document import text_lines
 from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report, Span
 from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.request import Origin, PackRequest
@@ -83,8 +89,10 @@ class _Result:
     file: str
     checked: Checked
     scope: int  # the index of the settings it was checked with, in the run's list of them
-    findings: tuple[Finding, ...] = ()
-    lines: Mapping[int, str] | None = None  # the lines the findings point to; None: the text was not at hand
+    findings: tuple[Finding, ...] = ()  # before suppressions (but a hosted pack's own Metadata's)
+    # Its file's suppressions and lines, taken where its text was at hand; None when it was not (a body
+    # placed in its request file, whose text the request kept; a file that could not be read).
+    own: FileSuppressions | None = None
     config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
     # Whether the result is about the file alone, so it may be cached: no finding, suppressed or not,
     # was about this run (a Guard worker killed, an internal error).
@@ -110,11 +118,10 @@ def run(job: Job) -> Report:
 
     sizes = [source.size if isinstance(source, Subject) else 0 for _index, source in work]
     results: list[_Result] = fork_map(check_one, list(range(len(work))), job.jobs, sizes)
-    findings = [finding for result in results for finding in settings[result.scope].without_ignored(result.findings)]
+    scoped = [(result.scope, finding) for result in results for finding in result.findings]
     if job.spec_file is not None and Phase.SPEC in job.phases:
-        findings.extend(job.settings.without_ignored(_across_packs(job, enabled[0], results)))
-    lines = {result.file: result.lines for result in results if result.lines is not None}
-    kept = _drop_suppressed(job, enabled[0], list(dict.fromkeys(findings)), lines)
+        scoped.extend((0, finding) for finding in _across_packs(job, enabled[0], results))
+    kept, lines = _suppression_stage(job, settings, enabled, results, scoped)
     kept.sort(key=Finding.sort_key)
     kept = _once_a_run(kept, {rule.id for rule in job.rules if rule.once})
     checked = tuple(dict.fromkeys(result.file for result in results if result.checked != "skipped" and result.file))
@@ -193,7 +200,7 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
             return _check_stack(job, scope, index, read, hosted)
         if job.only_packs and not _is_pack(stdin):
             return _Result(index, source.display, "skipped", scope.index)
-        return _check_loaded(job, scope, index, read)
+        return _check_loaded(job, scope, index, read, stdin)
     data, problem = read_bytes(source.path)
     if data is None:  # unreadable: whether it is a pack cannot be told, so it is reported
         assert problem is not None
@@ -206,17 +213,22 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     cache = job.cache if job.spec_file is None else None  # a cached result has no rule count for a spec
     key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
     cached = cache.get(key) if cache is not None and key is not None else None
-    if cached is not None:  # findings as checking kept them: suppressions were applied before they were stored
-        text, _problem = decode(data)
-        lines = _shown_lines(cached, source.display, text) if text is not None else None
-        return _Result(index, source.display, "template", scope.index, cached, lines)
+    if cached is not None:
+        text = _shown_text(data)
+        own = of_file(source.display, text, cached.findings, cached.suppressions) if text is not None else None
+        return _Result(index, source.display, "template", scope.index, cached.findings, own)
     loaded = load_template_bytes(data, source.display)
     hosted = _hosted(loaded) if hosting else []
     if hosting and not hosted and (job.only_packs or not source.named) and not _is_pack(data):
         return _Result(index, source.display, "skipped", scope.index)  # its pack type was named, not declared
-    result = _check_stack(job, scope, index, loaded, hosted) if hosted else _check_loaded(job, scope, index, loaded)
+    if hosted:
+        result = _check_stack(job, scope, index, loaded, hosted)
+    else:
+        result = _check_loaded(job, scope, index, loaded, data)
     if cache is not None and key is not None and result.lasting:
-        cache.put(key, result.findings)
+        from preflight.engine.cache import Entry
+
+        cache.put(key, Entry(result.findings, result.own.suppressions if result.own is not None else ()))
     return result
 
 
@@ -243,14 +255,16 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: lis
         positions = BodyPositions(pack)
         found = run_rules(scope.rules, context, raise_errors=job.raise_errors)
         document = body.document if body is not None else None
-        if document is not None:  # the pack's own Metadata suppressions, by its resources' paths
+        if document is not None:
+            # The pack's own Metadata suppressions name paths of its document, which its findings lose
+            # as they move into the stack: they are applied here, to its findings alone.
             found = _suppressed(job, scope.rules, found, pack.file, metadata_suppressions(document))
         findings.extend(
             positions.move(finding, stack.file) for finding in found if not positions.unknown(finding, document)
         )
     lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
-    kept, lines = _suppressed_and_shown(job, scope.rules, findings, stack.file, stack.text)
-    return _Result(index, stack.file, "template", scope.index, tuple(kept), lines, None, lasting)
+    own = of_file(stack.file, stack.text, findings)
+    return _Result(index, stack.file, "template", scope.index, tuple(findings), own, None, lasting)
 
 
 def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data: bytes) -> _Result:
@@ -262,13 +276,13 @@ def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data:
         return _Result(index, source.display, "skipped", scope.index)
     text, problem = decode(data)
     if text is None:
-        return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,) if problem else ()))
+        return _check_loaded(job, scope, index, Loaded(source.display, None, (problem,) if problem else ()), data)
     assert source.path is not None
     try:
         hosted = terraform_packs(text, source.display, source.path.parent)
     except TerraformError as error:
         where = Span(error.line, error.column or 1, error.line, error.column or 1) if error.line else START_OF_FILE
-        return _not_checked(job, scope, index, source.display, str(error), where)
+        return _not_checked(job, scope, index, source.display, text, str(error), where)
     result = _check_stack(job, scope, index, Loaded(source.display, None, text=text), hosted)
     return replace(result, lasting=False)
 
@@ -277,14 +291,13 @@ def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data:
 NOT_CHECKED_RULE = "CP010"
 
 
-def _not_checked(job: Job, scope: _Scope, index: int, file: str, why: str, where: Span) -> _Result:
-    """One CP010 (info) for a file whose packs could not be read at all, at `where`."""
+def _not_checked(job: Job, scope: _Scope, index: int, file: str, text: str, why: str, where: Span) -> _Result:
+    """One CP010 (info) for a file (whose text is `text`) whose packs could not be read at all, at `where`."""
     request = PackRequest(from_request_file=file, body_unread=why, origins={("TemplateBody",): Origin(file, where)})
     rules = tuple(rule for rule in scope.rules if rule.id == NOT_CHECKED_RULE)
     context = Context(None, request, scope.settings.quotas, reference=job.reference)
-    return _Result(
-        index, file, "template", scope.index, tuple(run_rules(rules, context, raise_errors=job.raise_errors))
-    )
+    findings = tuple(run_rules(rules, context, raise_errors=job.raise_errors))
+    return _Result(index, file, "template", scope.index, findings, of_file(file, text, findings))
 
 
 def _is_pack(data: bytes) -> bool:
@@ -300,7 +313,8 @@ def _request_body(request: PackRequest) -> Loaded | None:
     return load_template_text(body.text, body.file, line_offset=body.line_offset, column_offset=body.column_offset)
 
 
-def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None) -> _Result:
+def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None, data: bytes | None = None) -> _Result:
+    """`data`: the bytes `loaded` was read from, whose text (undecodable as it is) still has lines to show."""
     pack = job.packs[index]
     context = Context(
         loaded, pack.request, scope.settings.quotas, facts=pack.facts, sent_body=pack.sent_body,
@@ -318,12 +332,13 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None) ->
     file = _file_of(pack.request, loaded)
     checked: Checked = "request" if loaded is None else "template"
     embedded = pack.request.template_body
-    if loaded is None or loaded.text is None or (embedded is not None and embedded.line_offset != 0):
-        # positions elsewhere: read later
-        return _Result(index, file, checked, scope.index, tuple(findings), None, config_rules, lasting)
-    suppressions = metadata_suppressions(loaded.document)
-    kept, lines = _suppressed_and_shown(job, scope.rules, findings, file, loaded.text, suppressions)
-    return _Result(index, file, checked, scope.index, tuple(kept), lines, config_rules, lasting)
+    own = None
+    if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
+        suppressions = [*comment_suppressions(loaded.text), *metadata_suppressions(loaded.document)]
+        own = of_file(file, loaded.text, findings, suppressions)
+    elif loaded is not None and loaded.text is None and data is not None and (text := _shown_text(data)) is not None:
+        own = of_file(file, text, findings)
+    return _Result(index, file, checked, scope.index, tuple(findings), own, config_rules, lasting)
 
 
 def _external_findings(
@@ -374,26 +389,6 @@ def _across_packs(job: Job, rules: Sequence[Rule], results: Sequence[_Result]) -
     return run_rules(rules, context, raise_errors=job.raise_errors)
 
 
-def _suppressed_and_shown(
-    job: Job,
-    rules: Sequence[Rule],
-    findings: Iterable[Finding],
-    file: str,
-    text: str,
-    more: Sequence[Suppression] = (),
-) -> tuple[list[Finding], dict[int, str]]:
-    """`findings` less those a suppression of `file` covers (with a finding for each that covers
-    nothing), and the lines of `file` they point to (only those lines are kept: a report of many files
-    never holds their whole text). `rules`: the rules this run runs."""
-    known = frozenset(rule.id for rule in job.rules)
-    enabled = frozenset(rule.id for rule in rules)
-    if job.external is not None:
-        enabled |= {"cfn-lint"}
-    outcome = apply(findings, file, [*comment_suppressions(text), *more], known, enabled)
-    kept = outcome.kept + outcome.unused
-    return kept, _shown_lines(kept, file, text)
-
-
 def _suppressed(
     job: Job, rules: Sequence[Rule], findings: Iterable[Finding], file: str, suppressions: Sequence[Suppression]
 ) -> list[Finding]:
@@ -406,41 +401,64 @@ def _suppressed(
     return outcome.kept + outcome.unused
 
 
-def _shown_lines(findings: Iterable[Finding], file: str, text: str) -> dict[int, str]:
-    """The lines of `file` (whose text is `text`) that `findings` point to."""
-    shown = [finding.span.line for finding in findings if finding.file == file]
-    if not shown:
-        return {}
-    source = text_lines(text)
-    return {line: source[line - 1] for line in shown if 0 < line <= len(source)}
+def _shown_text(data: bytes) -> str | None:
+    """The text of a file's bytes as its findings show its lines: decoded, or, when they are no
+    template's text (not UTF-8, NUL bytes), read as well as they can be."""
+    text, _problem = decode(data)
+    if text is not None:
+        return text
+    return data.decode("utf-8-sig", errors="replace") if len(data) <= SAFETY_LIMITS.max_file_bytes else None
 
 
-def _drop_suppressed(
-    job: Job, rules: Sequence[Rule], findings: list[Finding], lines: dict[str, Mapping[int, str]]
-) -> list[Finding]:
-    """Inline suppressions of the files whose text was not at hand when they were checked (a request or
-    params file, a spec file, a result from the cache): each is read once, and the lines findings
-    point to kept."""
-    pending: dict[str, list[Finding]] = {}
-    kept: list[Finding] = []
-    for finding in findings:
-        if finding.file in lines:
-            kept.append(finding)
-        else:
-            pending.setdefault(finding.file, []).append(finding)
-    for file, in_file in pending.items():
-        text = _read_text(file)
-        if text is None:
-            kept.extend(in_file)
-            lines[file] = {}
+def _suppression_stage(
+    job: Job,
+    settings: Sequence[Settings],
+    enabled: Sequence[Sequence[Rule]],
+    results: Sequence[_Result],
+    scoped: Sequence[tuple[int, Finding]],
+) -> tuple[list[Finding], dict[str, Mapping[int, str]]]:
+    """The run's findings (each with the index of the settings it was found with) less those a
+    suppression of their file covers, with a CP009 finding for each suppression that covers nothing,
+    then less those the settings ignore; and the lines of each file the findings left point to. Each
+    file is suppressed once, over the findings of every pack that reported in it, with what its
+    checking took of its text or the text its request kept from loading it."""
+    files: dict[str, tuple[int, FileSuppressions]] = {}
+    for result in results:
+        if result.own is not None:
+            files.setdefault(result.file, (result.scope, result.own))
+    kept_texts = {file: text for pack in job.packs for file, text in pack.request.source_texts.items()}
+    by_file: dict[str, dict[Finding, None]] = {file: {} for file in files}
+    for _scope, finding in scoped:
+        by_file.setdefault(finding.file, {})[finding] = None
+    known = frozenset(rule.id for rule in job.rules)
+    external = frozenset({"cfn-lint"} if job.external is not None else ())
+    kept: set[Finding] = set()
+    unused: list[tuple[int, Finding]] = []
+    shown: dict[str, Mapping[int, str]] = {}
+    for file, in_file in by_file.items():
+        scope, own = files.get(file, (0, None))
+        if own is None and file in kept_texts:
+            own = of_file(file, kept_texts[file], in_file)
+        if own is None:  # its text was not at hand: nothing can suppress its findings
+            kept.update(in_file)
+            shown[file] = {}
             continue
-        shown, lines[file] = _suppressed_and_shown(job, rules, in_file, file, text)
-        kept.extend(shown)
-    return kept
-
-
-def _read_text(file: str) -> str | None:
-    data, _problem = read_bytes(Path(file))
-    if data is None or len(data) > SAFETY_LIMITS.max_file_bytes:
-        return None
-    return data.decode("utf-8-sig", errors="replace")
+        ids = frozenset(rule.id for rule in enabled[scope]) | external
+        outcome = apply(in_file, file, own.suppressions, known, ids)
+        kept.update(outcome.kept)
+        unused.extend((scope, finding) for finding in outcome.unused)
+        shown[file] = own.lines
+    left = [(scope, finding) for scope, finding in scoped if finding in kept] + unused
+    findings = list(
+        dict.fromkeys(
+            finding
+            for index, one in enumerate(settings)
+            for finding in one.without_ignored([finding for scope, finding in left if scope == index])
+        )
+    )
+    pointed = {(finding.file, finding.span.line) for finding in findings}
+    lines: dict[str, Mapping[int, str]] = {
+        file: {line: text for line, text in in_file.items() if (file, line) in pointed}
+        for file, in_file in shown.items()
+    }
+    return findings, lines

@@ -7,8 +7,8 @@ up."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from preflight.model.document import Document, text_lines
 from preflight.model.findings import DocPath, Finding, Severity, Span
@@ -63,6 +63,30 @@ class Suppression:
         if self.inside is not None:
             return finding.path[: len(self.inside)] == self.inside
         return True
+
+
+@dataclass(frozen=True)
+class FileSuppressions:
+    """What the suppression stage needs of one file, taken where its text is at hand (a worker that
+    read it, or the text kept from loading a request, params or spec file): its suppressions, and its
+    lines that findings and suppressions point to (a report never holds a file's whole text)."""
+
+    suppressions: tuple[Suppression, ...] = ()
+    lines: Mapping[int, str] = field(default_factory=dict)
+
+
+def of_file(
+    file: str, text: str, findings: Iterable[Finding], suppressions: Sequence[Suppression] | None = None
+) -> FileSuppressions:
+    """`file`'s suppressions (its comments', unless `suppressions` are given) and its lines that
+    `findings` and those suppressions point to."""
+    found = tuple(comment_suppressions(text) if suppressions is None else suppressions)
+    wanted = {finding.span.line for finding in findings if finding.file == file}
+    wanted.update(suppression.span.line for suppression in found)
+    if not wanted:
+        return FileSuppressions(found)
+    source = text_lines(text)
+    return FileSuppressions(found, {line: source[line - 1] for line in sorted(wanted) if 0 < line <= len(source)})
 
 
 def comment_suppressions(text: str) -> list[Suppression]:

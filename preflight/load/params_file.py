@@ -22,11 +22,12 @@ class SourcedParameter:
     origins: Mapping[str, Origin] = field(default_factory=dict)
 
 
-def read_params_file(path: Path) -> list[SourcedParameter]:
+def read_params_file(path: Path) -> tuple[list[SourcedParameter], Document]:
     """Three shapes: Settings's `[{ParameterName, ParameterValue}]`, CloudFormation's
-    `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML."""
+    `[{ParameterKey, ParameterValue}]`, or a flat `{name: value}` mapping; JSON or YAML. With the
+    document they were read from."""
     document = load_mapping_file(path, strict_types=False)
-    return parameters_from(document, (), document.data, allow_flat=True)
+    return parameters_from(document, (), document.data, allow_flat=True), document
 
 
 def parameters_from(document: Document, base: DocPath, data: object, *, allow_flat: bool) -> list[SourcedParameter]:

@@ -28,7 +28,8 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         else FileRequest(scope=inputs.scope or "organization")
     )
     origins: dict[DocPath, Origin] = dict(given.origins)
-    parameters = _parameters(given, inputs, origins)
+    source_texts = dict(given.source_texts)
+    parameters = _parameters(given, inputs, origins, source_texts)
     name = given.name
     if inputs.name is not None:
         name = inputs.name
@@ -68,15 +69,18 @@ def build_request(inputs: RequestInputs) -> PackRequest:
         delivery_prefix=texts.get("delivery_prefix"),
         origins=origins,
         from_request_file=str(inputs.request_file) if inputs.request_file is not None else None,
+        source_texts=source_texts,
     )
 
 
 def _parameters(
-    given: FileRequest, inputs: RequestInputs, origins: dict[DocPath, Origin]
+    given: FileRequest, inputs: RequestInputs, origins: dict[DocPath, Origin], source_texts: dict[str, str]
 ) -> tuple[InputParameter, ...]:
     sources: list[list[SourcedParameter]] = [list(given.parameters)]
     if inputs.params_file is not None:
-        sources.append(read_params_file(inputs.params_file))
+        from_file, document = read_params_file(inputs.params_file)
+        sources.append(from_file)
+        source_texts[document.file] = document.text
     if inputs.params:
         sources.append(flag_parameters(inputs.params))
     parameters = []

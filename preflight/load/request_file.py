@@ -40,6 +40,7 @@ class FileRequest:
     tags: tuple[tuple[str, str], ...] = ()
     unsent: tuple[str, ...] = ()
     origins: Mapping[DocPath, Origin] = field(default_factory=dict)
+    source_texts: Mapping[str, str] = field(default_factory=dict)  # the file's text, by its name
 
 
 def read_request_file(path: Path, scope_option: Scope | None) -> FileRequest:
@@ -85,6 +86,7 @@ def read_request_file(path: Path, scope_option: Scope | None) -> FileRequest:
         tags=tuple(tags),
         unsent=tuple(key for key in UNSENT_KEYS if key in data),
         origins=origins,
+        source_texts={document.file: document.text},
     )
 
 

@@ -174,6 +174,7 @@ def _pack(document: Document, path: DocPath, entry: object, defaults: Mapping[st
         delivery_bucket=texts.get("delivery_bucket"),
         delivery_prefix=texts.get("delivery_prefix"),
         region=texts.get("region"),
+        source_texts={document.file: document.text},
     )
     bucket = setting("template-bucket")
     template_bucket = _text(document, bucket[1], bucket[0], "template-bucket") if bucket is not None else None

@@ -90,6 +90,9 @@ class PackRequest:
     # not known there (a Ref, a variable), and why a TemplateBody it has could not be read.
     unknown_values: frozenset[str] = frozenset()
     body_unread: str | None = None
+    # The text of each file the request was read from (a request, params or spec file), kept from
+    # loading: the suppression stage reads their comments, and a report the lines findings point to.
+    source_texts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name_key(self) -> str:
