@@ -1,14 +1,63 @@
-"""The rule pages of the manual (docs/rules/) are generated, and current."""
+"""The manual (README.md, CONTRIBUTING.md, bench/README.md and docs/): the generated rule pages are
+current, and every relative link leads to a file and heading that exist."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from preflight.docs import COMMAND, FOLDER, generated, rule_page, stale, write
 from preflight.engine.runner import discover_rules
 from tests.conftest import REPO, run_cli
 
 RULES = discover_rules()
+FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+LINK = re.compile(r"\]\(([^()\s]+)\)")
+HEADING = re.compile(r"^#{1,6} +(.+?) *#*$", re.MULTILINE)
+
+
+def manual_pages() -> list[Path]:
+    return [
+        REPO / "README.md",
+        REPO / "CONTRIBUTING.md",
+        REPO / "bench" / "README.md",
+        *sorted((REPO / "docs").rglob("*.md")),
+    ]
+
+
+def _prose(markdown: str) -> str:
+    """The text outside code blocks and code spans, where links and headings are."""
+    return CODE_SPAN.sub("", FENCE.sub("", markdown))
+
+
+def anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings: lower case, punctuation dropped, spaces as hyphens, and
+    `-1`, `-2` ... after a repeated one."""
+    seen: dict[str, int] = {}
+    found = set()
+    for heading in HEADING.findall(FENCE.sub("", markdown)):
+        slug = re.sub(r"[^\w\- ]", "", heading.replace("`", "").lower()).replace(" ", "-")
+        found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def broken_links(page: Path) -> list[str]:
+    """Each relative link of the page whose file, or whose `#anchor` in that file, does not exist."""
+    broken = []
+    for target in LINK.findall(_prose(page.read_text(encoding="utf-8"))):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto: ...
+            continue
+        path_part, _, anchor = target.partition("#")
+        linked = (page.parent / path_part).resolve() if path_part else page
+        if not linked.exists():
+            broken.append(f"{target} (no file {linked})")
+        elif anchor and (linked.suffix != ".md" or anchor not in anchors(linked.read_text(encoding="utf-8"))):
+            broken.append(f"{target} (no heading #{anchor} in {linked.name})")
+    return broken
 
 
 def test_the_rule_pages_are_current() -> None:
@@ -37,3 +86,26 @@ def test_regenerating_writes_changed_pages_and_removes_pages_of_rules_that_are_g
     assert (folder / "CP001.md").read_text(encoding="utf-8") == rule_page(RULES[0])
     assert "| [CP002](CP002.md) |" in (folder / "README.md").read_text(encoding="utf-8")
     assert f"[{RULES[2].id}]" not in (folder / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", manual_pages(), ids=lambda page: str(page.relative_to(REPO)))
+def test_relative_links_lead_somewhere(page: Path) -> None:
+    assert broken_links(page) == []
+
+
+def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
+    (tmp_path / "guide.md").write_text("# Guide\n\n## Spec files: several packs\n\n```sh\n# not a heading\n```\n")
+    page = tmp_path / "README.md"
+    page.write_text(
+        "# Start\n\n[ok](guide.md) [ok](guide.md#spec-files-several-packs) [ok](#start) [web](https://example.com/x)\n"
+        "[gone](missing.md) [no heading](guide.md#not-a-heading) [self](#nowhere) `[code](nothing.md)`\n"
+    )
+    assert [link.split(" ", 1)[0] for link in broken_links(page)] == [
+        "missing.md",
+        "guide.md#not-a-heading",
+        "#nowhere",
+    ]
+
+
+def test_repeated_headings_get_numbered_anchors() -> None:
+    assert anchors("# Usage\n## Usage\n### `--fix` and `--diff`\n") == {"usage", "usage-1", "--fix-and---diff"}
