@@ -109,3 +109,10 @@ def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
 
 def test_repeated_headings_get_numbered_anchors() -> None:
     assert anchors("# Usage\n## Usage\n### `--fix` and `--diff`\n") == {"usage", "usage-1", "--fix-and---diff"}
+
+
+def test_the_readme_is_a_front_door() -> None:
+    """At most 250 lines: what preflight is for, the two commands, the quick start, links into docs/."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    assert "(docs/README.md)" in readme and "(docs/rules/README.md)" in readme
