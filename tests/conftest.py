@@ -71,6 +71,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def fenced_block(page: str, marker: str) -> str:
+    """The text inside the fenced code block that follows `<!-- marker -->` in a page of the manual (its
+    path from the repository's folder): the commands, outputs and configuration the tests run."""
+    after = (REPO / page).read_text(encoding="utf-8").split(f"<!-- {marker} -->\n", 1)[1]
+    fence, body = after.split("\n", 1)
+    assert fence.startswith("```"), f"{page}: no code block after <!-- {marker} -->"
+    return body.split("\n```", 1)[0]
+
+
 @dataclass(frozen=True)
 class Run:
     exit_code: int

@@ -11,7 +11,7 @@ import pytest
 
 from preflight import __version__
 from tests.aws_stand_in import StandIn
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, fenced_block, run_cli
 from tests.fault_proxy import FaultProxy
 
 SMALL = FIXTURES / "packs" / "s3-baseline.yaml"
@@ -201,20 +201,21 @@ def test_no_document_when_the_deploy_cannot_be_tried(aws: StandIn, monkeypatch: 
     )
 
 
-def _readme() -> str:
-    return (REPO / "README.md").read_text(encoding="utf-8")
+def _manual_document(marker: str) -> object:
+    return json.loads(fenced_block("docs/output.md", marker))
 
 
-def _readme_document(marker: str) -> object:
-    return json.loads(_readme().split(f"<!-- {marker} -->", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0])
-
-
-def test_the_readme_s_deploy_document_is_what_its_command_writes() -> None:
-    command = _readme().split("`preflight deploy --dry-run --offline --format json", 1)[1].split("` writes:", 1)[0]
+def test_the_manual_s_deploy_document_is_what_its_command_writes() -> None:
+    command = (
+        (REPO / "docs" / "output.md")
+        .read_text(encoding="utf-8")
+        .split("`preflight deploy --dry-run --offline --format json", 1)[1]
+        .split("` writes:", 1)[0]
+    )
     args = ["deploy", "--dry-run", "--offline", "--format", "json", *shlex.split(command)]
     result = run_cli(args, cwd=REPO)
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == _readme_document("deploy-json")
+    assert json.loads(result.stdout) == _manual_document("deploy-json")
 
 
 def test_status_in_json(aws: StandIn) -> None:
@@ -224,7 +225,7 @@ def test_status_in_json(aws: StandIn) -> None:
     assert run_cli(["deploy", *aws.args(), *FAST, "--no-wait", "--name", "s3", str(SMALL)]).exit_code == 0
     result = run_cli(["status", "s3", *aws.args(), "--poll-interval", "0", "--format", "json"])
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == _readme_document("status-json")
+    assert json.loads(result.stdout) == _manual_document("status-json")
     assert json.loads(result.stdout) == {
         "version": 1, "tool": TOOL, "command": "status", "name": "s3", "scope": "organization", "result": "failed",
         "error": None,

@@ -1,4 +1,5 @@
-"""The README's integration snippets, run the way their tools run them."""
+"""The integration snippets of the README's quick start and of docs/integrations.md, run the way their
+tools run them."""
 
 from __future__ import annotations
 
@@ -16,16 +17,15 @@ import pytest
 from ruamel.yaml import YAML
 
 from preflight.model.limits import quota_keys
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, fenced_block, run_cli
 from tests.lsp_client import LspClient
 from tests.offline_install import copy_working_tree, offline_environment
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
 SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
 
 
-def snippet(name: str) -> str:
-    return README.split(f"<!-- snippet: {name} -->", 1)[1].split("\n", 2)[2].split("\n```", 1)[0]
+def snippet(page: str, name: str) -> str:
+    return fenced_block(page, f"snippet: {name}")
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -78,8 +78,8 @@ def ci_job(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> CiJob:
 
 @pytest.mark.skipif(not SCHEMA.is_file(), reason=f"SARIF schema not present at {SCHEMA}")
 def test_github_actions_job(ci_job: CiJob) -> None:
-    """Every `run:` step of the README's workflow, as printed, in order: install, check."""
-    workflow = YAML(typ="safe").load(snippet("github-actions"))
+    """Every `run:` step of the code-scanning workflow, as printed, in order: install, check."""
+    workflow = YAML(typ="safe").load(snippet("docs/integrations.md", "github-actions"))
     steps = workflow["jobs"]["preflight"]["steps"]
     runs = [step["run"] for step in steps if "run" in step]
     assert runs == [
@@ -98,6 +98,43 @@ def test_github_actions_job(ci_job: CiJob) -> None:
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]} == {
         "packs/bad.yaml"
     }
+
+
+def test_the_quick_start_s_github_job(ci_job: CiJob) -> None:
+    """The quick start's install, as the first `run:` step of its workflow, then its check: each finding
+    an annotation of its file and line."""
+    workflow = YAML(typ="safe").load(snippet("README.md", "github-annotations"))
+    runs = [step["run"] for step in workflow["jobs"]["preflight"]["steps"] if "run" in step]
+    assert runs == [snippet("README.md", "install"), "preflight check --format github packs/"]
+    install, check = (ci_job.run(line) for line in runs)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (check.returncode, check.stderr) == (1, "")
+    annotations = [line.split(",title=", 1)[0] for line in check.stdout.splitlines()]
+    assert [line for line in annotations if line.startswith("::error ")] == [
+        "::error file=packs/bad.yaml,line=29,col=13,endLine=29,endColumn=49",
+        "::error file=packs/bad.yaml,line=59,col=7,endLine=59,endColumn=13",
+        "::error file=packs/bad.yaml,line=77,col=17,endLine=77,endColumn=66",
+    ]
+    assert len(annotations) == 6 and all(
+        line.startswith(("::error ", "::warning ", "::notice ")) for line in annotations
+    )
+
+
+def test_the_quick_start_s_settings_exclude_a_vendored_copy_of_packs(tmp_path: Path) -> None:
+    folder = _workspace(tmp_path)
+    vendored = folder / "third_party" / "aws-config-rules"
+    vendored.mkdir(parents=True)
+    (vendored / "iam-baseline.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
+    assert "third_party/aws-config-rules/iam-baseline.yaml:" in run_cli(["check", "--no-cache", "."], cwd=folder).stdout
+    settings = snippet("README.md", "exclude-vendored")
+    assert settings.startswith("# pyproject.toml\n")
+    (folder / "pyproject.toml").write_text(settings + "\n")
+    checked = run_cli(["check", "--no-cache", "."], cwd=folder)
+    assert checked.exit_code == 1 and "packs/bad.yaml:" in checked.stdout and "third_party" not in checked.stdout
+    shown = run_cli(["check", "--show-files", "."], cwd=folder).stdout
+    assert [line.split(None, 2)[:2] for line in shown.splitlines() if "third_party" in line] == [
+        ["third_party/aws-config-rules/", "excluded"]
+    ]
 
 
 def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJob) -> None:
@@ -128,7 +165,7 @@ def test_the_light_install_checks_a_repository_with_a_vendored_copy(ci_job: CiJo
 
 def test_gitlab_ci_job(ci_job: CiJob) -> None:
     """The script of the README's job, as printed, in order (the install is the one the workflow ran)."""
-    job = YAML(typ="safe").load(snippet("gitlab-ci"))["preflight"]
+    job = YAML(typ="safe").load(snippet("docs/integrations.md", "gitlab-ci"))["preflight"]
     assert job["script"][0] == "pip install ./tools/conformance-preflight"
     for line in job["script"]:
         result = ci_job.run(line)
@@ -138,10 +175,10 @@ def test_gitlab_ci_job(ci_job: CiJob) -> None:
 
 
 def test_neovim_and_vscode_start_the_server_the_lsp_test_drives(tmp_path: Path) -> None:
-    lua = snippet("neovim")
+    lua = snippet("docs/integrations.md", "neovim")
     command = lua.split("cmd = {", 1)[1].split("}", 1)[0]
     assert [part.strip().strip('"') for part in command.split(",") if part.strip()] == ["preflight", "lsp"]
-    vscode = json.loads(snippet("vscode"))
+    vscode = json.loads(snippet("docs/integrations.md", "vscode"))
     assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["preflight", "lsp"]
     executable = Path(sys.executable).parent / "preflight"
     client = LspClient(tmp_path, [str(executable), "lsp"])
@@ -153,7 +190,9 @@ def test_neovim_and_vscode_start_the_server_the_lsp_test_drives(tmp_path: Path) 
 
 
 def test_configuration_reference_names_every_quota() -> None:
-    reference = README.split("## Configuration reference", 1)[1]
+    reference = (
+        (REPO / "docs" / "configuration.md").read_text(encoding="utf-8").split("## Configuration reference", 1)[1]
+    )
     for key in quota_keys():
         assert f"`quotas.{key}`" in reference
 
@@ -203,16 +242,29 @@ def _run_hooks(folder: Path, environment: dict[str, str]) -> tuple[subprocess.Co
 
 
 def test_pre_commit_snippet_as_printed(tmp_path: Path, wheelhouse: Path) -> None:
-    """The README's configuration, byte for byte, run by pre-commit on a repository."""
+    """The quick start's configuration, byte for byte, run by pre-commit on a repository: a failure
+    shows the findings, and so does a pass with warnings."""
     folder = _workspace(tmp_path / "project")
-    (folder / ".pre-commit-config.yaml").write_text(snippet("pre-commit") + "\n")
-    good, bad = _run_hooks(folder, _pre_commit_environment(tmp_path, wheelhouse))
+    (folder / ".pre-commit-config.yaml").write_text(snippet("README.md", "pre-commit") + "\n")
+    environment = _pre_commit_environment(tmp_path, wheelhouse)
+    good, bad = _run_hooks(folder, environment)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "preflight (AWS Config conformance packs)" in good.stdout and "Passed" in good.stdout
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
     assert "packs/bad.yaml:29:13: error CP208 undefined-condition" in bad.stdout
     assert bad.stdout.rstrip().endswith("Found 3 errors, 2 warnings, 1 info in 1 file.")
+    unused = "Parameters:\n  Unused:\n    Type: String\n    Default: x\n"
+    (folder / "packs" / "warned.yaml").write_text(
+        (folder / "packs" / "good.yaml").read_text().replace("Parameters:\n", unused, 1)
+    )
+    subprocess.run(["git", "add", "packs/warned.yaml"], cwd=folder, env=environment, check=True)
+    warned = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--files", "packs/warned.yaml"], cwd=folder, env=environment,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert warned.returncode == 0, warned.stdout + warned.stderr
+    assert "Passed" in warned.stdout and "packs/warned.yaml:6:3: warning CP305 unused-parameter" in warned.stdout
 
 
 def test_this_repository_is_a_pre_commit_hook_repository(tmp_path: Path, wheelhouse: Path) -> None:

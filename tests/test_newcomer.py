@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, fenced_block, run_cli
 
 IAM = (FIXTURES / "packs" / "iam-baseline.yaml").read_text()
 S3 = (FIXTURES / "packs" / "s3-baseline.yaml").read_text()
@@ -243,11 +243,10 @@ def test_the_catalog_builder_says_what_is_wrong_with_its_input(
     assert not (tmp_path / "out").exists()
 
 
-def test_the_readme_s_request_example_runs_on_the_example_pack() -> None:
-    """The README describes a request with options; pasted as it is, each option applies (no CP302 for
-    a parameter the pack does not declare), and the findings are the pack's own."""
-    block = (REPO / "README.md").read_text().split("<!-- request-example -->", 1)[1].split("```sh\n", 1)[1]
-    command = shlex.split(block.split("\n```", 1)[0].replace("\\\n", " "))
+def test_the_manual_s_request_example_runs_on_the_example_pack() -> None:
+    """docs/check.md describes a request with options; pasted as it is, each option applies (no CP302
+    for a parameter the pack does not declare), and the findings are the pack's own."""
+    command = shlex.split(fenced_block("docs/check.md", "request-example").replace("\\\n", " "))
     assert command[:2] == ["preflight", "check"]
     result = run_cli(command[1:], cwd=REPO)
     plain = run_cli(["check", "fixtures/packs/iam-baseline.yaml"], cwd=REPO)

@@ -1,4 +1,4 @@
-"""The README's deploy walkthrough, pasted into bash as a new user would, against moto's server: in a
+"""The deploy walkthrough of docs/deploy.md, pasted into bash as a new user would, against moto's server: in a
 copy of the working tree, after the README's first command (the light install), with pip offline
 (the wheelhouse of tests/offline_install.py instead of an index)."""
 
@@ -12,13 +12,8 @@ import socket
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import fenced_block
 from tests.offline_install import copy_working_tree, offline_environment
-
-
-def _block(marker: str) -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    return readme.split(f"<!-- {marker} -->", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
 
 
 def _free_port() -> int:
@@ -36,12 +31,12 @@ def test_the_readme_walkthrough_runs(tmp_path: Path, wheelhouse: Path) -> None:
     }
     environment.update(AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
     first = subprocess.run(
-        ["bash", "-c", _block("example-command")], cwd=folder, env=environment, capture_output=True, text=True,
+        ["bash", "-c", fenced_block("README.md", "example-command")], cwd=folder, env=environment, capture_output=True, text=True,
         timeout=300, check=False,
     )  # fmt: skip
     assert first.returncode == 1, first.stdout[-3000:] + first.stderr[-3000:]  # the example pack's findings
     port = str(_free_port())
-    script = "set -e\n" + _block("deploy-walkthrough").replace("5055", port)
+    script = "set -e\n" + fenced_block("docs/deploy.md", "deploy-walkthrough").replace("5055", port)
     process = subprocess.Popen(
         ["bash", "-c", script],
         cwd=folder,

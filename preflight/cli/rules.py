@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from preflight.cli.terminal import fail
+from preflight.docs import explanation
 from preflight.engine.runner import discover_rules
 from preflight.model.rule import Rule
 
@@ -52,10 +53,7 @@ def explain_command(rule_id: str) -> None:
     found = rules.get(wanted) or by_name.get(rule_id.strip())
     if found is None:
         fail(f"unknown rule {rule_id!r} (see `preflight rules`)")
-    opt_in = ", opt-in: runs only when selected by its full id" if found.opt_in else ""
-    fix = {"safe": ", fixed by --fix", "unsafe": ", fixed by --fix --unsafe-fixes"}.get(found.fix or "", "")
-    click.echo(f"{found.id} {found.name} ({found.severity.label}{opt_in}{fix})\n")
-    click.echo(found.documentation)
+    click.echo(explanation(found))
 
 
 def _explain_cfn_lint(rule_id: str) -> None:
