@@ -200,7 +200,7 @@ def spec_option(function: F) -> F:
         "--spec",
         "spec_file",
         type=A_FILE,
-        help="A spec file of several packs with shared defaults (see the README).",
+        help="A spec file of several packs with shared defaults (see docs/deploy.md).",
     )(function)
 
 

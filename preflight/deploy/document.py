@@ -1,4 +1,4 @@
-"""The JSON documents of `deploy --format json` and `status --format json` (README, "JSON output of
+"""The JSON documents of `deploy --format json` and `status --format json` (docs/output.md, "JSON output of
 deploy and status"). Findings are encoded as `check --format json` encodes them. The text is ASCII:
 every other character is a JSON escape, so nothing in a template or a reply can act on a terminal."""
 
