@@ -1,15 +1,14 @@
-"""CP213-CP219: a remediation's runbook and how it is called. The runbook catalog holds AWS's own
+"""CP213-CP216, CP219: a remediation's runbook and how it is called. The runbook catalog holds AWS's own
 runbooks (`AWS-*`, `AWSConfigRemediation-*`, `AWSSupport-*`, ...) with the parameters AWS's runbook
 reference gave them; a document of your own is left to the online checks (CP513)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from preflight.api import (
-    API_LIMITS,
     REMEDIATION,
     Context,
     Issue,
@@ -21,7 +20,6 @@ from preflight.api import (
     camel_words,
     closest,
     effective_rule_name,
-    intrinsic_name,
     rule,
 )
 
@@ -37,20 +35,9 @@ def _target(ctx: Context, remediation: Resource) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _parameters(remediation: Resource) -> Mapping[str, object]:
-    parameters = remediation.properties.get("Parameters")
-    return parameters if isinstance(parameters, dict) else {}
-
-
 def _runbook(ctx: Context, remediation: Resource) -> Runbook | None:
     name = _target(ctx, remediation)
     return ctx.reference.runbooks.get(name) if name is not None and aws_runbook_family(name) else None
-
-
-def _remediations(ctx: Context) -> Iterator[Resource]:
-    for remediation in ctx.template.of_type(REMEDIATION):
-        if ctx.template.is_deployed(remediation):
-            yield remediation
 
 
 def _pages_date(ctx: Context) -> str:
@@ -86,7 +73,7 @@ def unknown_runbook(ctx: Context) -> Iterator[Issue]:
     by_words = {camel_words(name): name for name in catalog.names()}
     misspellings = Misspellings(by_words)
     suggestions = Suggestions(catalog.names(), cutoff=0.8)
-    for remediation in _remediations(ctx):
+    for remediation in ctx.template.deployed(REMEDIATION):
         name = _target(ctx, remediation)
         if name is None or not aws_runbook_family(name) or catalog.get(name) is not None:
             continue
@@ -130,12 +117,12 @@ def unknown_runbook_parameter(ctx: Context) -> Iterator[Issue]:
       runbook."
     - [documented] AWS Systems Manager Automation runbook reference: each runbook's parameters.
     """
-    for remediation in _remediations(ctx):
+    for remediation in ctx.template.deployed(REMEDIATION):
         runbook = _runbook(ctx, remediation)
         if runbook is None or runbook.parameters is None:
             continue
         declared = list(runbook.parameters)
-        for name in _parameters(remediation):
+        for name in remediation.mapping("Parameters"):
             if name in runbook.parameters:
                 continue
             path = remediation.path + ("Properties", "Parameters", name)
@@ -180,14 +167,14 @@ def missing_runbook_parameter(ctx: Context) -> Iterator[Issue]:
       parameters "will silently create a failing" configuration.
     - [documented] AWS Systems Manager Automation runbook reference: each parameter's "(Required)".
     """
-    for remediation in _remediations(ctx):
+    for remediation in ctx.template.deployed(REMEDIATION):
         runbook = _runbook(ctx, remediation)
         if runbook is None or runbook.parameters is None:
             continue
-        given = {name.lower() for name in _parameters(remediation)}
+        given = {name.lower() for name in remediation.mapping("Parameters")}
         automatic = ctx.template.evaluator.resolve(remediation.properties.get("Automatic")) in (True, "true")
         path = remediation.path + (
-            ("Properties", "Parameters") if _parameters(remediation) else ("Properties", "TargetId")
+            ("Properties", "Parameters") if remediation.mapping("Parameters") else ("Properties", "TargetId")
         )
         for name, parameter in runbook.parameters.items():
             if parameter.required is not True or name.lower() in given:
@@ -221,11 +208,11 @@ def runbook_parameter_value(ctx: Context) -> Iterator[Issue]:
       "Parameter \\"Action\\" has value \\"install\\" not found in [Install, Uninstall]."
     - [documented] AWS Systems Manager Automation runbook reference: each parameter's valid values.
     """
-    for remediation in _remediations(ctx):
+    for remediation in ctx.template.deployed(REMEDIATION):
         runbook = _runbook(ctx, remediation)
         if runbook is None or runbook.parameters is None:
             continue
-        for name, value in _parameters(remediation).items():
+        for name, value in remediation.mapping("Parameters").items():
             parameter = runbook.parameters.get(name)
             static = value.get("StaticValue") if isinstance(value, dict) else None
             values = static.get("Values") if isinstance(static, dict) else None
@@ -248,153 +235,6 @@ def runbook_parameter_value(ctx: Context) -> Iterator[Issue]:
                     )
 
 
-@rule("CP217", "remediation-parameter-kind", Severity.ERROR, tags=("template", "remediation"))
-def remediation_parameter_kind(ctx: Context) -> Iterator[Issue]:
-    """## What it does
-    Checks each remediation parameter's value: exactly one of `StaticValue` (with `Values`) and
-    `ResourceValue` (whose `Value` is `RESOURCE_ID`, the one value AWS takes), and at most 25
-    parameters and 25 static values of at most 256 characters each. More than one parameter given
-    the resource's id is a warning: each gets the same id.
-
-    ## Why is this bad?
-    AWS refuses the remediation: "There were invalid RemediationParameterValues for configurations
-    for AWS Config Rules".
-
-    ## Example
-    ```yaml
-    InstanceIds:
-      ResourceValue: {Value: RESOURCE_ID}
-      StaticValue: {Values: [i-0123]}
-    ```
-
-    ## Use instead
-    One of them: `ResourceValue: {Value: RESOURCE_ID}`.
-
-    ## References
-    - [documented] AWS Config API Reference, RemediationParameterValue: "You must select either a
-      dynamic value or a static value"; ResourceValue `Value`: one of `RESOURCE_ID`; the limits of
-      RemediationParameters and StaticValue.
-    - [reported] hashicorp/terraform-provider-aws#31428 - "InvalidParameterValueException: There were
-      invalid RemediationParameterValues" for a parameter with both a ResourceValue and a StaticValue.
-    - [inferred] Two parameters given the resource id is legal and rarely meant (warning).
-    """
-    limits = API_LIMITS
-    for remediation in _remediations(ctx):
-        parameters = _parameters(remediation)
-        base = remediation.path + ("Properties", "Parameters")
-        if len(parameters) > limits.remediation_parameters_max:
-            most = limits.remediation_parameters_max
-            yield Issue(f"{len(parameters)} remediation parameters; AWS takes at most {most}", base)
-        resource_parameters = []
-        for name, value in parameters.items():
-            path = base + (name,)
-            if not isinstance(value, dict) or intrinsic_name(value):
-                continue
-            kinds = [kind for kind in ("StaticValue", "ResourceValue") if kind in value]
-            if len(kinds) == 2:
-                yield Issue(f"parameter {name!r} has both a StaticValue and a ResourceValue: AWS takes one",
-                            path, fix="keep one of them")  # fmt: skip
-            elif not kinds:
-                yield Issue(f"parameter {name!r} has neither a StaticValue nor a ResourceValue", path)
-            resource = value.get("ResourceValue")
-            if isinstance(resource, dict):
-                given = ctx.template.evaluator.resolve(resource.get("Value"))
-                if isinstance(given, str) and given not in limits.remediation_resource_values:
-                    yield Issue(f"ResourceValue {given!r}: the only value AWS takes is RESOURCE_ID",
-                                path + ("ResourceValue", "Value"), fix="write RESOURCE_ID")  # fmt: skip
-                resource_parameters.append(name)
-            static = value.get("StaticValue")
-            values = static.get("Values") if isinstance(static, dict) else None
-            if isinstance(values, list):
-                if len(values) > limits.remediation_static_values_max:
-                    most = limits.remediation_static_values_max
-                    yield Issue(
-                        f"{len(values)} static values; AWS takes at most {most}", path + ("StaticValue", "Values")
-                    )
-                for index, item in enumerate(values):
-                    if isinstance(item, str) and not 1 <= len(item) <= limits.remediation_static_value_max:
-                        most = limits.remediation_static_value_max
-                        yield Issue(
-                            f"a static value of {len(item)} characters; AWS takes 1 to {most}",
-                            path + ("StaticValue", "Values", index),
-                        )
-        if len(resource_parameters) > 1:
-            yield Issue(
-                f"{len(resource_parameters)} parameters ({', '.join(resource_parameters)}) are given the resource's "
-                "id: each gets the same one",
-                base + (resource_parameters[1],),
-                severity=Severity.WARNING,
-            )
-
-
-def _literal_number(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        return int(value)
-    return None
-
-
-@rule("CP218", "remediation-setting-out-of-range", Severity.ERROR, tags=("template", "remediation"))
-def remediation_setting_out_of_range(ctx: Context) -> Iterator[Issue]:
-    """## What it does
-    Checks a remediation's settings against the API: `TargetType` is `SSM_DOCUMENT`,
-    `MaximumAutomaticAttempts` 1 to 25, `RetryAttemptSeconds` 1 to 2,678,000, and
-    `ExecutionControls.SsmControls` percentages 1 to 100. A `TargetVersion` that is no SSM document
-    version (`1`, `$DEFAULT`, `$LATEST`) is a warning.
-
-    ## Why is this bad?
-    AWS refuses the remediation, and with it the pack.
-
-    ## Example
-    `MaximumAutomaticAttempts: 30`.
-
-    ## Use instead
-    `MaximumAutomaticAttempts: 25` or fewer.
-
-    ## References
-    - [documented] AWS Config API Reference, RemediationConfiguration: TargetType one of
-      `SSM_DOCUMENT`, MaximumAutomaticAttempts 1-25, RetryAttemptSeconds 1-2678000; SsmControls
-      percentages 1-100 (the installed botocore model; a test compares them).
-    - [inferred] The TargetVersion is the SSM document's version that Automation runs; SSM's
-      DocumentVersion is `$LATEST`, `$DEFAULT` or a number (warning).
-    """
-    limits = API_LIMITS
-    ranges = {
-        "MaximumAutomaticAttempts": (limits.automatic_attempts_min, limits.automatic_attempts_max),
-        "RetryAttemptSeconds": (limits.retry_attempt_seconds_min, limits.retry_attempt_seconds_max),
-    }
-    for remediation in _remediations(ctx):
-        properties = remediation.properties
-        base = remediation.path + ("Properties",)
-        target_type = ctx.template.evaluator.resolve(properties.get("TargetType"))
-        if isinstance(target_type, str) and target_type not in limits.remediation_target_types:
-            yield Issue(f"TargetType {target_type!r}: AWS takes only SSM_DOCUMENT", base + ("TargetType",),
-                        fix="write SSM_DOCUMENT")  # fmt: skip
-        for key, (low, high) in ranges.items():
-            number = _literal_number(ctx.template.evaluator.resolve(properties.get(key)))
-            if number is not None and not low <= number <= high:
-                yield Issue(f"{key} {number:,} is out of range: AWS takes {low:,} to {high:,}", base + (key,))
-        controls = properties.get("ExecutionControls")
-        ssm = controls.get("SsmControls") if isinstance(controls, dict) else None
-        for key in ("ConcurrentExecutionRatePercentage", "ErrorPercentage"):
-            number = _literal_number(ctx.template.evaluator.resolve(ssm.get(key))) if isinstance(ssm, dict) else None
-            if number is not None and not limits.percentage_min <= number <= limits.percentage_max:
-                yield Issue(f"{key} {number} is out of range: AWS takes {limits.percentage_min} to "
-                            f"{limits.percentage_max}", base + ("ExecutionControls", "SsmControls", key))  # fmt: skip
-        version = ctx.template.evaluator.resolve(properties.get("TargetVersion"))
-        if isinstance(version, (str, int)) and not isinstance(version, bool):
-            if not re.fullmatch(limits.document_version_pattern, str(version)):
-                yield Issue(
-                    f"TargetVersion {str(version)!r} is no SSM document version (a number, $DEFAULT or $LATEST)",
-                    base + ("TargetVersion",),
-                    severity=Severity.WARNING,
-                )
-
-
-# What a runbook parameter that takes the resource's id names, by its name: the resource type it must be.
 _RESOURCE_PARAMETERS = {
     "BucketName": "AWS::S3::Bucket", "S3BucketName": "AWS::S3::Bucket",
     "GroupId": "AWS::EC2::SecurityGroup", "SecurityGroupId": "AWS::EC2::SecurityGroup",
@@ -443,14 +283,14 @@ def runbook_resource_mismatch(ctx: Context) -> Iterator[Issue]:
       is the id of the noncompliant resource the rule evaluated.
     - [inferred] What a parameter names is read from its name: a warning.
     """
-    for remediation in _remediations(ctx):
+    for remediation in ctx.template.deployed(REMEDIATION):
         if _runbook(ctx, remediation) is None:
             continue
         rule_name = ctx.template.evaluator.resolve(remediation.properties.get("ConfigRuleName"))
         found = _rule_types(ctx, rule_name) if isinstance(rule_name, str) else None
         if found is None or any(kind in ("*", "AWS::::Account") for kind in found[1]):
             continue
-        for name, value in _parameters(remediation).items():
+        for name, value in remediation.mapping("Parameters").items():
             kind = _RESOURCE_PARAMETERS.get(name)
             resource = value.get("ResourceValue") if isinstance(value, dict) else None
             if kind is None or not isinstance(resource, dict) or kind in found[1]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import math
 
 from preflight.load.parsing import load_template_bytes, load_template_text
-from preflight.load.yaml_builder import INTRINSIC_TAGS, parse
+from preflight.load.yaml_builder import parse
+from preflight.load.yaml_scalars import INTRINSIC_TAGS
 from preflight.model.findings import Severity, Span
 from preflight.model.problems import ProblemKind
 

@@ -21,6 +21,7 @@ from preflight.engine.suppression import (
     comment_suppressions,
     metadata_suppressions,
     of_file,
+    suppress,
 )
 from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
@@ -417,48 +418,19 @@ def _suppression_stage(
     results: Sequence[_Result],
     scoped: Sequence[tuple[int, Finding]],
 ) -> tuple[list[Finding], dict[str, Mapping[int, str]]]:
-    """The run's findings (each with the index of the settings it was found with) less those a
-    suppression of their file covers, with a CP009 finding for each suppression that covers nothing,
-    then less those the settings ignore; and the lines of each file the findings left point to. Each
-    file is suppressed once, over the findings of every pack that reported in it, with what its
-    checking took of its text or the text its request kept from loading it."""
+    """suppression.suppress, with each file's suppressions as its checking took them, or as the text
+    its request kept from loading it gives them."""
     files: dict[str, tuple[int, FileSuppressions]] = {}
     for result in results:
         if result.own is not None:
             files.setdefault(result.file, (result.scope, result.own))
     kept_texts = {file: text for pack in job.packs for file, text in pack.request.source_texts.items()}
-    by_file: dict[str, dict[Finding, None]] = {file: {} for file in files}
-    for _scope, finding in scoped:
-        by_file.setdefault(finding.file, {})[finding] = None
-    known = frozenset(rule.id for rule in job.rules)
     external = frozenset({"cfn-lint"} if job.external is not None else ())
-    kept: set[Finding] = set()
-    unused: list[tuple[int, Finding]] = []
-    shown: dict[str, Mapping[int, str]] = {}
-    for file, in_file in by_file.items():
-        scope, own = files.get(file, (0, None))
-        if own is None and file in kept_texts:
-            own = of_file(file, kept_texts[file], in_file)
-        if own is None:  # its text was not at hand: nothing can suppress its findings
-            kept.update(in_file)
-            shown[file] = {}
-            continue
-        ids = frozenset(rule.id for rule in enabled[scope]) | external
-        outcome = apply(in_file, file, own.suppressions, known, ids)
-        kept.update(outcome.kept)
-        unused.extend((scope, finding) for finding in outcome.unused)
-        shown[file] = own.lines
-    left = [(scope, finding) for scope, finding in scoped if finding in kept] + unused
-    findings = list(
-        dict.fromkeys(
-            finding
-            for index, one in enumerate(settings)
-            for finding in one.without_ignored([finding for scope, finding in left if scope == index])
-        )
+    return suppress(
+        scoped,
+        files,
+        kept_texts,
+        [one.without_ignored for one in settings],
+        [frozenset(rule.id for rule in rules) | external for rules in enabled],
+        frozenset(rule.id for rule in job.rules),
     )
-    pointed = {(finding.file, finding.span.line) for finding in findings}
-    lines: dict[str, Mapping[int, str]] = {
-        file: {line: text for line, text in in_file.items() if (file, line) in pointed}
-        for file, in_file in shown.items()
-    }
-    return findings, lines

@@ -7,7 +7,7 @@ up."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from preflight.model.document import Document, text_lines
@@ -202,3 +202,51 @@ def _finding(file: str, span: Span, message: str) -> Finding:
     fix = "remove it, or name the rule of the finding it is meant for"
     rule_ = unused_suppression
     return Finding(rule_.id, rule_.name, rule_.severity, file, span, (), message, fix)
+
+
+def suppress(
+    scoped: Sequence[tuple[int, Finding]],
+    files: Mapping[str, tuple[int, FileSuppressions]],
+    kept_texts: Mapping[str, str],
+    ignores: Sequence[Callable[[Iterable[Finding]], list[Finding]]],
+    enabled: Sequence[frozenset[str]],
+    known: frozenset[str],
+) -> tuple[list[Finding], dict[str, Mapping[int, str]]]:
+    """The suppression stage of a run. `scoped`: its findings, each with the index of the settings it
+    was found with; `files`: for each file whose checking took its suppressions, that index and them;
+    `kept_texts`: the text of each file a request was read from; `ignores` and `enabled`: each
+    settings' ignores and enabled rule ids. The findings left after each file's suppressions, applied
+    once over the findings of every pack reported in it (with a CP009 finding for each suppression
+    that covers nothing), and then after the settings' ignores; and the lines of each file they point to."""
+    by_file: dict[str, dict[Finding, None]] = {file: {} for file in files}
+    for _scope, finding in scoped:
+        by_file.setdefault(finding.file, {})[finding] = None
+    kept: set[Finding] = set()
+    unused: list[tuple[int, Finding]] = []
+    shown: dict[str, Mapping[int, str]] = {}
+    for file, in_file in by_file.items():
+        scope, own = files.get(file, (0, None))
+        if own is None and file in kept_texts:
+            own = of_file(file, kept_texts[file], in_file)
+        if own is None:  # its text was not at hand: nothing can suppress its findings
+            kept.update(in_file)
+            shown[file] = {}
+            continue
+        outcome = apply(in_file, file, own.suppressions, known, enabled[scope])
+        kept.update(outcome.kept)
+        unused.extend((scope, finding) for finding in outcome.unused)
+        shown[file] = own.lines
+    left = [(scope, finding) for scope, finding in scoped if finding in kept] + unused
+    findings = list(
+        dict.fromkeys(
+            finding
+            for index, ignored in enumerate(ignores)
+            for finding in ignored([finding for scope, finding in left if scope == index])
+        )
+    )
+    pointed = {(finding.file, finding.span.line) for finding in findings}
+    lines: dict[str, Mapping[int, str]] = {
+        file: {line: text for line, text in in_file.items() if (file, line) in pointed}
+        for file, in_file in shown.items()
+    }
+    return findings, lines

@@ -30,7 +30,7 @@ from preflight.knowledge.reference import Reference
 from preflight.load.discovery import mentions_aws_config
 from preflight.load.parsing import load_template_bytes
 from preflight.load.settings_file import SettingsError, load_settings
-from preflight.load.yaml_builder import without_surrogates
+from preflight.load.yaml_scalars import without_surrogates
 from preflight.model.document import text_lines
 from preflight.model.findings import Edit, Finding, Severity, Span
 from preflight.model.limits import SAFETY_LIMITS

@@ -44,6 +44,10 @@ class Resource:
         properties = self.body.get("Properties")
         return properties if isinstance(properties, dict) else {}
 
+    def mapping(self, key: str) -> Mapping[str, object]:
+        """The property `key` when it is a mapping, else an empty one."""
+        return _mapping(self.properties.get(key))
+
 
 def _mapping(value: object) -> Mapping[str, object]:
     return value if isinstance(value, dict) else {}
@@ -103,6 +107,10 @@ class Template:
     def is_deployed(self, resource: Resource) -> bool:
         """True unless the resource's Condition is known to be false."""
         return self.deployment(resource) is not False
+
+    def deployed(self, kind: str) -> Iterator[Resource]:
+        """The resources of type `kind` that are created, or may be."""
+        return (resource for resource in self.of_type(kind) if self.is_deployed(resource))
 
     @cached_property
     def _index(self) -> tuple[tuple[tuple[DocPath, str, object], ...], tuple[tuple[DocPath, str], ...]]:

@@ -15,7 +15,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from preflight.load import reading as problems
 from preflight.load.reading import Parsed
-from preflight.load.yaml_builder import has_surrogates, without_surrogates
+from preflight.load.yaml_scalars import has_surrogates, without_surrogates
 from preflight.model.document import line_starts
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits

@@ -13,10 +13,23 @@ from collections.abc import Callable
 
 from preflight.load import reading as problems
 from preflight.load.reading import Parsed
+from preflight.load.yaml_scalars import (
+    CORE,
+    LEADING_ZERO,
+    PLAIN_INT,
+    STR_TAG,
+    cli_number,
+    has_surrogates,
+    key_text,
+    resolve_plain,
+    resolve_tagged,
+    tag_wrapper,
+    without_surrogates,
+    wrap,
+)
 from preflight.model.findings import DocPath, Position, Span
 from preflight.model.limits import SAFETY_LIMITS, SafetyLimits
 from preflight.model.problems import Problem, ProblemKind
-from preflight.model.values import scalar_text
 
 try:
     from _ruamel_yaml_clibz import CParser as _Parser  # type: ignore[import-not-found]
@@ -37,76 +50,6 @@ from ruamel.yaml.events import (  # type: ignore[import-untyped]
     StreamEndEvent,
 )
 from ruamel.yaml.reader import ReaderError  # type: ignore[import-untyped]
-
-# Short-form CloudFormation tags and the long form each one stands for.
-INTRINSIC_TAGS: dict[str, str] = {
-    "!Ref": "Ref",
-    "!Condition": "Condition",
-    **{
-        f"!{name}": f"Fn::{name}"
-        for name in (
-            "Sub If Equals Not And Or FindInMap GetAtt Join Select Split ImportValue Base64 GetAZs "
-            "Cidr Length ToJsonString Transform"
-        ).split()
-    },
-}
-_CORE = "tag:yaml.org,2002:"
-_STR = f"{_CORE}str"
-_PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
-
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+$")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-# Rare in templates: compiled by `re` when first used, not at every start.
-_INT_BASED = r"0o[0-7]+$|0x[0-9a-fA-F]+$"
-_INF = r"[-+]?\.(inf|Inf|INF)$"
-_NAN = r"\.(nan|NaN|NAN)$"
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_SURROGATE = "[\ud800-\udfff]"
-
-
-def has_surrogates(text: str) -> bool:
-    return not text.isascii() and re.search(_SURROGATE, text) is not None
-
-
-def without_surrogates(text: str) -> str:
-    """Join escaped surrogate pairs ("\\ud83d\\ude00") into one character; replace lone halves, which
-    cannot be written as UTF-8."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
-
-
-def resolve_plain(text: str) -> object:
-    """YAML 1.2 core schema for an untagged plain scalar. Numbers with leading zeros stay strings,
-    so an account id such as 012345678901 keeps its digits."""
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    first = text[0]
-    if not (first.isdigit() or first in "+-."):
-        return text
-    if _LEADING_ZERO.match(text):
-        return text
-    try:
-        if _INT.match(text):
-            return int(text)
-        if re.match(_INT_BASED, text):
-            return int(text, 0)
-        if _FLOAT.match(text) and any(c.isdigit() for c in text):
-            return float(text)
-    except ValueError:  # a number too long for int(): keep the text
-        return text
-    if re.match(_INF, text):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if re.match(_NAN, text):
-        return float("nan")
-    return text
 
 
 class _Abort(Exception):
@@ -305,24 +248,24 @@ def _build(
             wrapper = None
             if tag is not None:
                 tag = tag if isinstance(tag, str) else str(tag)
-                wrapper = _tag_wrapper(tag, position, found)
+                wrapper = tag_wrapper(tag, position, found)
             if raw == "<<" and not style and frame is not None and frame.pending_key is None:
                 if type(frame.value) is dict:
                     found.append(problems.merge_key(Span(*position)))
             if style == '"' and has_surrogates(raw):
                 raw = without_surrogates(raw)
-            if as_text or style or tag == _STR or tag == "!":
+            if as_text or style or tag == STR_TAG or tag == "!":
                 value = raw
-            elif tag is not None and tag.startswith(_CORE):
-                value = _resolve_tagged(raw, tag, position, found)
-            elif cli_numbers and _LEADING_ZERO.match(raw):
-                value = _cli_number(raw, position, found)
+            elif tag is not None and tag.startswith(CORE):
+                value = resolve_tagged(raw, tag, position, found)
+            elif cli_numbers and LEADING_ZERO.match(raw):
+                value = cli_number(raw, position, found)
             else:
                 value = resolve_plain(raw)
-                if cli_numbers and type(value) is str and _INT.match(raw):
+                if cli_numbers and type(value) is str and PLAIN_INT.match(raw):
                     found.append(problems.number_too_long(len(raw), Span(*position)))
             if wrapper is not None:
-                value = _wrap(wrapper, value)
+                value = wrap(wrapper, value)
                 spans[child_path() + (wrapper,)] = position
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
@@ -347,7 +290,7 @@ def _build(
             wrapper = None
             if tag is not None:
                 tag = tag if isinstance(tag, str) else str(tag)
-                wrapper = _tag_wrapper(tag, _position_of(event), found)
+                wrapper = tag_wrapper(tag, _position_of(event), found)
             path = child_path()
             if wrapper is not None:
                 path = path + (wrapper,)
@@ -404,7 +347,7 @@ def _build(
                 found.append(problems.collection_as_key(Span(*position)))
                 key = f"<{type(value).__name__} key at line {position[0]}>"
             else:
-                key = value if isinstance(value, str) else _key_text(value)
+                key = value if isinstance(value, str) else key_text(value)
             frame.pending_key, frame.pending_key_position = key, position
             continue
         key_position = frame.pending_key_position
@@ -422,60 +365,3 @@ def _build(
         container[key] = value  # type: ignore[call-overload]
         spans[path] = position
         key_spans[path] = key_position
-
-
-def _cli_number(raw: str, position: Position, found: list[Problem]) -> object:
-    """A plain number with leading zeros, as the AWS CLI reads it: a number."""
-    try:
-        return int(raw)
-    except ValueError:  # more digits than int() takes
-        found.append(problems.number_too_long(len(raw), Span(*position)))
-        return raw
-
-
-def _tag_wrapper(tag: str, position: Position, found: list[Problem]) -> str | None:
-    """The long form a CloudFormation short-form tag stands for; a finding for any other tag."""
-    if tag in _PLAIN_TAGS or tag == "!":
-        return None
-    long_form = INTRINSIC_TAGS.get(tag)
-    if long_form is not None:
-        return long_form
-    if tag.startswith(_CORE):
-        found.append(problems.unsupported_core_tag(tag[len(_CORE) :], Span(*position)))
-    else:
-        found.append(problems.unknown_tag(tag, Span(*position)))
-    return None
-
-
-def _key_text(value: object) -> str:
-    return "" if value is None else scalar_text(value)
-
-
-def _wrap(long_form: str, value: object) -> dict[str, object]:
-    if long_form == "Fn::GetAtt" and isinstance(value, str) and "." in value:
-        resource, attribute = value.split(".", 1)
-        return {long_form: [resource, attribute]}
-    return {long_form: value}
-
-
-def _resolve_tagged(raw: str, tag: str, position: Position, found: list[Problem]) -> object:
-    name = tag[len(_CORE) :]
-    resolved = resolve_plain(raw)
-    expected: dict[str, tuple[type, ...]] = {
-        "int": (int,),
-        "float": (float, int),
-        "bool": (bool,),
-        "null": (type(None),),
-    }
-    kinds = expected.get(name)
-    if kinds is None:
-        return raw
-    if isinstance(resolved, kinds) and not (name in ("int", "float") and isinstance(resolved, bool)):
-        if name != "float":
-            return resolved
-        try:
-            return float(resolved)  # type: ignore[arg-type]
-        except OverflowError:  # an integer too large for a float
-            return float("inf") if resolved > 0 else float("-inf")  # type: ignore[operator]
-    found.append(problems.invalid_tagged_value(raw, name, Span(*position)))
-    return raw

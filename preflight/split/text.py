@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from preflight.load.yaml_builder import resolve_plain
+from preflight.load.yaml_scalars import resolve_plain
 from preflight.model.document import Document
 from preflight.split.assign import Piece
 from preflight.split.units import SECTIONS, Entry
