@@ -78,11 +78,15 @@ def test_regenerating_writes_changed_pages_and_removes_pages_of_rules_that_are_g
     (folder / "README.md").write_text((REPO / FOLDER / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "CP001.md").write_text("# old\n", encoding="utf-8")
     (folder / "CP998.md").write_text("# a rule that is gone\n", encoding="utf-8")
+    (folder / "CP001.md").chmod(0o640)
+    (folder / "notes.md").write_text("mine\n", encoding="utf-8")  # not the generator's: left alone
+    (folder / "images").mkdir()
     wanted = generated(folder, RULES[:2])
     assert stale(folder, wanted) == ["CP001.md", "CP002.md", "CP998.md", "README.md"]
     write(folder, wanted)
     assert stale(folder, wanted) == []
-    assert sorted(path.name for path in folder.iterdir()) == ["CP001.md", "CP002.md", "README.md"]
+    assert sorted(path.name for path in folder.iterdir()) == ["CP001.md", "CP002.md", "README.md", "images", "notes.md"]
+    assert (folder / "CP001.md").stat().st_mode & 0o777 == 0o640 and (folder / "notes.md").read_text() == "mine\n"
     assert (folder / "CP001.md").read_text(encoding="utf-8") == rule_page(RULES[0])
     assert "| [CP002](CP002.md) |" in (folder / "README.md").read_text(encoding="utf-8")
     assert f"[{RULES[2].id}]" not in (folder / "README.md").read_text(encoding="utf-8")

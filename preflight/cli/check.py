@@ -410,7 +410,7 @@ def _gather(aws: AwsOptions, request: PackRequest, templates: Iterable[Path | No
 def _write_report(path: Path, chunks: Iterable[str]) -> None:
     """The report written whole, or not at all: beside the file, then renamed over it (a full disk
     leaves an older report as it was, never half of a new one)."""
-    from preflight.cli.writing import write_whole
+    from preflight.load.files import write_whole
 
     problem = write_whole(path, chunks)
     if problem is not None:

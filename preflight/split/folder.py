@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from preflight.load.files import umask
 from preflight.load.mapping_file import RequestError, load_mapping_file
 from preflight.load.parsing import Loaded, load_template_file
 from preflight.load.spec_file import load_spec
@@ -296,7 +297,7 @@ def _new_folder(target: Path, files: Mapping[str, str]) -> None:
     try:
         for name, text in files.items():
             _write_new(staging / name, text, None)
-        staging.chmod(0o777 & ~_umask())
+        staging.chmod(0o777 & ~umask())
         os.rename(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -358,7 +359,7 @@ def _write_new(path: Path, text: str, replacing: Path | None) -> str | None:
     except FileNotFoundError:
         status = None
     if status is None:
-        path.chmod(0o666 & ~_umask())
+        path.chmod(0o666 & ~umask())
         return None
     note = None
     if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
@@ -368,9 +369,3 @@ def _write_new(path: Path, text: str, replacing: Path | None) -> str | None:
             note = f"it belonged to user {status.st_uid}; the new one belongs to user {os.geteuid()}"
     path.chmod(stat.S_IMODE(status.st_mode))
     return note
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
