@@ -464,3 +464,17 @@ def test_a_report_to_a_pipe_or_a_device_is_written_to_it_not_put_in_its_place(tm
     document, end = json.JSONDecoder().raw_decode(piped.stdout)  # the summary line follows it, as with any --output
     assert piped.returncode == 0 and document["summary"]["warning"] == 1
     assert piped.stdout[end:] == "\nFound 1 warning in 1 file. Report written to /dev/stdout.\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_a_report_written_over_another_user_s_keeps_its_owner_and_mode(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(UNUSED)
+    report = tmp_path / "report.txt"
+    report.write_text("the last run's report\n")
+    os.chown(report, 65534, 65534)
+    report.chmod(0o640)
+    result = run_cli(["check", *NO_REGION_HINT, "--output", "report.txt", "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout == "Found 1 warning in 1 file. Report written to report.txt.\n"
+    written = report.stat()
+    assert (written.st_uid, written.st_gid, stat.S_IMODE(written.st_mode)) == (65534, 65534, 0o640)
+    assert report.read_text().startswith("pack.yaml:3:3: warning CP305 unused-parameter:")

@@ -51,8 +51,9 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
     """`chunks` as the UTF-8 content of `path` (a name that is not UTF-8 keeps its bytes), through a
-    file beside it renamed over it, with the permissions an existing file had; None when written,
-    otherwise why not, and `path` is as it was."""
+    file beside it renamed over it, with the owner and permissions an existing file had; None when
+    written, otherwise why not (one whose owner the new file could not be given), and `path` is as it
+    was."""
     temporary: str | None = None
     try:
         try:
@@ -68,7 +69,12 @@ def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
         handle, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".preflight-")
         with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
             stream.writelines(chunks)
-        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())
+            if status is not None and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(stream.fileno(), status.st_uid, status.st_gid)
+                except PermissionError:
+                    return f"it belongs to user {status.st_uid}, and a file written in its place would not"
+        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())  # after chown, which clears set-id bits
         os.replace(temporary, target)
         temporary = None
         return None
