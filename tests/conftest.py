@@ -128,7 +128,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-expected",
         action="store_true",
-        help="write each fixture's expected output (fixtures/**/*.expected.json) instead of comparing with it",
+        help=(
+            "write the expected outputs (each fixture's fixtures/CPnnn/*.expected, the hostile inputs' "
+            "tests/hostile_expected.json) instead of comparing with them"
+        ),
     )
 
 

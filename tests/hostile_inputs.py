@@ -3,8 +3,10 @@ must have. One table for the test suite (tests/test_hostile.py) and the benchmar
 
 A case builds the files of one folder (relative path -> bytes, or FIFO for a named pipe, or
 UNREADABLE for a folder the run cannot read) and the `preflight` arguments run there. Its outcome is
-the exit status and either the rule ids reported (the JSON report) or the one line on standard error
-(exit 2)."""
+the exit status and either the findings reported or the one line on standard error (exit 2). The
+findings, counted by rule id, are generated into tests/hostile_expected.json (every rule runs, so a
+new rule that fires on a case changes them): refresh them with
+`pytest tests/test_hostile.py --update-expected` and review the diff."""
 
 from __future__ import annotations
 
@@ -27,13 +29,13 @@ Files = Mapping[str, Content]
 
 @dataclass(frozen=True)
 class Expect:
-    """`rules`: the rule ids the JSON report holds (exit 0 or 1); `error`: the start of the one line on
-    standard error (exit 2)."""
+    """`error`: the start of the one line on standard error (exit 2); `one_line_each`: standard output, in
+    a line-based format, has a line for each finding and no other (a line break in input never forges one).
+    The findings of exit 0 and 1 are in tests/hostile_expected.json."""
 
     exit: int
-    rules: frozenset[str] = frozenset()
     error: str = ""
-    lines: int | None = None  # the lines of standard output, for line-based formats
+    one_line_each: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,6 @@ def _checked(name: str, data: bytes, *extra: str) -> Callable[[], tuple[Files, l
     return lambda: ({name: data}, ["check", "--format", "json", "--no-cache", *extra, name])
 
 
-def _rules(*ids: str) -> frozenset[str]:
-    return frozenset(ids)
-
-
 def _templates() -> list[Case]:
     nested = "x"
     for _ in range(90):
@@ -81,75 +79,73 @@ def _templates() -> list[Case]:
                   f"  {tag}d: !{tag} 7"]  # fmt: skip
     chain = "Conditions:\n" + "".join(f"  C{i}: !Condition C{i + 1}\n" for i in range(400)) + "  C400: !Equals [a, a]\n"
     return [
-        Case(
-            "billion_laughs.yaml", _checked("billion_laughs.yaml", _laughs(9, 9)), Expect(1, _rules("CP006", "CP007"))
-        ),
+        Case("billion_laughs.yaml", _checked("billion_laughs.yaml", _laughs(9, 9)), Expect(1)),
         Case(
             "alias_bomb_wide.yaml",
             _checked("alias_bomb_wide.yaml", _laughs(3, 400)),
-            Expect(1, _rules("CP006", "CP007")),
+            Expect(1),
         ),
         Case(
             "alias_before_anchor.yaml",
             _checked("alias_before_anchor.yaml", b"a: *b\nb: &b [1]\nResources: {}\n"),
-            Expect(1, _rules("CP002", "CP007")),
+            Expect(1),
         ),
         Case(
             "deep_flow_sequence.yaml",
             _checked("deep_flow_sequence.yaml", b"Resources: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "deep_flow_mapping.yaml",
             _checked("deep_flow_mapping.yaml", b"Resources: " + b"{a: " * 100_000 + b"1" + b"}" * 100_000 + b"\n"),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "deep_block.yaml",
             _checked("deep_block.yaml", b"Resources:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2_000))),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "file_100mb.yaml",
             _checked("file_100mb.yaml", b"# padding\n" * 10_485_760),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "single_line_3mb.yaml",
             _checked("single_line_3mb.yaml", b"Resources: {R: {Type: '" + b"x" * 3_000_000 + b"'}}\n"),
-            Expect(1, _rules("CP101", "CP201", "CP210")),
+            Expect(1),
         ),
-        Case("binary.yaml", _checked("binary.yaml", bytes(range(256)) * 4096), Expect(1, _rules("CP001", "CP101"))),
-        Case("nul_bytes.yaml", _checked("nul_bytes.yaml", _template("") + b"\x00\x00\x00"), Expect(1, _rules("CP001"))),
+        Case("binary.yaml", _checked("binary.yaml", bytes(range(256)) * 4096), Expect(1)),
+        Case("nul_bytes.yaml", _checked("nul_bytes.yaml", _template("") + b"\x00\x00\x00"), Expect(1)),
         Case(
             "latin1.yaml",
             _checked("latin1.yaml", _template("").replace(b"Resources:", b"# caf\xe9\nResources:")),
-            Expect(0, _rules("CP001")),
+            Expect(0),
         ),
         Case(
             "invalid_utf8.yaml",
             _checked("invalid_utf8.yaml", _template("  D: cafe\n").replace(b"cafe", b"caf\xff\xfe")),
-            Expect(1, _rules("CP001", "CP201")),
+            Expect(1),
         ),
         Case(
             "utf16_bom.yaml",
             _checked("utf16_bom.yaml", ("Resources:\n" + RULE).encode("utf-16")),
-            Expect(1, _rules("CP001")),
+            Expect(1),
         ),
         Case(
             "utf32_bom.yaml",
             _checked("utf32_bom.yaml", ("Resources:\n" + RULE).encode("utf-32")),
-            Expect(1, _rules("CP001")),
+            Expect(1),
         ),
         Case(
             "control_characters.yaml",
             _checked("control_characters.yaml", _template('  C: "\x01\x02\x1b"\n')),
-            Expect(1, _rules("CP001")),
+            Expect(1),
         ),
         Case(
             "escaped_terminal_control.yaml",
             _checked("escaped_terminal_control.yaml", _template('  "\\e]0;PWNED\\a\\e[2J":\n    Type: X\n')),
-            Expect(1, _rules("CP201")),
+            Expect(1),
         ),
         Case(
             "escaped_control_in_a_quoted_key_as_text",
@@ -157,22 +153,22 @@ def _templates() -> list[Case]:
                 {"pack.yaml": _template('      "\\e]0;PWNED\\a\\e[1A\\e[2K": 1\n')},
                 ["check", "--no-cache", "pack.yaml"],
             ),
-            Expect(1, _rules("CP420")),
+            Expect(1),
         ),
         Case(
             "huge_integer.yaml",
             _checked("huge_integer.yaml", _template("  N: " + "9" * 100_000 + "\n")),
-            Expect(1, _rules("CP101", "CP201")),
+            Expect(1),
         ),
         Case(
             "huge_exponent.yaml",
             _checked("huge_exponent.yaml", _template("  F: 1e999999\n  G: -1e999999\n")),
-            Expect(1, _rules("CP201")),
+            Expect(1),
         ),
         Case(
             "nan_and_inf.yaml",
             _checked("nan_and_inf.yaml", _template("  X: {Type: .nan, Properties: .inf}\n")),
-            Expect(1, _rules("CP201")),
+            Expect(1),
         ),
         Case(
             "max_length_400_digits.yaml",
@@ -183,7 +179,7 @@ def _templates() -> list[Case]:
                 + b"\n    Default: x\n"
                 + _template("").replace(b"Resources:\n", b"Resources:\n", 1),
             ),
-            Expect(0, _rules("CP305")),
+            Expect(0),
         ),
         Case(
             "float_of_401_digits.yaml",
@@ -194,7 +190,7 @@ def _templates() -> list[Case]:
                 },
                 ["check", "--format", "json", "--no-cache", "a.yaml", "b.yaml"],
             ),
-            Expect(1, _rules("CP420", "CP201")),
+            Expect(1),
         ),  # the second file's findings are not lost
         Case(
             "merge_keys.yaml",
@@ -202,65 +198,65 @@ def _templates() -> list[Case]:
                 "merge_keys.yaml",
                 b"base: &base {Type: AWS::Config::ConfigRule}\nResources:\n  R:\n    <<: *base\n    <<: [*base, *base]\n",
             ),
-            Expect(1, _rules("CP003", "CP007", "CP201", "CP202", "CP210")),
+            Expect(1),
         ),
         Case(
             "non_string_keys.yaml",
             _checked("non_string_keys.yaml", b"Resources:\n  1: a\n  1.5: b\n  true: c\n  ~: d\n  2026-01-01: e\n"),
-            Expect(1, _rules("CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "complex_keys.yaml",
             _checked("complex_keys.yaml", b"Resources:\n  ? [a, b]\n  : c\n  ? {d: e}\n  : f\n"),
-            Expect(1, _rules("CP002", "CP201", "CP210")),
+            Expect(1),
         ),
-        Case("empty.yaml", _checked("empty.yaml", b""), Expect(1, _rules("CP004"))),
-        Case("comments_only.yaml", _checked("comments_only.yaml", b"# nothing\n# here\n"), Expect(1, _rules("CP004"))),
-        Case("whitespace_only.yaml", _checked("whitespace_only.yaml", b"   \n\t\n  \n"), Expect(1, _rules("CP002"))),
-        Case("scalar.yaml", _checked("scalar.yaml", b"just a string\n"), Expect(1, _rules("CP004"))),
-        Case("resources_scalar.yaml", _checked("resources_scalar.yaml", b"Resources: 5\n"), Expect(1, _rules("CP004"))),
+        Case("empty.yaml", _checked("empty.yaml", b""), Expect(1)),
+        Case("comments_only.yaml", _checked("comments_only.yaml", b"# nothing\n# here\n"), Expect(1)),
+        Case("whitespace_only.yaml", _checked("whitespace_only.yaml", b"   \n\t\n  \n"), Expect(1)),
+        Case("scalar.yaml", _checked("scalar.yaml", b"just a string\n"), Expect(1)),
+        Case("resources_scalar.yaml", _checked("resources_scalar.yaml", b"Resources: 5\n"), Expect(1)),
         Case(
             "resources_null_props.yaml",
             _checked(
                 "resources_null_props.yaml", b"Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n"
             ),
-            Expect(1, _rules("CP420")),
+            Expect(1),
         ),
         Case(
             "json_trailing_comma.json",
             _checked("json_trailing_comma.json", b'{"Resources": {"R": {"Type": "AWS::Config::ConfigRule",}}}'),
-            Expect(1, _rules("CP008", "CP420")),
+            Expect(1),
         ),
         Case(
             "json_comments.json",
             _checked("json_comments.json", b'{"Resources": {} // no\n}'),
-            Expect(1, _rules("CP002")),
+            Expect(1),
         ),
         Case(
             "json_single_quotes.json",
             _checked("json_single_quotes.json", b"{'Resources': {}}"),
-            Expect(1, _rules("CP008", "CP210")),
+            Expect(1),
         ),
-        Case("json_unclosed.json", _checked("json_unclosed.json", b'{"Resources": {'), Expect(1, _rules("CP002"))),
+        Case("json_unclosed.json", _checked("json_unclosed.json", b'{"Resources": {'), Expect(1)),
         Case(
             "json_deep.json",
             _checked("json_deep.json", b"[" * 100_000 + b"]" * 100_000),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "json_lone_surrogate.json",
             _checked("json_lone_surrogate.json", b'{"Resources": {"\\ud800": {"Type": "\\udfff"}}}'),
-            Expect(1, _rules("CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "json_flow_of_two_million.json",
             _checked("json_flow_of_two_million.json", b'{"Resources": [' + b",".join([b"1"] * 2_000_000) + b"]}"),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "flow_of_two_million.yaml",
             _checked("flow_of_two_million.yaml", b"Resources: [" + b",".join([b"1"] * 2_000_000) + b"]\n"),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "ten_thousand_resources.yaml",
@@ -274,7 +270,7 @@ def _templates() -> list[Case]:
                     )
                 ),
             ),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "hundred_thousand_unused_parameters.yaml",
@@ -282,7 +278,7 @@ def _templates() -> list[Case]:
                 "hundred_thousand_unused_parameters.yaml",
                 ("Parameters:\n" + "".join(f"  P{i}: {{Type: String}}\n" for i in range(100_000))).encode() + PACK,
             ),
-            Expect(1, _rules("CP006", "CP101")),
+            Expect(1),
         ),
         Case(
             "twenty_thousand_unused_parameters.yaml",
@@ -290,7 +286,7 @@ def _templates() -> list[Case]:
                 "twenty_thousand_unused_parameters.yaml",
                 ("Parameters:\n" + "".join(f"  P{i}: {{Type: String}}\n" for i in range(20_000))).encode() + PACK,
             ),
-            Expect(1, _rules("CP101", "CP303", "CP305")),
+            Expect(1),
         ),
         Case(
             "mistyped_refs_among_many_parameters.yaml",
@@ -307,7 +303,7 @@ def _templates() -> list[Case]:
                 "--select",
                 "CP301",
             ),
-            Expect(1, _rules("CP301")),
+            Expect(1),
         ),
         Case(
             "thousand_mistyped_managed_rules.yaml",
@@ -324,7 +320,7 @@ def _templates() -> list[Case]:
                 "--select",
                 "CP401",
             ),
-            Expect(1, _rules("CP401")),  # each misspells S3_BUCKET_VERSIONING_ENABLED: an error
+            Expect(1),  # each misspells S3_BUCKET_VERSIONING_ENABLED: an error
         ),
         Case(
             "unknown_conditions_among_many.yaml",
@@ -343,7 +339,7 @@ def _templates() -> list[Case]:
                 "--select",
                 "CP208",
             ),
-            Expect(1, _rules("CP208")),
+            Expect(1),
         ),
         Case(
             "nested_intrinsics.yaml",
@@ -351,7 +347,7 @@ def _templates() -> list[Case]:
                 "nested_intrinsics.yaml",
                 _template(f"  N:\n    Type: AWS::Config::ConfigRule\n    Properties: {{ConfigRuleName: {nested}}}\n"),
             ),
-            Expect(1, _rules("CP206", "CP208", "CP420")),
+            Expect(1),
         ),
         Case(
             "condition_chain_of_400.yaml",
@@ -364,12 +360,12 @@ def _templates() -> list[Case]:
                     + "      ConfigRuleName: !If [C0, a, b]\n      InputParameters: {x: !If [C0, a, b]}\n"
                 ).encode(),
             ),
-            Expect(1, _rules("CP206", "CP402")),
+            Expect(1),
         ),
         Case(
             "ref_on_mapping.yaml",
             _checked("ref_on_mapping.yaml", _template("  B:\n    Type: !Ref {a: b}\n    Properties: !Ref [1, 2]\n")),
-            Expect(1, _rules("CP201")),
+            Expect(1),
         ),
         Case(
             "every_tag_on_every_node.yaml",
@@ -381,17 +377,17 @@ def _templates() -> list[Case]:
                     + "\n"
                 ),
             ),
-            Expect(1, _rules("CP203", "CP420")),
+            Expect(1),
         ),
         Case(
             "tags_on_keys.yaml",
             _checked("tags_on_keys.yaml", b"Resources:\n  !Ref R: 1\n  !If [a]: 2\n"),
-            Expect(1, _rules("CP002", "CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "tags_on_wrong_nodes.yaml",
             _checked("tags_on_wrong_nodes.yaml", b"Resources: !Ref {a: b}\nx: !GetAtt [a]\ny: !Sub {}\nz: !If x\n"),
-            Expect(1, _rules("CP201", "CP202", "CP203", "CP210")),
+            Expect(1),
         ),
         Case(
             "core_tags.yaml",
@@ -402,49 +398,49 @@ def _templates() -> list[Case]:
                     "  Y: !!python/object:os.system ls\n"
                 ),
             ),
-            Expect(1, _rules("CP002", "CP005", "CP201")),
+            Expect(1),
         ),
         Case(
             "several_documents.yaml",
             _checked("several_documents.yaml", b"Resources: {}\n---\nResources: {}\n...\n---\n"),
-            Expect(1, _rules("CP004", "CP210")),
+            Expect(1),
         ),
         Case(
             "directives.yaml",
             _checked("directives.yaml", b"%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\nResources: !e!thing {}\n"),
-            Expect(1, _rules("CP005", "CP210")),
+            Expect(1),
         ),
         Case(
             "line_separators.yaml",
             _checked(
                 "line_separators.yaml", ("Resources:\n" + RULE + '  D: "a\u2028b\u2029c\u0085d\ufeffe"\n').encode()
             ),
-            Expect(1, _rules("CP201")),
+            Expect(1),
         ),
         Case(
             "mixed_newlines.yaml",
             _checked("mixed_newlines.yaml", b"Resources:\r\n  R:\r    Type: X\n"),
-            Expect(1, _rules("CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "tab_indentation.yaml",
             _checked("tab_indentation.yaml", b"Resources:\n\tR:\n\t\tType: X\n"),
-            Expect(1, _rules("CP002")),
+            Expect(1),
         ),
         Case(
             "very_long_key.yaml",
             _checked("very_long_key.yaml", b"Resources:\n  " + b"k" * 10_000 + b": 1\n"),
-            Expect(1, _rules("CP002")),
+            Expect(1),
         ),  # YAML limits an implicit key to 1,024 characters
         Case(
             "many_duplicate_keys.yaml",
             _checked("many_duplicate_keys.yaml", b"Resources:\n" + b"  R: 1\n" * 10_000),
-            Expect(1, _rules("CP003", "CP101", "CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "resources_not_mapping.yaml",
             _checked("resources_not_mapping.yaml", b"Resources: just text\nConditions: [1]\nParameters: 5\n"),
-            Expect(1, _rules("CP004")),
+            Expect(1),
         ),
         Case(
             "wrong_shapes.yaml",
@@ -456,7 +452,7 @@ def _templates() -> list[Case]:
                     b"    Properties: {Parameters: {AutomationAssumeRole: [1]}, ConfigRuleName: !Ref}\n"
                 ),
             ),
-            Expect(1, _rules("CP002")),
+            Expect(1),
         ),
         Case(
             "cyclic_conditions.yaml",
@@ -468,7 +464,7 @@ def _templates() -> list[Case]:
                 )
                 + b"    Condition: A\n",
             ),
-            Expect(0, _rules("CP209")),  # C is used only by itself: never used
+            Expect(0),  # C is used only by itself: never used
         ),
         Case(
             "five_thousand_conditions.yaml",
@@ -478,7 +474,7 @@ def _templates() -> list[Case]:
                     "Conditions:\n" + "".join(f"  C{i}: !Equals [a, b]\n" for i in range(5_000)) + "Resources:\n" + RULE
                 ).encode(),
             ),
-            Expect(1, _rules("CP101", "CP209")),
+            Expect(1),
         ),
         Case(
             "giant_input_parameters.yaml",
@@ -490,7 +486,7 @@ def _templates() -> list[Case]:
                     + "'\n      Source: {Owner: AWS, SourceIdentifier: REQUIRED_TAGS}\n"
                 ),
             ),
-            Expect(1, _rules("CP101", "CP402", "CP403", "CP405")),
+            Expect(1),
         ),
         Case(
             "sub_with_many_variables.yaml",
@@ -502,13 +498,13 @@ def _templates() -> list[Case]:
                     + "'\n"
                 ),
             ),
-            Expect(1, _rules("CP101", "CP206", "CP301", "CP420")),
+            Expect(1),
         ),
         *(
             Case(
                 f"regex_{index}.yaml",
                 _checked(f"regex_{index}.yaml", _parameter_pattern(pattern, "a" * 40 + "!"), "--select", "CP304"),
-                Expect(exit_code, _rules("CP304")),
+                Expect(exit_code),
             )
             for index, (pattern, exit_code) in enumerate(
                 [
@@ -532,7 +528,7 @@ def _special() -> list[Case]:
         Case(
             "fifo_as_template",
             lambda: ({"pipe.yaml": FIFO}, ["check", "--format", "json", "pipe.yaml"]),
-            Expect(1, _rules("CP001")),
+            Expect(1),
         ),
         Case(
             "fifo_in_a_folder",
@@ -540,7 +536,7 @@ def _special() -> list[Case]:
                 {"packs/pipe.yaml": FIFO, "packs/ok.yaml": PACK},
                 ["check", "--format", "json", "--no-cache", "packs"],
             ),
-            Expect(1, _rules("CP001")),
+            Expect(1),
         ),
         Case(
             "fifo_as_params_file",
@@ -573,7 +569,7 @@ def _special() -> list[Case]:
                 {"packs/ok.yaml": PACK, "packs/secret": UNREADABLE},
                 ["check", "--format", "json", "--no-cache", "packs"],
             ),
-            Expect(1, _rules("CP001")),
+            Expect(1),
             unprivileged=True,
         ),
         Case(
@@ -587,7 +583,7 @@ def _special() -> list[Case]:
                 },
                 ["check", "--format", "json", "--no-cache", "."],
             ),
-            Expect(0, _rules()),
+            Expect(0),
         ),
         Case(
             "unsearchable_folder_with_settings",
@@ -595,7 +591,7 @@ def _special() -> list[Case]:
                 {"packs/ok.yaml": PACK, "packs/closed": UNSEARCHABLE},
                 ["check", "--format", "json", "--no-cache", "."],
             ),
-            Expect(1, _rules("CP001")),  # its pack cannot be read: a finding; ok.yaml's findings are kept
+            Expect(1),  # its pack cannot be read: a finding; ok.yaml's findings are kept
             unprivileged=True,
         ),
         Case(
@@ -630,7 +626,7 @@ def _special() -> list[Case]:
                 },
                 ["check", "--format", "json", "--no-cache", "pack.yaml"],
             ),
-            Expect(1, _rules("CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "deeply_nested_cache_entry",
@@ -643,12 +639,12 @@ def _special() -> list[Case]:
         Case(
             "control_characters_in_file_names",
             lambda: (named, ["check", "--format", "parseable", "--no-cache", "."]),
-            Expect(1, _rules("CP201", "CP210"), lines=4),
+            Expect(1, one_line_each=True),
         ),
         Case(
             "non_utf8_file_name_as_sarif",
             lambda: (named, ["check", "--format", "sarif", "--no-cache", "."]),
-            Expect(1, _rules("CP201", "CP210")),
+            Expect(1),
         ),
         Case(
             "stdin_filename_with_a_line_break",
@@ -663,7 +659,7 @@ def _special() -> list[Case]:
                     "-",
                 ],
             ),
-            Expect(1, _rules("CP201", "CP210"), lines=2),
+            Expect(1, one_line_each=True),
             stdin=b"Resources:\n  R:\n    Type: AWS::S3::Bucket\n",
         ),
     ]
@@ -696,7 +692,7 @@ def _requests() -> list[Case]:
             "params_ten_thousand_typos",
             {"p.yaml": b"".join(b"P%d: v\n" % i for i in range(10_000))},
             ["check", "--format", "json", "--params-file", "p.yaml", "pack.yaml"],
-            Expect(1, _rules("CP130", "CP302")),
+            Expect(1),
         ),
         case(
             "params_alias_bomb",
@@ -747,7 +743,7 @@ def _requests() -> list[Case]:
             "spec_thousand_packs",
             {"s.yaml": b"packs:\n" + b"".join(b"  - {name: p%d, template: pack.yaml}\n" % i for i in range(1_000))},
             ["check", "--format", "json", "--spec", "s.yaml"],
-            Expect(1, _rules("CP151", "CP152")),
+            Expect(1),
         ),
         case(
             "spec_binary",

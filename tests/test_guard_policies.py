@@ -257,7 +257,8 @@ def test_without_the_guard_extra_one_info_finding_says_how_to_install_it() -> No
     """cfn_guard_rs hidden from the process (None in sys.modules: find_spec finds nothing, import fails)."""
     code = (
         "import sys; sys.modules['cfn_guard_rs'] = None; "
-        "sys.argv = ['preflight', 'check', '--format', 'json', '--no-cache', 'fixtures/CP413/bad.yaml']; "
+        "sys.argv = ['preflight', 'check', '--format', 'json', '--no-cache', '--select', 'CP413', "
+        "'fixtures/CP413/bad.yaml']; "
         "from preflight.entry import run; run()"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
@@ -299,7 +300,7 @@ def test_the_manual_shows_what_check_prints(tmp_path: Path) -> None:
 def test_a_bare_number_as_the_policy_is_read_as_the_text_cloudformation_sends(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     pack.write_text(_pack_yaml("12345"), encoding="utf-8")
-    result = run_cli(["check", "--format", "json", "--no-cache", str(pack)])
+    result = run_cli(["check", "--format", "json", "--no-cache", "--select", "CP413", str(pack)])
     assert result.exit_code == 1
     assert result.findings == [
         {
@@ -322,7 +323,7 @@ def test_under_a_lower_address_space_limit_guard_still_reads_the_policies(tmp_pa
         resource.setrlimit(resource.RLIMIT_AS, (240_000_000, 240_000_000))
 
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", str(pack)],
+        [str(Path(sys.executable).with_name("preflight")), "check", "--no-cache", "--select", "CP413", str(pack)],
         capture_output=True, text=True, preexec_fn=limited, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stdout, result.stderr) == (0, "No problems found in 1 file.\n", "")
@@ -337,7 +338,8 @@ def test_a_guard_run_that_failed_is_not_cached(tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "cfn_guard_rs.py").write_text("raise ImportError('half installed')\n")
-    command = [str(Path(sys.executable).with_name("preflight")), "check", "--format", "json", str(pack)]
+    preflight = str(Path(sys.executable).with_name("preflight"))
+    command = [preflight, "check", "--format", "json", "--select", "CP413", str(pack)]
     environment = {**os.environ, "PREFLIGHT_CACHE_DIR": str(tmp_path / "cache")}
 
     def run(extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
@@ -361,7 +363,8 @@ def test_a_failed_guard_run_is_not_cached_when_its_warning_is_suppressed(tmp_pat
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "cfn_guard_rs.py").write_text("raise ImportError('half installed')\n")
-    command = [str(Path(sys.executable).with_name("preflight")), "check", "--format", "json", str(pack)]
+    preflight = str(Path(sys.executable).with_name("preflight"))
+    command = [preflight, "check", "--format", "json", "--select", "CP009,CP413", str(pack)]
     environment = {**os.environ, "PREFLIGHT_CACHE_DIR": str(tmp_path / "cache")}
 
     def run(extra: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:

@@ -33,6 +33,11 @@ def _workspace(tmp_path: Path) -> Path:
     (tmp_path / "packs" / "good.yaml").write_text((FIXTURES / "packs" / "s3-baseline.yaml").read_text())
     (tmp_path / "packs" / "bad.yaml").write_text((FIXTURES / "packs" / "iam-baseline.yaml").read_text())
     (tmp_path / "notes.yaml").write_text("not: a pack\n")
+    # The snippets run as printed; the project's settings choose the rules its packs break (and CP418's
+    # hint about the run), so another rule's findings on them do not change what the tools print.
+    (tmp_path / ".preflight.toml").write_text(
+        'select = ["CP110", "CP208", "CP209", "CP305", "CP403", "CP410", "CP418", "CP420"]\n'
+    )
     return tmp_path
 
 

@@ -13,11 +13,18 @@ from tests.conftest import FIXTURES
 from tests.lsp_client import LspClient
 
 
+def _select(folder: Path, *rule_ids: str) -> None:
+    """The server runs only the rules a test is about, chosen as an editor's project would: in its settings."""
+    (folder / ".preflight.toml").write_text(f"select = {list(rule_ids)!r}\n".replace("'", '"'))
+
+
 def test_diagnostics_follow_the_buffer(tmp_path: Path) -> None:
     pack = tmp_path / "iam.yaml"
     text = (FIXTURES / "packs" / "iam-baseline.yaml").read_text()
     pack.write_text(text)
-    (tmp_path / ".preflight.toml").write_text('ignore = ["CP305"]\n')
+    (tmp_path / ".preflight.toml").write_text(
+        'select = ["CP002", "CP208", "CP209", "CP305", "CP403", "CP410"]\nignore = ["CP305"]\n'
+    )
     uri = pack.as_uri()
     client = LspClient(tmp_path)
     try:
@@ -108,6 +115,7 @@ def _messages_until_diagnostics(client: LspClient, uri: str) -> tuple[list[dict[
 
 
 def test_a_burst_of_edits_skips_the_stale_versions(tmp_path: Path) -> None:
+    _select(tmp_path, "CP201", "CP420")
     uri = (tmp_path / "pack.yaml").as_uri()
     client = _started(tmp_path)
     try:
@@ -136,10 +144,11 @@ def test_a_burst_of_edits_skips_the_stale_versions(tmp_path: Path) -> None:
 
 
 def test_hostile_uris_and_text_give_a_diagnostic_or_nothing_never_an_error_popup(tmp_path: Path) -> None:
+    _select(tmp_path, "CP006", "CP201")
     client = _started(tmp_path)
     try:
         cases = [
-            ("file:///tmp/a%00b.yaml", PACK, ["CP201"]),  # a NUL byte in the path
+            (f"{tmp_path.as_uri()}/a%00b.yaml", PACK, ["CP201"]),  # a NUL byte in the path
             ((tmp_path / ("d" * 5000 + ".yaml")).as_uri(), PACK, ["CP201"]),  # too long for the file system
             ((tmp_path / "surrogate.yaml").as_uri(), PACK + '    D: "\ud800"\n', ["CP201"]),
             # Over the 4 MiB a file may have: one diagnostic, and the text is not parsed.
@@ -159,6 +168,7 @@ def test_the_server_reads_nothing_it_was_not_sent(tmp_path: Path) -> None:
     """A save of a document the editor never opened (/dev/zero, a named pipe) is not read from disk."""
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
+    _select(tmp_path, "CP201")
     client = _started(tmp_path)
     try:
         for path in ("/dev/zero", str(fifo)):
@@ -198,6 +208,7 @@ def test_code_actions_are_only_for_the_buffer_as_it_is(tmp_path: Path) -> None:
     """Diagnostics of an older version (the editor asks before the new ones arrive) carry ranges of
     the older text: applied now they would cut the wrong lines, so they get no action. Nor does a
     document that is closed or was never opened, nor data this server did not write."""
+    _select(tmp_path, "CP305")
     uri = (tmp_path / "pack.yaml").as_uri()
     client = _started(tmp_path)
     try:
@@ -253,6 +264,7 @@ def test_a_document_over_the_file_limit_is_one_diagnostic_and_costs_little_memor
 
 def test_a_relative_cache_folder_still_gives_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", "relative-cache")
+    _select(tmp_path, "CP305")
     uri = (tmp_path / "pack.yaml").as_uri()
     client = _started(tmp_path)
     try:
