@@ -292,6 +292,3 @@ def remediation_setting_out_of_range(ctx: Context) -> Iterator[Issue]:
                     base + ("TargetVersion",),
                     severity=Severity.WARNING,
                 )
-
-
-# What a runbook parameter that takes the resource's id names, by its name: the resource type it must be.

@@ -235,6 +235,7 @@ def runbook_parameter_value(ctx: Context) -> Iterator[Issue]:
                     )
 
 
+# What a runbook parameter that takes the resource's id names, by its name: the resource type it must be.
 _RESOURCE_PARAMETERS = {
     "BucketName": "AWS::S3::Bucket", "S3BucketName": "AWS::S3::Bucket",
     "GroupId": "AWS::EC2::SecurityGroup", "SecurityGroupId": "AWS::EC2::SecurityGroup",

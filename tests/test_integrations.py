@@ -133,7 +133,11 @@ def test_the_quick_start_s_settings_exclude_a_vendored_copy_of_packs(tmp_path: P
     assert "third_party/aws-config-rules/iam-baseline.yaml:" in run_cli(["check", "--no-cache", "."], cwd=folder).stdout
     settings = snippet("README.md", "exclude-vendored")
     assert settings.startswith("# pyproject.toml\n")
-    (folder / "pyproject.toml").write_text(settings + "\n")
+    # The snippet's settings, with the rules the workspace's own settings select (a .preflight.toml
+    # would be read instead of pyproject.toml).
+    selection = (folder / ".preflight.toml").read_text()
+    (folder / ".preflight.toml").unlink()
+    (folder / "pyproject.toml").write_text(settings + "\n" + selection)
     checked = run_cli(["check", "--no-cache", "."], cwd=folder)
     assert checked.exit_code == 1 and "packs/bad.yaml:" in checked.stdout and "third_party" not in checked.stdout
     shown = run_cli(["check", "--show-files", "."], cwd=folder).stdout

@@ -175,6 +175,7 @@ def test_only_packs_skips_other_yaml(tmp_path: Path) -> None:
         {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], "4", None]]},
         {"findings": [SENTINEL], "suppressions": [[[1], [1, 1, 1, 2], None, None]]},
         {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], None, [{"x": 1}]]]},
+        {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], None, []]]},  # would cover the file
         {"findings": [SENTINEL], "suppressions": [[["CP001"], [1, 1, 1, 2], None]]},
         {"findings": [SENTINEL]},
         [SENTINEL],  # the format before suppressions were stored

@@ -220,6 +220,7 @@ def test_the_pyproject_form_in_a_preflight_toml_says_which_file_takes_which(tmp_
          "a CloudFormation stack: it holds Custom::Thing, which a conformance pack cannot"),
         # A misspelt pack is a pack, so that checking it reports the typo.
         ('{"Resources": {"A": {"Type": "AWS::Confg::ConfigRule"}}}', None),
+        ("Resources:\n  A:\n    Type: ASW::Config::ConfigRule\n", None),  # two letters swapped: one edit
         ("Resources:\n  A:\n    Type: AWS::Config::ConfigRule\n  B:\n    Type: AWS::Config::Remediation\n", None),
         ("Resources:\n  A:\n    Type: AWS::Config::Rule\n", None),
         ("Resources:\n  A:\n    Type: AWS::Config::ConfigRule\n  B:\n    Type: AWS::Config::DeliveryChannel\n",

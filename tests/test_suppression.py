@@ -12,7 +12,7 @@ from preflight.load.request import build_request
 from preflight.model.findings import Finding, Severity, Span
 from preflight.model.request import RequestInputs
 from preflight.model.settings import Settings
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 RULES = discover_rules()
 PACK = FIXTURES / "packs" / "iam-baseline.yaml"
@@ -71,3 +71,81 @@ def test_a_suppression_used_by_one_pack_of_a_run_is_used(tmp_path: Path) -> None
     assert [(finding.rule, finding.file, finding.span.line) for finding in findings] == [
         ("CP009", str(request_file), 7)
     ]
+
+
+def test_a_terraform_pack_s_body_file_suppresses_its_own_findings(tmp_path: Path) -> None:
+    """A body read with file() is where its findings are shown: its comments suppress them there."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_config_organization_conformance_pack" "baseline" {\n'
+        '  name = "iam-baseline"\n'
+        '  template_body = file("${path.module}/body.yaml")\n'
+        "}\n"
+    )
+    (tmp_path / "body.yaml").write_text(
+        "Parameters:\n"
+        "  Unused: {Type: String, Default: x}  # preflight: ignore[CP305]\n"
+        "  Unused2: {Type: String, Default: x}  # preflight: ignore[CP209]\n"
+        "Resources:\n"
+        "  AccessKeysRotated:\n"
+        "    Type: AWS::Config::ConfigRule\n"
+        "    Properties: {Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}}\n"
+    )
+    result = run_cli(["check", "--no-cache", "--select", "CP305,CP209,CP009", "main.tf"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "body.yaml:3:3: warning CP305 unused-parameter: parameter 'Unused2' is never used\n"
+        "    3 |   Unused2: {Type: String, Default: x}  # preflight: ignore[CP209]\n"
+        "      |   ^~~~~~~\n"
+        "      = fix: remove it, or reference it where it was meant to be used (--fix edits a pack only where its "
+        "lines are written as they are, as in a literal block)\n"
+        "body.yaml:3:40: warning CP009 unused-suppression: ignore[CP209] suppresses nothing: no CP209 finding on "
+        "this line\n"
+        "    3 |   Unused2: {Type: String, Default: x}  # preflight: ignore[CP209]\n"
+        "      |                                        ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "      = fix: remove it, or name the rule of the finding it is meant for\n"
+        "Found 2 warnings in 1 file.\n",
+    )
+
+
+def test_a_template_two_packs_of_a_spec_share_shows_the_lines_of_either_s_findings(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n"
+        "  MaxAccessKeyAge: {Type: String}\n"
+        "Resources:\n"
+        "  AccessKeysRotated:\n"
+        "    Type: AWS::Config::ConfigRule\n"
+        "    Properties:\n"
+        "      InputParameters: {maxAccessKeyAge: !Ref MaxAccessKeyAge}\n"
+        "      Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}\n"
+    )
+    (tmp_path / "packs.yaml").write_text(
+        "packs:\n"
+        "  - {name: a-baseline, template: t.yaml, parameters: {MaxAccessKeyAge: '90'}}\n"
+        "  - {name: b-baseline, template: t.yaml}\n"
+    )
+    result = run_cli(["check", "--no-cache", "--select", "CP303", "--spec", "packs.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "t.yaml:2:3: error CP303 parameter-without-value: parameter 'MaxAccessKeyAge' has no Default and the "
+        "request gives none\n"
+        "    2 |   MaxAccessKeyAge: {Type: String}\n"
+        "      |   ^~~~~~~~~~~~~~~\n"
+        "      = fix: pass --param MaxAccessKeyAge=VALUE (or add a Default)\n"
+        "Found 1 error in 2 files.\n",
+    )
+
+
+def test_an_unused_suppression_in_a_request_file_without_findings_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "request.yaml").write_text(
+        "OrganizationConformancePackName: baseline  # preflight: ignore[CP110]\nTemplateS3Uri: s3://packs/baseline.yaml\n"
+    )
+    result = run_cli(["check", "--no-cache", "--select", "CP110,CP009", "--request", "request.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "request.yaml:1:44: warning CP009 unused-suppression: ignore[CP110] suppresses nothing: no CP110 finding on "
+        "this line\n"
+        "    1 | OrganizationConformancePackName: baseline  # preflight: ignore[CP110]\n"
+        "      |                                            ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "      = fix: remove it, or name the rule of the finding it is meant for\n"
+        "Found 1 warning in 1 request (its template is in S3, not read).\n",
+    )

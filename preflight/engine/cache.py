@@ -286,7 +286,9 @@ def _decode_suppression(entry: object) -> Suppression:
         raise _Damaged("suppression span")
     if not (line is None or (type(line) is int and 0 < line < 2**31)):
         raise _Damaged("suppression line")
-    if not (inside is None or (isinstance(inside, list) and all(type(part) in (str, int) for part in inside))):
+    if not (
+        inside is None or (isinstance(inside, list) and inside and all(type(part) in (str, int) for part in inside))
+    ):
         raise _Damaged("suppression path")
     return Suppression(tuple(ids), Span(*span), line, tuple(inside) if inside is not None else None)
 

@@ -91,9 +91,9 @@ class _Result:
     checked: Checked
     scope: int  # the index of the settings it was checked with, in the run's list of them
     findings: tuple[Finding, ...] = ()  # before suppressions (but a hosted pack's own Metadata's)
-    # Its file's suppressions and lines, taken where its text was at hand; None when it was not (a body
-    # placed in its request file, whose text the request kept; a file that could not be read).
-    own: FileSuppressions | None = None
+    # The suppressions and lines of each file whose text its checking had at hand: its own, and the body
+    # file a Terraform pack reads (not a body placed in its request file, whose text the request kept).
+    files: Mapping[str, FileSuppressions] = field(default_factory=dict)
     config_rules: int | None = None  # deployed config rules, counted for a spec's cross-pack limits
     # Whether the result is about the file alone, so it may be cached: no finding, suppressed or not,
     # was about this run (a Guard worker killed, an internal error).
@@ -216,8 +216,10 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
         text = _shown_text(data)
-        own = of_file(source.display, text, cached.findings, cached.suppressions) if text is not None else None
-        return _Result(index, source.display, "template", scope.index, cached.findings, own)
+        files = {}
+        if text is not None:
+            files[source.display] = of_file(source.display, text, cached.findings, cached.suppressions)
+        return _Result(index, source.display, "template", scope.index, cached.findings, files)
     loaded = load_template_bytes(data, source.display)
     hosted = _hosted(loaded) if hosting else []
     if hosting and not hosted and (job.only_packs or not source.named) and not _is_pack(data):
@@ -229,7 +231,8 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     if cache is not None and key is not None and result.lasting:
         from preflight.engine.cache import Entry
 
-        cache.put(key, Entry(result.findings, result.own.suppressions if result.own is not None else ()))
+        own = result.files.get(source.display)
+        cache.put(key, Entry(result.findings, own.suppressions if own is not None else ()))
     return result
 
 
@@ -264,8 +267,11 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: lis
             positions.move(finding, stack.file) for finding in found if not positions.unknown(finding, document)
         )
     lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
-    own = of_file(stack.file, stack.text, findings)
-    return _Result(index, stack.file, "template", scope.index, tuple(findings), own, None, lasting)
+    files = {stack.file: of_file(stack.file, stack.text, findings)}
+    for pack in hosted:  # a Terraform pack's body file (file(), templatefile()), where its findings are
+        if pack.target is not None and pack.target_text is not None:
+            files[pack.target] = of_file(pack.target, pack.target_text, findings)
+    return _Result(index, stack.file, "template", scope.index, tuple(findings), files, None, lasting)
 
 
 def _check_terraform(job: Job, scope: _Scope, index: int, source: Subject, data: bytes) -> _Result:
@@ -298,7 +304,7 @@ def _not_checked(job: Job, scope: _Scope, index: int, file: str, text: str, why:
     rules = tuple(rule for rule in scope.rules if rule.id == NOT_CHECKED_RULE)
     context = Context(None, request, scope.settings.quotas, reference=job.reference)
     findings = tuple(run_rules(rules, context, raise_errors=job.raise_errors))
-    return _Result(index, file, "template", scope.index, findings, of_file(file, text, findings))
+    return _Result(index, file, "template", scope.index, findings, {file: of_file(file, text, findings)})
 
 
 def _is_pack(data: bytes) -> bool:
@@ -333,13 +339,13 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None, da
     file = _file_of(pack.request, loaded)
     checked: Checked = "request" if loaded is None else "template"
     embedded = pack.request.template_body
-    own = None
+    files: dict[str, FileSuppressions] = {}
     if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
         suppressions = [*comment_suppressions(loaded.text), *metadata_suppressions(loaded.document)]
-        own = of_file(file, loaded.text, findings, suppressions)
+        files[file] = of_file(file, loaded.text, findings, suppressions)
     elif loaded is not None and loaded.text is None and data is not None and (text := _shown_text(data)) is not None:
-        own = of_file(file, text, findings)
-    return _Result(index, file, checked, scope.index, tuple(findings), own, config_rules, lasting)
+        files[file] = of_file(file, text, findings)
+    return _Result(index, file, checked, scope.index, tuple(findings), files, config_rules, lasting)
 
 
 def _external_findings(
@@ -422,8 +428,13 @@ def _suppression_stage(
     its request kept from loading it gives them."""
     files: dict[str, tuple[int, FileSuppressions]] = {}
     for result in results:
-        if result.own is not None:
-            files.setdefault(result.file, (result.scope, result.own))
+        for file, own in result.files.items():
+            if file in files:  # checked for another pack too (a spec's shared template): the lines of both
+                scope, first = files[file]
+                own = FileSuppressions(first.suppressions, {**first.lines, **own.lines})
+            else:
+                scope = result.scope
+            files[file] = (scope, own)
     kept_texts = {file: text for pack in job.packs for file, text in pack.request.source_texts.items()}
     external = frozenset({"cfn-lint"} if job.external is not None else ())
     return suppress(

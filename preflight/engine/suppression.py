@@ -218,7 +218,7 @@ def suppress(
     settings' ignores and enabled rule ids. The findings left after each file's suppressions, applied
     once over the findings of every pack reported in it (with a CP009 finding for each suppression
     that covers nothing), and then after the settings' ignores; and the lines of each file they point to."""
-    by_file: dict[str, dict[Finding, None]] = {file: {} for file in files}
+    by_file: dict[str, dict[Finding, None]] = {file: {} for file in [*files, *kept_texts]}
     for _scope, finding in scoped:
         by_file.setdefault(finding.file, {})[finding] = None
     kept: set[Finding] = set()

@@ -12,12 +12,8 @@ even when it also holds config rules or carries a pack's text inline."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from preflight.model.suggest import edits
-
-if TYPE_CHECKING:
-    pass
 
 # A `Type` key (not `ResourceType`) whose value is a resource type (`Vendor::Service::Kind`, or `Custom::Name`), in YAML
 # (quoted or not) or JSON; not a parameter type (`AWS::SSM::Parameter::Value<String>`,

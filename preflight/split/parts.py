@@ -62,7 +62,7 @@ class Split:
     moved: tuple[Move, ...]
     emptied: tuple[int, ...]
     unused: tuple[Entry, ...]
-    left_out_keys: tuple[str, ...]  # top-level keys that name resources (split_units.resource_bound_keys)
+    left_out_keys: tuple[str, ...]  # top-level keys that name resources (units.resource_bound_keys)
     canonical: str | None  # why the parts are rendered from values rather than cut from the pack's lines
 
 
@@ -100,8 +100,8 @@ def config_rules(loaded: Loaded) -> int:
 
 
 def split(loaded: Loaded, limits: SplitLimits, earlier: Earlier | None = None) -> Split:
-    """Raises split_assign.DoesNotFit when a unit alone is over a limit. A top-level key that names
-    resources (split_units.resource_bound_keys) stays when the pack fits in one part, which then holds
+    """Raises assign.DoesNotFit when a unit alone is over a limit. A top-level key that names
+    resources (units.resource_bound_keys) stays when the pack fits in one part, which then holds
     every resource it names; with more parts it is left out. `moved` names each rule of the earlier
     split that would change part, and why (`split` writes nothing then, unless moves are allowed)."""
     earlier = earlier or Earlier()
