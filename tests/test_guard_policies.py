@@ -280,17 +280,17 @@ def test_the_manual_shows_what_check_prints(tmp_path: Path) -> None:
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "s3-policy.yaml").write_text(pack, encoding="utf-8")
     command, printed = before.split("\n", 1)
-    assert command == "$ preflight check packs/s3-policy.yaml"
-    result = run_cli(["check", "--no-cache", "packs/s3-policy.yaml"], cwd=tmp_path)
+    assert command == "$ preflight check --select CP413 packs/s3-policy.yaml"
+    result = run_cli(["check", "--no-cache", "--select", "CP413", "packs/s3-policy.yaml"], cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (1, printed)
     (tmp_path / "packs" / "s3-policy.yaml").write_text(pack.replace("===", "=="), encoding="utf-8")
     assert (
-        run_cli(["check", "--no-cache", "packs/s3-policy.yaml"], cwd=tmp_path).stdout
+        run_cli(["check", "--no-cache", "--select", "CP413", "packs/s3-policy.yaml"], cwd=tmp_path).stdout
         == "No problems found in 1 file.\n"
     )
     code = (
         "import sys; sys.modules['cfn_guard_rs'] = None; "
-        "sys.argv = ['preflight', 'check', '--no-cache', 'packs/s3-policy.yaml']; "
+        "sys.argv = ['preflight', 'check', '--no-cache', '--select', 'CP413', 'packs/s3-policy.yaml']; "
         "from preflight.entry import run; run()"
     )
     hidden = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
