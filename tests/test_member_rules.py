@@ -1,6 +1,6 @@
 """The online rules about what a pack reaches (CP510-CP519) on hand-built facts, each ready and failing,
-with every finding compared whole, the accounts it names included. tests/test_members.py runs them
-against moto's organization over the wire."""
+with every finding compared whole, the accounts it names included. tests/test_members_readiness.py runs
+them against moto's organization over the wire."""
 
 from __future__ import annotations
 

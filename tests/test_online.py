@@ -16,7 +16,7 @@ CONFIG_PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 
 
 def _online(aws: StandIn, *args: str, cwd: Path | None = None, select: str = "CP50") -> list[tuple[str, str, str]]:
-    """CP501-CP509's findings (tests/test_members.py has the rules about member accounts)."""
+    """CP501-CP509's findings (tests/test_members_readiness.py has the rules about member accounts)."""
     result = run_cli(["check", "--format", "json", "--select", select, "--online", *aws.args(), *args], cwd=cwd)
     assert result.exit_code in (0, 1), result.stderr
     return [(str(f["rule"]), str(f["severity"]), str(f["message"])) for f in result.findings]

@@ -17,7 +17,7 @@ from preflight.model.facts import MemberAccount
 from tests.aws_stand_in import MANAGEMENT_ACCOUNT, REGION, StandIn
 from tests.conftest import FIXTURES, Run, run_cli
 from tests.fault_proxy import Fault, FaultProxy
-from tests.test_members import ROLE, _organization, _remediated
+from tests.members_helpers import ROLE, _organization, _remediated
 
 PACK = FIXTURES / "packs" / "s3-baseline.yaml"
 JSON_1_1 = "application/x-amz-json-1.1"

@@ -1,8 +1,8 @@
 """The IAM policies `preflight permissions` prints: what the caller of `check --online` (and of
 deploy's pre-flight) needs, what the member role (`--member-role`) needs in each member account, and
 what `deploy` needs on top. The caller's and the member role's hold only reads, each one the online
-pre-flight makes; deploy's adds the upload and the put (tests/test_members.py holds every call of both
-to these lists)."""
+pre-flight makes; deploy's adds the upload and the put (tests/test_members_permissions.py holds every
+call of both to these lists)."""
 
 from __future__ import annotations
 
