@@ -1,5 +1,6 @@
-"""What the tests of `--fix` share (tests/test_fix_*.py): the rules they select, and a small pack whose
-one unused parameter --fix removes."""
+"""What the tests of `--fix` share (tests/test_fix_*.py): the rules they select, and the small packs
+more than one of them fixes: one whose unused parameter goes, a YAML pack with a fix of each kind, a
+password policy whose boolean is quoted."""
 
 from __future__ import annotations
 
@@ -22,3 +23,42 @@ Resources:
 
 
 UNUSED = "Parameters:\n  Age: {Type: String, Default: '90'}\n  Unused: {Type: String, Default: x}\n" + RULE
+
+
+YAML_PACK = """\
+# Password policy pack: kept by the platform team.
+Parameters:
+  MaxAge:
+    Type: String
+    Default: "90"  # days
+  Leftover: {Type: String, Default: x}
+  OnlyInCondition:
+    Type: String
+    Default: ""
+Conditions:
+  HasOnly: !Not [!Equals ["", !Ref OnlyInCondition]]
+Resources:
+  PasswordPolicy:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      InputParameters:
+        RequireSymbols: 'TRUE'   # the FedRAMP way
+        MaxPasswordAge: 90
+        MinimumPasswordLength: !Ref MaxAge
+      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}
+  ElbLogging:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source:
+        Owner: AWS
+        SourceIdentifier: ELB_LOGGING_ENABLED
+      MaximumExecutionFrequency: TwentyFour_Hours
+      Scope:
+        ComplianceResourceTypes: [AWS::ElasticLoadBalancing::LoadBalancer]
+"""
+
+
+POLICY_PACK = (
+    "Resources:\n  Policy:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      InputParameters:\n"
+    "        RequireSymbols: TRUE\n      Source: {Owner: AWS, SourceIdentifier: IAM_PASSWORD_POLICY}\n"
+)

@@ -1,7 +1,8 @@
 """`--fix` writes a file, and `--output` a report, exactly as it says, or not at all and says so: the
 exit status and the lines printed. Hostile cases a careful user tried: a file changed while it was
 fixed, a file someone else owns, set-id bits, a file that cannot be read again or decoded, a full disk,
-a report into a pipe or a device or over another user's file."""
+a report into a pipe or a device or over another user's file; a symbolic link, a read-only file, a
+hard-linked file that cannot be written whole."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 
 import preflight.fix.files
 from tests.conftest import nobody_cannot_run_preflight, run_cli
-from tests.fix_helpers import FIX_RULES, UNUSED
+from tests.fix_helpers import FIX_RULES, POLICY_PACK, UNUSED
 
 
 def test_a_file_changed_while_it_is_fixed_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,3 +183,49 @@ def test_a_report_written_over_another_user_s_keeps_its_owner_and_mode(tmp_path:
     written = report.stat()
     assert (written.st_uid, written.st_gid, stat.S_IMODE(written.st_mode)) == (65534, 65534, 0o640)
     assert report.read_text().startswith("pack.yaml:3:3: warning CP305 unused-parameter:")
+
+
+POLICY_FIXED = POLICY_PACK.replace("TRUE", '"true"')
+
+
+def test_a_symbolic_link_stays_a_link_and_its_target_is_fixed(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_text(POLICY_PACK)
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    result = run_cli(["check", *FIX_RULES, "--fix", "link.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    assert (tmp_path / "link.yaml").is_symlink() and (tmp_path / "real.yaml").read_text() == POLICY_FIXED
+
+
+def test_a_file_nobody_may_write_is_not_rewritten_and_the_exit_status_is_2(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(POLICY_PACK)
+    pack.chmod(0o444)
+    result = run_cli(["check", *FIX_RULES, "--fix", "pack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stdout.endswith("Found 1 warning in 1 file.\n1 fixable with --fix.\n")
+    assert result.stderr == (
+        "preflight: error: pack.yaml: cannot write the fixed file: nobody may write it (its mode is read-only)\n"
+    )
+    assert pack.read_text() == POLICY_PACK
+
+
+def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_path: Path) -> None:
+    """Under a file-size limit the fixed text fits nowhere; the file and its other name keep every byte."""
+    resource = pytest.importorskip("resource")
+    pack = tmp_path / "pack.yaml"
+    text = "# " + "x" * 3000 + "\n" + POLICY_PACK.replace("TRUE", "True")  # the fix makes it 2 bytes longer
+    pack.write_text(text)
+    (tmp_path / "other.yaml").hardlink_to(pack)
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(text.encode()), len(text.encode())))
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("preflight")), "check", *FIX_RULES, "--no-cache", "--fix", "pack.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, preexec_fn=limited, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (
+        2,
+        "preflight: error: pack.yaml: cannot write the fixed file: File too large\n",
+    )
+    assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text

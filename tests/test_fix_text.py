@@ -1,20 +1,17 @@
-"""`--fix` and `--diff` edit the text as it is written: the bytes of each file compared whole. Hostile
-cases a careful user tried: a block scalar whose last line starts with `#`, lone carriage returns and
-CR LF in YAML and JSON, JSON and flow mappings, a block that keeps its blank lines, a name with a space
-in a diff `patch` applies."""
+"""`--fix` edits the text as it is written: the bytes of each file compared whole. Hostile cases a
+careful user tried: a block scalar whose last line starts with `#`, lone carriage returns and CR LF in
+YAML and JSON, JSON and flow mappings, a block that keeps its blank lines, a byte order mark."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from preflight.load.parsing import load_template_file
 from tests.conftest import run_cli
-from tests.fix_helpers import FIX_RULES, RULE, UNUSED
+from tests.fix_helpers import FIX_RULES, RULE
 
 
 def test_a_block_scalar_ending_in_a_hash_line_goes_with_its_parameter(tmp_path: Path) -> None:
@@ -80,31 +77,6 @@ def test_chained_unused_conditions_go_in_one_run(tmp_path: Path) -> None:
     result = run_cli(["check", *FIX_RULES, "--fix", "pack.yaml"], cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 16 findings in 1 file.\n")
     assert pack.read_text() == RULE.replace("!Ref Age", "'90'")
-
-
-@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch")
-def test_a_diff_applies_with_patch_even_for_a_name_with_a_space(tmp_path: Path) -> None:
-    """A name with a space ends with a tab, as diff writes it; a line separator (U+2028) inside a
-    line does not end it."""
-    text = UNUSED.replace("    Properties:\n", "    Properties:\n      Description: 'keys\u2028rotated'\n")
-    (tmp_path / "my pack.yaml").write_text(text)
-    diff = run_cli(["check", *FIX_RULES, "--diff", "my pack.yaml"], cwd=tmp_path)
-    assert diff.exit_code == 1 and diff.stdout.startswith("--- my pack.yaml\t\n+++ my pack.yaml\t\n")
-    patched = subprocess.run(
-        ["patch", "-p0"], input=diff.stdout, cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert patched.returncode == 0, patched.stdout + patched.stderr
-    assert (tmp_path / "my pack.yaml").read_text() == text.replace("  Unused: {Type: String, Default: x}\n", "")
-
-
-def test_diff_takes_no_other_format_and_exit_zero_applies(tmp_path: Path) -> None:
-    (tmp_path / "pack.yaml").write_text(UNUSED)
-    as_json = run_cli(["check", *FIX_RULES, "--diff", "--format", "json", "pack.yaml"], cwd=tmp_path)
-    assert (as_json.exit_code, as_json.stdout, as_json.stderr) == (
-        2, "", "preflight: error: --diff prints a unified diff, not json: leave out --format\n",
-    )  # fmt: skip
-    zero = run_cli(["check", *FIX_RULES, "--diff", "--exit-zero", "pack.yaml"], cwd=tmp_path)
-    assert zero.exit_code == 0 and zero.stdout.startswith("--- pack.yaml\n")
 
 
 RULE_AND_REMEDIATION_JSON = """\
@@ -202,3 +174,15 @@ def test_removing_an_entry_after_a_block_that_keeps_its_blank_lines_keeps_that_b
     loaded = load_template_file(pack, "pack.yaml")
     assert loaded.document is not None
     assert loaded.document.data["Parameters"] == {"Prefix": {"Type": "String", "Default": "logs/\n\n"}}  # type: ignore[index]
+
+
+def test_a_byte_order_mark_is_kept_and_a_fix_on_the_first_line_is_made(tmp_path: Path) -> None:
+    pack = tmp_path / "bom.json"
+    text = (
+        '{"Resources": {"P": {"Type": "AWS::Config::ConfigRule", "Properties": {"Source": {"Owner": "AWS", '
+        '"SourceIdentifier": "IAM_PASSWORD_POLICY"}, "InputParameters": {"RequireSymbols": "TRUE"}}}}}\n'
+    )
+    pack.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    result = run_cli(["check", *FIX_RULES, "--fix", "bom.json"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\nFixed 1 finding in 1 file.\n")
+    assert pack.read_bytes() == b"\xef\xbb\xbf" + text.replace('"TRUE"', '"true"').encode()
