@@ -16,6 +16,10 @@ from click.testing import CliRunner
 
 from preflight.cli.main import main
 
+# A helper module that asserts has its asserts rewritten as a test module's are, so a failure there
+# shows the values it compared (the helpers moved out of test modules that grew too long).
+pytest.register_assert_rewrite("tests.split_helpers")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 CORPORA = REPO.parent / "shared" / "corpus"
