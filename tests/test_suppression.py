@@ -149,3 +149,32 @@ def test_an_unused_suppression_in_a_request_file_without_findings_is_reported(tm
         "      = fix: remove it, or name the rule of the finding it is meant for\n"
         "Found 1 warning in 1 request (its template is in S3, not read).\n",
     )
+
+
+def test_the_metadata_of_a_body_in_a_request_file_suppresses_the_body_s_findings(tmp_path: Path) -> None:
+    """A TemplateBody written as a literal block is checked where it is written, in the request file:
+    its resources' `Metadata` suppressions apply there, as a template's do."""
+    (tmp_path / "request.yaml").write_text(
+        "OrganizationConformancePackName: baseline\n"
+        "TemplateBody: |\n"
+        "  Resources:\n"
+        "    AccessKeysRotated:\n"
+        "      Type: AWS::Config::ConfigRule\n"
+        "      Metadata:\n"
+        "        preflight:\n"
+        "          ignore: [CP403, CP405]\n"
+        "      Properties:\n"
+        "        Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}\n"
+    )
+    result = run_cli(
+        ["check", "--no-cache", "--select", "CP403,CP405,CP009", "--request", "request.yaml"], cwd=tmp_path
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "request.yaml:8:11: warning CP009 unused-suppression: ignore[CP405] suppresses nothing: no CP405 finding in "
+        "this resource\n"
+        "    8 |           ignore: [CP403, CP405]\n"
+        "      |           ^~~~~~\n"
+        "      = fix: remove it, or name the rule of the finding it is meant for\n"
+        "Found 1 warning in 1 file.\n",
+    )

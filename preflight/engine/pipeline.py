@@ -343,6 +343,8 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None, da
     if loaded is not None and loaded.text is not None and (embedded is None or embedded.line_offset == 0):
         suppressions = [*comment_suppressions(loaded.text), *metadata_suppressions(loaded.document)]
         files[file] = of_file(file, loaded.text, findings, suppressions)
+    elif loaded is not None and loaded.document is not None:  # a body placed in its request file
+        files[file] = FileSuppressions(tuple(metadata_suppressions(loaded.document)))  # its comments: the file's text
     elif loaded is not None and loaded.text is None and data is not None and (text := _shown_text(data)) is not None:
         files[file] = of_file(file, text, findings)
     return _Result(index, file, checked, scope.index, tuple(findings), files, config_rules, lasting)

@@ -226,8 +226,13 @@ def suppress(
     shown: dict[str, Mapping[int, str]] = {}
     for file, in_file in by_file.items():
         scope, own = files.get(file, (0, None))
-        if own is None and file in kept_texts:
-            own = of_file(file, kept_texts[file], in_file)
+        if file in kept_texts:  # a request's file: its comments, with what its checking took (a body's Metadata)
+            taken = own.suppressions if own is not None else ()
+            suppressions = list(dict.fromkeys((*taken, *comment_suppressions(kept_texts[file]))))
+            from_text = of_file(file, kept_texts[file], in_file, suppressions)
+            own = (
+                from_text if own is None else FileSuppressions(from_text.suppressions, {**from_text.lines, **own.lines})
+            )
         if own is None:  # its text was not at hand: nothing can suppress its findings
             kept.update(in_file)
             shown[file] = {}
