@@ -241,14 +241,10 @@ def suppress(
         kept.update(outcome.kept)
         unused.extend((scope, finding) for finding in outcome.unused)
         shown[file] = own.lines
-    left = [(scope, finding) for scope, finding in scoped if finding in kept] + unused
-    findings = list(
-        dict.fromkeys(
-            finding
-            for index, ignored in enumerate(ignores)
-            for finding in ignored([finding for scope, finding in left if scope == index])
-        )
-    )
+    by_scope: dict[int, list[Finding]] = {}
+    for scope, finding in [(scope, finding) for scope, finding in scoped if finding in kept] + unused:
+        by_scope.setdefault(scope, []).append(finding)
+    findings = list(dict.fromkeys(finding for scope, left in by_scope.items() for finding in ignores[scope](left)))
     pointed = {(finding.file, finding.span.line) for finding in findings}
     lines: dict[str, Mapping[int, str]] = {
         file: {line: text for line, text in in_file.items() if (file, line) in pointed}
