@@ -229,3 +229,26 @@ def test_a_hard_linked_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_p
         "preflight: error: pack.yaml: cannot write the fixed file: File too large\n",
     )
     assert pack.read_text() == text and (tmp_path / "other.yaml").read_text() == text
+
+
+def test_a_report_is_not_written_over_a_read_only_file_and_reaches_every_hard_link(tmp_path: Path) -> None:
+    """As --fix: a file nobody may write (mode 444) is refused, even by root, and left as it was; a
+    file with another hard link is rewritten where it is, so both names hold the new report."""
+    (tmp_path / "pack.yaml").write_text(UNUSED)
+    read_only = tmp_path / "read-only.txt"
+    read_only.write_text("kept\n")
+    read_only.chmod(0o444)
+    refused = run_cli(["check", "--select", "CP305", "--output", "read-only.txt", "pack.yaml"], cwd=tmp_path)
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "preflight: error: read-only.txt: cannot write the report: nobody may write it (its mode is read-only)\n",
+    )
+    assert read_only.read_text() == "kept\n"
+    linked = tmp_path / "report.txt"
+    linked.write_text("the last run's report\n")
+    os.link(linked, tmp_path / "also.txt")
+    written = run_cli(["check", "--select", "CP305", "--output", "report.txt", "pack.yaml"], cwd=tmp_path)
+    assert written.exit_code == 0
+    assert (tmp_path / "also.txt").read_text() == linked.read_text()
+    assert linked.read_text().startswith("pack.yaml:3:3: warning CP305 unused-parameter:")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["also.txt", "pack.yaml", "read-only.txt", "report.txt"]

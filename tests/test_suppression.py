@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.engine.runner import discover_rules
 from preflight.load.paths import Subject
@@ -178,3 +180,44 @@ def test_the_metadata_of_a_body_in_a_request_file_suppresses_the_body_s_findings
         "      = fix: remove it, or name the rule of the finding it is meant for\n"
         "Found 1 warning in 1 file.\n",
     )
+
+
+@pytest.mark.parametrize("body", ["abody.yaml", "zbody.yaml"])
+def test_a_body_a_terraform_file_reads_and_a_check_finds_keeps_its_metadata_suppressions(
+    tmp_path: Path, body: str
+) -> None:
+    """The body is checked twice (as main.tf's and as a pack of the folder): its Metadata suppresses its
+    finding whichever is checked first."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_config_conformance_pack" "baseline" {\n'
+        '  name          = "iam-baseline"\n'
+        f'  template_body = file("${{path.module}}/{body}")\n'
+        "}\n"
+    )
+    (tmp_path / body).write_text(
+        "Resources:\n"
+        "  AccessKeysRotated:\n"
+        "    Type: AWS::Config::ConfigRule\n"
+        "    Metadata: {preflight: {ignore: [CP403]}}\n"
+        "    Properties: {Source: {Owner: AWS, SourceIdentifier: ACCESS_KEYS_ROTATED}}\n"
+    )
+    result = run_cli(["check", "--no-cache", "--select", "CP403,CP009", "."], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 2 files.\n")
+
+
+def test_a_request_file_s_suppressions_are_judged_with_the_settings_its_pack_was_checked_with(tmp_path: Path) -> None:
+    """The pack's folder selects CP305 alone: CP110 and CP302 did not run, so whether the request file's
+    suppressions of them suppress anything is unknown, and none is reported."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".preflight.toml").write_text('select = ["CP305", "CP009"]\n')
+    (tmp_path / "sub" / "t.yaml").write_text(
+        "Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n"
+        "    Properties: {Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_VERSIONING_ENABLED}}\n"
+    )
+    (tmp_path / "request.yaml").write_text(
+        "OrganizationConformancePackName: baseline  # preflight: ignore[CP110]\n"
+        "ConformancePackInputParameters:\n"
+        '  - {ParameterName: Unused, ParameterValue: "1"}  # preflight: ignore[CP302]\n'
+    )
+    result = run_cli(["check", "--no-cache", "--request", "request.yaml", "sub/t.yaml"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "No problems found in 1 file.\n")

@@ -268,9 +268,9 @@ def _check_stack(job: Job, scope: _Scope, index: int, stack: Loaded, hosted: lis
         )
     lasting = not any(finding.transient or finding.rule == internal_error.id for finding in findings)
     files = {stack.file: of_file(stack.file, stack.text, findings)}
-    for pack in hosted:  # a Terraform pack's body file (file(), templatefile()), where its findings are
-        if pack.target is not None and pack.target_text is not None:
-            files[pack.target] = of_file(pack.target, pack.target_text, findings)
+    bodies = {pack.target: pack.target_text for pack in hosted if pack.target is not None and pack.target_text}
+    for target, text in bodies.items():  # a Terraform pack's body file (file(), templatefile()): its findings'
+        files[target] = of_file(target, text, [finding for finding in findings if finding.file == target])
     return _Result(index, stack.file, "template", scope.index, tuple(findings), files, None, lasting)
 
 
@@ -429,15 +429,18 @@ def _suppression_stage(
     """suppression.suppress, with each file's suppressions as its checking took them, or as the text
     its request kept from loading it gives them."""
     files: dict[str, tuple[int, FileSuppressions]] = {}
+    kept_texts: dict[str, tuple[int, str]] = {}
     for result in results:
         for file, own in result.files.items():
-            if file in files:  # checked for another pack too (a spec's shared template): the lines of both
+            if file in files:  # checked for another pack too (a spec's shared template, a Terraform body)
                 scope, first = files[file]
-                own = FileSuppressions(first.suppressions, {**first.lines, **own.lines})
+                suppressions = tuple(dict.fromkeys((*first.suppressions, *own.suppressions)))
+                own = FileSuppressions(suppressions, {**first.lines, **own.lines})
             else:
                 scope = result.scope
             files[file] = (scope, own)
-    kept_texts = {file: text for pack in job.packs for file, text in pack.request.source_texts.items()}
+        for file, text in job.packs[result.pack].request.source_texts.items():
+            kept_texts.setdefault(file, (result.scope, text))  # with the settings its pack was checked with
     external = frozenset({"cfn-lint"} if job.external is not None else ())
     return suppress(
         scoped,

@@ -207,14 +207,15 @@ def _finding(file: str, span: Span, message: str) -> Finding:
 def suppress(
     scoped: Sequence[tuple[int, Finding]],
     files: Mapping[str, tuple[int, FileSuppressions]],
-    kept_texts: Mapping[str, str],
+    kept_texts: Mapping[str, tuple[int, str]],
     ignores: Sequence[Callable[[Iterable[Finding]], list[Finding]]],
     enabled: Sequence[frozenset[str]],
     known: frozenset[str],
 ) -> tuple[list[Finding], dict[str, Mapping[int, str]]]:
     """The suppression stage of a run. `scoped`: its findings, each with the index of the settings it
     was found with; `files`: for each file whose checking took its suppressions, that index and them;
-    `kept_texts`: the text of each file a request was read from; `ignores` and `enabled`: each
+    `kept_texts`: the text of each file a request was read from, with the index of the settings its
+    pack was checked with; `ignores` and `enabled`: each
     settings' ignores and enabled rule ids. The findings left after each file's suppressions, applied
     once over the findings of every pack reported in it (with a CP009 finding for each suppression
     that covers nothing), and then after the settings' ignores; and the lines of each file they point to."""
@@ -227,9 +228,10 @@ def suppress(
     for file, in_file in by_file.items():
         scope, own = files.get(file, (0, None))
         if file in kept_texts:  # a request's file: its comments, with what its checking took (a body's Metadata)
+            scope, text = kept_texts[file]
             taken = own.suppressions if own is not None else ()
-            suppressions = list(dict.fromkeys((*taken, *comment_suppressions(kept_texts[file]))))
-            from_text = of_file(file, kept_texts[file], in_file, suppressions)
+            suppressions = list(dict.fromkeys((*taken, *comment_suppressions(text))))
+            from_text = of_file(file, text, in_file, suppressions)
             own = (
                 from_text if own is None else FileSuppressions(from_text.suppressions, {**from_text.lines, **own.lines})
             )

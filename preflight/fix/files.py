@@ -14,6 +14,7 @@ from pathlib import Path
 
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.fix.rounds import applicable, fix_text
+from preflight.load.files import CHANGED_WHILE_WRITTEN, changed, keep_owner, rewrite_in_place
 from preflight.load.parsing import load_template_text
 from preflight.load.paths import Subject
 from preflight.model.findings import Finding, Report, Span
@@ -212,21 +213,19 @@ def _write(path: Path, text: str, original: bytes) -> str | None:
         status = path.stat()
         if not status.st_mode & 0o222:
             return "nobody may write it (its mode is read-only)"
-        if _changed(path, original):
+        if changed(path, original):
             return "it changed while it was being fixed; run --fix again"
         if status.st_nlink > 1:
-            return _rewrite_in_place(path, text.encode("utf-8"), original)
+            return _in_place(path, text.encode("utf-8"), original)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
-            if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(stream.fileno(), status.st_uid, status.st_gid)
-                except PermissionError:
-                    return f"it belongs to user {status.st_uid}, and a file written in its place would not"
+            refused = keep_owner(stream.fileno(), status)
+            if refused is not None:
+                return refused
             os.fchmod(stream.fileno(), status.st_mode & 0o7777)  # after chown, which clears set-id bits
-        if _changed(path, original):
+        if changed(path, original):
             return "it changed while it was being fixed; run --fix again"
         os.replace(temporary, path)
         temporary = None
@@ -239,32 +238,6 @@ def _write(path: Path, text: str, original: bytes) -> str | None:
                 os.unlink(temporary)
 
 
-def _changed(path: Path, original: bytes) -> bool:
-    """Whether `path` no longer holds `original` (another program wrote it since it was read)."""
-    try:
-        return path.stat().st_size != len(original) or path.read_bytes() != original
-    except OSError:
-        return True
-
-
-def _rewrite_in_place(path: Path, data: bytes, original: bytes) -> str | None:
-    """Written once beside it first, so a full disk or a file-size limit shows before the file is
-    touched; then over it, and back to `original` if that still fails."""
-    handle, trial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-    except OSError as error:
-        return error.strerror or str(error)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(trial)
-    if _changed(path, original):
-        return "it changed while it was being fixed; run --fix again"
-    try:
-        path.write_bytes(data)
-        return None
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            path.write_bytes(original)
-        return error.strerror or str(error)
+def _in_place(path: Path, data: bytes, original: bytes) -> str | None:
+    refused = rewrite_in_place(path, data, original)
+    return "it changed while it was being fixed; run --fix again" if refused == CHANGED_WHILE_WRITTEN else refused

@@ -51,9 +51,10 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
     """`chunks` as the UTF-8 content of `path` (a name that is not UTF-8 keeps its bytes), through a
-    file beside it renamed over it, with the owner and permissions an existing file had; None when
-    written, otherwise why not (one whose owner the new file could not be given), and `path` is as it
-    was."""
+    file beside it renamed over it, with the owner and permissions an existing file had; a file with
+    other hard links is rewritten where it is, so they all see it. None when written, otherwise why
+    not (one nobody may write, mode 444; one whose owner the new file could not be given), and `path`
+    is as it was."""
     temporary: str | None = None
     try:
         try:
@@ -64,17 +65,21 @@ def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
             with open(path, "w", encoding="utf-8", errors="surrogateescape") as stream:
                 stream.writelines(chunks)
             return None
+        if status is not None and not status.st_mode & 0o222:
+            return "nobody may write it (its mode is read-only)"
         target = Path(os.path.realpath(path))  # a link's target is written, not the link replaced
-        mode = status.st_mode & 0o7777 if status is not None else None
+        if status is not None and status.st_nlink > 1:
+            data = "".join(chunks).encode("utf-8", "surrogateescape")
+            return rewrite_in_place(target, data, target.read_bytes())
         handle, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".preflight-")
         with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
             stream.writelines(chunks)
-            if status is not None and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(stream.fileno(), status.st_uid, status.st_gid)
-                except PermissionError:
-                    return f"it belongs to user {status.st_uid}, and a file written in its place would not"
-        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())  # after chown, which clears set-id bits
+            stream.flush()
+            refused = keep_owner(stream.fileno(), status) if status is not None else None
+            if refused is not None:
+                return refused
+        # after chown, which clears set-id bits
+        os.chmod(temporary, status.st_mode & 0o7777 if status is not None else 0o666 & ~umask())
         os.replace(temporary, target)
         temporary = None
         return None
@@ -84,6 +89,55 @@ def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+CHANGED_WHILE_WRITTEN = "it changed while it was being written; run again"
+
+
+def keep_owner(descriptor: int, status: os.stat_result) -> str | None:
+    """Give the open file `descriptor` the owner and group of the file `status` describes; None, or why
+    a file written in its place would not have them."""
+    if (status.st_uid, status.st_gid) == (os.geteuid(), os.getegid()):
+        return None
+    try:
+        os.fchown(descriptor, status.st_uid, status.st_gid)
+    except PermissionError:
+        if status.st_uid != os.geteuid():
+            return f"it belongs to user {status.st_uid}, and a file written in its place would not"
+        return f"its group is {status.st_gid}, and a file written in its place could not be given it"
+    return None
+
+
+def changed(path: Path, original: bytes) -> bool:
+    """Whether `path` no longer holds `original` (another program wrote it since it was read)."""
+    try:
+        return path.stat().st_size != len(original) or path.read_bytes() != original
+    except OSError:
+        return True
+
+
+def rewrite_in_place(path: Path, data: bytes, original: bytes) -> str | None:
+    """`data` written over `path` where it is (every hard link sees it): once beside it first, so a full
+    disk or a file-size limit shows before the file is touched; then over it, and back to `original`
+    if that still fails. None, or why not."""
+    handle, trial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".writing")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        return error.strerror or str(error)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(trial)
+    if changed(path, original):
+        return CHANGED_WHILE_WRITTEN
+    try:
+        path.write_bytes(data)
+        return None
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            path.write_bytes(original)
+        return error.strerror or str(error)
 
 
 def umask() -> int:
