@@ -215,10 +215,10 @@ def suppress(
     """The suppression stage of a run. `scoped`: its findings, each with the index of the settings it
     was found with; `files`: for each file whose checking took its suppressions, that index and them;
     `kept_texts`: the text of each file a request was read from, with the index of the settings its
-    pack was checked with; `ignores` and `enabled`: each
-    settings' ignores and enabled rule ids. The findings left after each file's suppressions, applied
-    once over the findings of every pack reported in it (with a CP009 finding for each suppression
-    that covers nothing), and then after the settings' ignores; and the lines of each file they point to."""
+    pack was checked with; `ignores` and `enabled`: each settings' ignores and enabled rule ids.
+    The findings left after each file's suppressions, applied once over the findings of every pack
+    reported in it (with a CP009 finding for each suppression that covers nothing), then after the
+    settings' ignores; and the lines of each file they point to."""
     by_file: dict[str, dict[Finding, None]] = {file: {} for file in [*files, *kept_texts]}
     for _scope, finding in scoped:
         by_file.setdefault(finding.file, {})[finding] = None
