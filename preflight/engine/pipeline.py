@@ -25,10 +25,9 @@ from preflight.engine.suppression import (
 )
 from preflight.knowledge.hosts import may_host
 from preflight.knowledge.reference import Reference
-from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes
+from preflight.load.parsing import Loaded, decode, load_template_bytes, load_template_text, read_bytes, shown_text
 from preflight.load.paths import TERRAFORM_SUFFIX, Subject
 from preflight.model.findings import START_OF_FILE, DocPath, Finding, Report, Span
-from preflight.model.limits import SAFETY_LIMITS
 from preflight.model.request import Origin, PackRequest
 from preflight.model.rule import EVERY_PHASE, Phase, Rule
 from preflight.model.settings import Settings
@@ -215,7 +214,7 @@ def _check_source(job: Job, scope: _Scope, index: int, source: Subject | Loaded 
     key = cache.key(source.display, data, scope.settings, scope.rules) if cache is not None else None
     cached = cache.get(key) if cache is not None and key is not None else None
     if cached is not None:
-        text = _shown_text(data)
+        text = shown_text(data)
         files = {}
         if text is not None:
             files[source.display] = of_file(source.display, text, cached.findings, cached.suppressions)
@@ -345,7 +344,7 @@ def _check_loaded(job: Job, scope: _Scope, index: int, loaded: Loaded | None, da
         files[file] = of_file(file, loaded.text, findings, suppressions)
     elif loaded is not None and loaded.document is not None:  # a body placed in its request file
         files[file] = FileSuppressions(tuple(metadata_suppressions(loaded.document)))  # its comments: the file's text
-    elif loaded is not None and loaded.text is None and data is not None and (text := _shown_text(data)) is not None:
+    elif loaded is not None and loaded.text is None and data is not None and (text := shown_text(data)) is not None:
         files[file] = of_file(file, text, findings)
     return _Result(index, file, checked, scope.index, tuple(findings), files, config_rules, lasting)
 
@@ -404,19 +403,8 @@ def _suppressed(
     """`findings` less those `suppressions` of `file` cover, with a finding for each that covers nothing."""
     if not suppressions:
         return list(findings)
-    known = frozenset(rule.id for rule in job.rules)
-    enabled = frozenset(rule.id for rule in rules) | ({"cfn-lint"} if job.external is not None else set())
-    outcome = apply(findings, file, list(suppressions), known, enabled)
+    outcome = apply(findings, file, list(suppressions), frozenset(rule.id for rule in job.rules), _ids(job, rules))
     return outcome.kept + outcome.unused
-
-
-def _shown_text(data: bytes) -> str | None:
-    """The text of a file's bytes as its findings show its lines: decoded, or, when they are no
-    template's text (not UTF-8, NUL bytes), read as well as they can be."""
-    text, _problem = decode(data)
-    if text is not None:
-        return text
-    return data.decode("utf-8-sig", errors="replace") if len(data) <= SAFETY_LIMITS.max_file_bytes else None
 
 
 def _suppression_stage(
@@ -434,19 +422,22 @@ def _suppression_stage(
         for file, own in result.files.items():
             if file in files:  # checked for another pack too (a spec's shared template, a Terraform body)
                 scope, first = files[file]
-                suppressions = tuple(dict.fromkeys((*first.suppressions, *own.suppressions)))
-                own = FileSuppressions(suppressions, {**first.lines, **own.lines})
+                own = first.joined(own)
             else:
                 scope = result.scope
             files[file] = (scope, own)
         for file, text in job.packs[result.pack].request.source_texts.items():
             kept_texts.setdefault(file, (result.scope, text))  # with the settings its pack was checked with
-    external = frozenset({"cfn-lint"} if job.external is not None else ())
     return suppress(
         scoped,
         files,
         kept_texts,
         [one.without_ignored for one in settings],
-        [frozenset(rule.id for rule in rules) | external for rules in enabled],
+        [_ids(job, rules) for rules in enabled],
         frozenset(rule.id for rule in job.rules),
     )
+
+
+def _ids(job: Job, rules: Sequence[Rule]) -> frozenset[str]:
+    """The ids of the rules that ran, cfn-lint's among them when it ran (its findings' ids start so)."""
+    return frozenset(rule.id for rule in rules) | ({"cfn-lint"} if job.external is not None else frozenset())

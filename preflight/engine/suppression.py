@@ -74,6 +74,11 @@ class FileSuppressions:
     suppressions: tuple[Suppression, ...] = ()
     lines: Mapping[int, str] = field(default_factory=dict)
 
+    def joined(self, other: FileSuppressions) -> FileSuppressions:
+        """The same file's suppressions and lines as two checks took them (each suppression once)."""
+        suppressions = tuple(dict.fromkeys((*self.suppressions, *other.suppressions)))
+        return FileSuppressions(suppressions, {**self.lines, **other.lines})
+
 
 def of_file(
     file: str, text: str, findings: Iterable[Finding], suppressions: Sequence[Suppression] | None = None
@@ -232,9 +237,7 @@ def suppress(
             taken = own.suppressions if own is not None else ()
             suppressions = list(dict.fromkeys((*taken, *comment_suppressions(text))))
             from_text = of_file(file, text, in_file, suppressions)
-            own = (
-                from_text if own is None else FileSuppressions(from_text.suppressions, {**from_text.lines, **own.lines})
-            )
+            own = from_text if own is None else own.joined(from_text)
         if own is None:  # its text was not at hand: nothing can suppress its findings
             kept.update(in_file)
             shown[file] = {}

@@ -4,17 +4,14 @@ back in place, or shown as a unified diff."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from preflight.engine.pipeline import Job, PackInput, run
 from preflight.fix.rounds import applicable, fix_text
-from preflight.load.files import CHANGED_WHILE_WRITTEN, changed, keep_owner, rewrite_in_place
+from preflight.load.files import CHANGED_WHILE_WRITTEN, replace_file
 from preflight.load.parsing import load_template_text
 from preflight.load.paths import Subject
 from preflight.model.findings import Finding, Report, Span
@@ -201,43 +198,15 @@ def _controls_escaped(text: str) -> str:
 
 
 def _write(path: Path, text: str, original: bytes) -> str | None:
-    """In place, all at once, or not at all: a new file beside the real one (a symbolic link is
-    followed), with its owner, then its permissions (set-id bits included), renamed over it once the
-    file is seen to hold exactly the bytes that were fixed. A file with other hard links is rewritten
-    where it is, so they all see the fix. None when written; otherwise why it was not, and the file
-    is as it was: one nobody may write (mode 444), one that changed while it was fixed, one whose
-    owner the new file could not be given."""
-    temporary: str | None = None
+    """In place, all at once, or not at all (load.files.replace_file; a symbolic link is followed), once
+    the file is seen to hold exactly the bytes that were fixed. None when written; otherwise why it was
+    not, and the file is as it was: one nobody may write (mode 444), one that changed while it was
+    fixed, one whose owner the new file could not be given."""
     try:
         path = path.resolve()
         status = path.stat()
-        if not status.st_mode & 0o222:
-            return "nobody may write it (its mode is read-only)"
-        if changed(path, original):
-            return "it changed while it was being fixed; run --fix again"
-        if status.st_nlink > 1:
-            return _in_place(path, text.encode("utf-8"), original)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            refused = keep_owner(stream.fileno(), status)
-            if refused is not None:
-                return refused
-            os.fchmod(stream.fileno(), status.st_mode & 0o7777)  # after chown, which clears set-id bits
-        if changed(path, original):
-            return "it changed while it was being fixed; run --fix again"
-        os.replace(temporary, path)
-        temporary = None
-        return None
     except OSError as error:
         return error.strerror or str(error)
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-def _in_place(path: Path, data: bytes, original: bytes) -> str | None:
-    refused = rewrite_in_place(path, data, original)
+    data = text.encode("utf-8")
+    refused = replace_file(path, status, lambda stream: stream.write(data), original)
     return "it changed while it was being fixed; run --fix again" if refused == CHANGED_WHILE_WRITTEN else refused

@@ -6,11 +6,13 @@ is no regular file (a terminal, /dev/null, a pipe, /dev/stdout) is written to, n
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 class Unreadable(Exception):
@@ -50,12 +52,9 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 
 def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
-    """`chunks` as the UTF-8 content of `path` (a name that is not UTF-8 keeps its bytes), through a
-    file beside it renamed over it, with the owner and permissions an existing file had; a file with
-    other hard links is rewritten where it is, so they all see it. None when written, otherwise why
-    not (one nobody may write, mode 444; one whose owner the new file could not be given), and `path`
-    is as it was."""
-    temporary: str | None = None
+    """`chunks` as the UTF-8 content of `path` (a name that is not UTF-8 keeps its bytes), as
+    `replace_file` writes it (a link's target is written, not the link replaced); what is no regular
+    file is written to. None when written, otherwise why not, and `path` is as it was."""
     try:
         try:
             status: os.stat_result | None = path.stat()
@@ -65,21 +64,52 @@ def write_whole(path: Path, chunks: Iterable[str]) -> str | None:
             with open(path, "w", encoding="utf-8", errors="surrogateescape") as stream:
                 stream.writelines(chunks)
             return None
-        if status is not None and not status.st_mode & 0o222:
-            return "nobody may write it (its mode is read-only)"
-        target = Path(os.path.realpath(path))  # a link's target is written, not the link replaced
+    except OSError as error:
+        return error.strerror or str(error)
+
+    def write(stream: BinaryIO) -> None:
+        for chunk in chunks:
+            stream.write(chunk.encode("utf-8", "surrogateescape"))
+
+    return replace_file(Path(os.path.realpath(path)), status, write)
+
+
+READ_ONLY = "nobody may write it (its mode is read-only)"
+
+
+def replace_file(
+    target: Path, status: os.stat_result | None, write: Callable[[BinaryIO], object], original: bytes | None = None
+) -> str | None:
+    """The regular file `target` (whose `status` is None when there is none yet) replaced whole or not at
+    all by what `write` writes: into a file beside it, given its owner and then its permissions (set-id
+    bits included; a new one the umask's), renamed over it. A file with other hard links is rewritten
+    where it is, so they all see it. With `original`, the bytes `target` was read as: refused when it
+    no longer holds them, before and just before the rename. None when written; otherwise why not
+    (one nobody may write, mode 444; one whose owner the new file could not be given; one that changed),
+    and `target` is as it was."""
+    if status is not None and not status.st_mode & 0o222:
+        return READ_ONLY
+    if original is not None and changed(target, original):
+        return CHANGED_WHILE_WRITTEN
+    temporary: str | None = None
+    try:
         if status is not None and status.st_nlink > 1:
-            data = "".join(chunks).encode("utf-8", "surrogateescape")
-            return rewrite_in_place(target, data, target.read_bytes())
-        handle, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".preflight-")
-        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
-            stream.writelines(chunks)
+            buffer = io.BytesIO()
+            write(buffer)
+            return rewrite_in_place(
+                target, buffer.getvalue(), original if original is not None else target.read_bytes()
+            )
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".writing")
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
             stream.flush()
             refused = keep_owner(stream.fileno(), status) if status is not None else None
             if refused is not None:
                 return refused
-        # after chown, which clears set-id bits
-        os.chmod(temporary, status.st_mode & 0o7777 if status is not None else 0o666 & ~umask())
+            # after chown, which clears set-id bits
+            os.fchmod(stream.fileno(), status.st_mode & 0o7777 if status is not None else 0o666 & ~umask())
+        if original is not None and changed(target, original):
+            return CHANGED_WHILE_WRITTEN
         os.replace(temporary, target)
         temporary = None
         return None

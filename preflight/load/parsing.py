@@ -230,3 +230,12 @@ def load_template_file(path: Path, file: str, *, limits: SafetyLimits = SAFETY_L
         assert problem is not None
         return Loaded(file, None, (problem,))
     return load_template_bytes(data, file, limits=limits)
+
+
+def shown_text(data: bytes) -> str | None:
+    """The text of a file's bytes as its findings show its lines: decoded, or, when they are no
+    template's text (not UTF-8, NUL bytes), read as well as they can be."""
+    text, _problem = decode(data)
+    if text is not None:
+        return text
+    return data.decode("utf-8-sig", errors="replace") if len(data) <= SAFETY_LIMITS.max_file_bytes else None
