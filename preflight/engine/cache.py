@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from stat import S_ISREG
+from typing import TypeGuard
 
 from preflight import __version__
 from preflight.engine.runner import internal_error
@@ -216,9 +217,9 @@ def _decode(entry: object) -> Finding:
     if not (origin is None or isinstance(origin, str)):
         raise _Damaged("origin")
     lowest = 0 if origin is not None else 1  # a command-line value's finding has no position
-    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and lowest <= n < 2**31 for n in span)):
+    if not _is_span(span, lowest):
         raise _Damaged("span")
-    if not (isinstance(path, list) and all(type(part) in (str, int) for part in path)):
+    if not _is_path(path):
         raise _Damaged("path")
     if type(severity) is not int or severity not in {int(level) for level in Severity}:
         raise _Damaged("severity")
@@ -246,13 +247,16 @@ def _decode(entry: object) -> Finding:
     )
 
 
+def _is_span(span: object, lowest: int) -> TypeGuard[list[int]]:
+    return isinstance(span, list) and len(span) == 4 and all(type(n) is int and lowest <= n < 2**31 for n in span)
+
+
+def _is_path(path: object) -> TypeGuard[list[str | int]]:
+    return isinstance(path, list) and all(type(part) in (str, int) for part in path)
+
+
 def _is_edit(edit: object) -> bool:
-    return (
-        isinstance(edit, list)
-        and len(edit) == 5
-        and all(type(n) is int and 0 < n < 2**31 for n in edit[:4])
-        and isinstance(edit[4], str)
-    )
+    return isinstance(edit, list) and len(edit) == 5 and _is_span(edit[:4], 1) and isinstance(edit[4], str)
 
 
 _FIELDS = frozenset(
@@ -282,13 +286,11 @@ def _decode_suppression(entry: object) -> Suppression:
     ids, span, line, inside = entry
     if not (isinstance(ids, list) and all(isinstance(rule_id, str) for rule_id in ids)):
         raise _Damaged("suppression ids")
-    if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and 0 < n < 2**31 for n in span)):
+    if not _is_span(span, 1):
         raise _Damaged("suppression span")
     if not (line is None or (type(line) is int and 0 < line < 2**31)):
         raise _Damaged("suppression line")
-    if not (
-        inside is None or (isinstance(inside, list) and inside and all(type(part) in (str, int) for part in inside))
-    ):
+    if not (inside is None or (_is_path(inside) and inside)):
         raise _Damaged("suppression path")
     return Suppression(tuple(ids), Span(*span), line, tuple(inside) if inside is not None else None)
 
